@@ -1,0 +1,51 @@
+# The two commands: `make run` and `make test`. Each sets up everything it needs first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test lint bench install browser-deps clean worker beat
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: install, migrate, seed the demo once, serve the app with a Celery worker and beat.
+run: $(STAMP)
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py seed_demo --accounts 1000 --if-empty
+	DEBUG=1 $(PY) scripts/devserver.py
+
+## Debian's Chromium drives the browser tests (Playwright's own download cannot work offline).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || \
+		{ echo "Installing Debian's chromium for the browser tests"; \
+		  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+		  sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'; }
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run --settings=rms.settings_test
+
+## make test: lint, migrations check, the whole suite (uses DATABASE_URL / REDIS_URL when set).
+test: $(STAMP) browser-deps lint
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+## make bench: search and limit benchmarks on PostgreSQL (see bench/README.md).
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+worker: $(STAMP)
+	$(VENV)/bin/celery -A rms worker -l info -Q celery,notifications,maintenance
+
+beat: $(STAMP)
+	$(VENV)/bin/celery -A rms beat -l info
+
+clean:
+	rm -rf var/ $(VENV)

@@ -1,0 +1,21 @@
+"""Template context every page needs: the signed-in user's role and portal links."""
+
+from django.urls import reverse
+
+from core.roles import Role, has_role, role_label
+
+
+def portal(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    links = []
+    if has_role(user, Role.SALES):
+        links.append(("Sales", reverse("sales:home")))
+    if has_role(user, Role.MANAGER):
+        links.append(("Manage", reverse("manage:home")))
+    if has_role(user, Role.MARKETING):
+        links.append(("Content", reverse("content:home")))
+    if user.is_staff:
+        links.append(("Admin", reverse("admin:index")))
+    return {"portal_links": links, "role_label": role_label(user)}

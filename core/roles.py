@@ -1,0 +1,53 @@
+"""Roles are Django groups; this module names them and says where each one lands."""
+
+from enum import StrEnum
+
+from django.urls import reverse
+
+
+class Role(StrEnum):
+    SALES = "Sales"
+    MANAGER = "Reference manager"
+    MARKETING = "Marketing"
+
+
+# The portal each role lands on after sign-in, most powerful role first.
+PORTAL_HOME = [
+    (Role.MANAGER, "manage:home"),
+    (Role.MARKETING, "content:home"),
+    (Role.SALES, "sales:home"),
+]
+
+
+def user_roles(user) -> set[Role]:
+    """The roles of a signed-in user (cached on the user object for the request)."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_rms_roles", None)
+    if cached is None:
+        names = {group.name for group in user.groups.all()}
+        cached = {role for role in Role if role.value in names}
+        user._rms_roles = cached
+    return cached
+
+
+def has_role(user, role: Role) -> bool:
+    return user.is_superuser or role in user_roles(user)
+
+
+def home_url_for(user) -> str:
+    """Where a user lands after signing in."""
+    roles = user_roles(user)
+    for role, url_name in PORTAL_HOME:
+        if role in roles:
+            return reverse(url_name)
+    if user.is_superuser:
+        return reverse("admin:index")
+    return reverse("no-role")
+
+
+def role_label(user) -> str:
+    roles = user_roles(user)
+    if roles:
+        return ", ".join(sorted(role.value for role in roles))
+    return "Administrator" if user.is_superuser else "No role"

@@ -1,0 +1,12 @@
+"""Top-level URL map: one prefix per portal, the admin, the API and the health endpoints."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("sales/", include(("portals.sales.urls", "sales"))),
+    path("manage/", include(("portals.manage.urls", "manage"))),
+    path("content/", include(("portals.content.urls", "content"))),
+    path("", include("core.urls")),
+]
