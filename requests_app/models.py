@@ -1,1 +1,225 @@
-"""Reference requests: a rep asks for a reference for a deal (built by the sales-portal issue)."""
+"""Reference requests: a requester asks for a reference for a deal or a campaign.
+
+The request's status is only ever changed by the workflow service (workflows.services); every
+change leaves an immutable RequestEvent.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from references.models import Account, ActivityType, Contact, Opportunity, Persona
+
+
+class RequestStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    IN_REVIEW = "in_review", "In review"
+    NEEDS_INFO = "needs_info", "Needs info"
+    AWAITING_OWNER = "awaiting_owner", "Awaiting account owner"
+    CUSTOMER_ASKED = "customer_asked", "Customer asked"
+    SCHEDULED = "scheduled", "Scheduled"
+    COMPLETED = "completed", "Completed"
+    CLOSED = "closed", "Closed"
+    DECLINED = "declined", "Declined"
+    CANCELLED = "cancelled", "Cancelled"
+    EXPIRED = "expired", "Expired"
+
+
+# Statuses in which a request still wants something to happen.
+OPEN_STATUSES = frozenset(
+    {"submitted", "in_review", "needs_info", "awaiting_owner", "customer_asked", "scheduled"}
+)
+# Statuses after which the requester may see the chosen contact's email and phone.
+APPROVED_STATUSES = frozenset({"customer_asked", "scheduled", "completed", "closed"})
+
+
+class ReferenceRequest(models.Model):
+    """A request for a reference of one activity type, for an opportunity or a campaign."""
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reference_requests"
+    )
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    campaign = models.CharField(
+        max_length=200, blank=True, help_text="For requests not tied to a deal (press, analyst, event)."
+    )
+    activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, related_name="+")
+    needed_by = models.DateField()
+    prospect_contact_role = models.ForeignKey(
+        Persona,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who at the prospect will talk to the reference.",
+    )
+    notes = models.TextField(blank=True, help_text="For the reference manager.")
+    status = models.CharField(
+        max_length=20, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED, editable=False
+    )
+    # Where a request paused for "needs info" returns to.
+    resume_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True, editable=False)
+    assigned_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claimed_requests",
+    )
+    chosen_contact = models.ForeignKey(
+        Contact,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chosen_for_requests",
+        editable=False,
+        help_text="The contact approved for this request.",
+    )
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    status_changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["needed_by", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=RequestStatus.values), name="request_status_valid"),
+            models.CheckConstraint(
+                condition=Q(resume_status="") | Q(resume_status__in=RequestStatus.values),
+                name="request_resume_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(opportunity__isnull=False) | ~Q(campaign=""),
+                name="request_has_opportunity_or_campaign",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "needed_by"]),
+            models.Index(fields=["requester", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def contact_details_released(self) -> bool:
+        """Whether the requester may now see the chosen contact's email and phone."""
+        return self.status in APPROVED_STATUSES and self.chosen_contact_id is not None
+
+
+class RequestCandidate(models.Model):
+    """A contact proposed for a request, in the requester's order of preference (1 = first)."""
+
+    request = models.ForeignKey(ReferenceRequest, on_delete=models.CASCADE, related_name="candidates")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="candidacies")
+    preference = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["request", "preference"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "contact"], name="candidate_unique_contact"),
+            models.UniqueConstraint(fields=["request", "preference"], name="candidate_unique_preference"),
+            models.CheckConstraint(
+                condition=Q(preference__gte=1, preference__lte=3), name="candidate_preference_1_3"
+            ),
+        ]
+        indexes = [models.Index(fields=["contact", "request"])]
+
+    def __str__(self) -> str:
+        return f"{self.contact} (#{self.preference}) for {self.request}"
+
+
+class RequestEvent(models.Model):
+    """An immutable timeline entry: who did what to a request, and when."""
+
+    request = models.ForeignKey(ReferenceRequest, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.request_id} by {self.actor_id}"
+
+
+class RequestFeedback(models.Model):
+    """The requester's feedback after the activity."""
+
+    request = models.OneToOneField(ReferenceRequest, on_delete=models.CASCADE, related_name="feedback")
+    took_place = models.BooleanField()
+    helpfulness = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 (not) to 5 (very).")
+    would_use_again = models.BooleanField(null=True, blank=True)
+    outcome_note = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(helpfulness__isnull=True) | Q(helpfulness__gte=1, helpfulness__lte=5),
+                name="feedback_helpfulness_1_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback on {self.request}"
+
+
+class Nomination(models.Model):
+    """A rep or CSM proposes a customer contact as a new reference; the program qualifies it."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        QUALIFYING = "qualifying", "Qualifying"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="nominations"
+    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="nominations")
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="nominations"
+    )
+    # A contact not yet in the catalogue is described here; qualification creates the Contact.
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_title = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    reason = models.TextField(help_text="Why this customer would make a good reference.")
+    activity_types = models.ManyToManyField(ActivityType, blank=True, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["submitted", "qualifying", "accepted", "rejected"]),
+                name="nomination_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(contact__isnull=False) | ~Q(contact_name=""),
+                name="nomination_names_a_contact",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Nomination of {self.contact or self.contact_name} at {self.account}"
