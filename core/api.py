@@ -1,0 +1,15 @@
+"""DRF wiring shared by every API module: domain errors become 400/403/409 with the field named."""
+
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from core.errors import DomainError
+
+
+def domain_exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        body = {"detail": exc.message}
+        if exc.field:
+            body[exc.field] = [exc.message]
+        return Response(body, status=exc.http_status)
+    return exception_handler(exc, context)

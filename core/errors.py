@@ -1,0 +1,32 @@
+"""One hierarchy of domain errors raised by services.
+
+Views map them once: to a form error or a message on pages, and to HTTP 400/403/409 in the API
+(`core.api.domain_exception_handler`).
+"""
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the operation; the message is safe to show the user."""
+
+    http_status = 400
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(DomainError):
+    """The input breaks a rule (a past date, an unknown choice…); `field` names it when known."""
+
+
+class NotAllowed(DomainError):
+    """The user may not do this to this object."""
+
+    http_status = 403
+
+
+class Conflict(DomainError):
+    """The object changed under the user (someone else acted first) or the action no longer fits."""
+
+    http_status = 409
