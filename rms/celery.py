@@ -9,3 +9,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rms.settings")
 app = Celery("rms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Periodic jobs (celery beat). Each entry names a task; the task calls one service.
+app.conf.beat_schedule = {
+    "workflows-sweep": {"task": "workflows.sweep", "schedule": 300.0},
+}

@@ -138,6 +138,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = env_str("TIME_ZONE", "UTC")
 
+# --- Workflows ------------------------------------------------------------------------------
+# Business calendar of staff without their own (workflows.StaffCalendar): public holidays of this
+# ISO country code, business hours 9–17 in TIME_ZONE.
+WORKFLOW_DEFAULT_COUNTRY = env_str("WORKFLOW_DEFAULT_COUNTRY", "US").upper()
+
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -8,9 +8,11 @@ decides which statuses follow which.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
-from references.models import ActivityType
-from requests_app.models import ReferenceRequest, RequestStatus
+from references.models import ActivityType, Contact, Country, ReferenceActivity
+from requests_app.models import ReferenceRequest, RequestEvent, RequestStatus
+from workflows.querysets import TaskQuerySet
 
 
 class StepRole(models.TextChoices):
@@ -98,6 +100,8 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TaskQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_at", "id"]
         constraints = [
@@ -120,3 +124,110 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_late(self) -> bool:
+        """Open and past its due time (the sweep sets `is_overdue`; this is true at once)."""
+        return self.status == self.Status.OPEN and (self.is_overdue or self.due_at < timezone.now())
+
+
+class StaffCalendar(models.Model):
+    """Where a staff member works: the country whose public holidays they take and their time zone.
+
+    Task due times are counted in this calendar's business hours; staff without one use the
+    program's default (settings.WORKFLOW_DEFAULT_COUNTRY and TIME_ZONE).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_calendar"
+    )
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    time_zone = models.CharField(max_length=64, default="UTC")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.country.code}, {self.time_zone}"
+
+
+class NoticeKind(models.TextChoices):
+    """What a history row tells people; the notifications app decides recipients and channels."""
+
+    REQUEST_SUBMITTED = "request_submitted", "Request submitted (to reference managers)"
+    REQUEST_ASSIGNED = "request_assigned", "Request assigned (to the manager)"
+    APPROVAL_NEEDED = "approval_needed", "Approval needed (to the account owner)"
+    REQUEST_APPROVED = "request_approved", "Request approved (to the requester)"
+    REQUEST_DECLINED = "request_declined", "Request declined (to the requester)"
+    OWNER_DECLINED = "owner_declined", "Account owner declined (to the manager)"
+    NEEDS_INFO = "needs_info", "Information needed (to the requester)"
+    INFO_PROVIDED = "info_provided", "Information provided (to the manager)"
+    CUSTOMER_ASKED = "customer_asked", "Customer asked (to the contact)"
+    CUSTOMER_DECLINED = "customer_declined", "Customer declined (to the manager and requester)"
+    REQUEST_SCHEDULED = "request_scheduled", "Scheduled (to the requester and contact)"
+    REQUEST_CANCELLED = "request_cancelled", "Request cancelled (to the manager and account owner)"
+    REQUEST_EXPIRED = "request_expired", "Request expired (to the requester)"
+    FEEDBACK_REQUESTED = "feedback_requested", "Feedback requested (to the requester and contact)"
+    ESCALATION = "escalation", "Approval escalated (to reference managers)"
+
+
+class EventNotice(models.Model):
+    """A notification a history row causes, recorded in the same transaction as the row.
+
+    Unique per (event, kind): recording twice is harmless. The notifications app turns each notice
+    into deliveries per recipient and channel.
+    """
+
+    event = models.ForeignKey(RequestEvent, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=40, choices=NoticeKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "kind"], name="eventnotice_unique_kind"),
+            models.CheckConstraint(condition=Q(kind__in=NoticeKind.values), name="eventnotice_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for event {self.event_id}"
+
+
+class RequestActivity(models.Model):
+    """Which recorded activity served which request (an event serves several)."""
+
+    request = models.ForeignKey(ReferenceRequest, on_delete=models.CASCADE, related_name="served_by")
+    activity = models.ForeignKey(ReferenceActivity, on_delete=models.CASCADE, related_name="served_requests")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "activity"], name="requestactivity_unique"),
+        ]
+        indexes = [models.Index(fields=["activity", "request"])]
+
+    def __str__(self) -> str:
+        return f"Activity {self.activity_id} served request {self.request_id}"
+
+
+class Event(models.Model):
+    """A one-to-many activity — a group reference call, a webinar — serving several requests.
+
+    Each speaking contact gets exactly one ReferenceActivity for the event, linked to every
+    opportunity the event served, so the event counts once against each contact's limits.
+    """
+
+    title = models.CharField(max_length=200)
+    activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, related_name="+")
+    occurred_on = models.DateField()
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    speakers = models.ManyToManyField(Contact, related_name="speaking_events")
+    requests = models.ManyToManyField(ReferenceRequest, blank=True, related_name="served_by_events")
+    activities = models.ManyToManyField(ReferenceActivity, blank=True, related_name="events")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.occurred_on})"

@@ -1,0 +1,272 @@
+"""Guards and effects named by the transition table.
+
+A guard checks the payload and the world before a transition and raises a domain error when it
+must not happen; it leaves cleaned values in `ctx.cleaned`. An effect returns the request fields
+the transition sets (and may write related rows, inside the same transaction).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from core.errors import Conflict, InvalidInput
+from core.roles import Role, has_role
+from references.models import Contact, ReferenceActivity
+from requests_app.models import ReferenceRequest, RequestFeedback, RequestStatus
+from workflows.models import RequestActivity
+from workflows.transitions import Actor, Transition
+
+
+@dataclass
+class TransitionContext:
+    request: ReferenceRequest
+    transition: Transition
+    actor: User | None
+    relations: frozenset[Actor]
+    note: str
+    payload: dict[str, Any]
+    now: datetime
+    cleaned: dict[str, Any] = field(default_factory=dict)
+
+
+# --- The burnout-limit plug point -----------------------------------------------------------
+
+
+def guard_contact_available(
+    *, contact: Contact, request: ReferenceRequest, actor: User | None, override_reason: str = ""
+) -> None:
+    """Refuse a contact who may not be asked for `request` now.
+
+    Called — with the contact row locked — when a manager approves a request with a contact and
+    when the account owner's approval asks the customer. This is where burnout limits are
+    enforced inside the approval transaction; `override_reason` is a manager's written reason to
+    use a contact at a limit (kept in the history note).
+    """
+    preferences = getattr(contact, "preferences", None)
+    account = contact.account
+    name = contact.full_name
+    if preferences is None or preferences.opted_out:
+        raise Conflict(f"{name} has opted out of the reference program.", field="contact")
+    if preferences.paused_by_contact:
+        raise Conflict(f"{name} has asked not to be approached for now.", field="contact")
+    if account.status == "defected" or account.at_risk or account.status not in ("active", "resting"):
+        raise Conflict(
+            f"{account.name} cannot be used as a reference ({account.get_status_display().lower()}"
+            f"{', at risk' if account.at_risk else ''}).",
+            field="contact",
+        )
+    if contact.status not in ("active", "resting"):
+        raise Conflict(f"{name} is {contact.get_status_display().lower()}, not an active reference.")
+    if contact.status == "resting" and not override_reason.strip():
+        raise Conflict(
+            f"{name} is resting at a usage limit. Give a written reason to override it.", field="contact"
+        )
+
+
+def _lock_contact(contact_id: Any) -> Contact:
+    try:
+        pk = int(getattr(contact_id, "pk", contact_id))
+    except (TypeError, ValueError):
+        raise InvalidInput("Choose a contact.", field="contact") from None
+    contact = (
+        Contact.objects.select_for_update(of=("self",))
+        .select_related("account", "preferences")
+        .filter(pk=pk)
+        .first()
+    )
+    if contact is None:
+        raise InvalidInput("Choose a contact.", field="contact")
+    return contact
+
+
+# --- Guards ---------------------------------------------------------------------------------
+
+
+def contact_available(ctx: TransitionContext) -> None:
+    contact = _lock_contact(ctx.payload.get("contact"))
+    guard_contact_available(
+        contact=contact,
+        request=ctx.request,
+        actor=ctx.actor,
+        override_reason=ctx.payload.get("override_reason", ""),
+    )
+    if not contact.preferences.activity_types.filter(pk=ctx.request.activity_type_id).exists():
+        raise InvalidInput(
+            f"{contact.full_name} has not agreed to do this kind of activity "
+            f"({ctx.request.activity_type.name.lower()}).",
+            field="contact",
+        )
+    ctx.cleaned["contact"] = contact
+
+
+def chosen_contact_available(ctx: TransitionContext) -> None:
+    if ctx.request.chosen_contact_id is None:
+        raise Conflict("No contact has been chosen for this request.")
+    contact = _lock_contact(ctx.request.chosen_contact_id)
+    guard_contact_available(
+        contact=contact,
+        request=ctx.request,
+        actor=ctx.actor,
+        override_reason=ctx.payload.get("override_reason", ""),
+    )
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            moment = parse_datetime(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def schedule_given(ctx: TransitionContext) -> None:
+    moment = _as_datetime(ctx.payload.get("scheduled_for"))
+    if moment is None:
+        raise InvalidInput("Give the date and time it is scheduled for.", field="scheduled_for")
+    if moment <= ctx.now:
+        raise InvalidInput("The scheduled time must be in the future.", field="scheduled_for")
+    ctx.cleaned["scheduled_for"] = moment
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return parse_date(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _participants(ctx: TransitionContext) -> list[Contact]:
+    ids = ctx.payload.get("participants") or (
+        [ctx.request.chosen_contact_id] if ctx.request.chosen_contact_id else []
+    )
+    try:
+        ids = {int(getattr(value, "pk", value)) for value in ids}
+    except (TypeError, ValueError):
+        raise InvalidInput("Choose the contacts who took part.", field="participants") from None
+    contacts = list(Contact.objects.select_related("account").filter(pk__in=ids))
+    if not contacts or len(contacts) != len(ids):
+        raise InvalidInput("Choose the contacts who took part.", field="participants")
+    return contacts
+
+
+def activity_details(ctx: TransitionContext) -> None:
+    """Either activities recorded already (an event) or the date, duration and participants."""
+    if ctx.payload.get("activities"):
+        ctx.cleaned["activities"] = list(ctx.payload["activities"])
+        return
+    occurred_on = _as_date(ctx.payload.get("occurred_on"))
+    if occurred_on is None:
+        raise InvalidInput("Give the date it happened.", field="occurred_on")
+    if occurred_on > timezone.localdate(ctx.now):
+        raise InvalidInput("An activity is recorded once it has happened, not before.", field="occurred_on")
+    duration = ctx.payload.get("duration_minutes")
+    if duration in ("", None):
+        duration = None
+    else:
+        try:
+            duration = int(duration)
+        except (TypeError, ValueError):
+            raise InvalidInput("Give the duration in minutes.", field="duration_minutes") from None
+        if not 0 < duration <= 24 * 60:
+            raise InvalidInput("The duration must be between 1 and 1440 minutes.", field="duration_minutes")
+    ctx.cleaned.update(occurred_on=occurred_on, duration_minutes=duration, participants=_participants(ctx))
+
+
+def assignee_is_manager(ctx: TransitionContext) -> None:
+    assignee = ctx.payload.get("assignee")
+    if not isinstance(assignee, User):
+        assignee = User.objects.filter(pk=assignee).first() if str(assignee or "").isdigit() else None
+    if assignee is None or not assignee.is_active or not has_role(assignee, Role.MANAGER):
+        raise InvalidInput("Choose a reference manager.", field="assignee")
+    ctx.cleaned["assignee"] = assignee
+
+
+def past_needed_by(ctx: TransitionContext) -> None:
+    if ctx.request.needed_by >= timezone.localdate(ctx.now):
+        raise Conflict(f"Request #{ctx.request.pk} is not past its needed-by date.")
+
+
+def feedback_or_manager(ctx: TransitionContext) -> None:
+    if Actor.MANAGER in ctx.relations:
+        return
+    if not RequestFeedback.objects.filter(request=ctx.request).exists():
+        raise InvalidInput("Give your feedback on the activity before closing the request.")
+
+
+GUARDS: dict[str, Callable[[TransitionContext], None]] = {
+    "contact_available": contact_available,
+    "chosen_contact_available": chosen_contact_available,
+    "schedule_given": schedule_given,
+    "activity_details": activity_details,
+    "assignee_is_manager": assignee_is_manager,
+    "past_needed_by": past_needed_by,
+    "feedback_or_manager": feedback_or_manager,
+}
+
+
+# --- Effects --------------------------------------------------------------------------------
+
+
+def record_activity(ctx: TransitionContext) -> dict[str, Any]:
+    """One ReferenceActivity per participant, linked to the opportunity and to the request."""
+    activities = ctx.cleaned.get("activities")
+    if activities is None:
+        request = ctx.request
+        activities = []
+        for contact in ctx.cleaned["participants"]:
+            activity = ReferenceActivity.objects.create(
+                contact=contact,
+                account=contact.account,
+                activity_type_id=request.activity_type_id,
+                occurred_on=ctx.cleaned["occurred_on"],
+                duration_minutes=ctx.cleaned["duration_minutes"],
+                notes=ctx.note,
+                recorded_by=ctx.actor,
+            )
+            if request.opportunity_id:
+                activity.opportunities.add(request.opportunity_id)
+            activities.append(activity)
+    RequestActivity.objects.bulk_create(
+        [RequestActivity(request=ctx.request, activity=activity) for activity in activities],
+        ignore_conflicts=True,
+    )
+    return {}
+
+
+def _resume(ctx: TransitionContext) -> dict[str, Any]:
+    return {"resume_status": ""}
+
+
+EFFECTS: dict[str, Callable[[TransitionContext], dict[str, Any]]] = {
+    "assign_actor": lambda ctx: {"assigned_manager": ctx.actor},
+    "assign_manager": lambda ctx: {"assigned_manager": ctx.cleaned["assignee"]},
+    "choose_contact": lambda ctx: {"chosen_contact": ctx.cleaned["contact"]},
+    "remember_resume": lambda ctx: {"resume_status": ctx.request.status},
+    "resume": _resume,
+    "clear_contact": lambda ctx: {"chosen_contact": None, "scheduled_for": None},
+    "set_schedule": lambda ctx: {"scheduled_for": ctx.cleaned["scheduled_for"]},
+    "record_activity": record_activity,
+}
+
+
+def resume_target(request: ReferenceRequest) -> str:
+    """Where a request paused for information goes back to (in review if unknown)."""
+    return request.resume_status or RequestStatus.IN_REVIEW

@@ -1,0 +1,15 @@
+"""Celery tasks of the workflow engine: thin interfaces over workflows.services."""
+
+from celery import shared_task
+
+from workflows import services
+
+
+@shared_task(name="workflows.sweep", acks_late=True, ignore_result=True)
+def workflow_sweep() -> dict[str, int]:
+    """Every few minutes: overdue tasks, escalated approvals, expired and closed requests.
+
+    Safe to run twice at once: every change is claimed by a conditional UPDATE under the
+    request's row lock, so the second run finds nothing left to do.
+    """
+    return services.workflow_sweep().as_dict()

@@ -1,0 +1,215 @@
+"""The request state machine, as one declarative table.
+
+Each row says: from which status an action leads to which status, who may take it, the guard that
+must pass, the effect on the request's fields, how the tasks of the status being left end, and the
+notifications the move causes. `workflows.services.request_transition` is the only code that
+applies a row; the buttons on every page come from `available_transitions`, so what a user sees
+is exactly what the service will accept.
+
+Tasks follow statuses: leaving a status closes the request's open tasks (as `close_tasks_as`),
+entering a status opens the first workflow step bound to it (see workflows.tasking). A row whose
+target is its source (reassign, reschedule) leaves the tasks alone.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from core.roles import Role, has_role
+from requests_app.models import ReferenceRequest, RequestStatus
+from workflows.models import NoticeKind
+
+S = RequestStatus
+N = NoticeKind
+
+
+class Actor(StrEnum):
+    """How a user relates to one request; a user may hold several relations at once."""
+
+    MANAGER = "manager"
+    ACCOUNT_OWNER = "account_owner"
+    REQUESTER = "requester"
+    SYSTEM = "system"
+
+
+class Needs(StrEnum):
+    """The input an action's form asks for (beyond the optional note)."""
+
+    NOTHING = "nothing"
+    NOTE = "note"
+    CONTACT = "contact"
+    SCHEDULE = "schedule"
+    ASSIGNEE = "assignee"
+    ACTIVITY = "activity"
+
+
+# The target of "provide info": the status the request was paused from.
+RESUME = "resume"
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    action: str
+    target: str
+    roles: frozenset[Actor]
+    label: str
+    done: str  # past tense, for history and "already approved by X"
+    guard: str | None = None
+    effect: str | None = None
+    close_tasks_as: str = "done"
+    notifications: tuple[str, ...] = ()
+    needs: Needs = Needs.NOTHING
+    style: str = ""
+
+    @property
+    def note_required(self) -> bool:
+        return self.needs is Needs.NOTE
+
+    @property
+    def moves_tasks(self) -> bool:
+        return self.target != self.source
+
+
+def _rows(sources: Iterable[str], action: str, target: str | None, roles: set[Actor], **options):
+    """One row per source status; `target=None` keeps the status (a self-transition)."""
+    return [Transition(s, action, target or s, frozenset(roles), **options) for s in sources]
+
+
+M, OWN, R, SYS = Actor.MANAGER, Actor.ACCOUNT_OWNER, Actor.REQUESTER, Actor.SYSTEM
+TRIAGE = (S.SUBMITTED, S.IN_REVIEW)
+BEFORE_SCHEDULED = (S.SUBMITTED, S.IN_REVIEW, S.NEEDS_INFO, S.AWAITING_OWNER, S.CUSTOMER_ASKED)
+OPEN = (*BEFORE_SCHEDULED, S.SCHEDULED)
+
+# fmt: off
+TABLE: tuple[Transition, ...] = (
+    *_rows([S.SUBMITTED], "claim", S.IN_REVIEW, {M}, label="Claim", done="claimed", effect="assign_actor"),
+    *_rows(
+        OPEN, "reassign", None, {M}, label="Reassign", done="reassigned",
+        guard="assignee_is_manager", effect="assign_manager", needs=Needs.ASSIGNEE,
+        notifications=(N.REQUEST_ASSIGNED,),
+    ),
+    *_rows(
+        TRIAGE, "approve", S.AWAITING_OWNER, {M}, label="Approve with contact", done="approved",
+        guard="contact_available", effect="choose_contact", needs=Needs.CONTACT, style="primary",
+        notifications=(N.APPROVAL_NEEDED,),
+    ),
+    *_rows(
+        TRIAGE, "decline", S.DECLINED, {M}, label="Decline", done="declined", needs=Needs.NOTE,
+        close_tasks_as="skipped", style="danger", notifications=(N.REQUEST_DECLINED,),
+    ),
+    *_rows(
+        TRIAGE, "ask_info", S.NEEDS_INFO, {M}, label="Ask requester for info",
+        done="sent back for information", effect="remember_resume", needs=Needs.NOTE,
+        close_tasks_as="skipped", notifications=(N.NEEDS_INFO,),
+    ),
+    *_rows(
+        [S.NEEDS_INFO], "provide_info", RESUME, {R, M}, label="Provide the information",
+        done="answered", effect="resume", needs=Needs.NOTE, style="primary",
+        notifications=(N.INFO_PROVIDED,),
+    ),
+    *_rows(
+        [S.AWAITING_OWNER], "owner_approve", S.CUSTOMER_ASKED, {OWN, M}, label="Approve",
+        done="approved by the account owner", guard="chosen_contact_available", style="primary",
+        notifications=(N.REQUEST_APPROVED, N.CUSTOMER_ASKED),
+    ),
+    *_rows(
+        [S.AWAITING_OWNER], "owner_decline", S.IN_REVIEW, {OWN, M}, label="Decline",
+        done="declined by the account owner", effect="clear_contact", needs=Needs.NOTE,
+        close_tasks_as="skipped", style="danger", notifications=(N.OWNER_DECLINED,),
+    ),
+    *_rows(
+        [S.CUSTOMER_ASKED], "schedule", S.SCHEDULED, {M}, label="Schedule", done="scheduled",
+        guard="schedule_given", effect="set_schedule", needs=Needs.SCHEDULE, style="primary",
+        notifications=(N.REQUEST_SCHEDULED,),
+    ),
+    *_rows(
+        [S.CUSTOMER_ASKED], "customer_decline", S.IN_REVIEW, {M}, label="Customer declined",
+        done="marked as declined by the customer", effect="clear_contact", needs=Needs.NOTE,
+        close_tasks_as="skipped", notifications=(N.CUSTOMER_DECLINED,),
+    ),
+    *_rows(
+        [S.SCHEDULED], "reschedule", None, {M}, label="Reschedule", done="rescheduled",
+        guard="schedule_given", effect="set_schedule", needs=Needs.SCHEDULE,
+        notifications=(N.REQUEST_SCHEDULED,),
+    ),
+    *_rows(
+        [S.CUSTOMER_ASKED, S.SCHEDULED], "record_activity", S.COMPLETED, {M, R},
+        label="Record the activity", done="recorded as done", guard="activity_details",
+        effect="record_activity", needs=Needs.ACTIVITY, style="primary",
+        notifications=(N.FEEDBACK_REQUESTED,),
+    ),
+    *_rows(
+        [S.COMPLETED], "close", S.CLOSED, {M, R, SYS}, label="Close", done="closed",
+        guard="feedback_or_manager",
+    ),
+    *_rows(
+        BEFORE_SCHEDULED, "cancel", S.CANCELLED, {R, M}, label="Cancel request", done="cancelled",
+        needs=Needs.NOTE, close_tasks_as="skipped", style="danger",
+        notifications=(N.REQUEST_CANCELLED,),
+    ),
+    *_rows(
+        [S.SCHEDULED], "cancel", S.CANCELLED, {M}, label="Cancel request", done="cancelled",
+        needs=Needs.NOTE, close_tasks_as="skipped", style="danger",
+        notifications=(N.REQUEST_CANCELLED,),
+    ),
+    *_rows(
+        BEFORE_SCHEDULED, "expire", S.EXPIRED, {SYS}, label="Expire", done="expired",
+        guard="past_needed_by", close_tasks_as="skipped", notifications=(N.REQUEST_EXPIRED,),
+    ),
+)
+# fmt: on
+
+# Notices recorded when a request is submitted (workflows.services.open_workflow_tasks).
+SUBMIT_NOTIFICATIONS: tuple[str, ...] = (N.REQUEST_SUBMITTED,)
+
+_BY_KEY = {(t.source, t.action): t for t in TABLE}
+ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TABLE))
+_FIRST_ROW = {t.action: t for t in reversed(TABLE)}
+
+# History rows the services write without a status change, with their past tense.
+OTHER_EVENT_WORDS = {
+    "submit": "submitted",
+    "escalate": "escalated",
+    "task_done": "updated",
+    "task_reassigned": "updated",
+}
+
+
+def find_transition(status: str, action: str) -> Transition | None:
+    return _BY_KEY.get((status, action))
+
+
+def transitions_from(status: str) -> list[Transition]:
+    return [t for t in TABLE if t.source == status]
+
+
+def action_label(action: str) -> str:
+    row = _FIRST_ROW.get(action)
+    return row.label if row else action.replace("_", " ")
+
+
+def past_tense(action: str) -> str:
+    row = _FIRST_ROW.get(action)
+    return row.done if row else OTHER_EVENT_WORDS.get(action, action.replace("_", " "))
+
+
+def actor_relations(request: ReferenceRequest, user) -> frozenset[Actor]:
+    """How `user` relates to `request` (None is the system). Needs chosen_contact__account loaded."""
+    if user is None:
+        return frozenset({Actor.SYSTEM})
+    relations = set()
+    if has_role(user, Role.MANAGER):
+        relations.add(Actor.MANAGER)
+    if request.requester_id == user.pk:
+        relations.add(Actor.REQUESTER)
+    contact = request.chosen_contact
+    if contact is not None and contact.account.owner_id == user.pk:
+        relations.add(Actor.ACCOUNT_OWNER)
+    return frozenset(relations)
+
+
+def available_transitions(request: ReferenceRequest, user) -> list[Transition]:
+    """The actions `user` may offer on `request` now: the buttons to show."""
+    relations = actor_relations(request, user)
+    return [t for t in transitions_from(request.status) if t.roles & relations]
