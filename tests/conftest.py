@@ -51,3 +51,15 @@ def customer_account(account_owner):
 @pytest.fixture
 def customer_contact(customer_account):
     return factories.make_contact(customer_account, first_name="Grace", last_name="Globex")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` need PostgreSQL (row locks, concurrency): skipped on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
