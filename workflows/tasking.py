@@ -17,6 +17,7 @@ from core.roles import Role, has_role
 from requests_app.models import ReferenceRequest, RequestEvent, RequestStatus
 from workflows.calendar import calendar_for
 from workflows.models import StepRole, Task, WorkflowStep
+from workflows.transitions import APPROVAL_STATUSES
 
 # Who may be given a task of each role queue.
 ELIGIBLE_ROLES = {
@@ -119,6 +120,11 @@ def can_work_task(task: Task, user: User) -> bool:
     return False
 
 
+def is_answered_on_request(task: Task) -> bool:
+    """Approvals of a request (the manager's, the account owner's) are decided by a transition."""
+    return task.step is not None and task.step.is_approval and task.step.request_status in APPROVAL_STATUSES
+
+
 def _history(task: Task, action: str, actor: User, note: str) -> None:
     status = ReferenceRequest.objects.values_list("status", flat=True).get(pk=task.request_id)
     RequestEvent.objects.create(
@@ -138,7 +144,7 @@ def task_complete(*, task_id: int, actor: User) -> Task:
         task = _locked_task(task_id)
         if not can_work_task(task, actor):
             raise NotAllowed("This task is not on your list.")
-        if task.step is not None and task.step.is_approval:
+        if is_answered_on_request(task):
             raise InvalidInput("An approval is answered on the request: approve or decline it there.")
         now = timezone.now()
         done = Task.objects.filter(pk=task.pk, status=Task.Status.OPEN).update(

@@ -160,6 +160,10 @@ TABLE: tuple[Transition, ...] = (
 )
 # fmt: on
 
+# Statuses left by an approval decision: their approval tasks are answered by approving or
+# declining the request, never ticked off on a task list.
+APPROVAL_STATUSES = frozenset(t.source for t in TABLE if t.action in ("approve", "owner_approve"))
+
 # Notices recorded when a request is submitted (workflows.services.open_workflow_tasks).
 SUBMIT_NOTIFICATIONS: tuple[str, ...] = (N.REQUEST_SUBMITTED,)
 
