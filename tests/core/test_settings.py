@@ -1,0 +1,82 @@
+"""Settings come from the environment and refuse bad values with a clear message."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """Run manage.py in a clean environment (only PATH and what the test passes)."""
+    clean = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "RMS_VAR_DIR": str(tmp_path / "var"), **env}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_missing_secret_key_with_debug_off_is_refused_with_a_clear_message(tmp_path):
+    result = run_manage(tmp_path, "check", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_on_generates_a_secret_key_once_into_var(tmp_path):
+    first = run_manage(tmp_path, "check", DEBUG="1")
+    assert first.returncode == 0, first.stderr
+    key_file = tmp_path / "var" / "secret_key"
+    key = key_file.read_text()
+    assert len(key) > 40
+    run_manage(tmp_path, "check", DEBUG="1")
+    assert key_file.read_text() == key
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DEBUG", "maybe", "DEBUG='maybe' is not a boolean"),
+        ("EMAIL_PORT", "twenty-five", "EMAIL_PORT='twenty-five' is not a whole number"),
+        ("DATABASE_URL", "mysql://x/y", "DATABASE_URL='mysql://x/y' must be a URL"),
+        ("REDIS_URL", "localhost:6379", "REDIS_URL='localhost:6379' must be a URL"),
+    ],
+)
+def test_malformed_values_name_the_variable(tmp_path, variable, value, message):
+    result = run_manage(tmp_path, "check", **{"DEBUG": "1", variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_deploy_check_passes_with_production_environment(tmp_path):
+    result = run_manage(
+        tmp_path,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="rms.example.com",
+        SITE_URL="https://rms.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_responses_carry_the_security_headers(client, settings):
+    response = client.get("/login/")
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
