@@ -54,18 +54,6 @@ def customer_contact(customer_account):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` need PostgreSQL (row locks, concurrency): skipped on SQLite."""
-    from django.conf import settings
-
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
-
-
-def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests run wherever DATABASE_URL points at PostgreSQL (always in CI)."""
     from django.conf import settings
 
