@@ -62,7 +62,7 @@ def _conflict(request: ReferenceRequest, action: str) -> Conflict:
     status = RequestStatus(request.status).label.lower()
     if last is None:
         return Conflict(f"“{action_label(action)}” is not possible while request #{request.pk} is {status}.")
-    when = date_format(timezone.localtime(last.created_at), "DATETIME_FORMAT")
+    when = date_format(timezone.localtime(last.created_at), "j M Y, H:i")
     moved = f"{past_tense(last.action)} by {display_name(last.actor)} on {when}"
     if last.action == action:
         return Conflict(f"Request #{request.pk} was already {moved}.")
