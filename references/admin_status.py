@@ -24,6 +24,7 @@ from references.models import ReferenceStatus, StatusChange
 class StatusChangeForm(forms.Form):
     to_status = forms.ChoiceField(label="New status", choices=ReferenceStatus.choices)
     reason = forms.CharField(
+        label="Reason",
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text="Kept in the status history with your name and the time.",
     )
@@ -108,7 +109,12 @@ class ReferenceStatusAdminMixin:
 
 
 def _errors(form: forms.Form) -> str:
-    return " ".join(str(message) for messages_ in form.errors.values() for message in messages_)
+    """The form's errors as one sentence for a message, each prefixed with its field's label."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        parts += [f"{label}: {error}" if label else str(error) for error in errors]
+    return " ".join(parts)
 
 
 class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -17,6 +17,7 @@ from core.errors import InvalidInput
 from references.models import Account, Contact, ReferenceStatus, StatusChange
 
 Subject = TypeVar("Subject", Account, Contact)
+Actor = AbstractBaseUser | None  # None only for system jobs
 _BATCH = 1000
 
 
@@ -25,13 +26,11 @@ class BulkStatusChange:
     """What a bulk status change did: the rows it changed and the rows already in that status."""
 
     to_status: str
-    changed: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
+    changed: list[Account | Contact] = field(default_factory=list)
+    unchanged: list[Account | Contact] = field(default_factory=list)
 
 
-def account_change_status(
-    *, account: Account, to_status: str, reason: str, actor: AbstractBaseUser | None
-) -> Account:
+def account_change_status(*, account: Account, to_status: str, reason: str, actor: Actor) -> Account:
     """Move one account to `to_status`, recording who did it and why.
 
     Refuses (InvalidInput) an unknown status, an empty reason, or a status the account already has.
@@ -40,9 +39,7 @@ def account_change_status(
     return _change_one(Account, account, to_status=to_status, reason=reason, actor=actor)
 
 
-def contact_change_status(
-    *, contact: Contact, to_status: str, reason: str, actor: AbstractBaseUser | None
-) -> Contact:
+def contact_change_status(*, contact: Contact, to_status: str, reason: str, actor: Actor) -> Contact:
     """Move one contact to `to_status`, recording who did it and why.
 
     Same rules as `account_change_status`. Returns the contact as locked and saved.
@@ -51,7 +48,7 @@ def contact_change_status(
 
 
 def account_bulk_change_status(
-    *, accounts: Iterable[Account], to_status: str, reason: str, actor: AbstractBaseUser | None
+    *, accounts: Iterable[Account], to_status: str, reason: str, actor: Actor
 ) -> BulkStatusChange:
     """Move many accounts to `to_status` in one transaction, one StatusChange per changed account.
 
@@ -62,7 +59,7 @@ def account_bulk_change_status(
 
 
 def contact_bulk_change_status(
-    *, contacts: Iterable[Contact], to_status: str, reason: str, actor: AbstractBaseUser | None
+    *, contacts: Iterable[Contact], to_status: str, reason: str, actor: Actor
 ) -> BulkStatusChange:
     """Move many contacts to `to_status` in one transaction; see `account_bulk_change_status`."""
     return _change_many(Contact, contacts, to_status=to_status, reason=reason, actor=actor)
@@ -81,7 +78,9 @@ def _clean_input(to_status: str, reason: str) -> str:
 
 
 @transaction.atomic
-def _change_one(model: type[Subject], subject: Subject, *, to_status, reason, actor) -> Subject:
+def _change_one(
+    model: type[Subject], subject: Subject, *, to_status: str, reason: str, actor: Actor
+) -> Subject:
     reason = _clean_input(to_status, reason)
     # Read the status under the lock: a concurrent change cannot slip between the read and the write.
     locked = model.objects.select_for_update().get(pk=subject.pk)
@@ -92,7 +91,9 @@ def _change_one(model: type[Subject], subject: Subject, *, to_status, reason, ac
 
 
 @transaction.atomic
-def _change_many(model: type[Subject], subjects, *, to_status, reason, actor) -> BulkStatusChange:
+def _change_many(
+    model: type[Subject], subjects: Iterable[Subject], *, to_status: str, reason: str, actor: Actor
+) -> BulkStatusChange:
     reason = _clean_input(to_status, reason)
     pks = subjects.values("pk") if isinstance(subjects, models.QuerySet) else [s.pk for s in subjects]
     # Lock in primary-key order so two overlapping batches cannot deadlock.
@@ -103,7 +104,7 @@ def _change_many(model: type[Subject], subjects, *, to_status, reason, actor) ->
     return BulkStatusChange(to_status=to_status, changed=changed, unchanged=unchanged)
 
 
-def _apply(model: type[Subject], rows: list[Subject], *, to_status, reason, actor) -> None:
+def _apply(model: type[Subject], rows: list[Subject], *, to_status: str, reason: str, actor: Actor) -> None:
     """Write the new status and one history row per subject: two queries per thousand rows."""
     if not rows:
         return

@@ -13,7 +13,7 @@ from django.core import checks
 from django.test import RequestFactory
 from django.urls import reverse
 
-from core.admin_actions import export_fields
+from core.admin_actions import export_as_csv, export_fields
 from references import services
 from references.models import (
     Account,
@@ -329,6 +329,20 @@ def _export(client, model, objects) -> list[list[str]]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+EXPORTING = [item for item in REGISTERED if export_as_csv in (item[1].actions or [])]
+
+
+@pytest.mark.parametrize(("model", "model_admin"), EXPORTING, ids=_ids(EXPORTING))
+def test_csv_export_works_for_every_admin_that_offers_it(admin_client, catalogue, model, model_admin):
+    objects = list(model._default_manager.all()[:5])
+    assert objects, f"add a {model.__name__} row to the catalogue fixture"
+
+    header, *body = _export(admin_client, model, objects)
+
+    assert len(body) == len(objects)
+    assert all(len(row) == len(header) for row in body)
 
 
 def test_csv_export_holds_the_selected_rows_only(admin_client, accounts):
