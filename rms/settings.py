@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "references",
     "requests_app",
     "workflows",
+    "matching",
     "portals",
 ]
 

@@ -1,0 +1,102 @@
+"""The few SQL fragments that differ between PostgreSQL and SQLite, in one place.
+
+Search and indexing build their statements from these, so the rest of the code never branches on
+the database. PostgreSQL gets the real thing (integer arrays with GIN, tsvector full text);
+SQLite gets a simple, correct fallback (JSON arrays read with json_each, LIKE per word).
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection as default_connection
+
+TEXT_CONFIG = "english"
+_WORD = re.compile(r"\w[\w'&.-]*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    vendor: str
+
+    @classmethod
+    def current(cls, connection=None) -> "Dialect":
+        return cls((connection or default_connection).vendor)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.vendor == "postgresql"
+
+    # --- id lists ---------------------------------------------------------------------------
+
+    def ids_overlap(self, column: str, ids) -> tuple[str, list]:
+        """`column` (an id list) shares at least one id with `ids`."""
+        ids = [int(i) for i in ids]
+        if self.is_postgres:
+            return f"{column} && %s::integer[]", [ids]
+        marks = ", ".join(["%s"] * len(ids))
+        return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value IN ({marks}))", ids
+
+    def unnest_from(self, column: str, alias: str) -> str:
+        """A FROM item giving one row per id of `column`, the id in `<alias>.value`."""
+        if self.is_postgres:
+            return f"CROSS JOIN unnest({column}) AS {alias}(value)"
+        return f"CROSS JOIN json_each({column}) AS {alias}"
+
+    def id_list_agg(self, column: str) -> str:
+        """Aggregate: the ids of `column` in a group as an id-list value."""
+        if self.is_postgres:
+            return f"array_agg({column} ORDER BY {column})::integer[]"
+        return f"json_group_array({column})"
+
+    def empty_id_list(self) -> str:
+        return "'{}'::integer[]" if self.is_postgres else "'[]'"
+
+    def names_of(self, select_sql: str) -> str:
+        """The names returned by `select_sql` (one column named `n`) joined by spaces."""
+        if self.is_postgres:
+            return f"COALESCE((SELECT string_agg(s.n, ' ' ORDER BY s.n) FROM ({select_sql}) s), '')"
+        return f"COALESCE((SELECT group_concat(s.n, ' ') FROM ({select_sql}) s), '')"
+
+    # --- free text --------------------------------------------------------------------------
+
+    def text_match(self, doc: str, q: str) -> tuple[str, list]:
+        """The search document `doc` matches the words of `q` (all of them)."""
+        if self.is_postgres:
+            return f"{doc}.vector @@ websearch_to_tsquery('{TEXT_CONFIG}', %s)", [q]
+        words = words_of(q) or [q.strip()]
+        clauses = " AND ".join([f"{doc}.body LIKE %s ESCAPE '\\'"] * len(words))
+        return f"({clauses})", [f"%{_escape_like(word)}%" for word in words]
+
+    def text_rank(self, doc: str, q: str) -> tuple[str, list]:
+        """Relevance of `doc` to `q` in [0, 1); constant 0 on SQLite (no ranking there)."""
+        if self.is_postgres:
+            return f"ts_rank({doc}.vector, websearch_to_tsquery('{TEXT_CONFIG}', %s), 32)", [q]
+        return "0", []
+
+    def text_vector(self, weighted_parts: list[tuple[str, str]]) -> str:
+        """The tsvector of (sql expression, weight) parts; NULL where there is no full text."""
+        if not self.is_postgres:
+            return "NULL"
+        return " || ".join(
+            f"setweight(to_tsvector('{TEXT_CONFIG}', COALESCE({expr}, '')), '{weight}')"
+            for expr, weight in weighted_parts
+        )
+
+    # --- misc -------------------------------------------------------------------------------
+
+    def materialized(self, yes: bool) -> str:
+        """The CTE hint: PostgreSQL inlines single-use CTEs, so say what we mean."""
+        if not self.is_postgres:
+            return ""
+        return "MATERIALIZED" if yes else "NOT MATERIALIZED"
+
+    def concat(self, *parts: str) -> str:
+        return " || ' ' || ".join(f"COALESCE({part}, '')" for part in parts)
+
+
+def words_of(q: str) -> list[str]:
+    return _WORD.findall(q or "")
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
