@@ -17,7 +17,6 @@ Keys this seeder puts in `ctx.shared` for the seeders of later apps:
 - ``demo_activity_type_ids``: activity type id by code (``"reference_call"`` → id).
 """
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.hashers import make_password
@@ -32,29 +31,14 @@ from references.management.demo_kit import (
     Calendar,
     CompanyNames,
     DealIndex,
+    Taxonomies,
     Weighted,
     ascii_fold,
     money,
     one_of,
 )
-from references.models import (
-    Account,
-    AccountNote,
-    ActivityType,
-    BlackoutPeriod,
-    Competitor,
-    Contact,
-    Country,
-    Industry,
-    Opportunity,
-    ParticipationPreferences,
-    Persona,
-    Product,
-    ReferenceActivity,
-    SizeBand,
-    StatusChange,
-    UseCase,
-)
+from references.management.demo_people import HISTORY_DAYS, PeopleSeeder
+from references.models import Account, AccountNote, Opportunity, StatusChange
 
 # Share of accounts per reference status; "active" takes the rest.
 ACCOUNT_STATUS_SHARES = {
@@ -65,54 +49,17 @@ ACCOUNT_STATUS_SHARES = {
     "at_risk": 0.05,
     "defected": 0.05,
 }
-# A contact's status given its account's status.
-CONTACT_STATUS = {
-    "active": Weighted(["active", "resting", "candidate", "paused", "retired"], [70, 10, 8, 5, 7]),
-    "resting": Weighted(["active", "resting", "candidate", "paused", "retired"], [55, 30, 5, 5, 5]),
-    "at_risk": Weighted(["active", "resting", "paused", "retired"], [70, 10, 10, 10]),
-    "paused": Weighted(["paused", "active"], [60, 40]),
-    "candidate": Weighted(["candidate"], [1]),
-    "retired": Weighted(["retired"], [1]),
-    "defected": Weighted(["defected"], [1]),
-}
 STATUS_REASONS = {
     "resting": "Reached the activity limit; resting until a slot frees up.",
     "paused": "Account owner asked to pause asks during a re-organization.",
     "retired": "Champion left and the account no longer takes part.",
     "at_risk": "NPS dropped and escalations are open; renewal at risk.",
 }
-# Mean reference activities in two years per account, by account status (about 10 overall).
-ACTIVITIES_PER_ACCOUNT = {
-    "active": 13.5,
-    "resting": 15.0,
-    "at_risk": 10.0,
-    "paused": 9.0,
-    "retired": 7.0,
-    "defected": 7.0,
-    "candidate": 0.0,
-}
-MAX_ACTIVITIES_PER_ACCOUNT = 40  # keeps even the busiest accounts near the default burnout limits
-HISTORY_DAYS = 730
 OPPORTUNITIES_PER_ACCOUNT = 2
 REP_COUNT = 20
 # Share of accounts and deals owned by the demo users; the generated reps share the rest.
 DEMO_OWNER_SHARES = {"sales": 0.08, "sales2": 0.05}
 
-# Activity type: (how common, chance a contact is willing to do it, typical durations in minutes).
-ACTIVITY_TYPE_PROFILE = {
-    "reference_call": (45, 0.85, (30, 45, 60)),
-    "site_visit": (5, 0.20, (120, 180, 240)),
-    "case_study": (5, 0.35, None),
-    "video": (3, 0.20, (60, 90, 120)),
-    "press_interview": (3, 0.12, (30, 45)),
-    "analyst_briefing": (4, 0.15, (45, 60)),
-    "speaking_slot": (4, 0.15, (30, 45, 60)),
-    "peer_networking": (8, 0.45, (90, 120)),
-    "advisory_board": (5, 0.20, (120, 240)),
-    "beta_program": (4, 0.30, None),
-    "online_review": (10, 0.50, None),
-    "quote_logo": (4, 0.40, None),
-}
 # Size bands from small to enterprise: (share of accounts, annual contract value range in USD).
 SIZE_BAND_PROFILE = [
     (25, 8_000, 60_000),
@@ -122,57 +69,11 @@ SIZE_BAND_PROFILE = [
 ]
 
 NPS = Weighted(range(11), [1, 1, 1, 2, 2, 4, 6, 14, 24, 25, 20])  # mostly 7–10, as in real programs
-CONTACTS_PER_ACCOUNT = Weighted([1, 2, 3, 4, 5], [10, 25, 30, 20, 15])  # ~3
 STEWARDS = Weighted([0, 1, 2], [40, 40, 20])
-CHANNELS = Weighted(["email", "video", "phone", "in_person"], [50, 30, 15, 5])
-PERSONAS = {"executive": 30, "technical": 40, "end_user": 30}
 ACCOUNT_PRODUCTS = Weighted([1, 2, 3, 4], [35, 35, 20, 10])
 ACCOUNT_USE_CASES = Weighted([0, 1, 2, 3], [10, 45, 30, 15])
 ACCOUNT_COMPETITORS = Weighted([0, 1, 2], [40, 45, 15])
 DEAL_PRODUCTS = Weighted([1, 2, 3], [50, 35, 15])
-
-
-@dataclass
-class Taxonomies:
-    """Ids (and names) of the taxonomy rows the demo draws from."""
-
-    industries: dict[str, int]
-    countries: dict[str, int]
-    size_bands: list[int]
-    personas: dict[str, int]
-    activity_types: dict[str, int]
-    products: list[tuple[int, str]]
-    use_cases: list[tuple[int, str]]
-    competitors: list[tuple[int, str]]
-
-    @classmethod
-    def load(cls) -> "Taxonomies":
-        def active(model) -> list[tuple[int, str]]:
-            rows = model.objects.filter(is_active=True).order_by("sort_order", "name")
-            return list(rows.values_list("id", "name"))
-
-        return cls(
-            industries=dict(Industry.objects.values_list("naics_code", "id")),
-            countries=dict(Country.objects.values_list("code", "id")),
-            size_bands=list(SizeBand.objects.order_by("sort_order").values_list("id", flat=True)),
-            personas=dict(Persona.objects.values_list("code", "id")),
-            activity_types=dict(ActivityType.objects.values_list("code", "id")),
-            products=active(Product),
-            use_cases=active(UseCase),
-            competitors=active(Competitor),
-        )
-
-
-@dataclass(slots=True)
-class NewContact:
-    """What an account's activities need to know about a contact just generated."""
-
-    id: int
-    status: str
-    willing: tuple[str, ...]
-    opted_out: bool
-    since: int  # the account's customer-since day (ordinal)
-    last_activity: int | None = None
 
 
 class DemoCatalogue:
@@ -187,22 +88,31 @@ class DemoCatalogue:
         self.names = CompanyNames(self.rng)
         self.calendar = Calendar()
         self.loader = BulkLoader()
-        self._type_choices: dict[tuple[str, ...], Weighted] = {}
         self._choices()
         self._tables()
 
     def run(self) -> None:
         self._staff(self.create_reps())
         deal_ids = self.seed_opportunities(self.ctx.accounts * OPPORTUNITIES_PER_ACCOUNT)
+        self.people = PeopleSeeder(
+            rng=self.rng,
+            today=self.today,
+            now=self.now,
+            tax=self.tax,
+            calendar=self.calendar,
+            loader=self.loader,
+            deals=self.deals,
+            manager_id=self.manager_id,
+        )
         for status in self.statuses(self.ctx.accounts):
             self.seed_account(status)
         counts = self.loader.finish()
         self.ctx.shared.update(
             demo_rep_ids=self.rep_ids,
             demo_account_ids=self.t_account.id_range(),
-            demo_contact_ids=self.t_contact.id_range(),
+            demo_contact_ids=self.people.t_contact.id_range(),
             demo_opportunity_ids=deal_ids,
-            demo_activity_ids=self.t_activity.id_range(),
+            demo_activity_ids=self.people.t_activity.id_range(),
             demo_activity_type_ids=dict(self.tax.activity_types),
         )
         self.ctx.log("  rows: " + ", ".join(f"{table} {rows:,}" for table, rows in counts.items()))
@@ -214,17 +124,10 @@ class DemoCatalogue:
         tax = self.tax
         countries = [p for p in words.COUNTRIES if p.code in tax.countries]
         self.countries = Weighted(countries, [p.weight for p in countries])
-        self.languages = {
-            p.code: Weighted([(lang, pool) for lang, pool, _ in p.languages], [w for *_, w in p.languages])
-            for p in countries
-        }
         industries = [code for code in words.INDUSTRY_WEIGHTS if code in tax.industries]
         self.industries = Weighted(industries, [words.INDUSTRY_WEIGHTS[code] for code in industries])
         bands = list(zip(tax.size_bands, SIZE_BAND_PROFILE, strict=False))
         self.size_bands = Weighted(bands, [profile[0] for _, profile in bands])
-        personas = [code for code in PERSONAS if code in tax.personas]
-        self.personas = Weighted(personas, [PERSONAS[code] for code in personas])
-        self.type_codes = tuple(code for code in ACTIVITY_TYPE_PROFILE if code in tax.activity_types)
 
     def _tables(self) -> None:
         load = self.loader
@@ -250,24 +153,6 @@ class DemoCatalogue:
         self.t_status_change = load.table(
             StatusChange, ["account", "from_status", "to_status", "reason", "changed_by", "changed_at"]
         )
-        self.t_contact = load.table(
-            Contact,
-            ["id", "account", "first_name", "last_name", "title", "persona", "email", "phone", "language"]
-            + ["time_zone", "status", "created_at", "updated_at"],
-        )
-        self.t_preferences = load.table(
-            ParticipationPreferences,
-            ["id", "contact", "own_cap_per_quarter", "preferred_channel", "wants_in_return"]
-            + ["consent_given_at", "opted_out", "opted_out_at", "paused_by_contact", "updated_at"],
-        )
-        self.t_preference_types = load.through(ParticipationPreferences._meta.get_field("activity_types"))
-        self.t_blackout = load.table(BlackoutPeriod, ["contact", "start", "end", "reason"])
-        self.t_activity = load.table(
-            ReferenceActivity,
-            ["id", "contact", "account", "activity_type", "occurred_on", "duration_minutes", "notes"]
-            + ["recorded_by", "created_at"],
-        )
-        self.t_activity_opportunities = load.through(ReferenceActivity._meta.get_field("opportunities"))
 
     def create_reps(self) -> list[User]:
         """About twenty sales reps in the Sales group, with unusable passwords (background staff)."""
@@ -413,8 +298,15 @@ class DemoCatalogue:
         self._account_links(account_id, owner)
         self._account_notes(account_id, status, owner, since, ended, industry_code)
         self._account_history(account_id, status, owner, since, ended)
-        contacts = self.seed_contacts(account_id, status, profile, domain, since)
-        self.seed_activities(account_id, tax.industries[industry_code], status, contacts, ended)
+        self.people.seed(
+            account_id=account_id,
+            industry_id=tax.industries[industry_code],
+            status=status,
+            profile=profile,
+            domain=domain,
+            since=since,
+            ended=ended,
+        )
 
     def _nps(self, status: str, at_risk: bool) -> int | None:
         rng = self.rng
@@ -472,16 +364,8 @@ class DemoCatalogue:
         rng, today, stamp = self.rng, self.today, self.calendar.stamp
         add = self.t_status_change.add
         activated = min(since + 90, (ended or today) - 1)
-        add(
-            (
-                account_id,
-                "candidate",
-                "active",
-                "Qualified as a reference.",
-                self.manager_id,
-                stamp(activated),
-            )
-        )
+        qualified = "Qualified as a reference by the program."
+        add((account_id, "candidate", "active", qualified, self.manager_id, stamp(activated)))
         if status == "defected":
             warned = max(activated + 1, ended - rng.randint(30, 120))
             add((account_id, "active", "at_risk", "Renewal at risk.", owner, stamp(warned)))
@@ -489,136 +373,6 @@ class DemoCatalogue:
         elif status != "active":
             moved = min(ended or max(activated + 1, today - rng.randint(1, 200)), today - 1)
             add((account_id, "active", status, STATUS_REASONS[status], self.manager_id, stamp(moved)))
-
-    # --- contacts ---------------------------------------------------------------------------
-
-    def seed_contacts(
-        self, account_id: int, account_status: str, profile: words.CountryProfile, domain: str, since: int
-    ) -> list[NewContact]:
-        """Contacts of one account; their preferences are written once their activities are known."""
-        rng, tax = self.rng, self.tax
-        emails: set[str] = set()
-        contacts = []
-        for _ in range(CONTACTS_PER_ACCOUNT.pick(rng)):
-            contact_id = self.t_contact.new_id()
-            language, pool = self.languages[profile.code].pick(rng)
-            first, last = one_of(rng, words.FIRST_NAMES[pool]), one_of(rng, words.LAST_NAMES[pool])
-            local = f"{ascii_fold(first)}.{ascii_fold(last)}"
-            email, number = f"{local}@{domain}.example", 2
-            while email in emails:  # two people of the same name at one company
-                email, number = f"{local}{number}@{domain}.example", number + 1
-            emails.add(email)
-            persona = self.personas.pick(rng)
-            status = CONTACT_STATUS[account_status].pick(rng)
-            title = one_of(rng, words.TITLES[persona])
-            self.t_contact.add(
-                (
-                    contact_id,
-                    account_id,
-                    first,
-                    last,
-                    title,
-                    tax.personas[persona],
-                    email,
-                    self._phone(profile),
-                )
-                + (language, one_of(rng, profile.time_zones), status, self.now, self.now)
-            )
-            contacts.append(
-                NewContact(contact_id, status, self._willing_types(), rng.random() < 0.025, since)
-            )
-        return contacts
-
-    def _phone(self, profile: words.CountryProfile) -> str:
-        rng = self.rng
-        if profile.dialing_code == "1":
-            # 555-0100 to 555-0199 are reserved for fiction in North America.
-            return f"+1 {rng.randint(201, 989)} 555 01{rng.randint(0, 99):02d}"
-        return (
-            f"+{profile.dialing_code} {rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
-        )
-
-    def _willing_types(self) -> tuple[str, ...]:
-        rng = self.rng
-        willing = tuple(code for code in self.type_codes if rng.random() < ACTIVITY_TYPE_PROFILE[code][1])
-        return willing or self.type_codes[:1]
-
-    def finish_contact(self, contact: NewContact) -> None:
-        """Preferences, activity types and blackout dates of a contact whose activities are known:
-        consent comes before the first activity, an opt-out after the last one."""
-        rng, today, last, stamp = self.rng, self.today, contact.last_activity, self.calendar.stamp
-        consent_at = None
-        if contact.status != "candidate" or rng.random() < 0.3:
-            consent_day = rng.randint(min(max(contact.since, today - 1500), today - 1), today - 1)
-            consent_at = stamp(consent_day if last is None else min(consent_day, last - 1), 9)
-        opted_out_at = None
-        if contact.opted_out:
-            after = last if last is not None else today - 365
-            opted_out_at = stamp(min(today - 1, after + rng.randint(7, 120)), 14)
-        cap = one_of(rng, (1, 1, 2, 2, 3)) if rng.random() < 0.25 else None
-        wants = "; ".join(rng.sample(words.WANTS_IN_RETURN, rng.randint(0, 2)))
-        paused = rng.random() < 0.04
-        prefs_id = self.t_preferences.new_id()
-        self.t_preferences.add(
-            (prefs_id, contact.id, cap, CHANNELS.pick(rng), wants, consent_at, contact.opted_out)
-            + (opted_out_at, paused, self.now)
-        )
-        for code in contact.willing:
-            self.t_preference_types.add((prefs_id, self.tax.activity_types[code]))
-        if rng.random() < 0.06:
-            start = today + rng.randint(-60, 180)
-            reason = one_of(rng, words.BLACKOUT_REASONS)
-            self.t_blackout.add((contact.id, self.day(start), self.day(start + rng.randint(2, 21)), reason))
-
-    # --- activities -------------------------------------------------------------------------
-
-    def seed_activities(
-        self, account_id: int, industry_id: int, status: str, contacts: list[NewContact], ended: int | None
-    ) -> None:
-        """About ten activities per account over two years (none before the account was a customer
-        or after it left, none by candidate contacts), then each contact's preferences."""
-        rng, today = self.rng, self.today
-        first_day = max(today - HISTORY_DAYS, contacts[0].since + 30)
-        last_day = (ended - 1) if ended else today - 1
-        eligible = [contact for contact in contacts if contact.status != "candidate"]
-        mean = ACTIVITIES_PER_ACCOUNT[status]
-        count = min(MAX_ACTIVITIES_PER_ACCOUNT, int(rng.expovariate(1 / mean) + 0.5)) if mean else 0
-        if eligible and first_day <= last_day:
-            for _ in range(count):
-                contact = one_of(rng, eligible)
-                day = rng.randint(first_day, last_day)
-                self._activity(account_id, industry_id, contact, day)
-                if contact.last_activity is None or day > contact.last_activity:
-                    contact.last_activity = day
-        for contact in contacts:
-            self.finish_contact(contact)
-
-    def _type_choice(self, willing: tuple[str, ...]) -> Weighted:
-        """A contact does the kinds of activity they are willing to do, common kinds more often."""
-        choice = self._type_choices.get(willing)
-        if choice is None:
-            weights = [ACTIVITY_TYPE_PROFILE[code][0] for code in willing]
-            choice = self._type_choices[willing] = Weighted(willing, weights)
-        return choice
-
-    def _activity(self, account_id: int, industry_id: int, contact: NewContact, day: int) -> None:
-        """One activity, serving one or two deals that closed (or close) soon after it."""
-        rng = self.rng
-        code = self._type_choice(contact.willing).pick(rng)
-        minutes = ACTIVITY_TYPE_PROFILE[code][2]
-        activity_id = self.t_activity.new_id()
-        deal = self.deals.pick(rng, industry_id, day)
-        recorded_by = self.deals.owner[deal] if rng.random() < 0.7 else self.manager_id
-        notes = one_of(rng, words.ACTIVITY_NOTES) if rng.random() < 0.3 else ""
-        self.t_activity.add(
-            (activity_id, contact.id, account_id, self.tax.activity_types[code], self.day(day))
-            + (one_of(rng, minutes) if minutes else None, notes, recorded_by, self.calendar.stamp(day, 17))
-        )
-        self.t_activity_opportunities.add((activity_id, deal))
-        if rng.random() < 0.35:
-            second = self.deals.pick(rng, industry_id, day)
-            if second != deal:
-                self.t_activity_opportunities.add((activity_id, second))
 
 
 def seed(ctx: DemoContext) -> None:

@@ -1,5 +1,5 @@
 """Small, fast building blocks for generating demo data: weighted choices, ASCII folding, unique
-company names, cached dates, money amounts, and an index of deals by close date.
+company names, cached dates, money amounts, an index of deals by close date, and the taxonomy ids.
 
 Everything takes its randomness from the caller's `random.Random`, so a seed gives the same data.
 The hot paths (called millions of times at 100,000 accounts) avoid `Random.choice`/`randrange`,
@@ -9,6 +9,7 @@ which cost several times more than one `random()` call.
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from itertools import accumulate
@@ -16,6 +17,7 @@ from math import exp, log
 from random import Random
 
 from references.management import demo_words as words
+from references.models import ActivityType, Competitor, Country, Industry, Persona, Product, SizeBand, UseCase
 
 
 class Weighted:
@@ -145,3 +147,34 @@ class DealIndex:
         if high > low:
             return ids[low + int(rng.random() * (high - low))]
         return ids[min(low, len(ids) - 1)]
+
+
+@dataclass
+class Taxonomies:
+    """Ids (and names) of the taxonomy rows the demo draws from."""
+
+    industries: dict[str, int]
+    countries: dict[str, int]
+    size_bands: list[int]
+    personas: dict[str, int]
+    activity_types: dict[str, int]
+    products: list[tuple[int, str]]
+    use_cases: list[tuple[int, str]]
+    competitors: list[tuple[int, str]]
+
+    @classmethod
+    def load(cls) -> "Taxonomies":
+        def active(model) -> list[tuple[int, str]]:
+            rows = model.objects.filter(is_active=True).order_by("sort_order", "name")
+            return list(rows.values_list("id", "name"))
+
+        return cls(
+            industries=dict(Industry.objects.values_list("naics_code", "id")),
+            countries=dict(Country.objects.values_list("code", "id")),
+            size_bands=list(SizeBand.objects.order_by("sort_order").values_list("id", flat=True)),
+            personas=dict(Persona.objects.values_list("code", "id")),
+            activity_types=dict(ActivityType.objects.values_list("code", "id")),
+            products=active(Product),
+            use_cases=active(UseCase),
+            competitors=active(Competitor),
+        )
