@@ -286,3 +286,29 @@ def workflow_sweep(*, now=None) -> SweepResult:
         expired=requests_expire(today=timezone.localdate(now)),
         closed=requests_close_with_feedback(),
     )
+
+
+# --- Bulk actions ---------------------------------------------------------------------------
+
+
+@dataclass
+class BulkResult:
+    """Which requests moved and, for the others, why not (each one its own transaction)."""
+
+    done: list[int]
+    failed: dict[int, str]
+
+
+def requests_bulk_transition(
+    *, request_ids: list[int], action: str, actor: User, note: str = "", **payload: Any
+) -> BulkResult:
+    """Apply one action to many requests; one that cannot move does not stop the others."""
+    result = BulkResult(done=[], failed={})
+    for request_id in dict.fromkeys(request_ids):
+        try:
+            request_transition(request_id=request_id, action=action, actor=actor, note=note, **payload)
+        except DomainError as error:
+            result.failed[request_id] = error.message
+        else:
+            result.done.append(request_id)
+    return result

@@ -1,7 +1,24 @@
+"""The reference manager's portal at /manage/ (My tasks lives at /tasks/, see task_urls.py)."""
+
 from django.urls import path
 
-from portals.manage import views
+from portals.manage import events, inbox, references, requests
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", inbox.inbox, name="home"),
+    path("bulk/", inbox.bulk, name="bulk"),
+    path("requests/<int:pk>/", requests.detail, name="request"),
+    path("requests/<int:pk>/act/", requests.act, name="request-act"),
+    path("requests/<int:pk>/record/", requests.record, name="request-record"),
+    path("events/", events.event_list, name="events"),
+    path("events/new/", events.event_new, name="event-new"),
+    path("events/<int:pk>/", events.event_detail, name="event"),
+    path("accounts/", references.account_list, name="accounts"),
+    path("accounts/<int:pk>/", references.account_detail, name="account"),
+    path("accounts/<int:pk>/edit/", references.account_edit, name="account-edit"),
+    path("accounts/<int:pk>/status/", references.account_status, name="account-status"),
+    path("contacts/", references.contact_list, name="contacts"),
+    path("contacts/<int:pk>/", references.contact_detail, name="contact"),
+    path("contacts/<int:pk>/edit/", references.contact_edit, name="contact-edit"),
+    path("contacts/<int:pk>/status/", references.contact_status, name="contact-status"),
 ]

@@ -1,0 +1,182 @@
+"""Forms of the manager portal. They parse input; the rules live in the services they feed."""
+
+from django import forms
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from references.models import (
+    Account,
+    ActivityType,
+    Contact,
+    Country,
+    Industry,
+    ParticipationPreferences,
+    ReferenceStatus,
+    Region,
+)
+from requests_app.models import RequestStatus
+from workflows.selectors import InboxFilters, managers, requesters
+
+STATUS_FILTER_CHOICES = [
+    ("triage", "Needs triage"),
+    ("open", "All open"),
+    ("all", "All"),
+    *RequestStatus.choices,
+]
+
+
+class InboxFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=STATUS_FILTER_CHOICES, required=False)
+    activity_type = forms.ModelChoiceField(ActivityType.objects.all(), required=False, empty_label="Any type")
+    region = forms.ModelChoiceField(Region.objects.all(), required=False, empty_label="Any region")
+    requester = forms.ModelChoiceField(User.objects.none(), required=False, empty_label="Anyone")
+    assigned = forms.ChoiceField(
+        choices=[("", "Anyone's"), ("me", "Mine"), ("none", "Unassigned")], required=False, label="Assigned"
+    )
+    sort = forms.ChoiceField(
+        choices=[("needed_by", "Needed by, then deal size"), ("amount", "Deal size, then needed by")],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requester"].queryset = requesters()
+
+    def filters(self) -> InboxFilters:
+        if not self.is_valid():
+            return InboxFilters()
+        data = self.cleaned_data
+        return InboxFilters(
+            status=data["status"] or "triage",
+            activity_type=data["activity_type"].pk if data["activity_type"] else None,
+            region=data["region"].pk if data["region"] else None,
+            requester=data["requester"].pk if data["requester"] else None,
+            assigned=data["assigned"],
+            sort=data["sort"] or "needed_by",
+        )
+
+
+class _AnyInt(forms.TypedMultipleChoiceField):
+    """A list of ids checked by the service, not against a fixed choice list."""
+
+    def valid_value(self, value):
+        return str(value).isdigit()
+
+
+class BulkForm(forms.Form):
+    ids = _AnyInt(coerce=int, error_messages={"required": "Tick some requests first."})
+    action = forms.ChoiceField(choices=[("reassign", "Assign to"), ("decline", "Decline")])
+    assignee = forms.ModelChoiceField(User.objects.none(), required=False)
+    note = forms.CharField(required=False, max_length=2000, label="Reason")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = managers()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "reassign" and not data.get("assignee"):
+            self.add_error("assignee", "Choose the manager to assign them to.")
+        if data.get("action") == "decline" and not (data.get("note") or "").strip():
+            self.add_error("note", "Give the reason for declining.")
+        return data
+
+
+class RecordActivityForm(forms.Form):
+    occurred_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date it happened")
+    duration_minutes = forms.IntegerField(
+        min_value=1, max_value=1440, required=False, label="Duration (minutes)"
+    )
+    participants = forms.ModelMultipleChoiceField(
+        Contact.objects.none(), widget=forms.CheckboxSelectMultiple, label="Customer participants"
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Notes")
+
+    def __init__(self, *args, participants=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = (
+            participants if participants is not None else Contact.objects.none()
+        )
+        self.fields["occurred_on"].initial = timezone.localdate()
+
+
+class EventForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    activity_type = forms.ModelChoiceField(ActivityType.objects.all())
+    occurred_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date it happened")
+    duration_minutes = forms.IntegerField(
+        min_value=1, max_value=1440, required=False, label="Duration (minutes)"
+    )
+    requests = _AnyInt(coerce=int, label="Requests it served", widget=forms.CheckboxSelectMultiple)
+    speakers = _AnyInt(coerce=int, label="Speaking contacts", widget=forms.CheckboxSelectMultiple)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class AccountForm(forms.ModelForm):
+    class Meta:
+        model = Account
+        fields = [
+            "name",
+            "industry",
+            "size_band",
+            "country",
+            "products",
+            "use_cases",
+            "competitors_displaced",
+            "customer_since",
+            "annual_contract_value",
+            "currency",
+            "nps",
+            "open_escalations",
+            "renewal_date",
+            "at_risk",
+            "owner",
+            "stewards",
+            "reference_story",
+        ]
+        widgets = {
+            "customer_since": forms.DateInput(attrs={"type": "date"}),
+            "renewal_date": forms.DateInput(attrs={"type": "date"}),
+            "reference_story": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = User.objects.filter(is_active=True, is_staff=True).order_by("first_name", "username")
+        self.fields["owner"].queryset = staff
+        self.fields["stewards"].queryset = staff
+        self.fields["country"].queryset = Country.objects.select_related("region")
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["first_name", "last_name", "title", "persona", "email", "phone", "language", "time_zone"]
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = ParticipationPreferences
+        fields = [
+            "activity_types",
+            "own_cap_per_quarter",
+            "preferred_channel",
+            "wants_in_return",
+            "paused_by_contact",
+        ]
+        widgets = {
+            "activity_types": forms.CheckboxSelectMultiple,
+            "wants_in_return": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class StatusChangeForm(forms.Form):
+    to_status = forms.ChoiceField(choices=ReferenceStatus.choices, label="New status")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class ReferenceFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Name")
+    status = forms.ChoiceField(choices=[("", "Any status"), *ReferenceStatus.choices], required=False)
+    industry = forms.ModelChoiceField(Industry.objects.all(), required=False, empty_label="Any industry")
+    region = forms.ModelChoiceField(Region.objects.all(), required=False, empty_label="Any region")

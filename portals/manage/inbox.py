@@ -1,0 +1,60 @@
+"""The manager's inbox: requests needing triage, filters, claim and bulk actions."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core.permissions import role_required
+from core.roles import Role
+from portals.manage.common import paginate, querystring_without_page
+from portals.manage.forms import BulkForm, InboxFilterForm
+from workflows.selectors import inbox_requests, managers
+from workflows.services import requests_bulk_transition
+
+
+@role_required(Role.MANAGER)
+def inbox(request: HttpRequest) -> HttpResponse:
+    form = InboxFilterForm(request.GET or None)
+    page = paginate(request, inbox_requests(filters=form.filters(), user=request.user))
+    return render(
+        request,
+        "portals/manage/inbox.html",
+        {
+            "form": form,
+            "page": page,
+            "managers": managers(),
+            "querystring": querystring_without_page(request),
+            "section": "inbox",
+        },
+    )
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Assign or decline the ticked requests; each one that cannot move is named with the reason."""
+    form = BulkForm(request.POST)
+    back = request.POST.get("next") or ""
+    target = back if back.startswith("?") else ""
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(f"{_inbox_url()}{target}")
+    data = form.cleaned_data
+    payload = {"assignee": data["assignee"]} if data["action"] == "reassign" else {}
+    result = requests_bulk_transition(
+        request_ids=data["ids"], action=data["action"], actor=request.user, note=data["note"], **payload
+    )
+    verb = "assigned" if data["action"] == "reassign" else "declined"
+    if result.done:
+        messages.success(request, f"{len(result.done)} request(s) {verb}.")
+    for request_id, reason in result.failed.items():
+        messages.error(request, f"Request #{request_id} was not {verb}: {reason}")
+    return redirect(f"{_inbox_url()}{target}")
+
+
+def _inbox_url() -> str:
+    return reverse("manage:home")

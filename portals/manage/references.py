@@ -1,0 +1,171 @@
+"""Reference pages for managers: accounts and contacts, their edit forms and status changes.
+
+A status is never a field of the edit forms: it changes only through references.services, which
+requires a reason and keeps the status history.
+"""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from core.permissions import role_required
+from core.roles import Role
+from portals.manage import reference_selectors as selectors
+from portals.manage.common import paginate, querystring_without_page
+from portals.manage.forms import (
+    AccountForm,
+    ContactForm,
+    PreferencesForm,
+    ReferenceFilterForm,
+    StatusChangeForm,
+)
+from references.models import Account, Contact, ParticipationPreferences
+from references.services import account_change_status, contact_change_status
+
+
+def _filters(form: ReferenceFilterForm) -> dict:
+    if not form.is_valid():
+        return {}
+    return {key: value for key, value in form.cleaned_data.items() if value}
+
+
+@role_required(Role.MANAGER)
+def account_list(request: HttpRequest) -> HttpResponse:
+    form = ReferenceFilterForm(request.GET or None)
+    page = paginate(request, selectors.account_rows(**_filters(form)))
+    context = {
+        "form": form,
+        "page": page,
+        "querystring": querystring_without_page(request),
+        "section": "accounts",
+    }
+    return render(request, "portals/manage/accounts.html", context)
+
+
+def _account(pk: int) -> Account:
+    account = selectors.account_detail(pk)
+    if account is None:
+        raise Http404("No such account.")
+    return account
+
+
+def _account_context(account: Account, status_form: StatusChangeForm | None = None) -> dict:
+    return {
+        "account": account,
+        "requests": selectors.requests_involving_account(account),
+        "status_form": status_form or StatusChangeForm(initial={"to_status": account.status}),
+        "section": "accounts",
+    }
+
+
+@role_required(Role.MANAGER)
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "portals/manage/account_detail.html", _account_context(_account(pk)))
+
+
+@role_required(Role.MANAGER)
+def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account(pk)
+    form = AccountForm(request.POST or None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, f"{account.name} saved.")
+        return redirect("manage:account", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "subject": account, "section": "accounts"}
+    return render(request, "portals/manage/reference_edit.html", context, status=status)
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def account_status(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account(pk)
+    form = StatusChangeForm(request.POST)
+    try:
+        if not form.is_valid():
+            return _refused(request, "portals/manage/account_detail.html", _account_context(account, form))
+        account = account_change_status(account=account, actor=request.user, **form.cleaned_data)
+    except DomainError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        context = _account_context(account, form)
+        return _refused(request, "portals/manage/account_detail.html", context, error.http_status)
+    messages.success(request, f"{account.name} is now {account.get_status_display().lower()}.")
+    return redirect("manage:account", pk=pk)
+
+
+def _refused(request: HttpRequest, template: str, context: dict, status: int = 400) -> HttpResponse:
+    messages.error(request, "The status was not changed; see the form.")
+    return render(request, template, context, status=status)
+
+
+@role_required(Role.MANAGER)
+def contact_list(request: HttpRequest) -> HttpResponse:
+    form = ReferenceFilterForm(request.GET or None)
+    page = paginate(request, selectors.contact_rows(**_filters(form)))
+    context = {
+        "form": form,
+        "page": page,
+        "querystring": querystring_without_page(request),
+        "section": "contacts",
+    }
+    return render(request, "portals/manage/contacts.html", context)
+
+
+def _contact(pk: int) -> Contact:
+    contact = selectors.contact_detail(pk)
+    if contact is None:
+        raise Http404("No such contact.")
+    return contact
+
+
+def _contact_context(contact: Contact, status_form: StatusChangeForm | None = None) -> dict:
+    return {
+        "contact": contact,
+        "preferences": getattr(contact, "preferences", None),
+        "requests": selectors.requests_involving_contact(contact),
+        "status_form": status_form or StatusChangeForm(initial={"to_status": contact.status}),
+        "section": "contacts",
+    }
+
+
+@role_required(Role.MANAGER)
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "portals/manage/contact_detail.html", _contact_context(_contact(pk)))
+
+
+@role_required(Role.MANAGER)
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _contact(pk)
+    preferences = getattr(contact, "preferences", None) or ParticipationPreferences(contact=contact)
+    form = ContactForm(request.POST or None, instance=contact)
+    preferences_form = PreferencesForm(request.POST or None, instance=preferences, prefix="prefs")
+    if request.method == "POST" and form.is_valid() and preferences_form.is_valid():
+        with transaction.atomic():
+            form.save()
+            preferences_form.save()
+        messages.success(request, f"{contact.full_name} saved.")
+        return redirect("manage:contact", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "preferences_form": preferences_form, "subject": contact, "section": "contacts"}
+    return render(request, "portals/manage/reference_edit.html", context, status=status)
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def contact_status(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _contact(pk)
+    form = StatusChangeForm(request.POST)
+    try:
+        if not form.is_valid():
+            return _refused(request, "portals/manage/contact_detail.html", _contact_context(contact, form))
+        contact = contact_change_status(contact=contact, actor=request.user, **form.cleaned_data)
+    except DomainError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        context = _contact_context(contact, form)
+        return _refused(request, "portals/manage/contact_detail.html", context, error.http_status)
+    messages.success(request, f"{contact.full_name} is now {contact.get_status_display().lower()}.")
+    return redirect("manage:contact", pk=pk)

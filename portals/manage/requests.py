@@ -1,0 +1,119 @@
+"""A request seen by the program: everything needed to decide, and the actions of the table."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from core.permissions import role_required
+from core.roles import Role
+from portals.manage.common import render_refused
+from portals.manage.forms import RecordActivityForm
+from references.models import Contact
+from requests_app.models import ReferenceRequest
+from workflows.selectors import alternative_candidates, collisions, contact_usage, managers, request_detail
+from workflows.services import request_transition
+from workflows.transitions import available_transitions
+
+# What an action's form may post besides the note; the service validates each.
+PAYLOAD_FIELDS = ("contact", "override_reason", "scheduled_for", "assignee")
+
+
+def _detail_context(request: HttpRequest, ref_request: ReferenceRequest) -> dict:
+    candidates = [c.contact for c in ref_request.candidates.all()]
+    in_play = list(candidates)
+    if ref_request.chosen_contact and ref_request.chosen_contact not in in_play:
+        in_play.insert(0, ref_request.chosen_contact)
+    alternatives = alternative_candidates(ref_request, exclude={c.pk for c in in_play})
+    usage = contact_usage([c.pk for c in in_play])
+    return {
+        "req": ref_request,
+        "candidates": [(c, usage.get(c.pk)) for c in candidates],
+        "alternatives": alternatives,
+        "choices": in_play + alternatives,
+        "collisions": collisions(ref_request, in_play),
+        "actions": available_transitions(ref_request, request.user),
+        "managers": managers(),
+        "section": "inbox",
+    }
+
+
+def _get(pk: int) -> ReferenceRequest:
+    ref_request = request_detail(pk)
+    if ref_request is None:
+        raise Http404("No such request.")
+    return ref_request
+
+
+@role_required(Role.MANAGER)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ref_request = _get(pk)
+    return render(request, "portals/manage/request_detail.html", _detail_context(request, ref_request))
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def act(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply the posted action through the transition service; a refusal re-renders the page."""
+    action = request.POST.get("action", "")
+    payload = {name: request.POST[name] for name in PAYLOAD_FIELDS if request.POST.get(name)}
+    try:
+        moved = request_transition(
+            request_id=pk,
+            action=action,
+            actor=request.user,
+            note=request.POST.get("note", ""),
+            expected_status=request.POST.get("expected_status") or None,
+            **payload,
+        )
+    except DomainError as error:
+        return render_refused(
+            request, "portals/manage/request_detail.html", _detail_context(request, _get(pk)), error
+        )
+    messages.success(request, f"Request #{moved.pk} is now {moved.get_status_display().lower()}.")
+    return redirect("manage:request", pk=pk)
+
+
+def _participants(ref_request: ReferenceRequest):
+    """Who may have taken part: contacts of the chosen contact's account (the chosen one first)."""
+    if ref_request.chosen_contact is None:
+        return Contact.objects.none()
+    return Contact.objects.filter(account_id=ref_request.chosen_contact.account_id).select_related("persona")
+
+
+@role_required(Role.MANAGER)
+def record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the activity: date, duration, participants; the request is then completed."""
+    ref_request = _get(pk)
+    if not any(t.action == "record_activity" for t in available_transitions(ref_request, request.user)):
+        messages.error(
+            request, f"Request #{pk} is {ref_request.get_status_display().lower()}: nothing to record."
+        )
+        return redirect("manage:request", pk=pk)
+    form = RecordActivityForm(
+        request.POST or None,
+        participants=_participants(ref_request),
+        initial={"participants": [ref_request.chosen_contact_id]},
+    )
+    context = {"req": ref_request, "form": form, "section": "inbox"}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            request_transition(
+                request_id=pk,
+                action="record_activity",
+                actor=request.user,
+                note=data["note"],
+                expected_status=request.POST.get("expected_status") or None,
+                occurred_on=data["occurred_on"],
+                duration_minutes=data["duration_minutes"],
+                participants=list(data["participants"]),
+            )
+        except DomainError as error:
+            return render_refused(request, "portals/manage/record_activity.html", context, error)
+        messages.success(request, "Activity recorded; the requester has been asked for feedback.")
+        return redirect(reverse("manage:request", args=[pk]))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "portals/manage/record_activity.html", context, status=status)

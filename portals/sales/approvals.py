@@ -1,0 +1,97 @@
+"""Account-owner approvals in the sales portal: an owner answers the requests to use their own
+accounts, with a comment. Anyone else's approval is a 404; the answer goes through the workflow
+service, which checks again that the user owns the account."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError, InvalidInput
+from core.permissions import role_required
+from core.roles import Role
+from requests_app.models import ReferenceRequest, RequestStatus
+from workflows.selectors import collisions, contact_usage, request_detail
+from workflows.services import request_transition
+from workflows.transitions import available_transitions
+
+OWNER_ACTIONS = ("owner_approve", "owner_decline")
+
+
+def owned_requests(user):
+    """Requests naming a contact at an account `user` owns: the only ones they may answer."""
+    return ReferenceRequest.objects.filter(chosen_contact__account__owner=user)
+
+
+@role_required(Role.SALES, Role.MANAGER)
+def approval_list(request: HttpRequest) -> HttpResponse:
+    rows = owned_requests(request.user).select_related(
+        "requester", "activity_type", "opportunity", "chosen_contact__account", "assigned_manager"
+    )
+    pending = rows.filter(status=RequestStatus.AWAITING_OWNER).order_by("needed_by", "id")
+    answered = (
+        rows.filter(events__action__in=OWNER_ACTIONS, events__actor=request.user)
+        .distinct()
+        .order_by("-status_changed_at", "-id")[:20]
+    )
+    return render(
+        request,
+        "portals/sales/approvals.html",
+        {"pending": pending, "answered": answered},
+    )
+
+
+def _owned_detail(request: HttpRequest, pk: int) -> ReferenceRequest:
+    if not owned_requests(request.user).filter(pk=pk).exists():
+        raise Http404("No such approval.")
+    return request_detail(pk)
+
+
+def _context(request: HttpRequest, ref_request: ReferenceRequest) -> dict:
+    contact = ref_request.chosen_contact
+    actions = [t for t in available_transitions(ref_request, request.user) if t.action in OWNER_ACTIONS]
+    return {
+        "req": ref_request,
+        "contact": contact,
+        "usage": contact_usage([contact.pk]).get(contact.pk),
+        "collisions": collisions(ref_request, [contact]),
+        "actions": actions,
+    }
+
+
+@role_required(Role.SALES, Role.MANAGER)
+def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ref_request = _owned_detail(request, pk)
+    return render(request, "portals/sales/approvals_detail.html", _context(request, ref_request))
+
+
+@role_required(Role.SALES, Role.MANAGER)
+@require_POST
+def approval_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    ref_request = _owned_detail(request, pk)
+    action = request.POST.get("action", "")
+    try:
+        if action not in OWNER_ACTIONS:
+            raise InvalidInput("Approve or decline.")
+        moved = request_transition(
+            request_id=pk,
+            action=action,
+            actor=request.user,
+            note=request.POST.get("note", ""),
+            expected_status=request.POST.get("expected_status") or None,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        context = _context(request, request_detail(pk) or ref_request)
+        return render(request, "portals/sales/approvals_detail.html", context, status=error.http_status)
+    verb = "approved — the program will now ask the customer" if action == "owner_approve" else "declined"
+    messages.success(request, f"Request #{moved.pk} {verb}.")
+    return redirect("sales:approvals")
+
+
+urlpatterns = [
+    path("", approval_list, name="approvals"),
+    path("<int:pk>/", approval_detail, name="approval"),
+    path("<int:pk>/answer/", approval_answer, name="approval-answer"),
+]

@@ -1,0 +1,105 @@
+"""One-to-many events: one group call or webinar serves several requests at once.
+
+Each speaking contact gets exactly one ReferenceActivity for the event, linked to every
+opportunity the event served, so the event counts once against each contact's limits however many
+requests it served. Every served request is completed through the transition service.
+"""
+
+from datetime import date
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import DomainError, InvalidInput
+from references.models import ActivityType, Contact, ReferenceActivity
+from requests_app.models import ReferenceRequest
+from workflows.models import Event
+from workflows.services import request_transition
+
+# Requests an event can serve: the customer has agreed or the activity is scheduled.
+SERVABLE_STATUSES = ("customer_asked", "scheduled")
+
+
+def servable_requests():
+    return ReferenceRequest.objects.filter(status__in=SERVABLE_STATUSES)
+
+
+def _validate(*, title: str, occurred_on: date | None, speakers: list, requests: list, request_ids) -> None:
+    if not title.strip():
+        raise InvalidInput("Give the event a title.", field="title")
+    if occurred_on is None:
+        raise InvalidInput("Give the date of the event.", field="occurred_on")
+    if occurred_on > timezone.localdate():
+        raise InvalidInput("An event is recorded once it has happened.", field="occurred_on")
+    if not speakers:
+        raise InvalidInput("Choose at least one speaking contact.", field="speakers")
+    if not requests or len(requests) != len(set(request_ids)):
+        raise InvalidInput("Choose the requests the event served.", field="requests")
+
+
+def event_record(
+    *,
+    actor: User,
+    title: str,
+    activity_type: ActivityType,
+    occurred_on: date | None,
+    speaker_ids: list[int],
+    request_ids: list[int],
+    duration_minutes: int | None = None,
+    notes: str = "",
+) -> Event:
+    """Record an event that took place: one activity per speaker, every served request completed.
+
+    All or nothing: if one request can no longer be served (someone cancelled it meanwhile), the
+    error names it and nothing is recorded.
+    """
+    with transaction.atomic():
+        speakers = list(Contact.objects.select_related("account").filter(pk__in=set(speaker_ids)))
+        requests = list(
+            servable_requests().select_for_update().filter(pk__in=set(request_ids)).order_by("pk")
+        )
+        _validate(
+            title=title,
+            occurred_on=occurred_on,
+            speakers=speakers,
+            requests=requests,
+            request_ids=request_ids,
+        )
+        event = Event.objects.create(
+            title=title.strip(),
+            activity_type=activity_type,
+            occurred_on=occurred_on,
+            duration_minutes=duration_minutes,
+            notes=notes,
+            recorded_by=actor,
+        )
+        opportunity_ids = {r.opportunity_id for r in requests if r.opportunity_id}
+        activities = []
+        for speaker in speakers:
+            activity = ReferenceActivity.objects.create(
+                contact=speaker,
+                account=speaker.account,
+                activity_type=activity_type,
+                occurred_on=occurred_on,
+                duration_minutes=duration_minutes,
+                notes=f"Event: {event.title}",
+                recorded_by=actor,
+            )
+            activity.opportunities.set(opportunity_ids)
+            activities.append(activity)
+        event.speakers.set(speakers)
+        event.requests.set(requests)
+        event.activities.set(activities)
+        for request in requests:
+            try:
+                request_transition(
+                    request_id=request.pk,
+                    action="record_activity",
+                    actor=actor,
+                    note=f"Served by the event “{event.title}” on {occurred_on:%d %b %Y}.",
+                    activities=activities,
+                )
+            except DomainError as error:
+                raise InvalidInput(f"Request #{request.pk}: {error.message}", field="requests") from error
+    return event

@@ -1,0 +1,267 @@
+"""Reads for the workflow screens: the manager's inbox, a request's detail, collisions, task lists.
+
+Each returns fully loaded rows (select_related / Prefetch / annotations), so templates never query
+and a page costs the same number of queries however many rows it shows.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.models import User
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from core.roles import Role
+from references.models import Contact, ReferenceActivity
+from requests_app.models import OPEN_STATUSES, ReferenceRequest, RequestCandidate, RequestEvent, RequestStatus
+from workflows.models import Event, Task
+
+TRIAGE_STATUSES = ("submitted", "in_review", "needs_info")
+USAGE_WINDOW_DAYS = 90
+
+
+# --- Inbox ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    status: str = "triage"  # "triage", "open", "all" or one status
+    activity_type: int | None = None
+    region: int | None = None
+    requester: int | None = None
+    assigned: str = ""  # "", "me" or "none"
+    sort: str = "needed_by"  # or "amount"
+
+
+def _candidates_prefetch() -> Prefetch:
+    return Prefetch(
+        "candidates",
+        queryset=RequestCandidate.objects.select_related("contact__account").order_by("preference"),
+    )
+
+
+def inbox_requests(*, filters: InboxFilters, user: User) -> QuerySet[ReferenceRequest]:
+    """Requests for the manager's inbox, soonest needed (or biggest deal) first."""
+    requests = ReferenceRequest.objects.select_related(
+        "requester",
+        "activity_type",
+        "opportunity__country__region",
+        "assigned_manager",
+        "chosen_contact__account",
+    ).prefetch_related(_candidates_prefetch())
+    if filters.status == "triage":
+        requests = requests.filter(status__in=TRIAGE_STATUSES)
+    elif filters.status == "open":
+        requests = requests.filter(status__in=OPEN_STATUSES)
+    elif filters.status in RequestStatus.values:
+        requests = requests.filter(status=filters.status)
+    if filters.activity_type:
+        requests = requests.filter(activity_type_id=filters.activity_type)
+    if filters.region:
+        requests = requests.filter(opportunity__country__region_id=filters.region)
+    if filters.requester:
+        requests = requests.filter(requester_id=filters.requester)
+    if filters.assigned == "me":
+        requests = requests.filter(assigned_manager=user)
+    elif filters.assigned == "none":
+        requests = requests.filter(assigned_manager__isnull=True)
+    amount = F("opportunity__amount").desc(nulls_last=True)
+    if filters.sort == "amount":
+        return requests.order_by(amount, "needed_by", "id")
+    return requests.order_by("needed_by", amount, "id")
+
+
+def managers() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, groups__name=Role.MANAGER.value).order_by(
+        "first_name", "username"
+    )
+
+
+def requesters() -> QuerySet[User]:
+    return (
+        User.objects.filter(is_active=True, reference_requests__isnull=False)
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+# --- Request detail -------------------------------------------------------------------------
+
+
+def request_detail(pk: int) -> ReferenceRequest | None:
+    """One request with everything its detail page shows."""
+    return (
+        ReferenceRequest.objects.select_related(
+            "requester",
+            "activity_type",
+            "prospect_contact_role",
+            "assigned_manager",
+            "opportunity__country__region",
+            "opportunity__industry",
+            "chosen_contact__account__owner",
+            "chosen_contact__persona",
+            "chosen_contact__preferences",
+        )
+        .prefetch_related(
+            Prefetch(
+                "candidates",
+                queryset=RequestCandidate.objects.select_related(
+                    "contact__account__owner", "contact__persona", "contact__preferences"
+                ).order_by("preference"),
+            ),
+            Prefetch(
+                "events",
+                queryset=RequestEvent.objects.select_related("actor")
+                .prefetch_related("notices")
+                .order_by("created_at", "id"),
+            ),
+            Prefetch(
+                "tasks", queryset=Task.objects.select_related("assignee", "completed_by").order_by("id")
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Usage:
+    recent: int  # activities in the last USAGE_WINDOW_DAYS
+    last: date | None
+
+
+def contact_usage(contact_ids) -> dict[int, Usage]:
+    """Recent activity count and last activity date per contact, in one grouped query."""
+    since = timezone.localdate() - timedelta(days=USAGE_WINDOW_DAYS)
+    rows = (
+        ReferenceActivity.objects.filter(contact_id__in=list(contact_ids))
+        .values("contact_id")
+        .annotate(recent=Count("id", filter=Q(occurred_on__gte=since)), last=Max("occurred_on"))
+    )
+    return {row["contact_id"]: Usage(row["recent"], row["last"]) for row in rows}
+
+
+def alternative_candidates(request: ReferenceRequest, *, exclude: set[int], limit: int = 8) -> list[Contact]:
+    """Offerable contacts willing to do the request's activity, at accounts of the prospect's
+    industry: available before resting, the least used and healthiest first."""
+    since = timezone.localdate() - timedelta(days=USAGE_WINDOW_DAYS)
+    contacts = Contact.objects.offerable().filter(preferences__activity_types=request.activity_type_id)
+    if request.opportunity_id:
+        contacts = contacts.filter(account__industry_id=request.opportunity.industry_id)
+    return list(
+        contacts.exclude(pk__in=exclude)
+        .select_related("account__owner", "account__country", "persona", "preferences")
+        .annotate(
+            recent=Count("activities", filter=Q(activities__occurred_on__gte=since), distinct=True),
+            last_activity=Max("activities__occurred_on"),
+        )
+        .order_by("status", "recent", F("account__nps").desc(nulls_last=True), "last_name", "id")[:limit]
+    )
+
+
+# --- Collisions -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Collision:
+    """Another ask of the same contact or account in an overlapping window."""
+
+    subject: str  # the contact's or account's name
+    same_contact: bool
+    what: str
+    when: date
+    request: ReferenceRequest | None = None
+    event: Event | None = None
+
+
+def request_window(request: ReferenceRequest) -> tuple[date, date]:
+    """From submission until it is needed (or takes place, when scheduled later)."""
+    start = timezone.localdate(request.created_at) if request.created_at else timezone.localdate()
+    end = request.needed_by
+    if request.scheduled_for:
+        end = max(end, timezone.localdate(request.scheduled_for))
+    return start, end
+
+
+def collisions(request: ReferenceRequest, contacts: list[Contact]) -> list[Collision]:
+    """Open requests and events asking the same contacts or accounts in an overlapping window."""
+    if not contacts:
+        return []
+    start, end = request_window(request)
+    contact_ids = {c.pk for c in contacts}
+    account_ids = {c.account_id for c in contacts}
+    others = (
+        ReferenceRequest.objects.filter(
+            status__in=OPEN_STATUSES, created_at__date__lte=end, needed_by__gte=start
+        )
+        .exclude(pk=request.pk)
+        .filter(
+            Q(chosen_contact__account_id__in=account_ids)
+            | Q(chosen_contact__isnull=True, candidates__contact__account_id__in=account_ids)
+        )
+        .select_related("activity_type", "requester", "chosen_contact__account")
+        .prefetch_related(_candidates_prefetch())
+        .distinct()
+        .order_by("needed_by", "id")
+    )
+    found = [_request_collision(other, contact_ids, account_ids) for other in others]
+    events = (
+        Event.objects.filter(occurred_on__range=(start, end), speakers__account_id__in=account_ids)
+        .select_related("activity_type")
+        .prefetch_related("speakers__account")
+        .distinct()
+    )
+    for event in events:
+        speaker = next(s for s in event.speakers.all() if s.account_id in account_ids)
+        found.append(
+            Collision(
+                subject=speaker.full_name if speaker.pk in contact_ids else speaker.account.name,
+                same_contact=speaker.pk in contact_ids,
+                what=f"{event.activity_type.name.lower()} “{event.title}”",
+                when=event.occurred_on,
+                event=event,
+            )
+        )
+    return sorted(found, key=lambda c: (not c.same_contact, c.when))
+
+
+def _request_collision(other: ReferenceRequest, contact_ids: set[int], account_ids: set[int]) -> Collision:
+    asked = [other.chosen_contact] if other.chosen_contact else [c.contact for c in other.candidates.all()]
+    asked = [c for c in asked if c.account_id in account_ids]
+    same = [c for c in asked if c.pk in contact_ids]
+    subject = same[0].full_name if same else asked[0].account.name
+    who = other.requester.get_full_name() or other.requester.username
+    purpose = f" ({other.campaign})" if other.campaign else ""
+    return Collision(
+        subject=subject,
+        same_contact=bool(same),
+        what=f"{other.activity_type.name.lower()}{purpose} by {who}",
+        when=timezone.localdate(other.scheduled_for) if other.scheduled_for else other.needed_by,
+        request=other,
+    )
+
+
+# --- Task lists -----------------------------------------------------------------------------
+
+
+def task_list(user: User) -> QuerySet[Task]:
+    """The open tasks on `user`'s list, soonest due first, with what each row shows."""
+    return (
+        Task.objects.on_list_of(user)
+        .select_related(
+            "assignee",
+            "step",
+            "request__activity_type",
+            "request__opportunity",
+            "request__requester",
+            "request__chosen_contact__account",
+        )
+        .order_by("due_at", "id")
+    )
+
+
+def task_counts(user: User) -> dict[str, int]:
+    """Open and late tasks on `user`'s list, in one query (for the navigation)."""
+    return Task.objects.on_list_of(user).aggregate(
+        open=Count("id"), late=Count("id", filter=Q(due_at__lt=timezone.now()))
+    )

@@ -1,0 +1,30 @@
+"""Template filters that put words on workflow codes (no queries)."""
+
+from django import template
+
+from requests_app.models import RequestStatus
+from workflows.transitions import past_tense
+
+register = template.Library()
+
+
+@register.filter
+def action_words(action: str) -> str:
+    """The past tense of a history row's action: "approved", "escalated"…"""
+    return past_tense(action)
+
+
+@register.filter
+def status_label(status: str) -> str:
+    try:
+        return RequestStatus(status).label
+    except ValueError:
+        return status or "—"
+
+
+@register.filter
+def person(user, empty: str = "") -> str:
+    """A user's full name, else their username; `empty` when there is no user."""
+    if user is None:
+        return empty
+    return user.get_full_name() or user.username
