@@ -2,7 +2,8 @@
 
 from django.urls import reverse
 
-from core.roles import Role, has_role, role_label
+from core.roles import Role, has_role, role_label, user_roles
+from workflows.selectors import task_counts
 
 
 def portal(request) -> dict:
@@ -18,4 +19,8 @@ def portal(request) -> dict:
         links.append(("Content", reverse("content:home")))
     if user.is_staff:
         links.append(("Admin", reverse("admin:index")))
-    return {"portal_links": links, "role_label": role_label(user)}
+    context = {"portal_links": links, "role_label": role_label(user)}
+    if user.is_superuser or user_roles(user):
+        # My tasks in the navigation: one aggregate query (open and late counts).
+        context["task_counts"] = task_counts(user)
+    return context

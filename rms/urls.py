@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sales/", include(("portals.sales.urls", "sales"))),
     path("manage/", include(("portals.manage.urls", "manage"))),
+    path("tasks/", include(("portals.manage.task_urls", "tasks"))),
     path("content/", include(("portals.content.urls", "content"))),
     path("", include("core.urls")),
 ]

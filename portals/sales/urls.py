@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
-from portals.sales import views
+from portals.sales import approvals, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("approvals/", include(approvals.urlpatterns)),
 ]
