@@ -110,12 +110,12 @@ TABLE: tuple[Transition, ...] = (
     ),
     *_rows(
         [S.AWAITING_OWNER], "owner_approve", S.CUSTOMER_ASKED, {OWN, M}, label="Approve",
-        done="approved by the account owner", guard="chosen_contact_available", style="primary",
+        done="approved for the account", guard="chosen_contact_available", style="primary",
         notifications=(N.REQUEST_APPROVED, N.CUSTOMER_ASKED),
     ),
     *_rows(
         [S.AWAITING_OWNER], "owner_decline", S.IN_REVIEW, {OWN, M}, label="Decline",
-        done="declined by the account owner", effect="clear_contact", needs=Needs.NOTE,
+        done="declined for the account", effect="clear_contact", needs=Needs.NOTE,
         close_tasks_as="skipped", style="danger", notifications=(N.OWNER_DECLINED,),
     ),
     *_rows(

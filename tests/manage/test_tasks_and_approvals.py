@@ -1,0 +1,152 @@
+"""My tasks (every staff user, htmx inline actions, counts in the navigation) and the account
+owner's approvals in the sales portal."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from core.roles import Role
+from requests_app.models import ReferenceRequest
+from tests import factories
+from tests.workflows.builders import drive_to, make_request
+from workflows.models import Task
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _open(request) -> Task:
+    return Task.objects.get(request=request, status="open")
+
+
+def test_every_staff_user_has_my_tasks_with_a_count_in_the_navigation(
+    client, ref_request, manager, customer_contact
+):
+    drive_to(ref_request, "awaiting_owner", customer_contact, manager)
+    owner = customer_contact.account.owner
+    client.force_login(owner)
+    page = client.get(reverse("tasks:list")).content.decode()
+    assert "Account owner approval" in page
+    assert '<span id="nav-task-count" class="count">1</span>' in page
+    assert reverse("sales:approval", args=[ref_request.pk]) in page  # answered there, not ticked off
+    assert reverse("tasks:complete", args=[_open(ref_request).pk]) not in page
+
+
+def test_outsiders_have_no_task_list(client, outsider):
+    client.force_login(outsider)
+    assert client.get(reverse("tasks:list")).status_code == 403
+
+
+def test_overdue_tasks_are_highlighted(client, manager, ref_request):
+    Task.objects.filter(request=ref_request).update(due_at=timezone.now() - timedelta(hours=2))
+    client.force_login(manager)
+    page = client.get(reverse("tasks:list")).content.decode()
+    assert 'class="task-row late"' in page and "overdue" in page
+    assert "1 late</span>" in page
+
+
+def test_completing_a_task_inline_returns_the_row_and_the_new_count(client, manager, ref_request):
+    client.force_login(manager)
+    task = _open(ref_request)
+    response = client.post(reverse("tasks:complete", args=[task.pk]), **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="task-{task.pk}"' in html and "Done" in html
+    assert '<span id="nav-task-count" class="count" hx-swap-oob="true">0</span>' in html
+    assert Task.objects.get(pk=task.pk).status == "done"
+    again = client.post(reverse("tasks:complete", args=[task.pk]), **HTMX)
+    assert again.status_code == 409 and "already closed by Maria Manager" in again.content.decode()
+
+
+def test_completing_without_javascript_comes_back_to_the_list(client, manager, ref_request):
+    client.force_login(manager)
+    response = client.post(reverse("tasks:complete", args=[_open(ref_request).pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("tasks:list")
+
+
+def test_someone_elses_task_cannot_be_completed(client, other_rep, ref_request):
+    client.force_login(other_rep)
+    response = client.post(reverse("tasks:complete", args=[_open(ref_request).pk]), **HTMX)
+    assert response.status_code == 403
+    assert _open(ref_request).status == "open"
+    assert client.post(reverse("tasks:complete", args=[999999]), **HTMX).status_code == 404
+
+
+def test_reassigning_a_task_inline(client, manager, sales_rep, ref_request):
+    colleague = factories.make_user("carl", Role.MANAGER, first_name="Carl")
+    client.force_login(manager)
+    task = _open(ref_request)
+    refused = client.post(reverse("tasks:reassign", args=[task.pk]), {"assignee": sales_rep.pk}, **HTMX)
+    assert refused.status_code == 400 and "cannot take" in refused.content.decode()
+    response = client.post(reverse("tasks:reassign", args=[task.pk]), {"assignee": colleague.pk}, **HTMX)
+    assert response.status_code == 200
+    assert Task.objects.get(pk=task.pk).assignee == colleague
+    assert (
+        client.post(reverse("tasks:reassign", args=[task.pk]), {"assignee": "x"}, **HTMX).status_code == 400
+    )
+
+
+# --- Approvals ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def awaiting(ref_request, manager, customer_contact):
+    return drive_to(ref_request, "awaiting_owner", customer_contact, manager)
+
+
+def test_an_owner_sees_and_answers_their_own_approvals(client, awaiting, account_owner):
+    client.force_login(account_owner)
+    page = client.get(reverse("sales:approvals")).content.decode()
+    assert "Grace Globex" in page and f"#{awaiting.pk}" in page
+    detail = client.get(reverse("sales:approval", args=[awaiting.pk]))
+    assert detail.status_code == 200 and 'value="owner_approve"' in detail.content.decode()
+    response = client.post(
+        reverse("sales:approval-answer", args=[awaiting.pk]),
+        {"action": "owner_approve", "note": "Go ahead", "expected_status": "awaiting_owner"},
+    )
+    assert response.status_code == 302
+    assert ReferenceRequest.objects.get(pk=awaiting.pk).status == "customer_asked"
+
+
+def test_declining_needs_a_comment(client, awaiting, account_owner):
+    client.force_login(account_owner)
+    url = reverse("sales:approval-answer", args=[awaiting.pk])
+    response = client.post(url, {"action": "owner_decline", "note": ""})
+    assert response.status_code == 400 and "Give a reason" in response.content.decode()
+    response = client.post(url, {"action": "owner_decline", "note": "Renewal under negotiation"})
+    assert response.status_code == 302
+    assert ReferenceRequest.objects.get(pk=awaiting.pk).status == "in_review"
+
+
+def test_a_rep_cannot_see_or_answer_another_owners_approval(client, awaiting, other_rep, sales_rep):
+    for rep in (other_rep, sales_rep):
+        client.force_login(rep)
+        assert client.get(reverse("sales:approval", args=[awaiting.pk])).status_code == 404
+        response = client.post(
+            reverse("sales:approval-answer", args=[awaiting.pk]), {"action": "owner_approve"}
+        )
+        assert response.status_code == 404
+        assert f"#{awaiting.pk}" not in client.get(reverse("sales:approvals")).content.decode()
+    assert ReferenceRequest.objects.get(pk=awaiting.pk).status == "awaiting_owner"
+
+
+def test_a_second_answer_is_told_who_answered(client, awaiting, account_owner, manager):
+    client.force_login(manager)
+    # The manager may answer an escalated approval on the owner's behalf.
+    client.post(reverse("manage:request-act", args=[awaiting.pk]), {"action": "owner_approve"})
+    client.force_login(account_owner)
+    response = client.post(
+        reverse("sales:approval-answer", args=[awaiting.pk]),
+        {"action": "owner_approve", "expected_status": "awaiting_owner"},
+    )
+    assert response.status_code == 409
+    assert "already approved for the account by Maria Manager" in response.content.decode()
+
+
+def test_the_approval_shows_collisions(client, awaiting, account_owner, other_rep, customer_contact):
+    make_request(other_rep, customer_contact, campaign="Analyst day")
+    client.force_login(account_owner)
+    page = client.get(reverse("sales:approval", args=[awaiting.pk])).content.decode()
+    assert "Also being asked" in page and "Grace Globex is also asked" in page
