@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from references.models import Account, ActivityType, Contact, Opportunity, Persona
+from requests_app.querysets import NominationQuerySet, ReferenceRequestQuerySet
 
 
 class RequestStatus(models.TextChoices):
@@ -81,6 +82,8 @@ class ReferenceRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReferenceRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["needed_by", "id"]
@@ -207,6 +210,8 @@ class Nomination(models.Model):
     decision_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NominationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,0 +1,172 @@
+"""Forms for the sales rep's writes. Each one only parses and shapes input; the rules live in
+`requests_app.services`, whose `InvalidInput(field=…)` becomes an error on the named field."""
+
+from django import forms
+from django.utils import timezone
+
+from core.errors import DomainError
+from references.models import ActivityType, Country, Industry, Opportunity, Persona, Product, SizeBand
+
+
+class DomainErrorsMixin:
+    """Puts a service's domain error on the field it names (or on the form)."""
+
+    # Service field name → form field name, where they differ.
+    service_fields: dict[str, str] = {}
+
+    def add_domain_error(self, error: DomainError, message=None) -> None:
+        field = self.service_fields.get(error.field or "", error.field)
+        self.add_error(field if field in self.fields else None, message or error.message)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _active(model):
+    return model.objects.filter(is_active=True).order_by("sort_order", "name")
+
+
+class RequestForm(DomainErrorsMixin, forms.Form):
+    """Request up to three references, in order of preference, for one of the rep's deals."""
+
+    service_fields = {"contacts": "first_choice"}
+
+    contact = forms.TypedMultipleChoiceField(coerce=int, widget=forms.MultipleHiddenInput)
+    first_choice = forms.TypedChoiceField(coerce=int, label="First choice")
+    second_choice = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label="Second choice"
+    )
+    third_choice = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Third choice")
+    opportunity = forms.ModelChoiceField(queryset=Opportunity.objects.none(), empty_label="Choose the deal…")
+    activity_type = forms.ModelChoiceField(queryset=_active(ActivityType), empty_label="Choose…")
+    needed_by = forms.DateField(
+        widget=DateInput, help_text="When the prospect needs to hear from the reference."
+    )
+    prospect_contact_role = forms.ModelChoiceField(
+        queryset=_active(Persona),
+        required=False,
+        empty_label="Not known",
+        label="Prospect's contact role",
+        help_text="Who at the prospect will talk to the reference.",
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=4000,
+        label="Notes for the reference manager",
+    )
+
+    def __init__(self, *args, user, references, opportunities, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(card.contact_id, f"{card.name} — {card.account_name}") for card in references]
+        self.fields["contact"].choices = choices
+        self.fields["first_choice"].choices = [("", "Choose…"), *choices]
+        for name in ("second_choice", "third_choice"):
+            self.fields[name].choices = [("", "None"), *choices]
+        deal_field = self.fields["opportunity"]
+        deal_field.queryset = Opportunity.objects.visible_to(user).filter(outcome=Opportunity.Outcome.OPEN)
+        # Validation uses the whole queryset; the menu shows the soonest-closing deals only.
+        deal_field.widget.choices = [("", "Choose the deal…")] + [
+            (deal.pk, f"{deal.prospect_name} (closes {deal.close_date:%d %b %Y})") for deal in opportunities
+        ]
+        self.fields["needed_by"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        ordered = [cleaned.get(name) for name in ("first_choice", "second_choice", "third_choice")]
+        ordered = [pk for pk in ordered if pk]
+        if len(set(ordered)) != len(ordered):
+            raise forms.ValidationError("Choose each reference only once.")
+        cleaned["contacts"] = ordered
+        return cleaned
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Why are you cancelling?"
+    )
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _yes(value: str) -> bool:
+    return value == "yes"
+
+
+class FeedbackForm(DomainErrorsMixin, forms.Form):
+    took_place = forms.TypedChoiceField(
+        choices=YES_NO, coerce=_yes, widget=forms.RadioSelect, label="Did the activity take place?"
+    )
+    helpfulness = forms.TypedChoiceField(
+        choices=[(str(n), str(n)) for n in range(1, 6)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        label="How helpful was it? (1 = not at all, 5 = very)",
+    )
+    would_use_again = forms.TypedChoiceField(
+        choices=[*YES_NO, ("", "Not sure")],
+        coerce=_yes,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        label="Would you use this reference again?",
+    )
+    outcome_note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+        label="What came of it?",
+    )
+
+
+class NominationForm(DomainErrorsMixin, forms.Form):
+    """Nominate someone at a chosen account: an existing contact or a person described here."""
+
+    contact = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Someone not listed here", label="Who"
+    )
+    contact_name = forms.CharField(max_length=200, required=False, label="Name (if not listed)")
+    contact_title = forms.CharField(max_length=200, required=False, label="Job title")
+    contact_email = forms.EmailField(required=False, label="Email")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        label="Why would they make a good reference?",
+    )
+    activity_types = forms.ModelMultipleChoiceField(
+        queryset=_active(ActivityType),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="What might they do?",
+    )
+
+    def __init__(self, *args, contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = contacts
+        self.fields["contact"].label_from_instance = lambda c: (
+            f"{c.first_name} {c.last_name}" + (f", {c.title}" if c.title else "")
+        )
+
+
+class OpportunityForm(DomainErrorsMixin, forms.Form):
+    prospect_name = forms.CharField(max_length=200)
+    industry = forms.ModelChoiceField(queryset=_active(Industry), empty_label="Choose…")
+    country = forms.ModelChoiceField(queryset=_active(Country), empty_label="Choose…")
+    size_band = forms.ModelChoiceField(
+        queryset=_active(SizeBand), required=False, empty_label="Not known", label="Company size"
+    )
+    products = forms.ModelMultipleChoiceField(
+        queryset=_active(Product), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    amount = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2)
+    currency = forms.CharField(max_length=3, initial="USD")
+    stage = forms.ChoiceField(
+        choices=[c for c in Opportunity.Stage.choices if c[0] != Opportunity.Stage.CLOSED],
+        initial=Opportunity.Stage.QUALIFICATION,
+    )
+    close_date = forms.DateField(widget=DateInput, label="Expected close date")
+    external_id = forms.CharField(max_length=64, required=False, label="CRM id (optional)")

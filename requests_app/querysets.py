@@ -1,0 +1,34 @@
+"""Chainable queryset methods for requests and nominations: who may see what starts here."""
+
+from django.db import models
+
+from core.roles import Role, user_roles
+
+
+def _sees_all(user) -> bool:
+    return user.is_superuser or Role.MANAGER in user_roles(user)
+
+
+class ReferenceRequestQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ReferenceRequestQuerySet":
+        """Reference managers see every request; anyone else the requests they made."""
+        if _sees_all(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(requester=user)
+
+    def open(self) -> "ReferenceRequestQuerySet":
+        from requests_app.models import OPEN_STATUSES
+
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class NominationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "NominationQuerySet":
+        """Reference managers see every nomination; anyone else the ones they made."""
+        if _sees_all(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(nominated_by=user)

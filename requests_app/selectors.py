@@ -1,0 +1,240 @@
+"""Reads for the sales portal's request, deal and nomination screens.
+
+Every selector starts from a `visible_to(user)` queryset and returns rows fully loaded for its
+screen (related rows joined or prefetched), so templates never query. Contact email and phone are
+deferred everywhere: they are read only by `released_contact_details`, and only once the request
+is approved (`ReferenceRequest.contact_details_released`).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from references.models import Account, Contact, Opportunity
+from requests_app.models import (
+    OPEN_STATUSES,
+    Nomination,
+    ReferenceRequest,
+    RequestCandidate,
+    RequestEvent,
+    RequestStatus,
+)
+from workflows.transitions import past_tense
+
+# (label, ORDER BY) of the "My requests" sorts, by the `sort` parameter.
+REQUEST_SORTS = {
+    "needed_by": ("Needed by (soonest first)", ("needed_by", "id")),
+    "-needed_by": ("Needed by (latest first)", ("-needed_by", "-id")),
+    "-created": ("Newest first", ("-created_at", "-id")),
+    "created": ("Oldest first", ("created_at", "id")),
+    "status": ("Status", ("status", "needed_by", "id")),
+    "opportunity": ("Opportunity", ("opportunity__prospect_name", "needed_by", "id")),
+}
+REQUEST_GROUPS = {
+    "open": ("Open", OPEN_STATUSES),
+    "closed": ("Finished", frozenset(RequestStatus.values) - OPEN_STATUSES),
+    "all": ("All", None),
+}
+_CONTACT_CARD_FIELDS = ("first_name", "last_name", "title", "account__name")
+
+
+def _candidates_prefetch() -> Prefetch:
+    candidates = (
+        RequestCandidate.objects.select_related("contact__account")
+        .only("request_id", "preference", *(f"contact__{f}" for f in _CONTACT_CARD_FIELDS))
+        .order_by("preference")
+    )
+    return Prefetch("candidates", queryset=candidates)
+
+
+def my_requests(
+    *,
+    user,
+    group: str = "all",
+    status: str = "",
+    opportunity_id: int | None = None,
+    sort: str = "needed_by",
+) -> QuerySet[ReferenceRequest]:
+    """The requests `user` made, filtered and sorted, with deal, type, contacts and accounts."""
+    requests = ReferenceRequest.objects.visible_to(user).filter(requester=user)
+    statuses = REQUEST_GROUPS.get(group, REQUEST_GROUPS["all"])[1]
+    if statuses is not None:
+        requests = requests.filter(status__in=statuses)
+    if status in RequestStatus.values:
+        requests = requests.filter(status=status)
+    if opportunity_id:
+        requests = requests.filter(opportunity_id=opportunity_id)
+    order = REQUEST_SORTS.get(sort, REQUEST_SORTS["needed_by"])[1]
+    return (
+        requests.select_related("opportunity", "activity_type", "chosen_contact__account")
+        .defer("chosen_contact__email", "chosen_contact__phone", "chosen_contact__account__reference_story")
+        .prefetch_related(_candidates_prefetch())
+        .order_by(*order)
+    )
+
+
+def request_detail(*, user, pk: int) -> ReferenceRequest:
+    """One request of `user` with everything its page shows; 404 outside what they may see."""
+    events = RequestEvent.objects.select_related("actor").order_by("created_at", "id")
+    requests = (
+        ReferenceRequest.objects.visible_to(user)
+        .select_related(
+            "opportunity",
+            "activity_type",
+            "prospect_contact_role",
+            "requester",
+            "assigned_manager",
+            "chosen_contact__account",
+            "feedback",
+        )
+        .defer("chosen_contact__email", "chosen_contact__phone")
+        .prefetch_related(_candidates_prefetch(), Prefetch("events", queryset=events))
+    )
+    return get_object_or_404(requests, pk=pk)
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    name: str
+    title: str
+    email: str
+    phone: str
+
+
+def released_contact_details(request: ReferenceRequest) -> ContactDetails | None:
+    """The chosen contact's email and phone — only once the request is approved."""
+    if not request.contact_details_released:
+        return None
+    row = (
+        Contact.objects.filter(pk=request.chosen_contact_id)
+        .values("first_name", "last_name", "title", "email", "phone")
+        .first()
+    )
+    if row is None:
+        return None
+    return ContactDetails(f"{row['first_name']} {row['last_name']}", row["title"], row["email"], row["phone"])
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    who: str
+    what: str
+    note: str
+    to_status: str
+
+
+_OWN_WORDS = {"submit": "submitted the request", "feedback": "gave feedback"}
+
+
+def timeline(request: ReferenceRequest) -> list[TimelineEntry]:
+    """Who did what and when, oldest first (from the prefetched events)."""
+    entries = []
+    for event in request.events.all():
+        who = (event.actor.get_full_name() or event.actor.username) if event.actor else "RMS"
+        what = _OWN_WORDS.get(event.action) or past_tense(event.action)
+        status = RequestStatus(event.to_status).label if event.to_status in RequestStatus.values else ""
+        entries.append(TimelineEntry(event.created_at, who, what, event.note, status))
+    return entries
+
+
+def request_for_feedback(*, user, pk: int) -> ReferenceRequest:
+    return get_object_or_404(ReferenceRequest.objects.visible_to(user).filter(requester=user), pk=pk)
+
+
+# --- Opportunities --------------------------------------------------------------------------
+
+
+def _open_requests_count() -> Subquery:
+    open_requests = (
+        ReferenceRequest.objects.filter(opportunity=OuterRef("pk"), status__in=OPEN_STATUSES)
+        .order_by()
+        .values("opportunity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(open_requests), 0)
+
+
+def my_opportunities(*, user, outcome: str = "open", q: str = "") -> QuerySet[Opportunity]:
+    """Deals `user` owns or is on the team of, soonest closing first, with open request counts."""
+    deals = Opportunity.objects.visible_to(user)
+    if outcome in Opportunity.Outcome.values:
+        deals = deals.filter(outcome=outcome)
+    if q.strip():
+        deals = deals.filter(Q(prospect_name__icontains=q.strip()) | Q(external_id__iexact=q.strip()))
+    return (
+        deals.select_related("industry", "country", "size_band")
+        .annotate(open_requests=_open_requests_count())
+        .order_by("close_date", "id")
+    )
+
+
+def opportunity_detail(*, user, pk: int) -> Opportunity:
+    """One of `user`'s deals with its products; 404 for anyone else's."""
+    deals = (
+        Opportunity.objects.visible_to(user)
+        .select_related("industry", "country__region", "size_band", "owner")
+        .prefetch_related("products")
+    )
+    return get_object_or_404(deals, pk=pk)
+
+
+def open_opportunities_for_choice(*, user, limit: int = 200) -> list[Opportunity]:
+    """The open deals a request form offers, soonest closing first."""
+    return list(
+        Opportunity.objects.visible_to(user)
+        .filter(outcome=Opportunity.Outcome.OPEN)
+        .only("id", "prospect_name", "close_date")
+        .order_by("close_date", "id")[:limit]
+    )
+
+
+# --- Nominations ----------------------------------------------------------------------------
+
+
+def my_nominations(*, user) -> QuerySet[Nomination]:
+    """The nominations `user` made, newest first, with account, contact and activity types."""
+    return (
+        Nomination.objects.visible_to(user)
+        .filter(nominated_by=user)
+        .select_related("account", "contact")
+        .defer("contact__email", "contact__phone", "account__reference_story")
+        .prefetch_related("activity_types")
+        .order_by("-created_at", "-id")
+    )
+
+
+def accounts_to_nominate(*, user, q: str, limit: int = 20) -> list[Account]:
+    """Customer accounts whose name contains `q`, for picking whom to nominate."""
+    q = (q or "").strip()
+    if len(q) < 2:
+        return []
+    return list(
+        Account.objects.visible_to(user)
+        .exclude(status="defected")
+        .filter(name__icontains=q)
+        .select_related("industry", "country")
+        .only("id", "name", "status", "industry__name", "country__name")
+        .order_by("name", "id")[:limit]
+    )
+
+
+def account_for_nomination(*, user, pk: int) -> Account:
+    accounts = (
+        Account.objects.visible_to(user).exclude(status="defected").select_related("industry", "country")
+    )
+    return get_object_or_404(accounts.defer("reference_story"), pk=pk)
+
+
+def contacts_for_nomination(account: Account) -> QuerySet[Contact]:
+    """The account's people who are not references yet (no email or phone loaded)."""
+    return (
+        Contact.objects.filter(account=account)
+        .exclude(status__in=["active", "resting"])
+        .only("id", "first_name", "last_name", "title", "status")
+        .order_by("last_name", "first_name")
+    )

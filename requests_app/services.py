@@ -1,0 +1,357 @@
+"""Writes a sales rep makes: submit and cancel a request, give feedback, nominate, add a deal.
+
+Every function validates before it writes, writes in one transaction, and refuses with
+`core.errors.InvalidInput(field=…)` naming the input at fault, so forms and the API show the
+message next to the right field. Status changes after submission belong to the workflow engine
+(`workflows.services.request_transition`); cancelling goes through it too.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+import pycountry
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.errors import Conflict, InvalidInput, NotAllowed
+from references.models import (
+    Account,
+    ActivityType,
+    Contact,
+    Country,
+    Industry,
+    Opportunity,
+    ParticipationPreferences,
+    Persona,
+    Product,
+    SizeBand,
+)
+from requests_app.models import (
+    OPEN_STATUSES,
+    Nomination,
+    ReferenceRequest,
+    RequestCandidate,
+    RequestEvent,
+    RequestFeedback,
+    RequestStatus,
+)
+from workflows.services import open_workflow_tasks, request_transition
+
+MAX_CANDIDATES = 3
+# Statuses in which the requester can tell how the activity went.
+FEEDBACK_STATUSES = frozenset({RequestStatus.COMPLETED, RequestStatus.CLOSED})
+
+
+class DuplicateRequest(InvalidInput):
+    """The same contact is already requested for the same deal by a request still open."""
+
+    def __init__(self, message: str, *, existing: ReferenceRequest, field: str | None = None):
+        super().__init__(message, field=field)
+        self.existing = existing
+
+
+# --- Submitting a request -------------------------------------------------------------------
+
+
+def request_submit(
+    *,
+    requester: User,
+    opportunity: Opportunity,
+    activity_type: ActivityType,
+    contacts: Sequence[Contact | int],
+    needed_by: date,
+    prospect_contact_role: Persona | None = None,
+    notes: str = "",
+) -> ReferenceRequest:
+    """Submit a request for up to three contacts, in order of preference.
+
+    The deal's row is locked first, so two submissions for the same deal at the same moment run
+    one after the other and the second sees the first (no duplicate open request). Writes the
+    request, its candidates and the "submitted" history row, then opens the workflow's tasks.
+    """
+    contact_ids = _candidate_ids(contacts)
+    _check_needed_by(needed_by)
+    if activity_type is None or not activity_type.is_active:
+        raise InvalidInput("Choose an activity type.", field="activity_type")
+    with transaction.atomic():
+        deal = _lock_visible_open_deal(requester, opportunity)
+        chosen = _offerable_contacts(contact_ids)
+        _check_willing(chosen, activity_type)
+        _check_not_requested(chosen, deal)
+        request = ReferenceRequest.objects.create(
+            requester=requester,
+            opportunity=deal,
+            activity_type=activity_type,
+            needed_by=needed_by,
+            prospect_contact_role=prospect_contact_role,
+            notes=(notes or "").strip(),
+        )
+        RequestCandidate.objects.bulk_create(
+            RequestCandidate(request=request, contact=contact, preference=rank)
+            for rank, contact in enumerate(chosen, start=1)
+        )
+        RequestEvent.objects.create(
+            request=request,
+            actor=requester,
+            action="submit",
+            to_status=RequestStatus.SUBMITTED,
+            note=request.notes,
+        )
+        open_workflow_tasks(request=request, actor=requester)
+    return request
+
+
+def _candidate_ids(contacts: Sequence[Contact | int]) -> list[int]:
+    ids = []
+    for contact in contacts or ():
+        try:
+            ids.append(int(contact.pk if isinstance(contact, Contact) else contact))
+        except (TypeError, ValueError):
+            raise InvalidInput("Choose references from the search results.", field="contacts") from None
+    if not ids:
+        raise InvalidInput("Choose at least one reference.", field="contacts")
+    if len(ids) > MAX_CANDIDATES:
+        raise InvalidInput(f"Choose at most {MAX_CANDIDATES} references.", field="contacts")
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("Choose each reference only once.", field="contacts")
+    return ids
+
+
+def _check_needed_by(needed_by: date | None) -> None:
+    if needed_by is None:
+        raise InvalidInput("Say by when you need the reference.", field="needed_by")
+    if needed_by <= timezone.localdate():
+        raise InvalidInput("The needed-by date must be in the future.", field="needed_by")
+
+
+def _lock_visible_open_deal(requester: User, opportunity: Opportunity | None) -> Opportunity:
+    if opportunity is None:
+        raise InvalidInput("Choose the opportunity the reference is for.", field="opportunity")
+    if not Opportunity.objects.visible_to(requester).filter(pk=opportunity.pk).exists():
+        raise InvalidInput("You can only request references for your own opportunities.", field="opportunity")
+    deal = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if deal.outcome != Opportunity.Outcome.OPEN:
+        raise InvalidInput(f"{deal} is already {deal.get_outcome_display().lower()}.", field="opportunity")
+    return deal
+
+
+def _offerable_contacts(contact_ids: list[int]) -> list[Contact]:
+    found = Contact.objects.offerable().select_related("account").in_bulk(contact_ids)
+    if len(found) != len(contact_ids):
+        raise InvalidInput(
+            "One of the chosen references is not available any more; search again.", field="contacts"
+        )
+    return [found[pk] for pk in contact_ids]
+
+
+def _check_willing(contacts: list[Contact], activity_type: ActivityType) -> None:
+    through = ParticipationPreferences.activity_types.through
+    willing = set(
+        through.objects.filter(
+            participationpreferences__contact__in=[c.pk for c in contacts], activitytype=activity_type
+        ).values_list("participationpreferences__contact_id", flat=True)
+    )
+    unwilling = [c for c in contacts if c.pk not in willing]
+    if unwilling:
+        names = ", ".join(c.full_name for c in unwilling)
+        raise InvalidInput(f"{names} does not do {activity_type.name.lower()}s.", field="activity_type")
+
+
+def _check_not_requested(contacts: list[Contact], deal: Opportunity) -> None:
+    clash = (
+        RequestCandidate.objects.filter(
+            contact__in=contacts, request__opportunity=deal, request__status__in=OPEN_STATUSES
+        )
+        .select_related("request", "contact")
+        .order_by("request_id")
+        .first()
+    )
+    if clash is not None:
+        raise DuplicateRequest(
+            f"{clash.contact.full_name} is already requested for {deal} in request #{clash.request_id}, "
+            "which is still open.",
+            existing=clash.request,
+            field="contacts",
+        )
+
+
+# --- Cancelling -----------------------------------------------------------------------------
+
+
+def request_cancel(*, request: ReferenceRequest, actor: User, reason: str) -> ReferenceRequest:
+    """Cancel a request that is not scheduled yet, with the reason kept in its history.
+
+    Goes through the workflow's transition table: the requester may cancel until the request is
+    scheduled; NotAllowed for anyone else, Conflict if it moved on since the page was shown.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Say why you cancel the request.", field="reason")
+    return request_transition(
+        request_id=request.pk, action="cancel", actor=actor, note=reason, expected_status=request.status
+    )
+
+
+# --- Feedback -------------------------------------------------------------------------------
+
+
+def feedback_submit(
+    *,
+    request: ReferenceRequest,
+    actor: User,
+    took_place: bool,
+    helpfulness: int | None = None,
+    would_use_again: bool | None = None,
+    outcome_note: str = "",
+) -> RequestFeedback:
+    """The requester's feedback once the activity is done; given once per request."""
+    if took_place and helpfulness is None:
+        raise InvalidInput("Say how helpful the reference was.", field="helpfulness")
+    if helpfulness is not None and not 1 <= int(helpfulness) <= 5:
+        raise InvalidInput("Helpfulness goes from 1 to 5.", field="helpfulness")
+    with transaction.atomic():
+        locked = ReferenceRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.requester_id != actor.pk:
+            raise NotAllowed("Only the requester gives feedback on a request.")
+        if locked.status not in FEEDBACK_STATUSES:
+            raise Conflict(f"Feedback is asked for once the activity is done; {locked} is not there yet.")
+        if RequestFeedback.objects.filter(request=locked).exists():
+            raise Conflict("You already gave feedback on this request.")
+        feedback = RequestFeedback.objects.create(
+            request=locked,
+            took_place=took_place,
+            helpfulness=helpfulness if took_place else None,
+            would_use_again=would_use_again,
+            outcome_note=(outcome_note or "").strip(),
+            submitted_by=actor,
+        )
+        RequestEvent.objects.create(
+            request=locked, actor=actor, action="feedback", note=_feedback_summary(feedback)
+        )
+    return feedback
+
+
+def _feedback_summary(feedback: RequestFeedback) -> str:
+    if not feedback.took_place:
+        summary = "The activity did not take place."
+    else:
+        summary = f"Helpfulness {feedback.helpfulness}/5."
+    if feedback.would_use_again is not None:
+        summary += " Would use again." if feedback.would_use_again else " Would not use again."
+    return f"{summary} {feedback.outcome_note}".strip()
+
+
+# --- Nominations ----------------------------------------------------------------------------
+
+
+def nomination_submit(
+    *,
+    nominator: User,
+    account: Account,
+    reason: str,
+    contact: Contact | None = None,
+    contact_name: str = "",
+    contact_title: str = "",
+    contact_email: str = "",
+    activity_types: Sequence[ActivityType] = (),
+) -> Nomination:
+    """Propose a customer (an existing contact, or a person described by name) as a reference.
+
+    Goes to the reference managers' queue in status "submitted".
+    """
+    reason = (reason or "").strip()
+    contact_name = (contact_name or "").strip()
+    if not Account.objects.visible_to(nominator).filter(pk=account.pk).exists():
+        raise InvalidInput("Choose one of the customer accounts.", field="account")
+    if account.status == "defected":
+        raise InvalidInput(f"{account} has left us and cannot be a reference.", field="account")
+    if contact is not None and contact.account_id != account.pk:
+        raise InvalidInput(f"{contact} does not work at {account}.", field="contact")
+    if contact is None and not contact_name:
+        raise InvalidInput("Choose a contact or give the person's name.", field="contact_name")
+    if contact is not None and contact.status in ("active", "resting"):
+        raise InvalidInput(f"{contact} is already a reference.", field="contact")
+    if not reason:
+        raise InvalidInput("Say why this customer would make a good reference.", field="reason")
+    _check_not_nominated(account, contact, contact_name)
+    with transaction.atomic():
+        nomination = Nomination.objects.create(
+            nominated_by=nominator,
+            account=account,
+            contact=contact,
+            contact_name="" if contact else contact_name,
+            contact_title="" if contact else (contact_title or "").strip(),
+            contact_email="" if contact else (contact_email or "").strip(),
+            reason=reason,
+        )
+        nomination.activity_types.set(activity_types)
+    return nomination
+
+
+def _check_not_nominated(account: Account, contact: Contact | None, contact_name: str) -> None:
+    pending = Nomination.objects.filter(account=account, status__in=["submitted", "qualifying"])
+    if contact is not None:
+        pending = pending.filter(contact=contact)
+    else:
+        pending = pending.filter(contact__isnull=True, contact_name__iexact=contact_name)
+    if pending.exists():
+        raise InvalidInput("This person is already nominated and waiting for the program.", field="contact")
+
+
+# --- Opportunities --------------------------------------------------------------------------
+
+
+def opportunity_create(
+    *,
+    owner: User,
+    prospect_name: str,
+    industry: Industry,
+    country: Country,
+    amount: Decimal,
+    currency: str,
+    stage: str,
+    close_date: date,
+    external_id: str | None = None,
+    size_band: SizeBand | None = None,
+    products: Sequence[Product] = (),
+) -> Opportunity:
+    """Add a deal the rep is working on (when it is not mirrored from the CRM yet)."""
+    prospect_name = (prospect_name or "").strip()
+    currency = (currency or "").strip().upper()
+    external_id = (external_id or "").strip() or None
+    if not prospect_name:
+        raise InvalidInput("Give the prospect's name.", field="prospect_name")
+    if amount is None or amount < 0:
+        raise InvalidInput("The amount cannot be negative.", field="amount")
+    if pycountry.currencies.get(alpha_3=currency) is None:
+        raise InvalidInput(f"“{currency}” is not a currency code (like USD or EUR).", field="currency")
+    if stage not in Opportunity.Stage.values or stage == Opportunity.Stage.CLOSED:
+        raise InvalidInput("Choose the deal's current stage.", field="stage")
+    if close_date is None or close_date < timezone.localdate():
+        raise InvalidInput("The expected close date cannot be in the past.", field="close_date")
+    taken = InvalidInput(f"A deal with CRM id “{external_id}” already exists.", field="external_id")
+    if external_id and Opportunity.objects.filter(external_id=external_id).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            opportunity = Opportunity.objects.create(
+                owner=owner,
+                prospect_name=prospect_name,
+                industry=industry,
+                country=country,
+                size_band=size_band,
+                amount=amount,
+                currency=currency,
+                stage=stage,
+                close_date=close_date,
+                external_id=external_id,
+            )
+            opportunity.products.set(products)
+    except IntegrityError:
+        # Someone saved the same CRM id between our check and our insert.
+        raise InvalidInput(
+            f"A deal with CRM id “{external_id}” already exists.", field="external_id"
+        ) from None
+    return opportunity
