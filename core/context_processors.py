@@ -1,8 +1,10 @@
 """Template context every page needs: the signed-in user's role and portal links."""
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from core.roles import Role, has_role, role_label, user_roles
+from notifications.selectors import unread_count
 from workflows.selectors import task_counts
 
 
@@ -19,7 +21,12 @@ def portal(request) -> dict:
         links.append(("Content", reverse("content:home")))
     if user.is_staff:
         links.append(("Admin", reverse("admin:index")))
-    context = {"portal_links": links, "role_label": role_label(user)}
+    context = {
+        "portal_links": links,
+        "role_label": role_label(user),
+        # The bell: one COUNT, run only when the page shows it.
+        "unread_notifications": SimpleLazyObject(lambda: unread_count(user)),
+    }
     if user.is_superuser or user_roles(user):
         # My tasks in the navigation: one aggregate query (open and late counts).
         context["task_counts"] = task_counts(user)

@@ -3,6 +3,9 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
+
+from rms.env import env_int
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rms.settings")
 
@@ -13,4 +16,20 @@ app.autodiscover_tasks()
 # Periodic jobs (celery beat). Each entry names a task; the task calls one service.
 app.conf.beat_schedule = {
     "workflows-sweep": {"task": "workflows.sweep", "schedule": 300.0},
+    # Burnout limits: usage, resting and its notices; hourly, so a held activity counts soon.
+    "limits-recompute": {"task": "limits.recompute", "schedule": crontab(minute=7)},
+    # Email whose message was lost (Redis down at commit, a worker killed) goes out on the next sweep.
+    "notifications-sweep": {
+        "task": "notifications.sweep",
+        "schedule": float(env_int("NOTIFICATION_SWEEP_SECONDS", 120)),
+    },
+    "notifications-task-reminders": {"task": "notifications.task_reminders", "schedule": 900.0},
+    "notifications-daily-digest": {
+        "task": "notifications.daily_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "notifications-weekly-digest": {
+        "task": "notifications.weekly_digest",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=30),
+    },
 }

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "requests_app",
     "workflows",
     "matching",
+    "limits",
+    "notifications",
     "portals",
 ]
 
@@ -114,7 +116,13 @@ REDIS_URL = env_url("REDIS_URL", None, {"redis", "rediss"})
 CELERY_BROKER_DIR = VAR_DIR / "celery-broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # An unacknowledged message comes back after this many seconds: longer than the longest task
+    # (600 s hard limit) and the longest retry countdown (600 s), so nothing runs twice early.
+    # A short connect timeout lets a web request that enqueues carry on when Redis is down.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        "socket_connect_timeout": 3,
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # Embedded broker: kombu's filesystem transport; a real worker and beat run with no service.
@@ -138,6 +146,23 @@ CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = env_str("TIME_ZONE", "UTC")
+# Queues: deliveries on their own, so a long maintenance job never delays an email (see Makefile
+# `worker`, which consumes celery, notifications and maintenance). The beat schedule is in rms/celery.py.
+CELERY_TASK_ROUTES = {
+    "notifications.deliver": {"queue": "notifications"},
+    "notifications.*": {"queue": "maintenance"},
+    "limits.*": {"queue": "maintenance"},
+    "workflows.*": {"queue": "maintenance"},
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- Notifications --------------------------------------------------------------------------
+# The sweeper (every NOTIFICATION_SWEEP_SECONDS, rms/celery.py) re-enqueues email whose message
+# was lost once it is this many seconds overdue, and takes back a claim older than the timeout
+# (longer than the delivery task's 90 s hard limit).
+NOTIFICATION_SWEEP_GRACE = env_int("NOTIFICATION_SWEEP_GRACE", 120)
+NOTIFICATION_CLAIM_TIMEOUT = env_int("NOTIFICATION_CLAIM_TIMEOUT", 300)
+NOTIFICATION_DUE_SOON_HOURS = env_int("NOTIFICATION_DUE_SOON_HOURS", 24)
 
 # --- Workflows ------------------------------------------------------------------------------
 # Business calendar of staff without their own (workflows.StaffCalendar): public holidays of this

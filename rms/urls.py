@@ -9,5 +9,6 @@ urlpatterns = [
     path("manage/", include(("portals.manage.urls", "manage"))),
     path("tasks/", include(("portals.manage.task_urls", "tasks"))),
     path("content/", include(("portals.content.urls", "content"))),
+    path("notifications/", include("notifications.urls")),
     path("", include("core.urls")),
 ]

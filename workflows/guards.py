@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from core.errors import Conflict, InvalidInput
 from core.roles import Role, has_role
+from limits.services import limit_enforce
 from references.models import Contact, ReferenceActivity
 from requests_app.models import ReferenceRequest, RequestFeedback, RequestStatus
 from workflows.models import RequestActivity
@@ -66,6 +67,15 @@ def guard_contact_available(
         raise Conflict(
             f"{name} is resting at a usage limit. Give a written reason to override it.", field="contact"
         )
+    # Burnout limits, counted under the contact's and the account's row locks (limits.services).
+    limit_enforce(
+        contact=contact,
+        activity_type=request.activity_type,
+        on_date=timezone.localdate(),
+        actor=actor,
+        override_reason=override_reason,
+        request=request,
+    )
 
 
 def _lock_contact(contact_id: Any) -> Contact:

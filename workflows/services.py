@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from core.errors import Conflict, DomainError, InvalidInput, NotAllowed
+from notifications.services import notify_request_event
 from requests_app.models import ReferenceRequest, RequestEvent, RequestFeedback, RequestStatus
 from workflows.guards import EFFECTS, GUARDS, TransitionContext, resume_target
 from workflows.models import EventNotice, NoticeKind, StepRole, Task
@@ -80,6 +81,7 @@ def record_notices(*, event: RequestEvent, kinds: tuple[str, ...]) -> None:
     EventNotice.objects.bulk_create(
         [EventNotice(event=event, kind=kind) for kind in kinds], ignore_conflicts=True
     )
+    notify_request_event(event=event, kinds=kinds)
 
 
 def _check(ctx: TransitionContext, note: str) -> None:

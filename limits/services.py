@@ -1,0 +1,451 @@
+"""Burnout limits for one contact: `limit_check` answers, `limit_enforce` refuses.
+
+A limit is a count of slots used in a rolling window of the program's `window_days` ending on the
+day asked about, plus a rest period after each activity. Used slots are recorded activities whose
+type counts toward limits (a one-to-many occurrence — a webinar, a case study — once per contact
+and day) and approved requests not yet held (awaiting the account owner, customer asked,
+scheduled), which count from today because their date is not known yet. Every applicable limit is
+checked, so the strictest one wins: the program's per-contact and per-account counts, the
+contact's own cap per calendar quarter, stricter rules (limits.models.LimitRule), blackout dates
+and the account's health.
+
+The periodic job (limits/usage.py) applies the same counting to every contact at once in SQL;
+tests/limits/test_usage_job.py checks that the two agree.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from core.errors import Conflict, InvalidInput, NotAllowed
+from core.roles import Role, has_role
+from limits.models import LimitOverride, LimitPolicy, LimitRule
+from references.models import (
+    Account,
+    ActivityType,
+    BlackoutPeriod,
+    Contact,
+    ParticipationPreferences,
+    ReferenceActivity,
+)
+from requests_app.models import ReferenceRequest
+
+# Requests approved with a chosen contact and not yet held: each holds one of the contact's slots.
+COMMITTED_STATUSES = ("awaiting_owner", "customer_asked", "scheduled")
+_SEARCH_STEPS = 60  # more than enough hops from one blocking limit to the next
+
+
+@dataclass(frozen=True)
+class LimitHit:
+    """One limit standing in the way on a date."""
+
+    code: str
+    message: str
+    next_date: date | None  # the first day this limit no longer applies; None: no date known
+    overridable: bool = True
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether a contact can be used for an activity on a date and, if not, why and from when."""
+
+    contact_id: int
+    on_date: date
+    hits: tuple[LimitHit, ...] = ()
+    available_from: date | None = None  # `on_date` when ok; None when no date can be given
+    slots_left: int | None = None  # free slots under the tightest count limit; None: no count limit
+
+    @property
+    def ok(self) -> bool:
+        return not self.hits
+
+    @property
+    def limit(self) -> str:
+        """The code of the first limit in the way ("" when ok)."""
+        return self.hits[0].code if self.hits else ""
+
+    @property
+    def reason(self) -> str:
+        return self.hits[0].message if self.hits else ""
+
+    @property
+    def overridable(self) -> bool:
+        return all(hit.overridable for hit in self.hits)
+
+    @property
+    def message(self) -> str:
+        """The refusal as shown to people: the limit, and the date the contact becomes available."""
+        if self.ok:
+            return ""
+        if self.available_from is None:
+            return f"{self.reason} No date can be given when this ends."
+        return f"{self.reason} Available from {_day(self.available_from)}."
+
+
+# --- The facts about one contact, loaded once --------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Use:
+    contact_id: int
+    activity_type_id: int
+    on_date: date
+    counts: bool  # the type uses a slot under the program's limits
+    dated: bool  # a held activity (starts a rest period); approvals not yet held are not
+
+
+@dataclass(frozen=True)
+class _Cap:
+    code: str
+    cap: int
+    per_account: bool
+    type_id: int | None  # None: every use that counts toward limits
+    label: str  # what is counted, for the message
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class _Rest:
+    code: str
+    days: int
+    type_id: int | None
+
+
+@dataclass
+class _Facts:
+    contact: Contact
+    account: Account
+    activity_type: ActivityType
+    policy: LimitPolicy
+    blackouts: list[BlackoutPeriod]
+    uses: list[_Use]  # every contact of the account
+    caps: list[_Cap]
+    rests: list[_Rest]
+    own_cap: int | None
+
+
+def _day(value: date) -> str:
+    return date_format(value, "DATE_FORMAT")
+
+
+def quarter_bounds(day: date) -> tuple[date, date]:
+    """The first day of `day`'s calendar quarter and the first day of the next one."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = date(day.year, first_month, 1)
+    end = date(day.year + 1, 1, 1) if first_month == 10 else date(day.year, first_month + 3, 1)
+    return start, end
+
+
+def _rules_for(contact: Contact, account: Account, activity_type: ActivityType) -> list[LimitRule]:
+    return list(
+        LimitRule.objects.filter(
+            Q(contact_id=contact.pk)
+            | Q(account_id=account.pk)
+            | Q(contact__isnull=True, account__isnull=True)
+        )
+        .filter(Q(activity_type__isnull=True) | Q(activity_type_id=activity_type.pk))
+        .select_related("activity_type")
+    )
+
+
+def _limits(policy: LimitPolicy, rules: list[LimitRule], activity_type: ActivityType):
+    """The count limits and rest periods that apply to an activity of `activity_type`."""
+    counts = activity_type.counts_toward_limits
+    caps, rests = [], []
+    if counts:
+        caps += [
+            _Cap("contact_window", policy.contact_max, False, None, "reference activities"),
+            _Cap("account_window", policy.account_max, True, None, "reference activities"),
+        ]
+        rests.append(_Rest("rest", policy.rest_days, None))
+    for rule in rules:
+        if rule.activity_type_id is None and not counts:
+            continue  # an activity that uses no slot is not held back by slot counts
+        label = rule.activity_type.name.lower() if rule.activity_type_id else "reference activities"
+        why = f" ({rule.reason})" if rule.reason else ""
+        if rule.contact_max:
+            caps.append(_Cap("contact_rule", rule.contact_max, False, rule.activity_type_id, label, why))
+        if rule.account_max:
+            caps.append(_Cap("account_rule", rule.account_max, True, rule.activity_type_id, label, why))
+        if rule.rest_days:
+            rests.append(_Rest("rule_rest", rule.rest_days, rule.activity_type_id))
+    return caps, rests
+
+
+def _uses(account: Account, horizon: date, today: date, exclude_request_id: int | None) -> list[_Use]:
+    """Held activities since `horizon` and approvals not yet held, for every contact of the account."""
+    uses: dict[tuple, _Use] = {}
+    rows = ReferenceActivity.objects.filter(account_id=account.pk, occurred_on__gte=horizon).values_list(
+        "pk",
+        "contact_id",
+        "activity_type_id",
+        "occurred_on",
+        "activity_type__counts_toward_limits",
+        "activity_type__is_one_to_many",
+    )
+    for pk, contact_id, type_id, occurred_on, counts, one_to_many in rows:
+        # One occurrence of a one-to-many activity counts once per contact, however many deals it served.
+        key = ("event", contact_id, type_id, occurred_on) if one_to_many else ("activity", pk)
+        uses[key] = _Use(contact_id, type_id, occurred_on, counts, True)
+    approved = (
+        ReferenceRequest.objects.filter(chosen_contact__account_id=account.pk, status__in=COMMITTED_STATUSES)
+        .exclude(pk=exclude_request_id)
+        .values_list("pk", "chosen_contact_id", "activity_type_id", "activity_type__counts_toward_limits")
+    )
+    for pk, contact_id, type_id, counts in approved:
+        uses[("request", pk)] = _Use(contact_id, type_id, today, counts, False)
+    return list(uses.values())
+
+
+def _own_cap(contact: Contact) -> int | None:
+    return (
+        ParticipationPreferences.objects.filter(contact_id=contact.pk)
+        .values_list("own_cap_per_quarter", flat=True)
+        .first()
+    )
+
+
+def _load(contact, account, activity_type, on_date, exclude_request_id) -> _Facts:
+    policy = LimitPolicy.current()
+    caps, rests = _limits(policy, _rules_for(contact, account, activity_type), activity_type)
+    longest_rest = max((rest.days for rest in rests), default=0)
+    horizon = min(
+        on_date - timedelta(days=policy.window_days),
+        quarter_bounds(on_date)[0],
+        on_date - timedelta(days=longest_rest),
+    )
+    return _Facts(
+        contact=contact,
+        account=account,
+        activity_type=activity_type,
+        policy=policy,
+        blackouts=list(BlackoutPeriod.objects.filter(contact_id=contact.pk, end__gte=on_date)),
+        uses=_uses(account, horizon, timezone.localdate(), exclude_request_id),
+        caps=caps,
+        rests=rests,
+        own_cap=_own_cap(contact) if activity_type.counts_toward_limits else None,
+    )
+
+
+# --- The rules, evaluated on one date ------------------------------------------------------
+
+
+def _relevant(facts: _Facts, type_id: int | None, per_account: bool) -> list[_Use]:
+    return [
+        use
+        for use in facts.uses
+        if (per_account or use.contact_id == facts.contact.pk)
+        and (use.activity_type_id == type_id if type_id is not None else use.counts)
+    ]
+
+
+def _health_hits(facts: _Facts, day: date) -> list[LimitHit]:
+    policy, account = facts.policy, facts.account
+    hits = []
+    if policy.exclude_open_escalations and account.open_escalations:
+        hits.append(
+            LimitHit(
+                "open_escalation", f"{account.name} has an open escalation; no asks until it is closed.", None
+            )
+        )
+    if policy.exclude_at_risk and account.at_risk:
+        hits.append(LimitHit("at_risk", f"{account.name} is at risk; no asks while it is.", None))
+    renewal, days = account.renewal_date, policy.renewal_exclusion_days
+    if days and renewal and day <= renewal <= day + timedelta(days=days):
+        hits.append(
+            LimitHit(
+                "renewal",
+                f"{account.name} renews on {_day(renewal)}; no asks in the {days} days before a renewal.",
+                renewal + timedelta(days=1),
+            )
+        )
+    return hits
+
+
+def _blackout_hits(facts: _Facts, day: date) -> list[LimitHit]:
+    name = facts.contact.full_name
+    return [
+        LimitHit(
+            "blackout",
+            f"{name} asked not to be approached from {_day(b.start)} to {_day(b.end)}"
+            f"{f' ({b.reason})' if b.reason else ''}.",
+            b.end + timedelta(days=1),
+            overridable=False,
+        )
+        for b in facts.blackouts
+        if b.start <= day <= b.end
+    ]
+
+
+def _rest_hits(facts: _Facts, day: date) -> list[LimitHit]:
+    hits = []
+    for rest in facts.rests:
+        held = [u.on_date for u in _relevant(facts, rest.type_id, False) if u.dated and u.on_date <= day]
+        last = max(held, default=None)
+        if rest.days and last is not None and day < last + timedelta(days=rest.days):
+            what = "each activity" if rest.type_id is None else f"each {facts.activity_type.name.lower()}"
+            hits.append(
+                LimitHit(
+                    rest.code,
+                    f"{facts.contact.full_name} rests {rest.days} days after {what} (the last one was on "
+                    f"{_day(last)}).",
+                    last + timedelta(days=rest.days),
+                )
+            )
+    return hits
+
+
+def _cap_message(facts: _Facts, cap: _Cap, used: int) -> str:
+    window = facts.policy.window_days
+    if cap.per_account:
+        who, unit = (
+            f"{facts.account.name} has {used} {cap.label} in the last {window} days across its contacts",
+            "per account",
+        )
+    else:
+        who, unit = (
+            f"{facts.contact.full_name} has {used} {cap.label} in the last {window} days",
+            "per contact",
+        )
+    source = "the program allows" if cap.code.endswith("_window") else "a stricter limit allows"
+    return f"{who}, held or approved; {source} {cap.cap} {unit}{cap.why}."
+
+
+def _count_hits(facts: _Facts, day: date) -> tuple[list[LimitHit], int | None]:
+    """Hits of the count limits on `day`, and the free slots under the tightest one."""
+    window = timedelta(days=facts.policy.window_days)
+    hits, slots = [], []
+    for cap in facts.caps:
+        dates = sorted(
+            (u.on_date for u in _relevant(facts, cap.type_id, cap.per_account) if u.on_date > day - window),
+            reverse=True,
+        )
+        slots.append(cap.cap - len(dates))
+        if len(dates) >= cap.cap:
+            # Free again once the cap-th most recent use has left the window.
+            hits.append(LimitHit(cap.code, _cap_message(facts, cap, len(dates)), dates[cap.cap - 1] + window))
+    if facts.own_cap is not None:
+        start, end = quarter_bounds(day)
+        used = sum(1 for u in _relevant(facts, None, False) if start <= u.on_date < end)
+        slots.append(facts.own_cap - used)
+        if used >= facts.own_cap:
+            hits.append(
+                LimitHit(
+                    "own_cap",
+                    f"{facts.contact.full_name} asked for at most {facts.own_cap} activities per quarter "
+                    f"and has {used} this quarter.",
+                    end,
+                )
+            )
+    return hits, min(slots, default=None)
+
+
+def _hits_on(facts: _Facts, day: date) -> list[LimitHit]:
+    counts, _slots = _count_hits(facts, day)
+    return [*_blackout_hits(facts, day), *_health_hits(facts, day), *_rest_hits(facts, day), *counts]
+
+
+def _first_free_day(facts: _Facts, day: date) -> date | None:
+    """Hop from one blocking limit's end to the next until nothing blocks (None: no end known)."""
+    for _step in range(_SEARCH_STEPS):
+        hits = _hits_on(facts, day)
+        if not hits:
+            return day
+        if any(hit.next_date is None for hit in hits):
+            return None
+        day = max(hit.next_date for hit in hits)
+    return None
+
+
+def _check(contact, account, activity_type, on_date, exclude_request_id) -> Availability:
+    facts = _load(contact, account, activity_type, on_date, exclude_request_id)
+    hits = _hits_on(facts, on_date)
+    _counts, slots = _count_hits(facts, on_date)
+    return Availability(
+        contact_id=contact.pk,
+        on_date=on_date,
+        hits=tuple(hits),
+        available_from=on_date if not hits else _first_free_day(facts, on_date),
+        slots_left=slots,
+    )
+
+
+# --- Public services -----------------------------------------------------------------------
+
+
+def limit_check(
+    *,
+    contact: Contact,
+    activity_type: ActivityType,
+    on_date: date,
+    exclude_request: ReferenceRequest | None = None,
+) -> Availability:
+    """Can `contact` be used for an `activity_type` activity on `on_date`; if not, why and from when?
+
+    Reads only; about six queries. `exclude_request` leaves out that request's own approval
+    (when the account owner's approval re-checks a request the manager approved).
+    """
+    return _check(contact, contact.account, activity_type, on_date, getattr(exclude_request, "pk", None))
+
+
+def _lock_contact_and_account(contact_id: int) -> Account:
+    """Lock the contact row, then its account row: the fixed order every limit check takes."""
+    account_id = (
+        Contact.objects.select_for_update().filter(pk=contact_id).values_list("account_id", flat=True).first()
+    )
+    if account_id is None:
+        raise InvalidInput("This contact no longer exists.", field="contact")
+    return Account.objects.select_for_update().get(pk=account_id)
+
+
+def limit_enforce(
+    *,
+    contact: Contact,
+    activity_type: ActivityType,
+    on_date: date,
+    actor: AbstractBaseUser | None,
+    override_reason: str | None = None,
+    request: ReferenceRequest | None = None,
+) -> Availability:
+    """Refuse to use `contact` beyond a limit; call it inside the approval's transaction.
+
+    Locks the contact and then the account row (select_for_update) before counting, so two
+    approvals that would together exceed a contact's or an account's limit run one after the
+    other and the second sees the first. Raises Conflict naming the limit and the date the
+    contact becomes available, unless a reference manager gives `override_reason`, which is kept
+    as a LimitOverride. An override given earlier for the same request (the manager's, when the
+    account owner approves next) stands. Blackouts, the customer's own wish, cannot be overridden.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("limit_enforce must run inside the transaction that uses the contact.")
+    account = _lock_contact_and_account(contact.pk)
+    availability = _check(contact, account, activity_type, on_date, getattr(request, "pk", None))
+    if availability.ok:
+        return availability
+    if not availability.overridable:
+        raise Conflict(availability.message, field="contact")
+    if request is not None and LimitOverride.objects.filter(request=request, contact_id=contact.pk).exists():
+        return availability
+    reason = (override_reason or "").strip()
+    if not reason:
+        raise Conflict(
+            f"{availability.message} A reference manager may override it with a written reason.",
+            field="contact",
+        )
+    if actor is None or not has_role(actor, Role.MANAGER):
+        raise NotAllowed("Only a reference manager may override a limit.")
+    LimitOverride.objects.create(
+        contact_id=contact.pk,
+        activity_type=activity_type,
+        request=request,
+        limit=availability.limit,
+        refusal=availability.message,
+        reason=reason,
+        actor=actor,
+    )
+    return availability

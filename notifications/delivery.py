@@ -1,0 +1,222 @@
+"""Delivering email notifications: enqueue after commit, claim, send outside transactions, retry.
+
+Exactly-once in layers (healthchecks' `sendalerts`, paperless' tasks):
+- a row is claimed by a conditional UPDATE (pending → sending) before anything is sent, so a
+  duplicated or redelivered message finds nothing to do;
+- the email is sent outside any database transaction, and the row marked sent right after;
+- a transient SMTP failure puts the row back to pending with the time of the next attempt (the
+  task retries with backoff); a permanent one, or too many attempts, marks it failed with the
+  error, visible in the admin;
+- the sweeper re-enqueues pending rows whose message was lost (Redis down at commit time, a
+  worker killed) and releases rows claimed by a worker that died mid-send.
+The one gap left is a worker dying between the SMTP server accepting a message and the row being
+marked sent: the sweeper then sends it again (at least once, never zero times).
+"""
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from notifications.emails import build_email
+from notifications.kinds import DEFAULT_DELIVERY, Delivery, channels_for
+from notifications.models import Channel, Notification, NotificationPreference, Status
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+DELIVER_TASK = "notifications.deliver"
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds before attempt `attempts + 1`: 30 s doubling, at most 10 minutes (under the
+    broker's visibility timeout, so a waiting retry is never redelivered early)."""
+    return min(600, 30 * 2 ** max(0, attempts - 1))
+
+
+# --- Enqueueing ----------------------------------------------------------------------------
+
+
+def enqueue(notification_ids: list[int]) -> int:
+    """Publish one delivery message per id; returns how many were published.
+
+    A broker that cannot be reached must not break the web request that caused the
+    notification: the error is logged and the rows stay pending for the sweeper.
+    """
+    published = 0
+    for notification_id in notification_ids:
+        try:
+            current_app.send_task(DELIVER_TASK, args=[notification_id], retry=False)
+        except Exception as error:  # any broker failure (kombu, redis, socket): the sweeper retries
+            logger.warning(
+                "Could not enqueue %d notification(s) (%s: %s); the sweeper will deliver them.",
+                len(notification_ids) - published,
+                type(error).__name__,
+                error,
+            )
+            break
+        published += 1
+    return published
+
+
+def _enqueue_pending(key: str) -> None:
+    ids = list(
+        Notification.objects.filter(key=key, channel=Channel.EMAIL, status=Status.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    enqueue(ids)
+
+
+def enqueue_after_commit(key: str) -> None:
+    """After the current transaction commits, enqueue the pending email rows of event `key`."""
+    transaction.on_commit(partial(_enqueue_pending, key), robust=True)
+
+
+# --- Delivering one notification -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    outcome: str  # sent, skipped, held, retry, failed, not_pending
+    retry_in: int | None = None
+
+
+def _claim(notification_id: int, now: datetime) -> bool:
+    return bool(
+        Notification.objects.filter(pk=notification_id, channel=Channel.EMAIL, status=Status.PENDING).update(
+            status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, next_attempt_at=None
+        )
+    )
+
+
+def _finish(notification: Notification, status: str, **fields) -> None:
+    """Leave the claimed state; only the claimer (status still sending) may."""
+    Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(status=status, **fields)
+
+
+def _address_and_obstacle(notification: Notification) -> tuple[str, str | None]:
+    """Where to send it now, and why not to (None: go ahead). Held rows wait for the digest."""
+    if notification.contact_id:
+        contact = notification.contact
+        preferences = getattr(contact, "preferences", None)
+        if preferences is not None and preferences.opted_out:
+            return "", "The contact has opted out of the reference program."
+        return contact.email, None if contact.email else "The contact has no email address."
+    user = notification.user
+    if not user.is_active:
+        return "", "The user is no longer active."
+    chosen = NotificationPreference.objects.filter(user=user, kind=notification.kind).first()
+    delivery = chosen.delivery if chosen else DEFAULT_DELIVERY[notification.kind]
+    if delivery == Delivery.DIGEST and notification.kind != "daily_digest":
+        return "", Status.HELD
+    if Channel.EMAIL not in channels_for(delivery):
+        return "", "The user no longer wants this kind of notification by email."
+    return user.email, None if user.email else "The user has no email address."
+
+
+def is_transient(error: Exception) -> bool:
+    """Worth trying again later: connection trouble and SMTP 4xx answers."""
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPException):
+        return False  # the server understood and refused (e.g. a feature it lacks)
+    return isinstance(error, OSError)  # refused connections, timeouts, name resolution
+
+
+def notification_deliver(*, notification_id: int) -> DeliveryResult:
+    """Send one email notification at most once; run outside any transaction.
+
+    Returns what happened; `retry` carries the delay before the next attempt.
+    """
+    if not transaction.get_autocommit():
+        raise RuntimeError("Email is sent outside database transactions.")
+    now = timezone.now()
+    if not _claim(notification_id, now):
+        return DeliveryResult("not_pending")
+    notification = Notification.objects.select_related("user", "contact__preferences", "request").get(
+        pk=notification_id
+    )
+    address, obstacle = _address_and_obstacle(notification)
+    if obstacle == Status.HELD:
+        _finish(notification, Status.HELD)
+        return DeliveryResult("held")
+    if obstacle:
+        _finish(notification, Status.SKIPPED, last_error=obstacle)
+        return DeliveryResult("skipped")
+    try:
+        build_email(notification, address).send()
+    except Exception as error:  # classified below: transient → retry, anything else → failed
+        return _failed(notification, error)
+    _finish(notification, Status.SENT, sent_at=timezone.now(), email=address, last_error="")
+    return DeliveryResult("sent")
+
+
+def _failed(notification: Notification, error: Exception) -> DeliveryResult:
+    text = f"{type(error).__name__}: {error}"[:2000]
+    attempts = notification.attempts
+    if is_transient(error) and attempts < MAX_ATTEMPTS:
+        delay = retry_delay(attempts)
+        _finish(
+            notification,
+            Status.PENDING,
+            last_error=f"Attempt {attempts}: {text}",
+            next_attempt_at=timezone.now() + timedelta(seconds=delay),
+        )
+        logger.info("Notification %s: transient failure, retry in %ss: %s", notification.pk, delay, text)
+        return DeliveryResult("retry", retry_in=delay)
+    _finish(notification, Status.FAILED, last_error=f"Attempt {attempts}, gave up: {text}")
+    logger.error("Notification %s failed for good: %s", notification.pk, text)
+    return DeliveryResult("failed")
+
+
+# --- The sweeper ---------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    released: int = 0
+    given_up: int = 0
+    enqueued: int = 0
+
+
+def notifications_sweep(*, now: datetime | None = None, batch: int = 500) -> SweepResult:
+    """Re-enqueue email rows whose message was lost, and release claims of dead workers.
+
+    A row counts as lost when its last message was due more than NOTIFICATION_SWEEP_GRACE
+    seconds ago and it is still pending; a claim is dead after NOTIFICATION_CLAIM_TIMEOUT
+    seconds (longer than the delivery task's hard time limit, so a live send is never taken
+    over). Re-enqueued rows are stamped, so the next sweep waits for them again.
+    """
+    now = now or timezone.now()
+    grace = now - timedelta(seconds=settings.NOTIFICATION_SWEEP_GRACE)
+    dead = Notification.objects.filter(
+        status=Status.SENDING,
+        claimed_at__lt=now - timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT),
+    )
+    result = SweepResult()
+    result.given_up = dead.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Status.FAILED, last_error="Gave up: the worker sending it stopped, too many times."
+    )
+    result.released = dead.update(status=Status.PENDING, claimed_at=None)
+    lost = Notification.objects.filter(channel=Channel.EMAIL, status=Status.PENDING).filter(
+        Q(next_attempt_at__isnull=True, created_at__lt=grace) | Q(next_attempt_at__lt=grace)
+    )
+    ids = list(lost.order_by("created_at", "pk").values_list("pk", flat=True)[:batch])
+    if ids:
+        result.enqueued = enqueue(ids)
+        stamped = ids[: result.enqueued]
+        Notification.objects.filter(pk__in=stamped, status=Status.PENDING).update(next_attempt_at=now)
+    return result

@@ -1,0 +1,66 @@
+"""The email of a notification: a text and an HTML part from templates/emails/, links on SITE_URL.
+
+A kind may have its own templates (emails/<kind>.txt and .html); the others use
+emails/notification.*.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+
+from notifications.models import Notification
+
+
+def absolute(path: str) -> str:
+    """A link on the site: SITE_URL + path (the site root for an empty path)."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.SITE_URL + (path if path.startswith("/") else "/" + path)
+
+
+def url_or(name: str, fallback: str, *args) -> str:
+    """reverse(name), or `fallback` while the page does not exist in this deployment."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return fallback
+
+
+def _context(notification: Notification) -> dict:
+    is_staff = notification.user_id is not None
+    if is_staff:
+        greeting_name = notification.user.first_name or notification.user.get_username()
+    else:
+        greeting_name = notification.contact.first_name
+    items = []
+    if notification.kind == "daily_digest":
+        items = [
+            {"title": item.title, "body": item.body, "url": absolute(item.link) if item.link else ""}
+            for item in notification.digest_items.order_by("created_at", "pk")
+        ]
+    return {
+        "notification": notification,
+        "greeting_name": greeting_name,
+        "url": absolute(notification.link) if notification.link else "",
+        "site_url": settings.SITE_URL,
+        "preferences_url": absolute(url_or("notifications:preferences", "/")) if is_staff else "",
+        "items": items,
+    }
+
+
+def build_email(notification: Notification, address: str) -> EmailMultiAlternatives:
+    context = _context(notification)
+    names = [f"emails/{notification.kind}", "emails/notification"]
+    text = render_to_string([f"{name}.txt" for name in names], context)
+    html = render_to_string([f"{name}.html" for name in names], context)
+    subject = " ".join(f"[RMS] {notification.title}".split())  # one line, whatever the title held
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address],
+        headers={"X-RMS-Notification": str(notification.pk)},
+    )
+    message.attach_alternative(html, "text/html")
+    return message

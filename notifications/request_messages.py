@@ -1,0 +1,227 @@
+"""Who hears about each request event, and what they read.
+
+One entry per workflows.models.NoticeKind. Each returns groups of (staff users, contacts,
+message), because staff and customers are sent to different pages. `event.request` is the
+request as the transition left it (a declined owner approval has already cleared the contact).
+"""
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from core.roles import Role
+from notifications.emails import url_or
+from notifications.message import Message
+from requests_app.models import ReferenceRequest, RequestEvent
+from workflows.models import NoticeKind as N
+
+Group = tuple[list, list, Message]
+
+
+def managers() -> list[User]:
+    return list(User.objects.filter(is_active=True, groups__name=Role.MANAGER.value).order_by("pk"))
+
+
+def _name(user: User | None) -> str:
+    if user is None:
+        return "The program"
+    return user.get_full_name() or user.get_username()
+
+
+class _Facts:
+    """The words every message about one request uses."""
+
+    def __init__(self, event: RequestEvent):
+        request: ReferenceRequest = event.request
+        self.event, self.request = event, request
+        self.number = f"#{request.pk}"
+        self.what = request.activity_type.name.lower()
+        self.deal = request.opportunity.prospect_name if request.opportunity_id else request.campaign
+        self.needed = date_format(request.needed_by, "DATE_FORMAT")
+        self.contact = request.chosen_contact
+        self.account = self.contact.account if self.contact else None
+        self.note = event.note
+
+    @property
+    def manager_link(self) -> str:
+        return url_or("manage:request", url_or("manage:home", "/"), self.request.pk)
+
+    @property
+    def requester_link(self) -> str:
+        return url_or("sales:request", url_or("sales:home", "/"), self.request.pk)
+
+    @property
+    def owner_link(self) -> str:
+        return url_or("sales:approval", url_or("sales:home", "/"), self.request.pk)
+
+    @property
+    def customer_link(self) -> str:
+        return url_or("customer:home", "/")
+
+    @property
+    def program(self) -> list[User]:
+        """The manager looking after the request, or every reference manager if none yet."""
+        assigned = self.request.assigned_manager
+        return [assigned] if assigned and assigned.is_active else managers()
+
+    @property
+    def owner(self) -> list[User]:
+        return [self.account.owner] if self.account else []
+
+    @property
+    def scheduled(self) -> str:
+        moment = self.request.scheduled_for
+        return date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else "a date to be agreed"
+
+    def with_note(self, text: str) -> str:
+        return f"{text}\n\n{self.note}" if self.note else text
+
+
+def _submitted(f: _Facts) -> list[Group]:
+    body = f"{_name(f.request.requester)} needs a {f.what} for {f.deal} by {f.needed}."
+    if f.request.notes:
+        body += f"\n\n{f.request.notes}"
+    return [(managers(), [], Message(f"New request {f.number}: {f.what} for {f.deal}", body, f.manager_link))]
+
+
+def _assigned(f: _Facts) -> list[Group]:
+    title = f"Request {f.number} is yours: {f.what} for {f.deal}"
+    return [
+        (
+            [f.request.assigned_manager],
+            [],
+            Message(title, f.with_note(f"Needed by {f.needed}."), f.manager_link),
+        )
+    ]
+
+
+def _approval_needed(f: _Facts) -> list[Group]:
+    body = (
+        f"{_name(f.event.actor)} proposes {f.contact.full_name} ({f.contact.title or 'no title'}) of your "
+        f"account {f.account.name} for a {f.what} with {f.deal}, needed by {f.needed}. "
+        "Please approve or decline."
+    )
+    title = f"Approval needed: {f.contact.full_name} of {f.account.name} for {f.deal}"
+    return [(f.owner, [], Message(title, f.with_note(body), f.owner_link))]
+
+
+def _to_requester(title: str, body: str) -> Callable[[_Facts], list[Group]]:
+    def compose(f: _Facts) -> list[Group]:
+        text = f.with_note(body.format(f=f))
+        return [([f.request.requester], [], Message(title.format(f=f), text, f.requester_link))]
+
+    return compose
+
+
+def _to_program(title: str, body: str) -> Callable[[_Facts], list[Group]]:
+    def compose(f: _Facts) -> list[Group]:
+        text = f.with_note(body.format(f=f))
+        return [(f.program, [], Message(title.format(f=f), text, f.manager_link))]
+
+    return compose
+
+
+def _customer_asked(f: _Facts) -> list[Group]:
+    body = (
+        f"{_name(f.request.requester)} and our reference program would like you to take part in a {f.what} "
+        f"with a prospective customer, by {f.needed}. Please accept or decline in the customer portal; "
+        "you can also check there that this request is genuine."
+    )
+    return [([], [f.contact], Message(f"Would you help us with a {f.what}?", body, f.customer_link))]
+
+
+def _customer_declined(f: _Facts) -> list[Group]:
+    title, body = (
+        f"The customer declined request {f.number}",
+        f"The contact declined the {f.what} for {f.deal}.",
+    )
+    return [
+        (f.program, [], Message(title, f.with_note(body), f.manager_link)),
+        ([f.request.requester], [], Message(title, f.with_note(body), f.requester_link)),
+    ]
+
+
+def _scheduled(f: _Facts) -> list[Group]:
+    title = f"Scheduled: {f.what} on {f.scheduled}"
+    return [
+        (
+            [f.request.requester],
+            [],
+            Message(title, f"With {f.contact.full_name} for {f.deal}.", f.requester_link),
+        ),
+        ([], [f.contact], Message(title, f"Thank you for agreeing to a {f.what}.", f.customer_link)),
+    ]
+
+
+def _cancelled(f: _Facts) -> list[Group]:
+    title = f"Request {f.number} cancelled"
+    body = f.with_note(f"The {f.what} for {f.deal} is no longer needed.")
+    return [
+        (f.program, [], Message(title, body, f.manager_link)),
+        (f.owner, [], Message(title, body, f.owner_link)),
+    ]
+
+
+def _feedback(f: _Facts) -> list[Group]:
+    groups: list[Group] = [
+        (
+            [f.request.requester],
+            [],
+            Message(f"How did the {f.what} for {f.deal} go?", "Please give your feedback.", f.requester_link),
+        )
+    ]
+    if f.contact is not None:
+        body = f"Thank you for taking part in a {f.what}. Tell us how it went; it helps us ask well."
+        groups.append(([], [f.contact], Message("How did it go?", body, f.customer_link)))
+    return groups
+
+
+def _escalation(f: _Facts) -> list[Group]:
+    title = f"Escalated: request {f.number} waits for the account owner"
+    return [(managers(), [], Message(title, f.with_note(f"{f.what} for {f.deal}."), f.manager_link))]
+
+
+COMPOSERS: dict[str, Callable[[_Facts], list[Group]]] = {
+    N.REQUEST_SUBMITTED: _submitted,
+    N.REQUEST_ASSIGNED: _assigned,
+    N.APPROVAL_NEEDED: _approval_needed,
+    N.REQUEST_APPROVED: _to_requester(
+        "Request {f.number} approved: {f.contact.full_name} of {f.account.name}",
+        "The account owner approved; the program is now asking {f.contact.full_name} for the {f.what}.",
+    ),
+    N.REQUEST_DECLINED: _to_requester(
+        "Request {f.number} declined", "The {f.what} for {f.deal} was declined."
+    ),
+    N.NEEDS_INFO: _to_requester(
+        "Request {f.number}: more information needed", "The program needs more information to continue."
+    ),
+    N.REQUEST_EXPIRED: _to_requester(
+        "Request {f.number} expired", "The {f.what} for {f.deal} was not scheduled by {f.needed}."
+    ),
+    N.OWNER_DECLINED: _to_program(
+        "The account owner declined request {f.number}",
+        "Choose another contact for the {f.what} for {f.deal}.",
+    ),
+    N.INFO_PROVIDED: _to_program(
+        "Request {f.number}: information provided", "The requester answered about the {f.what} for {f.deal}."
+    ),
+    N.CUSTOMER_ASKED: _customer_asked,
+    N.CUSTOMER_DECLINED: _customer_declined,
+    N.REQUEST_SCHEDULED: _scheduled,
+    N.REQUEST_CANCELLED: _cancelled,
+    N.FEEDBACK_REQUESTED: _feedback,
+    N.ESCALATION: _escalation,
+}
+
+
+def compose(kind: str, event: RequestEvent) -> list[Group]:
+    """The recipients and messages of one notice kind on one history row ([] if none apply)."""
+    composer = COMPOSERS.get(kind)
+    facts = _Facts(event)
+    if composer is None:
+        return []
+    if kind in (N.CUSTOMER_ASKED, N.REQUEST_SCHEDULED, N.APPROVAL_NEEDED) and facts.contact is None:
+        return []
+    return composer(facts)

@@ -1,0 +1,137 @@
+"""Writing notifications: `notify` and the workflow's hook `notify_request_event`.
+
+`notify` runs inside the caller's transaction, so a notification exists exactly when the event
+that caused it does: a rolled-back event leaves none, and nothing is enqueued for it. Email rows
+are handed to the delivery task after commit (notifications.delivery.enqueue_after_commit).
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.delivery import enqueue_after_commit
+from notifications.kinds import DEFAULT_DELIVERY, Delivery, channels_for
+from notifications.message import Message
+from notifications.models import Channel, Notification, NotificationPreference, Status
+from notifications.request_messages import compose
+from references.models import Contact
+from requests_app.models import ReferenceRequest, RequestEvent
+
+
+def deliveries_for(users: Iterable[User], kind: str) -> dict[int, str]:
+    """Each user's delivery choice for `kind` (their preference, or the kind's default)."""
+    users = list(users)
+    chosen = dict(
+        NotificationPreference.objects.filter(user__in=users, kind=kind).values_list("user_id", "delivery")
+    )
+    return {user.pk: chosen.get(user.pk, DEFAULT_DELIVERY[kind]) for user in users}
+
+
+def _user_rows(users: list[User], kind: str, now) -> list[Notification]:
+    rows = []
+    by_id = {user.pk: user for user in users}
+    for user_id, delivery in deliveries_for(users, kind).items():
+        user = by_id[user_id]
+        for channel in channels_for(delivery):
+            if channel == Channel.IN_APP:
+                status, sent_at = Status.SENT, now  # delivered by being there
+            elif not user.email:
+                status, sent_at = Status.SKIPPED, None
+            else:
+                status, sent_at = (Status.HELD if delivery == Delivery.DIGEST else Status.PENDING), None
+            rows.append(
+                Notification(user=user, channel=channel, email=user.email, status=status, sent_at=sent_at)
+            )
+    return rows
+
+
+def _unique(items: Iterable, actor: User | None) -> list:
+    seen, result = set(), []
+    for item in items:
+        if item is None or item.pk in seen or (actor is not None and item == actor):
+            continue
+        if isinstance(item, User) and not item.is_active:
+            continue
+        seen.add(item.pk)
+        result.append(item)
+    return result
+
+
+def notify(
+    *,
+    kind: str,
+    key: str,
+    message: Message,
+    users: Iterable[User] = (),
+    contacts: Iterable[Contact] = (),
+    actor: User | None = None,
+    event: RequestEvent | None = None,
+    request: ReferenceRequest | None = None,
+) -> int:
+    """Write one notification per recipient and channel for the event named by `key`.
+
+    Staff users get the channels of their preference for `kind`; contacts get email. The actor
+    (who caused the event) is not told about it. A key already written for a recipient and
+    channel is skipped by the database's unique constraints, so calling this twice for one event
+    is harmless. Email rows are enqueued for delivery after the transaction commits. Returns the
+    number of rows the call tried to write.
+    """
+    now = timezone.now()
+    rows = _user_rows(_unique(users, actor), kind, now)
+    rows += [
+        Notification(contact=contact, channel=Channel.EMAIL, email=contact.email, status=Status.PENDING)
+        for contact in _unique(contacts, None)
+    ]
+    for row in rows:
+        row.key, row.kind, row.event, row.request = key, kind, event, request
+        row.title, row.body, row.link = message.title[:300], message.body, message.link[:500]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if any(row.status == Status.PENDING for row in rows):
+        enqueue_after_commit(key)
+    return len(rows)
+
+
+def notify_request_event(*, event: RequestEvent, kinds: Iterable[str]) -> None:
+    """The workflow's hook: the notifications a request history row causes (one call per row).
+
+    Called by workflows.services.record_notices in the transition's transaction, with the
+    request as the transition left it (event.request).
+    """
+    for kind in kinds:
+        for users, contacts, message in compose(kind, event):
+            notify(
+                kind=kind,
+                key=f"event:{event.pk}:{kind}",
+                message=message,
+                users=users,
+                contacts=contacts,
+                actor=event.actor,
+                event=event,
+                request=event.request,
+            )
+
+
+# --- Reading and preferences ---------------------------------------------------------------
+
+
+def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
+    """Mark one of the user's in-app notifications read (or all of them when no id is given)."""
+    unread = Notification.objects.filter(user=user, channel=Channel.IN_APP, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def preferences_save(*, user: User, choices: dict[str, str]) -> None:
+    """Store the user's delivery choice per kind; a choice equal to the default stores nothing."""
+    NotificationPreference.objects.filter(user=user, kind__in=choices).delete()
+    NotificationPreference.objects.bulk_create(
+        [
+            NotificationPreference(user=user, kind=kind, delivery=delivery)
+            for kind, delivery in choices.items()
+            if delivery != DEFAULT_DELIVERY[kind]
+        ]
+    )
