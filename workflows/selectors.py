@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.models import User
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.roles import Role
 from references.models import Contact, ReferenceActivity
 from requests_app.models import OPEN_STATUSES, ReferenceRequest, RequestCandidate, RequestEvent, RequestStatus
-from workflows.models import Event, Task
+from workflows.models import Event, Task, WorkflowStep
 
 TRIAGE_STATUSES = ("submitted", "in_review", "needs_info")
 USAGE_WINDOW_DAYS = 90
@@ -244,20 +244,26 @@ def _request_collision(other: ReferenceRequest, contact_ids: set[int], account_i
 # --- Task lists -----------------------------------------------------------------------------
 
 
-def task_list(user: User) -> QuerySet[Task]:
-    """The open tasks on `user`'s list, soonest due first, with what each row shows."""
-    return (
-        Task.objects.on_list_of(user)
-        .select_related(
-            "assignee",
-            "step",
-            "request__activity_type",
-            "request__opportunity",
-            "request__requester",
-            "request__chosen_contact__account",
-        )
-        .order_by("due_at", "id")
+def task_rows() -> QuerySet[Task]:
+    """Tasks with what a task-list row shows, and whether another step of its status follows."""
+    following = WorkflowStep.objects.filter(
+        template_id=OuterRef("step__template_id"),
+        request_status=OuterRef("step__request_status"),
+        order__gt=OuterRef("step__order"),
     )
+    return Task.objects.select_related(
+        "assignee",
+        "step",
+        "request__activity_type",
+        "request__opportunity",
+        "request__requester",
+        "request__chosen_contact__account",
+    ).annotate(has_next_step=Exists(following))
+
+
+def task_list(user: User) -> QuerySet[Task]:
+    """The open tasks on `user`'s list, soonest due first."""
+    return task_rows().filter(pk__in=Task.objects.on_list_of(user).values("pk")).order_by("due_at", "id")
 
 
 def task_counts(user: User) -> dict[str, int]:

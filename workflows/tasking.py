@@ -17,7 +17,7 @@ from core.roles import Role, has_role
 from requests_app.models import ReferenceRequest, RequestEvent, RequestStatus
 from workflows.calendar import calendar_for
 from workflows.models import StepRole, Task, WorkflowStep
-from workflows.transitions import APPROVAL_STATUSES
+from workflows.transitions import APPROVAL_STATUSES, Actor, Transition, transitions_from
 
 # Who may be given a task of each role queue.
 ELIGIBLE_ROLES = {
@@ -120,9 +120,45 @@ def can_work_task(task: Task, user: User) -> bool:
     return False
 
 
-def is_answered_on_request(task: Task) -> bool:
-    """Approvals of a request (the manager's, the account owner's) are decided by a transition."""
-    return task.step is not None and task.step.is_approval and task.step.request_status in APPROVAL_STATUSES
+# The relation to a request that a task of each role gives its assignee.
+ROLE_ACTOR = {
+    StepRole.MANAGER: Actor.MANAGER,
+    StepRole.ACCOUNT_OWNER: Actor.ACCOUNT_OWNER,
+    StepRole.REQUESTER: Actor.REQUESTER,
+}
+_NOT_WORK = ("cancel", "expire")
+
+
+def has_next_step(task: Task) -> bool:
+    """Whether another step of the same status follows (annotated by the task-list selector)."""
+    annotated = getattr(task, "has_next_step", None)
+    if annotated is not None or task.step is None:
+        return bool(annotated)
+    return WorkflowStep.objects.filter(
+        template_id=task.step.template_id, request_status=task.step.request_status, order__gt=task.step.order
+    ).exists()
+
+
+def finishing_transitions(task: Task) -> list[Transition]:
+    """The request actions that finish this task, when only they can.
+
+    An approval of the request is always answered by approving or declining it. Otherwise, the
+    last step of a status ends when the request moves on, if the task's role may move it (the
+    manager's "Hold the call and record it" ends by recording the activity); any other task is
+    ticked off on the task list, opening the next step.
+    """
+    if task.step is None:
+        return []
+    status = task.step.request_status
+    actor = ROLE_ACTOR.get(task.assignee_role)
+    moves = [
+        t
+        for t in transitions_from(status)
+        if t.moves_tasks and t.action not in _NOT_WORK and actor in t.roles
+    ]
+    if task.step.is_approval and status in APPROVAL_STATUSES:
+        return moves
+    return [] if has_next_step(task) else moves
 
 
 def _history(task: Task, action: str, actor: User, note: str) -> None:
@@ -144,8 +180,12 @@ def task_complete(*, task_id: int, actor: User) -> Task:
         task = _locked_task(task_id)
         if not can_work_task(task, actor):
             raise NotAllowed("This task is not on your list.")
-        if is_answered_on_request(task):
-            raise InvalidInput("An approval is answered on the request: approve or decline it there.")
+        finishing = finishing_transitions(task)
+        if finishing:
+            labels = " or ".join(f"“{t.label}”" for t in finishing[:3])
+            raise InvalidInput(
+                f"“{task.title}” ends when the request moves on: {labels} on request #{task.request_id}."
+            )
         now = timezone.now()
         done = Task.objects.filter(pk=task.pk, status=Task.Status.OPEN).update(
             status=Task.Status.DONE, completed_at=now, completed_by=actor

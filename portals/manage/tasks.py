@@ -15,11 +15,11 @@ from core.permissions import role_required
 from core.roles import Role, has_role
 from portals.manage.common import paginate, querystring_without_page
 from workflows.models import StepRole, Task
-from workflows.selectors import task_counts, task_list
+from workflows.selectors import task_counts, task_list, task_rows
 from workflows.tasking import (
     ELIGIBLE_ROLES,
     can_work_task,
-    is_answered_on_request,
+    finishing_transitions,
     task_complete,
     task_reassign,
 )
@@ -56,7 +56,7 @@ def _row_context(task: Task, user, people: dict | None = None, error: str = "") 
     return {
         "task": task,
         "link": task_link(task, user),
-        "can_complete": can_work_task(task, user) and not is_answered_on_request(task),
+        "can_complete": can_work_task(task, user) and not finishing_transitions(task),
         "can_reassign": has_role(user, Role.MANAGER) or task.assignee_id == user.pk,
         "people": (people or {}).get(task.assignee_role, []),
         "error": error,
@@ -79,13 +79,7 @@ def task_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _answer(request: HttpRequest, task_id: int, error: DomainError | None, done_message: str) -> HttpResponse:
-    task = Task.objects.select_related(
-        "assignee",
-        "step",
-        "request__activity_type",
-        "request__opportunity",
-        "request__chosen_contact__account",
-    ).get(pk=task_id)
+    task = task_rows().get(pk=task_id)
     if request.headers.get("HX-Request"):
         context = _row_context(task, request.user, _people_by_queue(), error.message if error else "")
         context["nav_counts"] = task_counts(request.user)

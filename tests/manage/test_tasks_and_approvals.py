@@ -47,23 +47,41 @@ def test_overdue_tasks_are_highlighted(client, manager, ref_request):
     assert "1 late</span>" in page
 
 
-def test_completing_a_task_inline_returns_the_row_and_the_new_count(client, manager, ref_request):
+def test_completing_a_task_inline_returns_the_row_and_the_new_count(
+    client, manager, ref_request, customer_contact
+):
+    drive_to(ref_request, "customer_asked", customer_contact, manager)
     client.force_login(manager)
     task = _open(ref_request)
+    assert task.title == "Ask the customer"
     response = client.post(reverse("tasks:complete", args=[task.pk]), **HTMX)
     assert response.status_code == 200
     html = response.content.decode()
     assert f'id="task-{task.pk}"' in html and "Done" in html
-    assert '<span id="nav-task-count" class="count" hx-swap-oob="true">0</span>' in html
+    # "Schedule the call" follows on the same list.
+    assert '<span id="nav-task-count" class="count" hx-swap-oob="true">1</span>' in html
     assert Task.objects.get(pk=task.pk).status == "done"
     again = client.post(reverse("tasks:complete", args=[task.pk]), **HTMX)
     assert again.status_code == 409 and "already closed by Maria Manager" in again.content.decode()
 
 
-def test_completing_without_javascript_comes_back_to_the_list(client, manager, ref_request):
+def test_completing_without_javascript_comes_back_to_the_list(client, manager, ref_request, customer_contact):
+    drive_to(ref_request, "customer_asked", customer_contact, manager)
     client.force_login(manager)
     response = client.post(reverse("tasks:complete", args=[_open(ref_request).pk]))
     assert response.status_code == 302 and response["Location"] == reverse("tasks:list")
+    assert _open(ref_request).title == "Schedule the call"
+
+
+def test_a_task_that_ends_with_a_request_action_links_to_the_request(client, manager, ref_request):
+    client.force_login(manager)
+    triage = _open(ref_request)
+    page = client.get(reverse("tasks:list")).content.decode()
+    assert reverse("tasks:complete", args=[triage.pk]) not in page
+    assert reverse("manage:request", args=[ref_request.pk]) in page and "Open request" in page
+    response = client.post(reverse("tasks:complete", args=[triage.pk]), **HTMX)
+    assert response.status_code == 400 and "“Claim”" in response.content.decode()
+    assert _open(ref_request).pk == triage.pk
 
 
 def test_someone_elses_task_cannot_be_completed(client, other_rep, ref_request):
@@ -128,7 +146,8 @@ def test_a_rep_cannot_see_or_answer_another_owners_approval(client, awaiting, ot
             reverse("sales:approval-answer", args=[awaiting.pk]), {"action": "owner_approve"}
         )
         assert response.status_code == 404
-        assert f"#{awaiting.pk}" not in client.get(reverse("sales:approvals")).content.decode()
+        listed = client.get(reverse("sales:approvals")).content.decode()
+        assert reverse("sales:approval", args=[awaiting.pk]) not in listed
     assert ReferenceRequest.objects.get(pk=awaiting.pk).status == "awaiting_owner"
 
 

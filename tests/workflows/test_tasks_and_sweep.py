@@ -49,7 +49,7 @@ def test_completing_a_task_opens_the_next_step_of_the_status(ref_request, manage
 
 def test_an_approval_is_answered_on_the_request_not_ticked_off(ref_request, manager, customer_contact):
     drive_to(ref_request, "awaiting_owner", customer_contact, manager)
-    with pytest.raises(InvalidInput, match="answered on the request"):
+    with pytest.raises(InvalidInput, match="ends when the request moves on: “Approve” or “Decline”"):
         task_complete(task_id=_open_task(ref_request).pk, actor=customer_contact.account.owner)
 
 
@@ -140,3 +140,24 @@ def test_the_beat_schedule_runs_the_sweep_task(ref_request):
         needed_by=timezone.localdate() - timedelta(days=3)
     )
     assert workflow_sweep_task() == {"overdue": 0, "escalated": 0, "expired": 1, "closed": 0}
+
+
+def test_the_last_step_of_a_status_ends_with_the_request_action(ref_request, manager, customer_contact):
+    drive_to(ref_request, "scheduled", customer_contact, manager)
+    hold = _open_task(ref_request)
+    assert hold.title == "Hold the call and record it"
+    with pytest.raises(InvalidInput, match="“Record the activity”"):
+        task_complete(task_id=hold.pk, actor=manager)
+
+
+def test_marketings_last_step_is_ticked_off_on_the_list(sales_rep, customer_contact, manager, marketer):
+    customer_contact.preferences.activity_types.add(factories.activity_type("online_review"))
+    request = drive_to(
+        make_request(sales_rep, customer_contact, code="online_review"),
+        "scheduled",
+        customer_contact,
+        manager,
+    )
+    check = _open_task(request)
+    assert (check.title, check.assignee_role) == ("Check the review is published", "marketing")
+    assert task_complete(task_id=check.pk, actor=marketer).status == "done"
