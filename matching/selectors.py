@@ -192,6 +192,7 @@ class SearchPage:
     relaxations: list[Relaxation] = field(default_factory=list)
     target: Target = field(default_factory=Target)
     target_labels: list[tuple[str, str]] = field(default_factory=list)
+    persona_choices: list[tuple[int, str]] = field(default_factory=list)
 
 
 def search_references(
@@ -229,6 +230,7 @@ def search_references(
         relaxations=relaxations,
         target=target,
         target_labels=catalogue.describe(target),
+        persona_choices=catalogue.choices("persona"),
     )
 
 
@@ -339,6 +341,10 @@ class Catalogue:
             return ()
         at = order.index(value)
         return tuple(order[i] for i in (at - 1, at + 1) if 0 <= i < len(order))
+
+    def choices(self, kind: str) -> list[tuple[int, str]]:
+        """The active values of a taxonomy, in order, as (id, name)."""
+        return [(pk, self.names[kind][pk]) for pk in self.ordered.get(kind, []) if pk in self.active[kind]]
 
     def complete(self, target: Target) -> Target:
         """Fill the target's region from its country."""

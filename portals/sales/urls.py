@@ -1,8 +1,28 @@
+"""The sales rep's portal at /sales/."""
+
 from django.urls import include, path
 
-from portals.sales import approvals, views
+from portals.sales import approvals
+from portals.sales.views import home, nominations, opportunities, requests, search
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path("search/", search.search, name="search"),
+    path("references/<int:contact_id>/", search.reference, name="reference"),
+    path("opportunities/", opportunities.opportunity_list, name="opportunities"),
+    path("opportunities/new/", opportunities.opportunity_new, name="opportunity-new"),
+    path("opportunities/<int:pk>/", opportunities.opportunity_detail, name="opportunity"),
+    path("opportunities/<int:pk>/find/", search.find_for_opportunity, name="find"),
+    path("requests/", requests.request_list, name="requests"),
+    path("requests/new/", requests.request_new, name="request-new"),
+    path("requests/<int:pk>/", requests.request_detail, name="request"),
+    path("requests/<int:pk>/cancel/", requests.request_cancel_view, name="request-cancel"),
+    path("requests/<int:pk>/feedback/", requests.request_feedback, name="request-feedback"),
+    path("requests/<int:pk>/act/", requests.request_act, name="request-act"),
+    path("approvals/", include(approvals.urlpatterns)),
+    path("nominations/", nominations.nomination_list, name="nominations"),
+    path("nominations/new/", nominations.nomination_account, name="nominate"),
+    path("nominations/new/<int:account_pk>/", nominations.nomination_new, name="nominate-account"),
+    # Account owners answer requests to use their accounts (workflows; see approvals.py).
     path("approvals/", include(approvals.urlpatterns)),
 ]

@@ -1,0 +1,49 @@
+"""Nominate a customer as a new reference, and follow one's nominations."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from core.errors import DomainError
+from core.permissions import role_required
+from core.roles import Role
+from portals.sales.common import paginate
+from requests_app import selectors
+from requests_app.forms import NominationForm
+from requests_app.services import nomination_submit
+
+
+@role_required(Role.SALES)
+def nomination_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.my_nominations(user=request.user))
+    return render(request, "portals/sales/nomination_list.html", {"section": "nominations", "page": page})
+
+
+@role_required(Role.SALES)
+def nomination_account(request: HttpRequest) -> HttpResponse:
+    """Step 1: find the customer account by name."""
+    q = request.GET.get("q", "")[:100]
+    accounts = selectors.accounts_to_nominate(user=request.user, q=q)
+    context = {"section": "nominations", "q": q, "accounts": accounts}
+    return render(request, "portals/sales/nomination_account.html", context)
+
+
+@role_required(Role.SALES)
+@require_http_methods(["GET", "POST"])
+def nomination_new(request: HttpRequest, account_pk: int) -> HttpResponse:
+    """Step 2: who at that account, why, and what they might do."""
+    account = selectors.account_for_nomination(user=request.user, pk=account_pk)
+    form = NominationForm(request.POST or None, contacts=selectors.contacts_for_nomination(account))
+    if request.method == "POST" and form.is_valid():
+        try:
+            nomination_submit(nominator=request.user, account=account, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(
+                request, f"Thank you — your nomination of {account} goes to the reference program."
+            )
+            return redirect("sales:nominations")
+    context = {"section": "nominations", "account": account, "form": form}
+    return render(request, "portals/sales/nomination_form.html", context, status=400 if form.errors else 200)

@@ -1,0 +1,60 @@
+"""The rep's deals: the list, adding one, and a deal's page with "Find references"."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from core.errors import DomainError
+from core.permissions import role_required
+from core.roles import Role
+from portals.sales.common import paginate, query_without
+from references.models import Opportunity
+from requests_app import selectors
+from requests_app.forms import OpportunityForm
+from requests_app.services import opportunity_create
+
+
+@role_required(Role.SALES)
+def opportunity_list(request: HttpRequest) -> HttpResponse:
+    outcome = request.GET.get("outcome", "open")
+    q = request.GET.get("q", "")[:100]
+    rows = selectors.my_opportunities(user=request.user, outcome=outcome, q=q)
+    context = {
+        "section": "opportunities",
+        "page": paginate(request, rows),
+        "outcome": outcome if outcome in Opportunity.Outcome.values else "",
+        "outcomes": Opportunity.Outcome.choices,
+        "q": q,
+        "page_query": query_without(request.GET),
+    }
+    return render(request, "portals/sales/opportunity_list.html", context)
+
+
+@role_required(Role.SALES)
+@require_http_methods(["GET", "POST"])
+def opportunity_new(request: HttpRequest) -> HttpResponse:
+    form = OpportunityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deal = opportunity_create(owner=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"{deal} is added to your deals.")
+            return redirect("sales:opportunity", pk=deal.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "portals/sales/opportunity_form.html",
+        {"section": "opportunities", "form": form},
+        status=status,
+    )
+
+
+@role_required(Role.SALES)
+def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = selectors.opportunity_detail(user=request.user, pk=pk)
+    requests = selectors.my_requests(user=request.user, opportunity_id=deal.pk, sort="-created")
+    context = {"section": "opportunities", "deal": deal, "requests": requests}
+    return render(request, "portals/sales/opportunity_detail.html", context)

@@ -1,0 +1,228 @@
+"""Request references, and follow them: My requests, the request page, cancel, feedback."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.errors import DomainError
+from core.permissions import role_required
+from core.roles import Role
+from matching.selectors import Filters, search_references, target_for_opportunity
+from portals.sales.common import ids_param, paginate, query_without
+from requests_app import selectors
+from requests_app.forms import CancelForm, FeedbackForm, RequestForm
+from requests_app.models import RequestStatus
+from requests_app.services import (
+    FEEDBACK_STATUSES,
+    MAX_CANDIDATES,
+    DuplicateRequest,
+    feedback_submit,
+    request_cancel,
+    request_submit,
+)
+from workflows.services import request_transition
+from workflows.transitions import Needs, available_transitions
+
+# Workflow actions a requester takes from the request page (others happen elsewhere).
+REQUESTER_ACTIONS = ("provide_info", "close")
+
+
+@role_required(Role.SALES)
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    """The request form, for the references picked in the search (up to three)."""
+    params = request.POST if request.method == "POST" else request.GET
+    picked = ids_param(params, "contact")
+    deal_id = ids_param(params, "opportunity", 1)
+    deal = selectors.opportunity_detail(user=request.user, pk=deal_id[0]) if deal_id else None
+    references = []
+    if picked:
+        target = target_for_opportunity(deal)
+        filters = Filters(contacts=tuple(picked))
+        found = search_references(filters=filters, target=target, page_size=len(picked), with_facets=False)
+        by_id = {card.contact_id: card for card in found.cards}
+        references = [by_id[pk] for pk in picked if pk in by_id]
+    opportunities = selectors.open_opportunities_for_choice(user=request.user)
+    if deal is not None and deal.pk not in {o.pk for o in opportunities}:
+        opportunities.insert(0, deal)
+    form_args = {"user": request.user, "references": references, "opportunities": opportunities}
+    if request.method == "POST":
+        form = RequestForm(request.POST, **form_args)
+        if form.is_valid():
+            created = _submit(request, form)
+            if created is not None:
+                messages.success(
+                    request, f"Request #{created.pk} is submitted. The reference program takes it from here."
+                )
+                return redirect("sales:request", pk=created.pk)
+    else:
+        form = RequestForm(initial=_initial(params, picked, deal), **form_args)
+    context = {
+        "section": "requests",
+        "form": form,
+        "references": references,
+        "deal": deal,
+        "too_many": len(picked) > MAX_CANDIDATES,
+        "unavailable": len(picked) - len(references),
+    }
+    return render(request, "portals/sales/request_form.html", context, status=400 if form.errors else 200)
+
+
+def _initial(params, picked: list[int], deal) -> dict:
+    initial = {"contact": picked, "needed_by": timezone.localdate() + timedelta(days=14)}
+    for name, pk in zip(("first_choice", "second_choice", "third_choice"), picked, strict=False):
+        initial[name] = pk
+    if deal is not None:
+        initial["opportunity"] = deal.pk
+    for name, param in (("activity_type", "activity"), ("prospect_contact_role", "role")):
+        value = ids_param(params, param, 1)
+        if value:
+            initial[name] = value[0]
+    return initial
+
+
+def _submit(request: HttpRequest, form: RequestForm):
+    data = form.cleaned_data
+    try:
+        return request_submit(
+            requester=request.user,
+            opportunity=data["opportunity"],
+            activity_type=data["activity_type"],
+            contacts=data["contacts"],
+            needed_by=data["needed_by"],
+            prospect_contact_role=data["prospect_contact_role"],
+            notes=data["notes"],
+        )
+    except DuplicateRequest as error:
+        link = None
+        if error.existing.requester_id == request.user.pk:
+            url = reverse("sales:request", args=[error.existing.pk])
+            link = format_html('{} <a href="{}">Open request #{}</a>', error.message, url, error.existing.pk)
+        form.add_domain_error(error, link)
+    except DomainError as error:
+        form.add_domain_error(error)
+    return None
+
+
+@role_required(Role.SALES)
+def request_list(request: HttpRequest) -> HttpResponse:
+    """My requests: filter by open/finished, status or deal; sort by date, status or deal."""
+    group = request.GET.get("group", "all")
+    sort = request.GET.get("sort", "needed_by")
+    status = request.GET.get("status", "")
+    deal = ids_param(request.GET, "opportunity", 1)
+    rows = selectors.my_requests(
+        user=request.user, group=group, status=status, opportunity_id=deal[0] if deal else None, sort=sort
+    )
+    context = {
+        "section": "requests",
+        "page": paginate(request, rows),
+        "group": group if group in selectors.REQUEST_GROUPS else "all",
+        "groups": [(key, label) for key, (label, _s) in selectors.REQUEST_GROUPS.items()],
+        "sort": sort if sort in selectors.REQUEST_SORTS else "needed_by",
+        "sorts": [(key, label) for key, (label, _o) in selectors.REQUEST_SORTS.items()],
+        "status": status if status in RequestStatus.values else "",
+        "statuses": RequestStatus.choices,
+        "page_query": query_without(request.GET),
+    }
+    return render(request, "portals/sales/request_list.html", context)
+
+
+def _detail_context(request: HttpRequest, pk: int, **forms) -> dict:
+    reference_request = selectors.request_detail(user=request.user, pk=pk)
+    actions = available_transitions(reference_request, request.user)
+    own_actions = [
+        t for t in actions if t.action in REQUESTER_ACTIONS and t.needs in (Needs.NOTHING, Needs.NOTE)
+    ]
+    feedback_due = (
+        reference_request.requester_id == request.user.pk
+        and reference_request.status in FEEDBACK_STATUSES
+        and not hasattr(reference_request, "feedback")
+    )
+    return {
+        "section": "requests",
+        "req": reference_request,
+        "contact_details": selectors.released_contact_details(reference_request),
+        "timeline": selectors.timeline(reference_request),
+        "can_cancel": any(t.action == "cancel" for t in actions),
+        "actions": own_actions,
+        "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "feedback_form": forms.get("feedback_form") or (FeedbackForm() if feedback_due else None),
+        "feedback_due": feedback_due,
+        "action_error": forms.get("action_error"),
+    }
+
+
+@role_required(Role.SALES)
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The request with its contacts and timeline; the contact's email and phone once approved."""
+    return render(request, "portals/sales/request_detail.html", _detail_context(request, pk))
+
+
+@role_required(Role.SALES)
+@require_POST
+def request_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    reference_request = selectors.request_detail(user=request.user, pk=pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            request_cancel(request=reference_request, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error("reason" if error.field == "reason" else None, error.message)
+            status = error.http_status
+        else:
+            messages.success(request, f"Request #{pk} is cancelled.")
+            return redirect("sales:request", pk=pk)
+    else:
+        status = 400
+    context = _detail_context(request, pk, cancel_form=form)
+    return render(request, "portals/sales/request_detail.html", context, status=status)
+
+
+@role_required(Role.SALES)
+@require_POST
+def request_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    reference_request = selectors.request_detail(user=request.user, pk=pk)
+    form = FeedbackForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            feedback_submit(request=reference_request, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+            status = error.http_status
+        else:
+            messages.success(request, "Thank you — your feedback is recorded.")
+            return redirect("sales:request", pk=pk)
+    context = _detail_context(request, pk, feedback_form=form)
+    return render(request, "portals/sales/request_detail.html", context, status=status)
+
+
+@role_required(Role.SALES)
+@require_POST
+def request_act(request: HttpRequest, pk: int) -> HttpResponse:
+    """A requester's workflow action (answer a question, close): the workflow service decides."""
+    reference_request = selectors.request_detail(user=request.user, pk=pk)
+    action = request.POST.get("action", "")
+    if action not in REQUESTER_ACTIONS:
+        context = _detail_context(request, pk, action_error="That action is not available here.")
+        return render(request, "portals/sales/request_detail.html", context, status=400)
+    try:
+        request_transition(
+            request_id=reference_request.pk,
+            action=action,
+            actor=request.user,
+            note=request.POST.get("note", "")[:4000],
+            expected_status=request.POST.get("expected_status") or reference_request.status,
+        )
+    except DomainError as error:
+        context = _detail_context(request, pk, action_error=error.message)
+        return render(request, "portals/sales/request_detail.html", context, status=error.http_status)
+    messages.success(request, "Done.")
+    return redirect("sales:request", pk=pk)

@@ -1,0 +1,111 @@
+"""Find references: start from a deal, filter by facets and words, read why each one matches.
+
+The page is a plain GET form (shareable URL, works without JavaScript); with htmx, changing a
+filter swaps in the facets and results only. The search itself is `matching.selectors`.
+"""
+
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from core.permissions import role_required
+from core.roles import Role
+from matching.forms import SearchForm
+from matching.selectors import (
+    Filters,
+    reference_detail,
+    search_references,
+    target_for_opportunity,
+    target_from_filters,
+)
+from portals.sales.common import is_htmx, query_without
+from requests_app.selectors import opportunity_detail
+
+
+def _deal_and_target(request: HttpRequest, form: SearchForm, filters: Filters):
+    """The rep's deal named by the form (404 if it is not theirs) and the target it gives."""
+    deal = None
+    if form.value_of("opportunity"):
+        deal = opportunity_detail(user=request.user, pk=form.value_of("opportunity"))
+    role = form.value_of("role")
+    target = (
+        target_for_opportunity(deal, persona_id=role)
+        if deal
+        else target_from_filters(filters, persona_id=role)
+    )
+    return deal, target
+
+
+@role_required(Role.SALES)
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    form.is_valid()  # a malformed value is shown as an error and left out of the search
+    filters = form.filters()
+    deal, target = _deal_and_target(request, form, filters)
+    page = search_references(filters=filters, target=target, after=form.cursor())
+    context = {
+        "section": "search",
+        "form": form,
+        "filters": filters,
+        "deal": deal,
+        "page": page,
+        "relax_links": [(r, query_without(request.GET, r.key)) for r in page.relaxations],
+        "next_query": query_without(request.GET, after=str(page.next_cursor)) if page.next_cursor else "",
+        "first_query": query_without(request.GET) if form.cursor() else "",
+        "request_query": _request_query(form, filters),
+        "detail_query": urlencode(_request_query(form, filters)),
+        "role": form.value_of("role"),
+    }
+    template = "portals/sales/_search_body.html" if is_htmx(request) else "portals/sales/search.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _request_query(form: SearchForm, filters: Filters) -> dict:
+    """What a request started from this search carries over: the deal, role and activity."""
+    carried = {"opportunity": form.value_of("opportunity"), "role": form.value_of("role")}
+    if len(filters.activity) == 1:
+        carried["activity"] = filters.activity[0]
+    return {name: value for name, value in carried.items() if value}
+
+
+@role_required(Role.SALES)
+@require_GET
+def find_for_opportunity(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Find references" on a deal: the search, pre-filled with the deal's industry, products and
+    region (each can then be dropped)."""
+    deal = opportunity_detail(user=request.user, pk=pk)
+    params = {
+        "opportunity": deal.pk,
+        "industry": deal.industry_id,
+        "product": [product.pk for product in deal.products.all()],
+        "region": deal.country.region_id,
+    }
+    return redirect(f"{reverse('sales:search')}?{urlencode(params, doseq=True)}")
+
+
+@role_required(Role.SALES)
+@require_GET
+def reference(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """One reference as a rep sees it (never email or phone), graded against the deal if given."""
+    form = SearchForm(request.GET)
+    form.is_valid()
+    deal, target = _deal_and_target(request, form, Filters())
+    card = reference_detail(contact_id=contact_id, target=target)
+    if card is None:
+        raise Http404("This reference is not available.")
+    request_query = {"contact": card.contact_id, **_request_query(form, Filters())}
+    context = {
+        "section": "search",
+        "card": card,
+        "deal": deal,
+        "request_query": urlencode(request_query),
+        "back_query": request.GET.urlencode(),
+    }
+    return render(request, "portals/sales/reference_detail.html", context)

@@ -1,0 +1,62 @@
+"""Builders for search tests: references (an account with one contact) and the index over them."""
+
+from datetime import date
+
+from matching.indexing import search_index_rebuild
+from references.models import Contact, Product, Region, UseCase
+from tests import factories
+
+
+def product(name: str) -> Product:
+    return Product.objects.get(name=name)
+
+
+def use_case(name: str) -> UseCase:
+    return UseCase.objects.get(name=name)
+
+
+def region(code: str) -> Region:
+    return Region.objects.get(code=code)
+
+
+def make_reference(
+    owner,
+    *,
+    name: str | None = None,
+    industry: str = "52",
+    country: str = "US",
+    size: int = 2,
+    persona: str = "executive",
+    products: tuple[str, ...] = (),
+    use_cases: tuple[str, ...] = (),
+    activity_types: tuple[str, ...] = ("reference_call",),
+    contact_status: str = "active",
+    prefs: dict | None = None,
+    story: str = "",
+    **account_fields,
+) -> Contact:
+    """An account with one contact, both usable as a reference unless told otherwise."""
+    account = factories.make_account(
+        owner,
+        **({"name": name} if name else {}),
+        industry=factories.industry(industry),
+        country=factories.country(country),
+        size_band=factories.size_band(size),
+        products=[product(p) for p in products],
+        reference_story=story,
+        **account_fields,
+    )
+    if use_cases:
+        account.use_cases.set([use_case(u) for u in use_cases])
+    return factories.make_contact(
+        account,
+        persona=factories.persona(persona),
+        activity_types=activity_types,
+        status=contact_status,
+        prefs=prefs,
+    )
+
+
+def index(today: date | None = None):
+    """Rebuild the search index from the catalogue (what the periodic job keeps up to date)."""
+    return search_index_rebuild(today=today)

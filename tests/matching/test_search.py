@@ -1,0 +1,295 @@
+"""Reference search: who is offered, in which order, with which explanation and facet counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from matching.models import MatchWeights
+from matching.scoring import Target
+from matching.selectors import Cursor, Filters, rank_candidates, reference_detail, search_references
+from references.models import Persona
+from tests import factories
+from tests.matching.builders import index, make_reference, product, region
+
+
+@pytest.fixture
+def deal_target():
+    """Finance (52), Analytics Cloud, North America, the third size band, an executive."""
+    return Target(
+        industry_id=factories.industry("52").pk,
+        product_ids=(product("Analytics Cloud").pk,),
+        region_id=region("NA").pk,
+        size_band_id=factories.size_band(2).pk,
+        persona_id=factories.persona("executive").pk,
+    )
+
+
+def names(page) -> list[str]:
+    return [card.account_name for card in page.cards]
+
+
+def test_industry_and_product_match_outranks_partial_match(account_owner, deal_target):
+    make_reference(account_owner, name="Partial (industry only)", products=("Secure Edge",))
+    make_reference(account_owner, name="Full match", products=("Analytics Cloud",))
+    make_reference(account_owner, name="Product only", industry="31", products=("Analytics Cloud",))
+    make_reference(account_owner, name="Nothing in common", industry="31", country="DE", size=0)
+    index()
+
+    page = search_references(filters=Filters(), target=deal_target)
+
+    assert names(page) == ["Full match", "Partial (industry only)", "Product only", "Nothing in common"]
+    scores = [card.score for card in page.cards]
+    assert scores == sorted(scores, reverse=True)
+    assert page.cards[0].score_percent > page.cards[1].score_percent
+
+
+def test_opted_out_defected_at_risk_and_self_paused_are_never_offered(account_owner):
+    make_reference(account_owner, name="Offerable")
+    make_reference(account_owner, name="Opted out", prefs={"opted_out": True, "opted_out_at": timezone.now()})
+    make_reference(account_owner, name="Self-paused", prefs={"paused_by_contact": True})
+    make_reference(account_owner, name="Defected", status="defected")
+    make_reference(account_owner, name="At risk", at_risk=True)
+    make_reference(account_owner, name="Paused account", status="paused")
+    make_reference(account_owner, name="Retired contact", contact_status="retired")
+    index()
+
+    page = search_references(filters=Filters())
+
+    assert names(page) == ["Offerable"]
+    assert page.total == 1
+    industry_counts = {v.label: v.count for v in page.facets[0].values}
+    assert sum(industry_counts.values()) == 1
+
+
+def test_a_contact_who_opts_out_after_indexing_is_hidden_at_once(account_owner):
+    keep = make_reference(account_owner, name="Stays")
+    leaves = make_reference(account_owner, name="Opts out")
+    index()
+    leaves.preferences.opted_out, leaves.preferences.opted_out_at = True, timezone.now()
+    leaves.preferences.save()
+
+    page = search_references(filters=Filters())
+
+    assert [card.contact_id for card in page.cards] == [keep.pk]
+    assert reference_detail(contact_id=leaves.pk) is None
+
+
+def test_resting_sorts_below_available_greyed_with_the_date_a_slot_frees(account_owner, deal_target):
+    today = timezone.localdate()
+    resting = make_reference(account_owner, name="Perfect but resting", products=("Analytics Cloud",))
+    resting.status = "resting"
+    resting.save()
+    factories.make_activity(resting, today - timedelta(days=30))
+    factories.make_activity(resting, today - timedelta(days=10))
+    make_reference(account_owner, name="Weak but available", industry="31", country="JP")
+    index(today)
+
+    page = search_references(filters=Filters(), target=deal_target)
+
+    assert names(page) == ["Weak but available", "Perfect but resting"]
+    card = page.cards[1]
+    assert card.resting and card.score > page.cards[0].score
+    assert card.available_from == today - timedelta(days=30) + timedelta(days=90)
+    assert str(card.explanation).startswith("Industry ✓ Product ✓ Region ✓ Size ✓ Persona ✓ · Resting")
+
+
+def test_explanation_reads_criteria_availability_and_nps(account_owner, deal_target):
+    today = timezone.localdate()
+    contact = make_reference(
+        account_owner, products=("Analytics Cloud",), country="DE", size=3, persona="technical", nps=9
+    )
+    factories.make_activity(contact, today - timedelta(days=5))
+    factories.make_activity(contact, today - timedelta(days=40))
+    factories.make_activity(contact, today - timedelta(days=200))  # outside the 90-day window
+    index(today)
+
+    card = search_references(filters=Filters(), target=deal_target).cards[0]
+
+    assert str(card.explanation) == (
+        "Industry ✓ Product ✓ Region ✗ Size close Persona close · 2 of 4 slots free this quarter · NPS 9"
+    )
+    assert card.used_this_quarter == 2
+    assert card.last_activity_on == today - timedelta(days=5)
+
+
+def test_the_contacts_own_lower_cap_wins(account_owner):
+    contact = make_reference(account_owner, prefs={"own_cap_per_quarter": 2})
+    factories.make_activity(contact, timezone.localdate() - timedelta(days=3))
+    index()
+
+    card = search_references(filters=Filters()).cards[0]
+
+    assert card.explanation.availability == "1 of 2 slots free this quarter"
+
+
+def test_weights_are_read_from_the_admin_editable_row(account_owner, deal_target):
+    make_reference(account_owner, name="Same industry", products=("Secure Edge",))
+    make_reference(account_owner, name="Same product", industry="31", products=("Analytics Cloud",))
+    index()
+    assert names(search_references(filters=Filters(), target=deal_target))[0] == "Same industry"
+
+    MatchWeights.objects.filter(pk=1).update(industry=5, product=60)
+
+    assert names(search_references(filters=Filters(), target=deal_target))[0] == "Same product"
+
+
+def test_facet_counts_are_correct_with_filters_applied(account_owner):
+    make_reference(account_owner, industry="52", products=("Analytics Cloud", "Secure Edge"))
+    make_reference(account_owner, industry="52", products=("Analytics Cloud",))
+    make_reference(account_owner, industry="52", products=("Secure Edge",), country="DE")
+    make_reference(account_owner, industry="31", products=("Analytics Cloud",))
+    make_reference(account_owner, industry="31", products=("AI Assistant",), persona="technical")
+    index()
+    analytics = product("Analytics Cloud").pk
+    finance = factories.industry("52").pk
+
+    page = search_references(filters=Filters(industry=(finance,), product=(analytics,)))
+
+    assert page.total == 2
+    facets = {group.key: {v.label: (v.count, v.selected) for v in group.values} for group in page.facets}
+    # A facet's counts apply every other filter: industries among Analytics Cloud users…
+    assert facets["industry"] == {
+        "Manufacturing": (1, False),
+        "Finance and Insurance": (2, True),
+    }
+    # …and products among finance references (a reference counts once per product it uses).
+    assert facets["product"] == {"Analytics Cloud": (2, True), "Secure Edge": (2, False)}
+    # Facets nobody filters on count the results themselves.
+    assert facets["region"] == {"North America": (2, False)}
+    assert facets["persona"] == {"Executive": (2, False)}
+    assert sum(count for count, _selected in facets["country"].values()) == page.total
+
+
+def test_zero_results_suggest_the_single_criterion_to_relax(account_owner):
+    make_reference(account_owner, industry="52", country="DE")
+    make_reference(account_owner, industry="52", country="FR")
+    make_reference(account_owner, industry="52", country="US", persona="technical")
+    index()
+    filters = Filters(
+        industry=(factories.industry("52").pk,),
+        region=(region("NA").pk,),
+        persona=(factories.persona("executive").pk,),
+    )
+
+    page = search_references(filters=filters)
+
+    assert page.total == 0 and page.cards == []
+    relax = {(r.key, r.count) for r in page.relaxations}
+    assert relax == {("region", 2), ("persona", 1)}
+    assert page.relaxations[0].label == "Region"
+
+
+def test_keyset_pages_cover_every_result_once(account_owner, deal_target):
+    for n in range(7):
+        make_reference(account_owner, name=f"Ref {n}", industry="52" if n % 2 else "31", nps=n)
+    index()
+    seen, after = [], None
+    while True:
+        page = search_references(filters=Filters(), target=deal_target, after=after, page_size=3)
+        seen += [card.contact_id for card in page.cards]
+        assert page.total == 7
+        if page.next_cursor is None:
+            break
+        after = Cursor.parse(str(page.next_cursor))
+    assert len(seen) == len(set(seen)) == 7
+
+
+def test_malformed_cursors_mean_the_first_page():
+    assert Cursor.parse("0.12.99") == Cursor(False, 12, 99)
+    for bad in ("", "x", "2.1.1", "0.1", "0.1.1;drop", None):
+        assert Cursor.parse(bad) is None
+
+
+def test_free_text_finds_words_in_name_story_and_products(account_owner):
+    make_reference(account_owner, name="Umbrella Logistics", story="Cut warehouse costs with dashboards.")
+    make_reference(account_owner, name="Initech", products=("Observability Suite",))
+    make_reference(account_owner, name="Hooli")
+    index()
+
+    assert names(search_references(filters=Filters(q="warehouse"))) == ["Umbrella Logistics"]
+    assert names(search_references(filters=Filters(q="observability"))) == ["Initech"]
+    assert names(search_references(filters=Filters(q="umbrella warehouse"))) == ["Umbrella Logistics"]
+    assert search_references(filters=Filters(q="nonexistentword")).total == 0
+
+
+@pytest.mark.postgres
+def test_full_text_ranks_a_name_match_above_a_story_mention(account_owner):
+    make_reference(account_owner, name="Acme Freight", story="A story with no keyword in it.")
+    make_reference(account_owner, name="Zenith Corp", story="They moved their freight tracking to us.")
+    make_reference(account_owner, name="Other")
+    index()
+
+    page = search_references(filters=Filters(q="freight"))
+
+    assert names(page) == ["Acme Freight", "Zenith Corp"]
+    assert page.cards[0].explanation.text_points > page.cards[1].explanation.text_points
+    # Stemming: "freights" finds the same.
+    assert search_references(filters=Filters(q="freights")).total == 2
+
+
+def test_rank_candidates_leaves_out_the_given_contacts(account_owner, deal_target):
+    first = make_reference(account_owner, name="Best", products=("Analytics Cloud",))
+    make_reference(account_owner, name="Second", products=("Secure Edge",))
+    make_reference(account_owner, name="Unwilling", activity_types=("case_study",))
+    index()
+    call = factories.activity_type("reference_call").pk
+
+    cards = rank_candidates(
+        target=deal_target, filters=Filters(activity=(call,)), exclude_contact_ids=[first.pk]
+    )
+
+    assert [card.account_name for card in cards] == ["Second"]
+
+
+def test_target_region_comes_from_the_deal_country(account_owner):
+    make_reference(account_owner, name="German", country="DE")
+    make_reference(account_owner, name="American", country="US")
+    index()
+    target = Target(country_id=factories.country("FR").pk)  # France: EMEA, like Germany
+
+    page = search_references(filters=Filters(), target=target)
+
+    assert names(page) == ["German", "American"]
+    assert [str(c) for c in page.cards[0].explanation.criteria] == ["Region ✓"]
+
+
+def test_persona_facet_and_closeness(account_owner):
+    make_reference(account_owner, name="Exec", persona="executive")
+    make_reference(account_owner, name="Tech", persona="technical")
+    make_reference(account_owner, name="User", persona="end_user")
+    index()
+    technical = Persona.objects.get(code="technical").pk
+
+    page = search_references(
+        filters=Filters(), target=Target(persona_id=Persona.objects.get(code="end_user").pk)
+    )
+    assert names(page)[0] == "User"
+    assert [c.state for c in page.cards[1].explanation.criteria] == ["close"]
+    assert names(search_references(filters=Filters(persona=(technical,)))) == ["Tech"]
+
+
+@pytest.mark.parametrize("references", [10, 200])
+def test_a_results_page_is_four_queries_whatever_the_size(
+    account_owner, deal_target, references, django_assert_num_queries
+):
+    for n in range(references):
+        make_reference(
+            account_owner, industry="52" if n % 3 else "31", products=("Analytics Cloud",), nps=n % 11
+        )
+    index()
+    filters = Filters(industry=(factories.industry("52").pk,), q="customer")
+
+    # 1 labels and weights, 2 the page, 3 facet counts and total, 4 live rows of the page.
+    with django_assert_num_queries(4):
+        page = search_references(filters=filters, target=deal_target)
+    assert page.cards
+
+
+def test_an_empty_page_is_four_queries_too(account_owner, django_assert_num_queries):
+    make_reference(account_owner)
+    index()
+    # 1 labels and weights, 2 the page, 3 facet counts, 4 the counts with one criterion dropped.
+    with django_assert_num_queries(4):
+        page = search_references(filters=Filters(q="customer", language=("xx",)))
+    assert [(r.key, r.count) for r in page.relaxations] == [("language", 1)]
