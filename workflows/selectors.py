@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Query
 from django.utils import timezone
 
 from core.roles import Role
+from matching.selectors import ReferenceCard, criteria_for_request, rank_candidates
 from references.models import Contact, ReferenceActivity
 from requests_app.models import OPEN_STATUSES, ReferenceRequest, RequestCandidate, RequestEvent, RequestStatus
 from workflows.models import Event, Task, WorkflowStep
@@ -103,6 +104,7 @@ def request_detail(pk: int) -> ReferenceRequest | None:
             "chosen_contact__preferences",
         )
         .prefetch_related(
+            "opportunity__products",
             Prefetch(
                 "candidates",
                 queryset=RequestCandidate.objects.select_related(
@@ -141,22 +143,13 @@ def contact_usage(contact_ids) -> dict[int, Usage]:
     return {row["contact_id"]: Usage(row["recent"], row["last"]) for row in rows}
 
 
-def alternative_candidates(request: ReferenceRequest, *, exclude: set[int], limit: int = 8) -> list[Contact]:
-    """Offerable contacts willing to do the request's activity, at accounts of the prospect's
-    industry: available before resting, the least used and healthiest first."""
-    since = timezone.localdate() - timedelta(days=USAGE_WINDOW_DAYS)
-    contacts = Contact.objects.offerable().filter(preferences__activity_types=request.activity_type_id)
-    if request.opportunity_id:
-        contacts = contacts.filter(account__industry_id=request.opportunity.industry_id)
-    return list(
-        contacts.exclude(pk__in=exclude)
-        .select_related("account__owner", "account__country", "persona", "preferences")
-        .annotate(
-            recent=Count("activities", filter=Q(activities__occurred_on__gte=since), distinct=True),
-            last_activity=Max("activities__occurred_on"),
-        )
-        .order_by("status", "recent", F("account__nps").desc(nulls_last=True), "last_name", "id")[:limit]
-    )
+def alternative_candidates(
+    request: ReferenceRequest, *, exclude: set[int], limit: int = 8
+) -> list[ReferenceCard]:
+    """The best other references for the request's deal, ranked by the same matching as the sales
+    search (available before resting, each with its readable match explanation)."""
+    target, filters = criteria_for_request(request)
+    return rank_candidates(target=target, filters=filters, exclude_contact_ids=exclude, limit=limit)
 
 
 # --- Collisions -----------------------------------------------------------------------------

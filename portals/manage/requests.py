@@ -1,5 +1,7 @@
 """A request seen by the program: everything needed to decide, and the actions of the table."""
 
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +19,15 @@ from workflows.selectors import alternative_candidates, collisions, contact_usag
 from workflows.services import request_transition
 from workflows.transitions import available_transitions
 
+
+class Choice(NamedTuple):
+    """A contact the manager may approve the request with."""
+
+    pk: int
+    label: str
+    resting: bool
+
+
 # What an action's form may post besides the note; the service validates each.
 PAYLOAD_FIELDS = ("contact", "override_reason", "scheduled_for", "assignee")
 
@@ -28,11 +39,13 @@ def _detail_context(request: HttpRequest, ref_request: ReferenceRequest) -> dict
         in_play.insert(0, ref_request.chosen_contact)
     alternatives = alternative_candidates(ref_request, exclude={c.pk for c in in_play})
     usage = contact_usage([c.pk for c in in_play])
+    choices = [Choice(c.pk, f"{c.full_name} — {c.account.name}", c.status == "resting") for c in in_play]
+    choices += [Choice(a.contact_id, f"{a.name} — {a.account_name}", a.resting) for a in alternatives]
     return {
         "req": ref_request,
         "candidates": [(c, usage.get(c.pk)) for c in candidates],
         "alternatives": alternatives,
-        "choices": in_play + alternatives,
+        "choices": choices,
         "collisions": collisions(ref_request, in_play),
         "actions": available_transitions(ref_request, request.user),
         "managers": managers(),

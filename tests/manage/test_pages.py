@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from core.roles import Role
+from matching.indexing import search_index_rebuild
 from references.models import ReferenceActivity, StatusChange
 from requests_app.models import ReferenceRequest, RequestEvent
 from tests import factories
@@ -101,6 +102,7 @@ def test_the_detail_shows_the_deal_candidates_health_timeline_and_actions(
     manager_client, ref_request, customer_contact, customer_account
 ):
     alternative = factories.make_contact(customer_account, first_name="Alan", last_name="Alternative")
+    search_index_rebuild()
     response = manager_client.get(reverse("manage:request", args=[ref_request.pk]))
     page = response.content.decode()
     assert ref_request.opportunity.prospect_name in page
@@ -108,7 +110,9 @@ def test_the_detail_shows_the_deal_candidates_health_timeline_and_actions(
     assert "NPS 9" in page
     assert "Triage the request" in page
     assert 'value="claim"' in page and 'value="approve"' in page and 'value="owner_approve"' not in page
-    assert alternative in response.context["alternatives"] and alternative in response.context["choices"]
+    assert [a.contact_id for a in response.context["alternatives"]] == [alternative.pk]
+    assert "Industry ✓" in page  # the same match explanation as the sales search
+    assert [c.pk for c in response.context["choices"]] == [customer_contact.pk, alternative.pk]
 
 
 def test_collisions_name_the_other_ask_with_a_link(manager_client, ref_request, other_rep, customer_contact):

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from matching.indexing import search_index_rebuild
 from tests import factories
 from tests.workflows.builders import drive_to, make_request
 from workflows.models import Event
@@ -40,6 +41,8 @@ def _program(size: int, sales_rep, other_rep, manager, owner) -> list:
             title=f"Round table {i}", activity_type=factories.activity_type(), occurred_on=date.today()
         )
         event.speakers.add(contact)
+        factories.make_contact(accounts[i % 5])  # an alternative candidate
+    search_index_rebuild()
     return requests
 
 
@@ -67,12 +70,14 @@ def test_my_tasks(client, manager, program, django_assert_max_num_queries, base_
 
 def test_request_detail(client, manager, program, django_assert_max_num_queries, base_queries):
     client.force_login(manager)
-    # The base + the request + candidates + history rows + their notices + tasks + alternatives
-    # + usage of the contacts in play + colliding requests + their candidates + colliding events
-    # + their speakers + the speakers' accounts + managers (reassign form).
-    with django_assert_max_num_queries(base_queries + 13):
+    # The base + the request + its deal's products + candidates + history rows + their notices
+    # + tasks + the ranked alternatives (matching: catalogue, ranked rows, their contacts) + usage
+    # of the contacts in play + colliding requests + their candidates + colliding events + their
+    # speakers + the speakers' accounts + managers (reassign form).
+    with django_assert_max_num_queries(base_queries + 16):
         response = client.get(reverse("manage:request", args=[program[0].pk]))
     assert len(response.context["collisions"]) >= len(program) // 5 - 1
+    assert response.context["alternatives"]
 
 
 def test_reference_lists(
