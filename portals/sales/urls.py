@@ -19,7 +19,6 @@ urlpatterns = [
     path("requests/<int:pk>/cancel/", requests.request_cancel_view, name="request-cancel"),
     path("requests/<int:pk>/feedback/", requests.request_feedback, name="request-feedback"),
     path("requests/<int:pk>/act/", requests.request_act, name="request-act"),
-    path("approvals/", include(approvals.urlpatterns)),
     path("nominations/", nominations.nomination_list, name="nominations"),
     path("nominations/new/", nominations.nomination_account, name="nominate"),
     path("nominations/new/<int:account_pk>/", nominations.nomination_new, name="nominate-account"),
