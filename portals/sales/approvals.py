@@ -38,7 +38,7 @@ def approval_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portals/sales/approvals.html",
-        {"pending": pending, "answered": answered},
+        {"pending": pending, "answered": answered, "section": "approvals"},
     )
 
 
@@ -57,6 +57,7 @@ def _context(request: HttpRequest, ref_request: ReferenceRequest) -> dict:
         "usage": contact_usage([contact.pk]).get(contact.pk),
         "collisions": collisions(ref_request, [contact]),
         "actions": actions,
+        "section": "approvals",
     }
 
 
