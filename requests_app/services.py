@@ -230,6 +230,9 @@ def feedback_submit(
         RequestEvent.objects.create(
             request=locked, actor=actor, action="feedback", note=_feedback_summary(feedback)
         )
+        if locked.status == RequestStatus.COMPLETED:
+            # Feedback was the last step of the workflow: the request closes (and its task with it).
+            request_transition(request_id=locked.pk, action="close", actor=actor)
     return feedback
 
 

@@ -59,7 +59,12 @@ def display_name(user: User | None) -> str:
 
 def _conflict(request: ReferenceRequest, action: str) -> Conflict:
     """The clear message for an action that no longer fits: who moved the request, and when."""
-    last = request.events.select_related("actor").order_by("-created_at", "-id").first()
+    last = (
+        request.events.filter(action__in=ACTIONS)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
     status = RequestStatus(request.status).label.lower()
     if last is None:
         return Conflict(f"“{action_label(action)}” is not possible while request #{request.pk} is {status}.")

@@ -175,8 +175,9 @@ _FIRST_ROW = {t.action: t for t in reversed(TABLE)}
 OTHER_EVENT_WORDS = {
     "submit": "submitted",
     "escalate": "escalated",
-    "task_done": "updated",
-    "task_reassigned": "updated",
+    "feedback": "gave feedback",
+    "task_done": "finished a task",
+    "task_reassigned": "reassigned a task",
 }
 
 

@@ -8,6 +8,7 @@ from core.errors import Conflict, InvalidInput, NotAllowed
 from core.roles import Role
 from references.models import ReferenceActivity
 from requests_app.models import ReferenceRequest, RequestEvent
+from requests_app.services import feedback_submit
 from tests import factories
 from tests.workflows.builders import drive_to
 from workflows.models import EventNotice, RequestActivity, Task
@@ -253,3 +254,17 @@ def test_opening_tasks_writes_the_submission_row_when_missing(sales_rep, custome
 
 def test_the_status_is_not_an_editable_field():
     assert ReferenceRequest._meta.get_field("status").editable is False
+
+
+def test_the_requesters_feedback_closes_the_request(ref_request, manager, sales_rep, customer_contact):
+    drive_to(ref_request, "completed", customer_contact, manager)
+    feedback_submit(
+        request=ref_request, actor=sales_rep, took_place=True, helpfulness=5, would_use_again=True
+    )
+    request = ReferenceRequest.objects.get(pk=ref_request.pk)
+    assert request.status == "closed"
+    assert not Task.objects.filter(request=request, status="open").exists()
+    assert list(RequestEvent.objects.filter(request=request).values_list("action", flat=True))[-2:] == [
+        "feedback",
+        "close",
+    ]
