@@ -96,7 +96,7 @@ class _Sql:
 
 
 FRESH = """
-{create} limits_fresh
+{create}
 WITH uses AS (
     -- held activities that use a slot; a one-to-many occurrence once per contact and day
     SELECT a.contact_id, a.account_id, a.occurred_on AS on_date, 1 AS dated
@@ -203,7 +203,7 @@ FROM verdict
 """
 
 CHANGES = """
-{create} limits_changes
+{create}
 SELECT f.contact_id, 'reached' AS change
 FROM limits_fresh f LEFT JOIN limits_contactusage u ON u.contact_id = f.contact_id
 WHERE f.state = 'limited' AND COALESCE(u.state, 'available') <> 'limited'
@@ -218,7 +218,7 @@ WHERE f.state = 'near' AND COALESCE(u.state, 'available') = 'available'
 """
 
 MOVES = """
-{create} limits_moves
+{create}
 SELECT f.contact_id, 'active' AS from_status, 'resting' AS to_status, f.limit_code
 FROM limits_fresh f JOIN references_contact c ON c.id = f.contact_id
 WHERE f.state = 'limited' AND c.status = 'active'

@@ -1,0 +1,60 @@
+from contextlib import contextmanager
+
+import pytest
+from celery import current_app
+from kombu import pools
+
+from tests import factories
+from tests.workflows.builders import make_request
+
+
+@contextmanager
+def celery_broker(url: str):
+    """Point this process's Celery app at another broker for a while (connections re-made)."""
+    app = current_app
+    previous = app.conf.broker_url
+    _switch(app, url)
+    try:
+        yield app
+    finally:
+        _switch(app, previous)
+
+
+def _switch(app, url: str) -> None:
+    pools.reset()  # close and forget every pooled connection and producer
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def memory_broker():
+    """An in-process broker: what is enqueued can be read back, and nothing leaves the test."""
+    with celery_broker("memory://") as app:
+        with app.connection_for_write() as connection:
+            for queue in ("notifications", "maintenance", "celery"):
+                connection.default_channel.queue_purge(queue)
+        yield app
+
+
+def queued(app, queue: str = "notifications") -> list:
+    """The delivery messages waiting in `queue` of the in-memory broker: their task arguments."""
+    messages = []
+    with app.connection_for_write() as connection:
+        channel = connection.default_channel
+        while (message := channel.basic_get(queue)) is not None:
+            args, _kwargs, _embed = message.decode()
+            messages.append(args[0])
+    return messages
+
+
+@pytest.fixture
+def ref_request(sales_rep, customer_contact):
+    return make_request(sales_rep, customer_contact)
+
+
+@pytest.fixture
+def second_manager(db):
+    from core.roles import Role
+
+    return factories.make_user("mo", Role.MANAGER, first_name="Mo", last_name="Second")

@@ -1,0 +1,207 @@
+"""Delivering email: claimed once, sent outside transactions, retried when the failure is
+transient and recorded when it is not; the sweeper picks up what was lost."""
+
+import logging
+import socket
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from notifications.delivery import MAX_ATTEMPTS, notification_deliver, notifications_sweep
+from notifications.message import Message
+from notifications.models import Notification, NotificationPreference
+from notifications.services import notify
+from references.models import ParticipationPreferences
+from tests import factories
+from tests.notifications.conftest import celery_broker, queued
+
+# Delivery runs outside any transaction, so these tests commit for real.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _email_for(user, key="weekly:1", kind="weekly_digest", **message) -> Notification:
+    notify(kind=kind, key=key, users=[user], message=Message(message.pop("title", "The week"), **message))
+    return Notification.objects.get(key=key, user=user, channel="email")
+
+
+def test_a_delivery_task_run_twice_sends_one_email(manager):
+    email = _email_for(manager, title="Request #7 approved", body="Go ahead.", link="/manage/requests/7/")
+
+    first = notification_deliver(notification_id=email.pk)
+    second = notification_deliver(notification_id=email.pk)
+
+    assert (first.outcome, second.outcome) == ("sent", "not_pending")
+    assert len(mail.outbox) == 1
+    sent = mail.outbox[0]
+    assert sent.to == [manager.email] and sent.subject == "[RMS] Request #7 approved"
+    assert "http://127.0.0.1:8000/manage/requests/7/" in sent.body
+    html, mimetype = sent.alternatives[0]
+    assert mimetype == "text/html" and 'href="http://127.0.0.1:8000/manage/requests/7/"' in html
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 1) and email.sent_at is not None
+
+
+def test_a_missing_notification_is_nothing_to_do(db):
+    assert notification_deliver(notification_id=123456).outcome == "not_pending"
+
+
+def test_a_transient_smtp_failure_is_retried_with_backoff_then_recorded(manager, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.backends.DisconnectingBackend"
+    email = _email_for(manager)
+
+    delays = []
+    for _attempt in range(MAX_ATTEMPTS - 1):
+        result = notification_deliver(notification_id=email.pk)
+        assert result.outcome == "retry"
+        delays.append(result.retry_in)
+        email.refresh_from_db()
+        assert email.status == "pending" and email.next_attempt_at > timezone.now()
+    last = notification_deliver(notification_id=email.pk)
+
+    assert delays == [30, 60, 120, 240]
+    assert last.outcome == "failed"
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("failed", MAX_ATTEMPTS)
+    assert "gave up" in email.last_error and "SMTPServerDisconnected" in email.last_error
+    assert mail.outbox == []
+
+
+def test_a_busy_server_gets_the_email_on_a_later_attempt(manager, settings):
+    from tests.notifications.backends import BusyBackend
+
+    BusyBackend.calls = 0
+    settings.EMAIL_BACKEND = "tests.notifications.backends.BusyBackend"
+    email = _email_for(manager)
+
+    outcomes = [notification_deliver(notification_id=email.pk).outcome for _ in range(3)]
+
+    assert outcomes == ["retry", "retry", "sent"]
+    email.refresh_from_db()
+    assert email.status == "sent" and email.attempts == 3
+
+
+def test_a_refused_recipient_is_recorded_at_once(manager, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.backends.RefusingBackend"
+    email = _email_for(manager)
+
+    assert notification_deliver(notification_id=email.pk).outcome == "failed"
+
+    email.refresh_from_db()
+    assert email.status == "failed" and "550" in email.last_error
+
+
+def test_a_contact_who_opts_out_after_the_event_is_not_emailed(customer_contact):
+    notify(
+        kind="customer_asked",
+        key="event:1:customer_asked",
+        contacts=[customer_contact],
+        message=Message("Ask"),
+    )
+    email = Notification.objects.get(contact=customer_contact)
+    ParticipationPreferences.objects.filter(contact=customer_contact).update(
+        opted_out=True, opted_out_at=timezone.now()
+    )
+
+    assert notification_deliver(notification_id=email.pk).outcome == "skipped"
+
+    email.refresh_from_db()
+    assert email.status == "skipped" and "opted out" in email.last_error
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("delivery", "outcome"), [("in_app", "skipped"), ("none", "skipped"), ("digest", "held")]
+)
+def test_a_preference_changed_after_the_event_is_respected(manager, delivery, outcome):
+    email = _email_for(manager)
+    NotificationPreference.objects.create(user=manager, kind="weekly_digest", delivery=delivery)
+
+    assert notification_deliver(notification_id=email.pk).outcome == outcome
+    assert mail.outbox == []
+
+
+def test_an_inactive_user_is_not_emailed(manager):
+    email = _email_for(manager)
+    manager.is_active = False
+    manager.save()
+
+    assert notification_deliver(notification_id=email.pk).outcome == "skipped"
+
+
+def test_the_sweeper_re_enqueues_lost_messages_once_per_grace_period(manager, memory_broker, settings):
+    email = _email_for(manager)
+    later = timezone.now() + timedelta(seconds=settings.NOTIFICATION_SWEEP_GRACE + 1)
+
+    assert notifications_sweep(now=timezone.now()).enqueued == 0  # too fresh: its message may still come
+    assert notifications_sweep(now=later).enqueued == 1
+    assert notifications_sweep(now=later).enqueued == 0  # stamped: the next sweep waits again
+    # The message sent after commit and the sweeper's: the claim lets only one of them send.
+    assert queued(memory_broker) == [email.pk, email.pk]
+    outcomes = [notification_deliver(notification_id=email.pk).outcome for _message in range(2)]
+    assert outcomes == ["sent", "not_pending"] and len(mail.outbox) == 1
+
+
+def test_the_sweeper_leaves_a_retry_until_it_is_due(manager, memory_broker, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.backends.DisconnectingBackend"
+    email = _email_for(manager)
+    retry_in = notification_deliver(notification_id=email.pk).retry_in
+    grace = timedelta(seconds=settings.NOTIFICATION_SWEEP_GRACE)
+
+    assert notifications_sweep(now=timezone.now() + grace).enqueued == 0
+    assert notifications_sweep(now=timezone.now() + grace + timedelta(seconds=retry_in + 1)).enqueued == 1
+
+
+def test_the_sweeper_takes_back_the_claim_of_a_worker_that_died(manager, memory_broker, settings):
+    email = _email_for(manager)
+    Notification.objects.filter(pk=email.pk).update(status="sending", claimed_at=timezone.now(), attempts=1)
+    after_timeout = timezone.now() + timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT + 1)
+
+    assert notifications_sweep(now=timezone.now()).released == 0  # it may still be sending
+    result = notifications_sweep(now=after_timeout)
+
+    assert (result.released, result.enqueued) == (1, 1)
+    assert notification_deliver(notification_id=email.pk).outcome == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_a_claim_that_keeps_dying_is_given_up(manager, memory_broker, settings):
+    email = _email_for(manager)
+    Notification.objects.filter(pk=email.pk).update(
+        status="sending", claimed_at=timezone.now(), attempts=MAX_ATTEMPTS
+    )
+
+    notifications_sweep(now=timezone.now() + timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT + 1))
+
+    email.refresh_from_db()
+    assert email.status == "failed" and "Gave up" in email.last_error
+
+
+def _dead_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_broker_that_is_down_does_not_break_the_event_and_the_sweeper_catches_up(
+    manager, memory_broker, settings, caplog
+):
+    caplog.set_level(logging.WARNING, logger="notifications.delivery")
+    with celery_broker(f"redis://127.0.0.1:{_dead_port()}/0"):
+        email = _email_for(manager)  # committed; the enqueue after commit fails and is logged
+
+    assert "the sweeper will deliver them" in caplog.text
+    email.refresh_from_db()
+    assert email.status == "pending"
+    later = timezone.now() + timedelta(seconds=settings.NOTIFICATION_SWEEP_GRACE + 1)
+    assert notifications_sweep(now=later).enqueued == 1
+    assert queued(memory_broker) == [email.pk]
+
+
+def test_a_notification_to_someone_without_an_address_is_not_sent(db):
+    nobody = factories.make_user("noaddress", email="")
+
+    notify(kind="weekly_digest", key="weekly:2", users=[nobody], message=Message("Week"))
+
+    assert Notification.objects.get(user=nobody, channel="email").status == "skipped"
