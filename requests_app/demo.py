@@ -1,0 +1,279 @@
+"""Demo data for the sales portal: months of finished requests, and nominations.
+
+Runs after the catalogue's seeder (`references.demo`, which gives the demo reps `sales` and
+`sales2` their accounts and deals) and before `workflows.demo`, which drives requests through every
+live state with the real transition service, tasks and all. This seeder adds the past a rep looks
+back on in "My requests" — requests closed with feedback, declined, cancelled and expired over the
+last year, each with the timeline the workflow would have written — and nominations in every
+state. Rows are written in bulk (`BulkLoader`), timestamps included; everything draws from
+`ctx.rng`, so the same seed gives the same demo.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from core.demo_pipeline import DemoContext
+from references.management.bulk_load import BulkLoader
+from references.models import Account, ActivityType, Contact, Opportunity
+from requests_app.models import (
+    Nomination,
+    ReferenceRequest,
+    RequestCandidate,
+    RequestEvent,
+    RequestFeedback,
+)
+
+DEMO_REPS = ("sales", "sales2")
+# Finished requests per demo rep, by final status.
+HISTORY = {"closed": 6, "declined": 2, "cancelled": 2, "expired": 2}
+NOMINATIONS = ("submitted", "submitted", "qualifying", "accepted", "rejected")
+
+# The steps each final status went through: (action, from, to, who, days after submission).
+STORIES = {
+    "closed": [
+        ("claim", "submitted", "in_review", "manager", 1),
+        ("approve", "in_review", "awaiting_owner", "manager", 2),
+        ("owner_approve", "awaiting_owner", "customer_asked", "owner", 3),
+        ("schedule", "customer_asked", "scheduled", "manager", 5),
+        ("record_activity", "scheduled", "completed", "manager", 12),
+        ("feedback", "", "", "rep", 13),
+        ("close", "completed", "closed", "rep", 13),
+    ],
+    "declined": [
+        ("claim", "submitted", "in_review", "manager", 1),
+        ("decline", "in_review", "declined", "manager", 2),
+    ],
+    "cancelled": [("cancel", "submitted", "cancelled", "rep", 2)],
+    "expired": [
+        ("claim", "submitted", "in_review", "manager", 1),
+        ("expire", "in_review", "expired", None, 30),
+    ],
+}
+NOTES = {
+    "approve": "Good fit: same industry and they replaced the same competitor.",
+    "owner_approve": "Go ahead — the relationship is in great shape.",
+    "schedule": "Call set up with both sides.",
+    "record_activity": "45-minute call; the prospect asked mostly about the migration.",
+    "decline": "Nobody fitting is available before your date; ask again next month.",
+    "cancel": "The prospect postponed the evaluation to next year.",
+    "expire": "The needed-by date passed before a reference could be arranged.",
+}
+REASONS = [
+    "Renewed early and expanded to two more regions; the VP talks about us at every meetup.",
+    "Their migration went live ahead of plan and they measured the savings themselves.",
+    "Champion volunteered after the user conference; great storyteller.",
+    "Replaced a competitor last year and is happy to say why.",
+    "Their data team presented our product at an industry event.",
+]
+
+
+@dataclass
+class Story:
+    request_id: int
+    rep: User
+    status: str
+    submitted: datetime
+
+
+class SalesDemo:
+    def __init__(self, ctx: DemoContext):
+        self.ctx = ctx
+        self.rng = ctx.rng
+        self.loader = BulkLoader()
+        self.t_request = self.loader.table(
+            ReferenceRequest,
+            [
+                "id",
+                "requester",
+                "opportunity",
+                "activity_type",
+                "needed_by",
+                "notes",
+                "status",
+                "resume_status",
+                "assigned_manager",
+                "chosen_contact",
+                "scheduled_for",
+                "campaign",
+                "created_at",
+                "updated_at",
+                "status_changed_at",
+            ],
+        )
+        self.t_candidate = self.loader.table(RequestCandidate, ["request", "contact", "preference"])
+        self.t_event = self.loader.table(
+            RequestEvent, ["request", "actor", "action", "from_status", "to_status", "note", "created_at"]
+        )
+        self.t_feedback = self.loader.table(
+            RequestFeedback,
+            [
+                "request",
+                "took_place",
+                "helpfulness",
+                "would_use_again",
+                "outcome_note",
+                "submitted_by",
+                "submitted_at",
+            ],
+        )
+        self.t_nomination = self.loader.table(
+            Nomination,
+            [
+                "id",
+                "nominated_by",
+                "account",
+                "contact",
+                "contact_name",
+                "contact_title",
+                "contact_email",
+                "reason",
+                "status",
+                "decision_note",
+                "created_at",
+                "updated_at",
+            ],
+        )
+        self.t_nomination_types = self.loader.through(Nomination.activity_types.field)
+        self.manager = ctx.users.get("manager")
+        self.call = ActivityType.objects.get(code="reference_call")
+        self.types = list(ActivityType.objects.filter(is_active=True).order_by("id"))
+
+    def stamp(self, day: date, hour: int) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time(hour, self.rng.randint(0, 59))))
+
+    def pool(self, rep: User) -> list[Contact]:
+        """Contacts of other owners' accounts willing to take reference calls."""
+        contacts = (
+            Contact.objects.offerable()
+            .filter(preferences__activity_types=self.call)
+            .exclude(account__owner=rep)
+            .select_related("account")
+            .order_by("id")[:120]
+        )
+        return list(contacts)
+
+    def seed_history(self, rep: User) -> int:
+        deals = list(Opportunity.objects.filter(owner=rep).order_by("id")[:60])
+        pool = self.pool(rep)
+        if not deals or len(pool) < 3 or self.manager is None:
+            return 0
+        made = 0
+        for status, count in HISTORY.items():
+            for _ in range(count):
+                self.seed_request(
+                    rep, status, self.rng.choice(deals), self.rng.sample(pool, self.rng.randint(1, 3))
+                )
+                made += 1
+        return made
+
+    def seed_request(self, rep: User, status: str, deal: Opportunity, contacts: list[Contact]) -> None:
+        today = self.ctx.today
+        submitted_day = today - timedelta(days=self.rng.randint(40, 330))
+        submitted = self.stamp(submitted_day, 9)
+        steps = STORIES[status]
+        last_day = submitted_day + timedelta(days=steps[-1][4])
+        needed_by = submitted_day + timedelta(days=self.rng.randint(14, 28))
+        if status == "expired":
+            needed_by = last_day - timedelta(days=1)
+        chosen = contacts[0] if status == "closed" else None
+        scheduled_for = self.stamp(submitted_day + timedelta(days=10), 15) if status == "closed" else None
+        request_id = self.t_request.new_id()
+        finished = self.stamp(last_day, 16)
+        self.t_request.add(
+            (
+                request_id,
+                rep.pk,
+                deal.pk,
+                self.call.pk,
+                needed_by,
+                self.rng.choice(["Competitive deal; the CIO wants a peer's view.", "Late-stage deal.", ""]),
+                status,
+                "",
+                self.manager.pk if any(step[3] == "manager" for step in steps) else None,
+                chosen.pk if chosen else None,
+                scheduled_for,
+                "",
+                submitted,
+                finished,
+                finished,
+            )
+        )
+        for preference, contact in enumerate(contacts, start=1):
+            self.t_candidate.add((request_id, contact.pk, preference))
+        self.t_event.add((request_id, rep.pk, "submit", "", "submitted", "", submitted))
+        for action, source, target, who, after in steps:
+            at = self.stamp(submitted_day + timedelta(days=after), 14 if who != "rep" else 17)
+            actor = {"manager": self.manager.pk, "rep": rep.pk, "owner": contacts[0].account.owner_id}.get(
+                who
+            )
+            note = NOTES.get(action, "")
+            if action == "approve":
+                note = f"Approved with {contacts[0].full_name} of {contacts[0].account.name}. {note}"
+            if action == "feedback":
+                helpful = self.rng.randint(3, 5)
+                note = f"Helpfulness {helpful}/5. Would use again. The prospect moved to the proposal stage."
+                self.t_feedback.add(
+                    (request_id, True, helpful, True, "The prospect moved to the proposal stage.", rep.pk, at)
+                )
+            self.t_event.add((request_id, actor, action, source, target, note, at))
+
+    def seed_nominations(self, rep: User) -> int:
+        accounts = list(
+            Account.objects.filter(owner=rep).exclude(status__in=["defected", "retired"]).order_by("id")[:40]
+        )
+        if not accounts:
+            return 0
+        made = 0
+        for status, account in zip(
+            NOMINATIONS, self.rng.sample(accounts, min(len(NOMINATIONS), len(accounts))), strict=False
+        ):
+            contact = Contact.objects.filter(account=account, status="candidate").order_by("id").first()
+            created = self.stamp(self.ctx.today - timedelta(days=self.rng.randint(2, 120)), 11)
+            decision = {
+                "accepted": "Welcome call done; added to the program as a candidate.",
+                "rejected": "Renewal negotiations are open; let's revisit after they renew.",
+            }.get(status, "")
+            nomination_id = self.t_nomination.new_id()
+            self.t_nomination.add(
+                (
+                    nomination_id,
+                    rep.pk,
+                    account.pk,
+                    contact.pk if contact else None,
+                    ""
+                    if contact
+                    else self.rng.choice(["Alex Morgan", "Robin Chen", "Sasha Weber", "Kim Duarte"]),
+                    "" if contact else self.rng.choice(["Head of Data", "CIO", "IT Director"]),
+                    "",
+                    self.rng.choice(REASONS),
+                    status,
+                    decision,
+                    created,
+                    created + timedelta(days=3 if decision else 0),
+                )
+            )
+            for activity_type in self.rng.sample(self.types, 2):
+                self.t_nomination_types.add((nomination_id, activity_type.pk))
+            made += 1
+        return made
+
+    def run(self) -> None:
+        requests = nominations = 0
+        for username in DEMO_REPS:
+            rep = self.ctx.users.get(username)
+            if rep is None:
+                continue
+            requests += self.seed_history(rep)
+            nominations += self.seed_nominations(rep)
+        self.loader.finish()
+        self.ctx.log(
+            f"  sales portal: {requests} finished requests with their history, {nominations} nominations"
+        )
+
+
+def seed(ctx: DemoContext) -> None:
+    """Finished requests and nominations for the demo reps (see the module docstring)."""
+    SalesDemo(ctx).run()
