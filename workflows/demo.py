@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
-from django.db.models import Q
 from django.utils import timezone
 
 from core.demo_pipeline import DemoContext
 from core.errors import DomainError
+from limits.services import limit_check
 from references.models import ActivityType, Contact, Opportunity
 from requests_app.models import ReferenceRequest, RequestCandidate, RequestEvent, RequestFeedback
 from workflows.calendar import calendar_for
@@ -105,6 +105,7 @@ class WorkflowDemo:
         self.types = {t.code: t for t in ActivityType.objects.all()}
         self.reps = list(User.objects.filter(pk__in=list(ctx.shared.get("demo_rep_ids", []))[:30]))
         self.used_contacts: set[int] = set()
+        self.used_accounts: set[int] = set()
         self.made = 0
 
     # --- choosing people and deals ---------------------------------------------------------
@@ -119,21 +120,35 @@ class WorkflowDemo:
         return self.rng.choice(deals) if deals else None
 
     def contacts(self, code: str, owner: str | None, count: int) -> list[Contact]:
-        """Offerable, active contacts willing to do `code`, not used by another demo request."""
+        """Offerable contacts willing to do `code` whom the burnout limits allow today, one per
+        account; the first one from an account no other demo request has chosen."""
         since = self.ctx.today - timedelta(days=120)
         pool = (
             Contact.objects.offerable()
-            .filter(status="active", preferences__activity_types=self.types[code])
-            .exclude(Q(pk__in=self.used_contacts) | Q(activities__occurred_on__gte=since))
+            .filter(
+                status="active", preferences__activity_types=self.types[code], account__open_escalations=0
+            )
+            .exclude(pk__in=self.used_contacts)
+            .exclude(activities__occurred_on__gte=since)
+            .exclude(account__renewal_date__range=(self.ctx.today, self.ctx.today + timedelta(days=45)))
             .select_related("account")
         )
         if owner:
             pool = pool.filter(account__owner=self.ctx.users[owner])
         else:
             pool = pool.exclude(account__owner__in=[self.ctx.users["sales"], self.ctx.users["sales2"]])
-        chosen = list(pool.order_by("id")[: count * 8])
-        self.rng.shuffle(chosen)
-        return chosen[:count]
+        candidates = list(pool.order_by("id")[: count * 60])
+        self.rng.shuffle(candidates)
+        chosen, accounts = [], set()
+        for contact in candidates:
+            if contact.account_id in accounts or (not chosen and contact.account_id in self.used_accounts):
+                continue
+            if limit_check(contact=contact, activity_type=self.types[code], on_date=self.ctx.today).ok:
+                chosen.append(contact)
+                accounts.add(contact.account_id)
+            if len(chosen) == count:
+                break
+        return chosen
 
     # --- making one request ----------------------------------------------------------------
 
@@ -142,8 +157,12 @@ class WorkflowDemo:
         opportunity = self.opportunity(requester)
         contacts = self.contacts(plan.code, plan.owner, 3)
         if opportunity is None or not contacts:
+            why = "no open deal" if opportunity is None else "no contact the limits allow"
+            self.ctx.log(f"  workflows: skipped a {plan.status} request for {requester.username}: {why}")
             return None
-        self.used_contacts.update(c.pk for c in contacts)
+        # Only the first choice is reserved: other candidates may be proposed again (collisions).
+        self.used_contacts.add(contacts[0].pk)
+        self.used_accounts.add(contacts[0].account_id)
         needed_by = self.ctx.today + timedelta(days=self.rng.randint(6, 40))
         if plan.status in ("expired", "completed", "closed"):
             needed_by = self.ctx.today - timedelta(days=max(1, int(plan.age_days)))
