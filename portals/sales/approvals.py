@@ -12,7 +12,7 @@ from core.errors import DomainError, InvalidInput
 from core.permissions import role_required
 from core.roles import Role
 from requests_app.models import ReferenceRequest, RequestStatus
-from workflows.selectors import collisions, contact_usage, request_detail
+from workflows.selectors import availability, collisions, contact_usage, request_detail
 from workflows.services import request_transition
 from workflows.transitions import available_transitions
 
@@ -55,6 +55,7 @@ def _context(request: HttpRequest, ref_request: ReferenceRequest) -> dict:
         "req": ref_request,
         "contact": contact,
         "usage": contact_usage([contact.pk]).get(contact.pk),
+        "limits": availability(ref_request, [contact])[contact.pk],
         "collisions": collisions(ref_request, [contact]),
         "actions": actions,
         "section": "approvals",

@@ -39,7 +39,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
     """The request form, for the references picked in the search (up to three)."""
     params = request.POST if request.method == "POST" else request.GET
     picked = ids_param(params, "contact")
-    deal_id = ids_param(params, "opportunity", 1)
+    deal_id = ids_param(request.GET, "opportunity", 1)
+    # A link to someone else's deal is a 404; a form posted with one gets a form error.
     deal = selectors.opportunity_detail(user=request.user, pk=deal_id[0]) if deal_id else None
     references = []
     if picked:
