@@ -28,6 +28,7 @@ def portal(request) -> dict:
         "unread_notifications": SimpleLazyObject(lambda: unread_count(user)),
     }
     if user.is_superuser or user_roles(user):
-        # My tasks in the navigation: one aggregate query (open and late counts).
-        context["task_counts"] = task_counts(user)
+        # My tasks in the navigation: one aggregate query (open and late counts), run only
+        # when the page shows it (admin pages don't).
+        context["task_counts"] = SimpleLazyObject(lambda: task_counts(user))
     return context
