@@ -15,7 +15,14 @@ from portals.manage.common import render_refused
 from portals.manage.forms import RecordActivityForm
 from references.models import Contact
 from requests_app.models import ReferenceRequest
-from workflows.selectors import alternative_candidates, collisions, contact_usage, managers, request_detail
+from workflows.selectors import (
+    alternative_candidates,
+    availability,
+    collisions,
+    contact_usage,
+    managers,
+    request_detail,
+)
 from workflows.services import request_transition
 from workflows.transitions import available_transitions
 
@@ -39,11 +46,13 @@ def _detail_context(request: HttpRequest, ref_request: ReferenceRequest) -> dict
         in_play.insert(0, ref_request.chosen_contact)
     alternatives = alternative_candidates(ref_request, exclude={c.pk for c in in_play})
     usage = contact_usage([c.pk for c in in_play])
+    limits = availability(ref_request, in_play)
     choices = [Choice(c.pk, f"{c.full_name} — {c.account.name}", c.status == "resting") for c in in_play]
     choices += [Choice(a.contact_id, f"{a.name} — {a.account_name}", a.resting) for a in alternatives]
     return {
         "req": ref_request,
-        "candidates": [(c, usage.get(c.pk)) for c in candidates],
+        "candidates": [(c, usage.get(c.pk), limits[c.pk]) for c in candidates],
+        "chosen_limits": limits.get(ref_request.chosen_contact_id),
         "alternatives": alternatives,
         "choices": choices,
         "collisions": collisions(ref_request, in_play),
