@@ -10,5 +10,6 @@ urlpatterns = [
     path("tasks/", include(("portals.manage.task_urls", "tasks"))),
     path("content/", include(("portals.content.urls", "content"))),
     path("notifications/", include("notifications.urls")),
+    path("api/", include("rms.api_urls")),
     path("", include("core.urls")),
 ]

@@ -1,0 +1,73 @@
+"""JSON shapes of reference search results. A card carries no contact email or phone."""
+
+from rest_framework import serializers
+
+
+class ExplanationSerializer(serializers.Serializer):
+    summary = serializers.CharField(source="__str__")
+    criteria = serializers.SerializerMethodField()
+    free_slots = serializers.IntegerField(source="free")
+    cap = serializers.IntegerField()
+    resting = serializers.BooleanField()
+    available_from = serializers.DateField(allow_null=True)
+    nps = serializers.IntegerField(allow_null=True)
+
+    def get_criteria(self, explanation) -> list[dict]:
+        return [{"criterion": c.label, "state": c.state} for c in explanation.criteria]
+
+
+class ReferenceCardSerializer(serializers.Serializer):
+    contact_id = serializers.IntegerField()
+    name = serializers.CharField()
+    title = serializers.CharField()
+    account_id = serializers.IntegerField()
+    account = serializers.CharField(source="account_name")
+    industry = serializers.CharField()
+    region = serializers.CharField()
+    country = serializers.CharField()
+    size_band = serializers.CharField()
+    persona = serializers.CharField()
+    language = serializers.CharField()
+    products = serializers.ListField(child=serializers.CharField())
+    use_cases = serializers.ListField(child=serializers.CharField())
+    competitors = serializers.ListField(child=serializers.CharField())
+    activity_types = serializers.SerializerMethodField()
+    used_this_quarter = serializers.IntegerField()
+    last_activity_on = serializers.DateField(allow_null=True)
+    resting = serializers.BooleanField()
+    score = serializers.IntegerField()
+    score_percent = serializers.IntegerField()
+    explanation = ExplanationSerializer()
+
+    def get_activity_types(self, card) -> list[str]:
+        return [name for _pk, name in card.activity_types]
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    selected = serializers.BooleanField()
+
+
+class FacetSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    values = FacetValueSerializer(many=True)
+
+
+class RelaxationSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class SearchPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(source="total")
+    next = serializers.SerializerMethodField(help_text="The next page's URL, if there is one.")
+    results = ReferenceCardSerializer(many=True, source="cards")
+    facets = FacetSerializer(many=True)
+    relaxations = RelaxationSerializer(many=True)
+
+    def get_next(self, page) -> str | None:
+        return self.context.get("next")

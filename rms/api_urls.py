@@ -1,0 +1,14 @@
+"""The JSON API at /api/: one route per use case, and the OpenAPI schema at /api/schema/."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from matching.api import ReferenceSearch
+from requests_app.api import RequestDetail, RequestListCreate
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("references/", ReferenceSearch.as_view(), name="api-references"),
+    path("requests/", RequestListCreate.as_view(), name="api-requests"),
+    path("requests/<int:pk>/", RequestDetail.as_view(), name="api-request"),
+]
