@@ -53,6 +53,7 @@ def window_start(today: date) -> date:
 def search_index_rebuild(*, today: date | None = None) -> IndexStats:
     """Rebuild the whole index from the catalogue in one transaction (searches see the old
     index until it commits)."""
+    _lock_index()
     _delete(ReferenceEntry)
     _delete(SearchDocument)
     now = timezone.now()
@@ -118,8 +119,16 @@ def _chunked_values(values_qs, ids: list[int]) -> set[int]:
     return found
 
 
+def _lock_index() -> None:
+    """Writers of the index take turns: two refreshes deleting and re-inserting the same rows at
+    once would collide. (Searches never wait: they read the last committed index.)"""
+    SearchIndexState.objects.get_or_create(pk=1)
+    SearchIndexState.objects.select_for_update().filter(pk=1).first()
+
+
 @transaction.atomic
 def _refresh_accounts(account_ids: list[int], today: date) -> IndexStats:
+    _lock_index()
     marks = ", ".join(["%s"] * len(account_ids))
     _delete(ReferenceEntry, f"account_id IN ({marks})", account_ids)
     _delete(SearchDocument, f"account_id IN ({marks})", account_ids)

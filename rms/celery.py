@@ -32,4 +32,10 @@ app.conf.beat_schedule = {
         "task": "notifications.weekly_digest",
         "schedule": crontab(day_of_week="mon", hour=7, minute=30),
     },
+    # The reference search index follows the catalogue within a minute; rebuilt nightly.
+    "matching-refresh-search-index": {"task": "matching.refresh_search_index", "schedule": 60.0},
+    "matching-rebuild-search-index": {
+        "task": "matching.rebuild_search_index",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
