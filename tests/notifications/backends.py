@@ -1,7 +1,10 @@
 """Email backends that fail like SMTP servers do: stand-ins for the outside world, not our code."""
 
+import os
 import smtplib
+import time
 
+from django.core.mail.backends.filebased import EmailBackend as FileBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 
@@ -31,3 +34,12 @@ class RefusingBackend(LocmemBackend):
     def send_messages(self, email_messages):
         recipients = {address: (550, b"5.1.1 User unknown") for m in email_messages for address in m.to}
         raise smtplib.SMTPRecipientsRefused(recipients)
+
+
+class SlowFileBackend(FileBackend):
+    """Writes to a file like Django's file backend, after SLOW_EMAIL_SECONDS: a slow SMTP server,
+    so a test can kill the worker while it is sending."""
+
+    def send_messages(self, email_messages):
+        time.sleep(float(os.environ.get("SLOW_EMAIL_SECONDS", "30")))
+        return super().send_messages(email_messages)

@@ -1,3 +1,4 @@
+import socket
 from contextlib import contextmanager
 
 import pytest
@@ -58,3 +59,11 @@ def second_manager(db):
     from core.roles import Role
 
     return factories.make_user("mo", Role.MANAGER, first_name="Mo", last_name="Second")
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A local TCP port nothing listens on: a broker that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -2,7 +2,6 @@
 transient and recorded when it is not; the sweeper picks up what was lost."""
 
 import logging
-import socket
 from datetime import timedelta
 
 import pytest
@@ -178,17 +177,11 @@ def test_a_claim_that_keeps_dying_is_given_up(manager, memory_broker, settings):
     assert email.status == "failed" and "Gave up" in email.last_error
 
 
-def _dead_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_a_broker_that_is_down_does_not_break_the_event_and_the_sweeper_catches_up(
-    manager, memory_broker, settings, caplog
+    manager, memory_broker, settings, caplog, unused_port
 ):
     caplog.set_level(logging.WARNING, logger="notifications.delivery")
-    with celery_broker(f"redis://127.0.0.1:{_dead_port()}/0"):
+    with celery_broker(f"redis://127.0.0.1:{unused_port}/0"):
         email = _email_for(manager)  # committed; the enqueue after commit fails and is logged
 
     assert "the sweeper will deliver them" in caplog.text
