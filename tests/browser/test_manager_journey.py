@@ -7,6 +7,7 @@ import shutil
 from datetime import timedelta
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from matching.indexing import search_index_rebuild
@@ -26,10 +27,14 @@ def chromium():
         pytest.skip("Chromium is not installed (make browser-deps)")
     # Playwright runs an event loop in this thread; the test still talks to the database directly.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Playwright's greenlet is a new context for Django's per-context connections: close this
+    # context's connection now so none is left open when the test database is dropped.
+    connections.close_all()
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield browser
         browser.close()
+        connections.close_all()
 
 
 def _signed_in(chromium, live_server, username: str):
