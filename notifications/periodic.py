@@ -154,7 +154,7 @@ def weekly_digest(*, now: datetime | None = None) -> int:
     with transaction.atomic():
         return notify(
             kind=OtherKind.WEEKLY_DIGEST,
-            key=f"weekly:{year}-W{week:02d}",
+            key=f"weekly:{week_label(timezone.localdate(now))}",
             message=Message(f"Reference program, week {week} of {year}", body, url_or("manage:home", "/")),
             users=managers(),
         )
