@@ -5,10 +5,13 @@ from drf_spectacular.views import SpectacularAPIView
 
 from matching.api import ReferenceSearch
 from requests_app.api import RequestDetail, RequestListCreate
+from workflows.api import MyTasks, RequestTransitions
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("references/", ReferenceSearch.as_view(), name="api-references"),
     path("requests/", RequestListCreate.as_view(), name="api-requests"),
     path("requests/<int:pk>/", RequestDetail.as_view(), name="api-request"),
+    path("requests/<int:pk>/transitions/", RequestTransitions.as_view(), name="api-request-transitions"),
+    path("tasks/", MyTasks.as_view(), name="api-tasks"),
 ]
