@@ -1,66 +1,51 @@
 """A request's whole life in Chromium: the rep requests, the manager approves, the account owner
 approves, the manager schedules and records the call, the rep gives feedback."""
 
-import os
 import re
-import shutil
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from matching.indexing import search_index_rebuild
 from requests_app.models import ReferenceRequest
 from tests import factories
+from tests.browser.conftest import TIMEOUT_MS, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
 
 @pytest.fixture
-def chromium():
-    """Debian's Chromium driven by Playwright (its own browser download cannot work offline)."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (make browser-deps)")
-    # Playwright runs an event loop in this thread; the test still talks to the database directly.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    # Playwright's greenlet is a new context for Django's per-context connections: close this
-    # context's connection now so none is left open when the test database is dropped.
-    connections.close_all()
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-        connections.close_all()
+def person(browser, live_server, django_db_serialized_rollback):
+    """Open a signed-in browser page for a user; each person has their own context (cookies)."""
+    contexts = []
 
+    def open_as(username: str):
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.js_errors = []
+        page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+        login(page, username)
+        return page
 
-def _signed_in(chromium, live_server, username: str):
-    page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    return page
+    yield open_as
+    for context in contexts:
+        context.close()
 
 
 def _act(page, action: str):
     return page.locator(f"form:has(input[name=action][value={action}])")
 
 
-def test_a_request_from_the_rep_to_the_feedback(
-    chromium, live_server, sales_rep, manager, account_owner, customer_contact
-):
+def test_a_request_from_the_rep_to_the_feedback(person, sales_rep, manager, account_owner, customer_contact):
     deal = factories.make_opportunity(sales_rep, prospect_name="Initech Bank")
     search_index_rebuild()
 
     # The rep requests Grace Globex for their deal.
-    rep = _signed_in(chromium, live_server, "sally")
-    rep.goto(f"{live_server.url}/sales/requests/new/?contact={customer_contact.pk}&opportunity={deal.pk}")
+    rep = person("sally")
+    rep.goto(f"/sales/requests/new/?contact={customer_contact.pk}&opportunity={deal.pk}")
     rep.select_option("select[name=activity_type]", label="Reference call")
     rep.click("form button[type=submit].primary")
     rep.wait_for_url(re.compile(r"/sales/requests/\d+/$"))
@@ -68,8 +53,8 @@ def test_a_request_from_the_rep_to_the_feedback(
     assert ReferenceRequest.objects.get(pk=request_id).status == "submitted"
 
     # The manager finds it in the inbox, claims it and approves it with the contact.
-    mgr = _signed_in(chromium, live_server, "maria")
-    mgr.goto(f"{live_server.url}/manage/")
+    mgr = person("maria")
+    mgr.goto("/manage/")
     mgr.click(f"a:text-is('#{request_id}')")
     _act(mgr, "claim").locator("button").click()
     mgr.wait_for_selector("text=is now in review")
@@ -79,8 +64,8 @@ def test_a_request_from_the_rep_to_the_feedback(
     mgr.wait_for_selector("text=is now awaiting account owner")
 
     # The account owner answers in the sales portal's Approvals.
-    owner = _signed_in(chromium, live_server, "olivia")
-    owner.goto(f"{live_server.url}/sales/approvals/")
+    owner = person("olivia")
+    owner.goto("/sales/approvals/")
     owner.click("a:text-is('Answer')")
     owner.fill("textarea[name=note]", "Fine — Globex is happy with us.")
     owner.click("button[value=owner_approve]")
@@ -88,7 +73,7 @@ def test_a_request_from_the_rep_to_the_feedback(
     assert ReferenceRequest.objects.get(pk=request_id).status == "customer_asked"
 
     # The manager schedules the call, then records it.
-    mgr.goto(f"{live_server.url}/manage/requests/{request_id}/")
+    mgr.goto(f"/manage/requests/{request_id}/")
     when = timezone.localtime() + timedelta(days=2)
     schedule = _act(mgr, "schedule")
     schedule.locator("input[name=scheduled_for]").fill(when.strftime("%Y-%m-%dT10:00"))
@@ -102,13 +87,14 @@ def test_a_request_from_the_rep_to_the_feedback(
     assert ReferenceRequest.objects.get(pk=request_id).status == "completed"
 
     # The rep gives feedback; the request closes.
-    rep.goto(f"{live_server.url}/sales/requests/{request_id}/")
+    rep.goto(f"/sales/requests/{request_id}/")
     rep.check("input[name=took_place][value=yes]")
     rep.check("input[name=helpfulness][value='5']")
     rep.click("button:text-is('Send feedback')")
     rep.wait_for_selector("text=your feedback is recorded")
     request = ReferenceRequest.objects.get(pk=request_id)
     assert request.status == "closed" and request.feedback.helpfulness == 5
+    assert not (rep.js_errors or mgr.js_errors or owner.js_errors)
     actions = list(request.events.values_list("action", flat=True))
     assert actions == [
         "submit",
