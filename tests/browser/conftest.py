@@ -63,6 +63,7 @@ def browser(seeded_contents, live_server, django_db_serialized_rollback):
         )
         yield chromium
         chromium.close()
+        connections.close_all()
     connections.close_all()
 
 
