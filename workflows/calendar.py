@@ -21,13 +21,17 @@ CLOSES = time(17, 0)
 HOURS_PER_DAY = 8
 
 
+@lru_cache(maxsize=1)
+def _supported_countries() -> frozenset[str]:
+    return frozenset(holidays.list_supported_countries())
+
+
 @lru_cache(maxsize=256)
 def _public_holidays(country: str, year: int) -> frozenset[date]:
-    try:
-        return frozenset(holidays.country_holidays(country, years=year).keys())
-    except NotImplementedError:
+    if country not in _supported_countries():
         # A country the package does not know: weekends only, rather than refusing to compute.
         return frozenset()
+    return frozenset(holidays.country_holidays(country, years=year).keys())
 
 
 def _zone(name: str) -> ZoneInfo:
