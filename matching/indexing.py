@@ -16,7 +16,8 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from matching.models import ReferenceEntry, SearchDocument, SearchIndexState
+from matching.facets import FACETS, count_member
+from matching.models import FacetCount, ReferenceEntry, SearchDocument, SearchIndexState
 from matching.sql import Dialect
 from references.models import (
     Account,
@@ -59,6 +60,7 @@ def search_index_rebuild(*, today: date | None = None) -> IndexStats:
     now = timezone.now()
     documents = _insert_documents(scope_sql="", scope_params=[], now=now)
     entries = _insert_entries(account_ids=None, now=now, today=today or timezone.localdate())
+    _recount_facets()
     SearchIndexState.objects.update_or_create(pk=1, defaults={"rebuilt_at": now, "refreshed_from": now})
     return IndexStats(documents=documents, entries=entries)
 
@@ -82,6 +84,10 @@ def search_index_refresh(
         stats = _refresh_accounts(chunk, today)
         documents += stats.documents
         entries += stats.entries
+    if account_ids:
+        with transaction.atomic():
+            _lock_index()
+            _recount_facets()
     return IndexStats(documents=documents, entries=entries)
 
 
@@ -136,6 +142,18 @@ def _refresh_accounts(account_ids: list[int], today: date) -> IndexStats:
     documents = _insert_documents(scope_sql=f"a.id IN ({marks})", scope_params=account_ids, now=now)
     entries = _insert_entries(account_ids=account_ids, now=now, today=today)
     return IndexStats(documents=documents, entries=entries)
+
+
+def _recount_facets() -> None:
+    """Count every facet value, and the total, over the whole index (see `FacetCount`)."""
+    dialect = Dialect.current()
+    members = [count_member(dialect, spec, _table(ReferenceEntry), "1 = 1") for spec in FACETS]
+    members.append(f"SELECT '{FacetCount.TOTAL}', '', COUNT(*) FROM {_table(ReferenceEntry)} b")
+    _delete(FacetCount)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_table(FacetCount)} (facet, value, count) " + " UNION ALL ".join(members)
+        )
 
 
 def _delete(model, where: str = "", params: list | None = None) -> None:

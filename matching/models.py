@@ -126,6 +126,27 @@ class ReferenceEntry(models.Model):
         return self.document_id
 
 
+class FacetCount(models.Model):
+    """How many references have each facet value across the whole index, and the total.
+
+    Kept with the index (recounted whenever it changes) because a search without words counts a
+    facet over the whole index whenever no other facet narrows it — the first search of nearly
+    every session — and counting 150,000 rows each time would be the slowest part of the page.
+    """
+
+    TOTAL = "_total"
+
+    facet = models.CharField(max_length=20)
+    value = models.CharField(max_length=40, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["facet", "value"], name="facetcount_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}: {self.count}"
+
+
 class SearchIndexState(models.Model):
     """When the incremental refresh last started (one row, id 1): its next run looks from there."""
 

@@ -105,10 +105,10 @@ def score_sql(
     add(*_graded(f"{e}.size_band_id", target.size_band_id, size_neighbours, "g_size"))
     add(*_graded(f"{e}.persona_id", target.persona_id, persona_neighbours, "g_persona"))
     # The contact's own cap wins when lower than the program default.
-    cap = f"CASE WHEN {e}.own_cap IS NOT NULL AND {e}.own_cap < %s THEN {e}.own_cap ELSE %s END"
+    cap = dialect.least(f"COALESCE({e}.own_cap, %s)", "%s")
     add(f"{cap} AS cap", [weights.default_cap] * 2)
-    used = f"{e}.used_in_window"
-    add(f"CASE WHEN ({cap}) > {used} THEN ({cap}) - {used} ELSE 0 END AS free", [weights.default_cap] * 4)
+    free = dialect.greatest(f"{cap} - {e}.used_in_window", "0")
+    add(f"{free} AS free", [weights.default_cap] * 2)
     if text_rank:
         rank_sql, rank_params = text_rank
         add(f"CAST({2 * weights.text} * {rank_sql} AS INTEGER) AS t_points", rank_params)

@@ -23,8 +23,9 @@ from functools import lru_cache
 import pycountry
 from django.db import connection
 
+from matching.facets import FACETS, FacetSpec, count_member
 from matching.indexing import WINDOW_DAYS
-from matching.models import MatchWeights, ReferenceEntry, SearchDocument
+from matching.models import FacetCount, MatchWeights, ReferenceEntry, SearchDocument
 from matching.scoring import Explanation, Target, Weights, explain, max_score, score_sql
 from matching.sql import Dialect
 from references.models import (
@@ -45,28 +46,6 @@ PAGE_SIZE = 20
 NO_TARGET = Target()
 
 
-@dataclass(frozen=True)
-class FacetSpec:
-    key: str  # the URL parameter and the Filters attribute
-    label: str
-    column: str  # in the search index
-    many: bool  # an id list (product, use case…) rather than one value
-    taxonomy: str | None  # kind of label; None for languages
-
-
-FACETS: tuple[FacetSpec, ...] = (
-    FacetSpec("industry", "Industry", "industry_id", False, "industry"),
-    FacetSpec("product", "Product", "product_ids", True, "product"),
-    FacetSpec("use_case", "Use case", "use_case_ids", True, "use_case"),
-    FacetSpec("competitor", "Competitor displaced", "competitor_ids", True, "competitor"),
-    FacetSpec("region", "Region", "region_id", False, "region"),
-    FacetSpec("country", "Country", "country_id", False, "country"),
-    FacetSpec("size", "Company size", "size_band_id", False, "size"),
-    FacetSpec("persona", "Persona", "persona_id", False, "persona"),
-    FacetSpec("language", "Language", "language", False, None),
-    FacetSpec("activity", "Willing to do", "activity_type_ids", True, "activity"),
-)
-FACET_KEYS = tuple(spec.key for spec in FACETS)
 _FACET_BY_KEY = {spec.key: spec for spec in FACETS}
 
 
@@ -461,13 +440,18 @@ def _conditions(
     return " AND ".join(clauses) or "1 = 1", params
 
 
-def _source(dialect: Dialect, filters: Filters, *, text: bool = True) -> tuple[str, str, list]:
-    """FROM and WHERE for the index rows `e`, joined to their documents `d` when searching words."""
+def _source(dialect: Dialect, filters: Filters, *, ranked: bool = False) -> tuple[str, list]:
+    """FROM for the index rows `e`; with words, joined to the matching documents `d` (and their
+    relevance `d.rank`, computed once per account rather than once per contact)."""
     entries, documents = _tables()
-    if filters.q and text:
-        match, params = dialect.text_match("d", filters.q)
-        return f"{entries} e JOIN {documents} d ON d.account_id = e.account_id", match, params
-    return f"{entries} e", "1 = 1", []
+    if not filters.q:
+        return f"{entries} e", []
+    match, match_params = dialect.text_match("x", filters.q)
+    rank, rank_params = dialect.text_rank("x", filters.q) if ranked else ("0", [])
+    # Fenced, so PostgreSQL does not merge it into the join and rank each account's document
+    # once per contact instead of once.
+    matching = f"SELECT x.account_id, {rank} AS rank FROM {documents} x WHERE {match} {dialect.fence()}"
+    return f"{entries} e JOIN ({matching}) d ON d.account_id = e.account_id", [*rank_params, *match_params]
 
 
 def _result_rows(
@@ -479,7 +463,7 @@ def _result_rows(
     after: Cursor | None,
     limit: int,
 ) -> list[dict]:
-    source, text_where, text_params = _source(dialect, filters)
+    source, source_params = _source(dialect, filters, ranked=True)
     where, where_params = _conditions(dialect, filters, "e")
     scored = score_sql(
         dialect,
@@ -488,10 +472,12 @@ def _result_rows(
         alias="e",
         size_neighbours=catalogue.neighbours("size", target.size_band_id),
         persona_neighbours=catalogue.neighbours("persona", target.persona_id),
-        text_rank=dialect.text_rank("d", filters.q) if filters.q else None,
+        text_rank=("d.rank", []) if filters.q else None,
     )
-    columns = ", ".join([*(f"e.{c}" for c in _ENTRY_COLUMNS), *scored.columns])
-    graded = f"SELECT {columns} FROM {source} WHERE {text_where} AND {where}"
+    # Rank on the narrow key (grades, score, id) of every matching row; read the rest of the
+    # row only for the page: sorting wide rows is what makes a broad search slow.
+    columns = ", ".join(["e.contact_id", "e.resting", "e.nps", *scored.columns])
+    graded = f"SELECT {columns} FROM {source} WHERE {where}"
     keyset, keyset_params = "", []
     if after is not None:
         keyset = (
@@ -499,11 +485,17 @@ def _result_rows(
             "(s.score < %s OR (s.score = %s AND s.contact_id > %s)))"
         )
         keyset_params = [after.resting, after.resting, after.score, after.score, after.contact_id]
-    sql = (
+    page = (
         f"SELECT * FROM (SELECT g.*, {scored.score} AS score FROM ({graded}) g) s {keyset} "
         "ORDER BY s.resting, s.score DESC, s.contact_id LIMIT %s"
     )
-    params = [*scored.params, *text_params, *where_params, *keyset_params, limit]
+    entries, _documents = _tables()
+    details = ", ".join(f"r.{c}" for c in _ENTRY_COLUMNS if c not in ("contact_id", "resting", "nps"))
+    sql = (
+        f"SELECT p.*, {details} FROM ({page}) p JOIN {entries} r ON r.contact_id = p.contact_id "
+        "ORDER BY p.resting, p.score DESC, p.contact_id"
+    )
+    params = [*scored.params, *source_params, *where_params, *keyset_params, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
@@ -515,55 +507,64 @@ def _result_rows(
 
 def _facet_counts(dialect: Dialect, filters: Filters) -> tuple[dict[str, dict[str, int]], int]:
     """Every facet's counts (each without its own filter) and the total, in one statement."""
-    source, text_where, text_params = _source(dialect, filters)
+    source, source_params = _source(dialect, filters)
     restrict, restrict_params = _conditions(dialect, Filters(**_restrictions(filters)), "e")
     facets = _facets_only(filters)
     hits_where, hits_params = _conditions(dialect, facets, "b")
-    narrowed = bool(filters.q or filters.active_facets() or filters.contacts)
-    # `base`: the rows the words (and contact restrictions) allow; `hits`: those every facet
-    # filter allows too. The facets nobody filters on, and the total, are all counted over
-    # `hits`, computed once. A facet being filtered on is counted over `base` with the other
-    # facets' filters (its own left out), each such count planned with the indexes it can use.
-    # Without any filter there is nothing worth computing once: everything reads the index.
-    ctes = (
-        f"WITH base AS {dialect.materialized(bool(filters.q))} "
-        f"(SELECT e.* FROM {source} WHERE {text_where} AND {restrict}), "
-        f"hits AS {dialect.materialized(narrowed)} (SELECT b.* FROM base b WHERE {hits_where})"
-    )
-    members, params = [], [*text_params, *restrict_params, *hits_params]
     active = {spec.key for spec in filters.active_facets()}
+    # Without words or contact restrictions, a facet no other filter narrows has the whole
+    # index's counts, kept in FacetCount: read, not counted.
+    whole_index = not (filters.q or filters.contacts or filters.exclude_contacts)
+    members, params, counted = [], [], False
     for spec in FACETS:
+        others = active - {spec.key}
+        if whole_index and not others:
+            members.append(_stored_counts(spec.key))
+            continue
+        counted = True
         if spec.key in active:
+            # Counted over `base` with the other facets' filters, its own left out.
             where, where_params = _conditions(dialect, facets, "b", skip=spec.key)
-            members.append(_count_member(dialect, spec, "base", where))
+            members.append(count_member(dialect, spec, "base", where))
             params.extend(where_params)
         else:
-            members.append(_count_member(dialect, spec, "hits", "1 = 1"))
-    members.append("SELECT '_total', CAST(NULL AS TEXT), COUNT(*) FROM hits b")
+            members.append(count_member(dialect, spec, "hits", "1 = 1"))
+    if whole_index and not active:
+        members.append(_stored_counts(FacetCount.TOTAL))
+    else:
+        members.append(_hits_total())
+        counted = True
+    sql = " UNION ALL ".join(members)
+    if counted:
+        # `base`: the rows the words (and contact restrictions) allow; `hits`: those every facet
+        # filter allows too, computed once for all the facets nobody filters on and the total.
+        narrowed = bool(filters.q or active or filters.contacts)
+        sql = (
+            f"WITH base AS {dialect.materialized(bool(filters.q))} "
+            f"(SELECT e.* FROM {source} WHERE {restrict}), "
+            f"hits AS {dialect.materialized(narrowed)} (SELECT b.* FROM base b WHERE {hits_where}) {sql}"
+        )
+        params = [*source_params, *restrict_params, *hits_params, *params]
     with connection.cursor() as cursor:
-        cursor.execute(f"{ctes} " + " UNION ALL ".join(members), params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     counts: dict[str, dict[str, int]] = {spec.key: {} for spec in FACETS}
     total = 0
     for facet, value, n in rows:
-        if facet == "_total":
+        if facet == FacetCount.TOTAL:
             total = int(n)
         else:
             counts[facet][str(value)] = int(n)
     return counts, total
 
 
-def _count_member(dialect: Dialect, spec: FacetSpec, relation: str, where: str) -> str:
-    """One facet's `(facet, value, count)` rows over `relation` (base or hits) as `b`."""
-    if spec.many:
-        return (
-            f"SELECT '{spec.key}' AS facet, CAST(u.value AS TEXT) AS value, COUNT(*) AS n FROM {relation} b "
-            f"{dialect.unnest_from(f'b.{spec.column}', 'u')} WHERE {where} GROUP BY u.value"
-        )
-    return (
-        f"SELECT '{spec.key}', CAST(b.{spec.column} AS TEXT), COUNT(*) FROM {relation} b "
-        f"WHERE {where} GROUP BY b.{spec.column}"
-    )
+def _stored_counts(facet: str) -> str:
+    table = connection.ops.quote_name(FacetCount._meta.db_table)
+    return f"SELECT facet, CAST(value AS TEXT), count FROM {table} WHERE facet = '{facet}'"
+
+
+def _hits_total() -> str:
+    return f"SELECT '{FacetCount.TOTAL}', CAST(NULL AS TEXT), COUNT(*) FROM hits b"
 
 
 def _restrictions(filters: Filters) -> dict:
@@ -609,10 +610,10 @@ def _relaxations(dialect: Dialect, filters: Filters) -> list[Relaxation]:
     candidates = [spec.key for spec in filters.active_facets()] + (["q"] if filters.q else [])
     for key in candidates:
         relaxed = filters.without(key)
-        source, text_where, text_params = _source(dialect, relaxed)
+        source, source_params = _source(dialect, relaxed)
         where, where_params = _conditions(dialect, relaxed, "e")
-        members.append(f"SELECT '{key}', COUNT(*) FROM {source} WHERE {text_where} AND {where}")
-        params.extend([*text_params, *where_params])
+        members.append(f"SELECT '{key}', COUNT(*) FROM {source} WHERE {where}")
+        params.extend([*source_params, *where_params])
         labels[key] = _FACET_BY_KEY[key].label if key in _FACET_BY_KEY else f"the words “{filters.q}”"
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(members), params)

@@ -36,11 +36,13 @@ class Dialect:
         marks = ", ".join(["%s"] * len(ids))
         return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value IN ({marks}))", ids
 
-    def unnest_from(self, column: str, alias: str) -> str:
-        """A FROM item giving one row per id of `column`, the id in `<alias>.value`."""
+    def ids_of_rows(self, column: str, relation: str, where: str) -> str:
+        """A query giving one row `v` per id in `column` of the rows of `relation` (aliased `b`)
+        that satisfy `where`."""
         if self.is_postgres:
-            return f"CROSS JOIN unnest({column}) AS {alias}(value)"
-        return f"CROSS JOIN json_each({column}) AS {alias}"
+            # unnest() in the select list (ProjectSet) is twice as fast as a lateral join.
+            return f"SELECT unnest(b.{column}) AS v FROM {relation} b WHERE {where}"
+        return f"SELECT j.value AS v FROM {relation} b CROSS JOIN json_each(b.{column}) AS j WHERE {where}"
 
     def id_list_agg(self, column: str) -> str:
         """Aggregate: the ids of `column` in a group as an id-list value."""
@@ -89,6 +91,16 @@ class Dialect:
         if not self.is_postgres:
             return ""
         return "MATERIALIZED" if yes else "NOT MATERIALIZED"
+
+    def fence(self) -> str:
+        """Ends a subquery PostgreSQL must not merge into the outer query."""
+        return "OFFSET 0" if self.is_postgres else ""
+
+    def least(self, a: str, b: str) -> str:
+        return f"LEAST({a}, {b})" if self.is_postgres else f"MIN({a}, {b})"
+
+    def greatest(self, a: str, b: str) -> str:
+        return f"GREATEST({a}, {b})" if self.is_postgres else f"MAX({a}, {b})"
 
     def concat(self, *parts: str) -> str:
         return " || ' ' || ".join(f"COALESCE({part}, '')" for part in parts)

@@ -109,6 +109,12 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if not IS_POSTGRES:
     # SQLite: wait for a writer instead of failing at once when the worker and web write together.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+else:
+    # No JIT: compiling costs 20–250 ms on the ad-hoc aggregates of search and reports and never
+    # pays back at this data size. Random reads priced for data in RAM or on SSD, so the planner
+    # uses indexes for selective joins (both measured in bench/search.py).
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off -c random_page_cost=1.1".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Broker and cache -----------------------------------------------------------------------

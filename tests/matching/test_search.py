@@ -293,3 +293,26 @@ def test_an_empty_page_is_four_queries_too(account_owner, django_assert_num_quer
     with django_assert_num_queries(4):
         page = search_references(filters=Filters(q="customer", language=("xx",)))
     assert [(r.key, r.count) for r in page.relaxations] == [("language", 1)]
+
+
+def test_counts_without_filters_are_the_whole_index_counts(account_owner):
+    make_reference(account_owner, industry="52", products=("Analytics Cloud", "Secure Edge"))
+    make_reference(account_owner, industry="52", products=("Analytics Cloud",))
+    make_reference(account_owner, industry="31", products=("Secure Edge",), persona="technical")
+    index()
+    finance = factories.industry("52").pk
+
+    everything = search_references(filters=Filters())
+    finance_only = search_references(filters=Filters(industry=(finance,)))
+
+    def counts(page, key):
+        return {v.label: v.count for v in next(g for g in page.facets if g.key == key).values}
+
+    assert everything.total == 3
+    assert counts(everything, "product") == {"Analytics Cloud": 2, "Secure Edge": 2}
+    assert counts(everything, "persona") == {"Executive": 2, "Technical": 1}
+    # Filtering on industry alone: its own facet still shows every industry's count…
+    assert counts(finance_only, "industry") == {"Manufacturing": 1, "Finance and Insurance": 2}
+    # …and the other facets count the finance references only.
+    assert finance_only.total == 2
+    assert counts(finance_only, "product") == {"Analytics Cloud": 2, "Secure Edge": 1}
