@@ -308,10 +308,10 @@ class Catalogue:
     def label(self, kind: str, value) -> str:
         if kind == "language":
             return language_name(str(value))
-        try:
-            return self.names[kind].get(int(value), "—")
-        except (TypeError, ValueError):
-            return "—"
+        names = self.names[kind]
+        if value in names:
+            return names[value]
+        return names.get(int(value), "—") if str(value).isdigit() else "—"
 
     def neighbours(self, kind: str, value: int | None) -> tuple[int, ...]:
         """The values next to `value` in the taxonomy's order (the "close" size band or persona)."""
@@ -628,13 +628,8 @@ def _cards(
     fields = ["first_name", "last_name", "title", "account__name", "account__customer_since"]
     if with_story:
         fields.append("account__reference_story")
-    live = {
-        contact.pk: contact
-        for contact in Contact.objects.offerable()
-        .filter(pk__in=[row["contact_id"] for row in rows])
-        .select_related("account")
-        .only(*fields)
-    }
+    offerable = Contact.objects.offerable().filter(pk__in=[row["contact_id"] for row in rows])
+    live = {values["pk"]: values for values in offerable.values("pk", *fields)}
     best = max_score(target, catalogue.weights, with_text=with_text) or 1
     cards = []
     for row in rows:
@@ -644,19 +639,19 @@ def _cards(
     return cards
 
 
-def _card(row: dict, contact: Contact, target: Target, catalogue: Catalogue, best: int, with_story: bool):
+def _card(row: dict, contact: dict, target: Target, catalogue: Catalogue, best: int, with_story: bool):
     label = catalogue.label
     resting = bool(row["resting"])
     oldest = _as_date(row["oldest_in_window"])
     available_from = oldest + timedelta(days=WINDOW_DAYS) if resting and oldest else None
     activity_ids = _ids(row["activity_type_ids"])
     return ReferenceCard(
-        contact_id=contact.pk,
-        name=f"{contact.first_name} {contact.last_name}",
-        title=contact.title,
+        contact_id=contact["pk"],
+        name=f"{contact['first_name']} {contact['last_name']}",
+        title=contact["title"],
         account_id=int(row["account_id"]),
-        account_name=contact.account.name,
-        customer_since=contact.account.customer_since,
+        account_name=contact["account__name"],
+        customer_since=contact["account__customer_since"],
         industry=label("industry", row["industry_id"]),
         region=label("region", row["region_id"]),
         country=label("country", row["country_id"]),
@@ -674,7 +669,7 @@ def _card(row: dict, contact: Contact, target: Target, catalogue: Catalogue, bes
         score=int(row["score"]),
         score_percent=min(100, round(100 * int(row["score"]) / best)),
         explanation=explain(row, target, available_from=available_from),
-        story=contact.account.reference_story if with_story else "",
+        story=contact["account__reference_story"] if with_story else "",
     )
 
 
