@@ -1,11 +1,18 @@
 """Demo data for the sales portal: months of finished requests, and nominations.
 
 Runs after the catalogue's seeder (`references.demo`, which gives the demo reps `sales` and
-`sales2` their accounts and deals) and before `workflows.demo`, which drives requests through every
-live state with the real transition service, tasks and all. This seeder adds the past a rep looks
-back on in "My requests" — requests closed with feedback, declined, cancelled and expired over the
-last year, each with the timeline the workflow would have written — and nominations in every
-state. Rows are written in bulk (`BulkLoader`), timestamps included; everything draws from
+`sales2` their accounts and deals) and before `workflows.demo`, which drives more requests through
+the real transition service. For each demo rep this seeder writes, in bulk (`BulkLoader`,
+timestamps included):
+
+- one request in every open state (submitted … completed), so every state shows whatever the
+  workflow demo's guards let through, with the workflow's tasks opened for it afterwards;
+- the past a rep looks back on in "My requests": requests closed with feedback, declined,
+  cancelled and expired over the last year;
+- nominations in every state.
+
+Each request carries the timeline the workflow would have written (who, what, when); completed
+and closed ones have the activity they served, linked to the deal. Everything draws from
 `ctx.rng`, so the same seed gives the same demo.
 """
 
@@ -17,7 +24,7 @@ from django.utils import timezone
 
 from core.demo_pipeline import DemoContext
 from references.management.bulk_load import BulkLoader
-from references.models import Account, ActivityType, Contact, Opportunity
+from references.models import Account, ActivityType, Contact, Opportunity, ReferenceActivity
 from requests_app.models import (
     Nomination,
     ReferenceRequest,
@@ -25,14 +32,36 @@ from requests_app.models import (
     RequestEvent,
     RequestFeedback,
 )
+from workflows.models import RequestActivity
+from workflows.services import open_workflow_tasks
 
 DEMO_REPS = ("sales", "sales2")
-# Finished requests per demo rep, by final status.
+# Finished requests per demo rep, by final status; and one request in each open status.
 HISTORY = {"closed": 6, "declined": 2, "cancelled": 2, "expired": 2}
+LIVE = ("submitted", "in_review", "needs_info", "awaiting_owner", "customer_asked", "scheduled", "completed")
+_APPROVED = [
+    ("claim", "submitted", "in_review", "manager", 1),
+    ("approve", "in_review", "awaiting_owner", "manager", 2),
+    ("owner_approve", "awaiting_owner", "customer_asked", "owner", 3),
+]
 NOMINATIONS = ("submitted", "submitted", "qualifying", "accepted", "rejected")
 
 # The steps each final status went through: (action, from, to, who, days after submission).
 STORIES = {
+    "submitted": [],
+    "in_review": [("claim", "submitted", "in_review", "manager", 1)],
+    "needs_info": [
+        ("claim", "submitted", "in_review", "manager", 1),
+        ("ask_info", "in_review", "needs_info", "manager", 2),
+    ],
+    "awaiting_owner": _APPROVED[:2],
+    "customer_asked": _APPROVED,
+    "scheduled": [*_APPROVED, ("schedule", "customer_asked", "scheduled", "manager", 4)],
+    "completed": [
+        *_APPROVED,
+        ("schedule", "customer_asked", "scheduled", "manager", 4),
+        ("record_activity", "scheduled", "completed", "manager", 7),
+    ],
     "closed": [
         ("claim", "submitted", "in_review", "manager", 1),
         ("approve", "in_review", "awaiting_owner", "manager", 2),
@@ -53,6 +82,7 @@ STORIES = {
     ],
 }
 NOTES = {
+    "ask_info": "Which product is the prospect evaluating, and who joins the call?",
     "approve": "Good fit: same industry and they replaced the same competitor.",
     "owner_approve": "Go ahead — the relationship is in great shape.",
     "schedule": "Call set up with both sides.",
@@ -137,6 +167,23 @@ class SalesDemo:
             ],
         )
         self.t_nomination_types = self.loader.through(Nomination.activity_types.field)
+        self.t_activity = self.loader.table(
+            ReferenceActivity,
+            [
+                "id",
+                "contact",
+                "account",
+                "activity_type",
+                "occurred_on",
+                "duration_minutes",
+                "notes",
+                "recorded_by",
+                "created_at",
+            ],
+        )
+        self.t_activity_deals = self.loader.through(ReferenceActivity.opportunities.field)
+        self.t_served = self.loader.table(RequestActivity, ["request", "activity"])
+        self.live: list[int] = []
         self.manager = ctx.users.get("manager")
         self.call = ActivityType.objects.get(code="reference_call")
         self.types = list(ActivityType.objects.filter(is_active=True).order_by("id"))
@@ -155,33 +202,53 @@ class SalesDemo:
         )
         return list(contacts)
 
-    def seed_history(self, rep: User) -> int:
+    def seed_requests(self, rep: User) -> tuple[int, int]:
+        """(open, finished) requests of `rep`: one in each open state, then the year's history."""
         deals = list(Opportunity.objects.filter(owner=rep).order_by("id")[:60])
+        open_deals = [deal for deal in deals if deal.outcome == "open"] or deals
         pool = self.pool(rep)
         if not deals or len(pool) < 3 or self.manager is None:
-            return 0
-        made = 0
+            return 0, 0
+        for status in LIVE:
+            contacts = self.rng.sample(pool, self.rng.randint(1, 3))
+            # Submitted a few days ago, each step a day after the previous one.
+            submitted_day = self.ctx.today - timedelta(days=len(STORIES[status]) + self.rng.randint(1, 4))
+            self.live.append(
+                self.seed_request(rep, status, self.rng.choice(open_deals), contacts, submitted_day)
+            )
+        finished = 0
         for status, count in HISTORY.items():
             for _ in range(count):
-                self.seed_request(
-                    rep, status, self.rng.choice(deals), self.rng.sample(pool, self.rng.randint(1, 3))
-                )
-                made += 1
-        return made
+                contacts = self.rng.sample(pool, self.rng.randint(1, 3))
+                submitted_day = self.ctx.today - timedelta(days=self.rng.randint(40, 330))
+                self.seed_request(rep, status, self.rng.choice(deals), contacts, submitted_day)
+                finished += 1
+        return len(LIVE), finished
 
-    def seed_request(self, rep: User, status: str, deal: Opportunity, contacts: list[Contact]) -> None:
-        today = self.ctx.today
-        submitted_day = today - timedelta(days=self.rng.randint(40, 330))
-        submitted = self.stamp(submitted_day, 9)
+    def seed_request(
+        self, rep: User, status: str, deal: Opportunity, contacts: list[Contact], submitted_day: date
+    ) -> int:
         steps = STORIES[status]
-        last_day = submitted_day + timedelta(days=steps[-1][4])
-        needed_by = submitted_day + timedelta(days=self.rng.randint(14, 28))
+        live = status in LIVE
+        # Open requests moved a day per step; finished ones at their story's pace.
+        days = [submitted_day + timedelta(days=i + 1 if live else step[4]) for i, step in enumerate(steps)]
+        when = dict(zip((step[0] for step in steps), days, strict=True))
+        last_day = days[-1] if days else submitted_day
+        if live:
+            needed_by = self.ctx.today + timedelta(days=self.rng.randint(7, 30))
+        else:
+            needed_by = submitted_day + timedelta(days=self.rng.randint(14, 28))
         if status == "expired":
             needed_by = last_day - timedelta(days=1)
-        chosen = contacts[0] if status == "closed" else None
-        scheduled_for = self.stamp(submitted_day + timedelta(days=10), 15) if status == "closed" else None
+        chosen = contacts[0] if "approve" in when else None
+        scheduled_for = None
+        if "record_activity" in when:
+            scheduled_for = self.stamp(when["record_activity"], 15)
+        elif "schedule" in when:
+            scheduled_for = self.stamp(self.ctx.today + timedelta(days=self.rng.randint(2, 10)), 15)
         request_id = self.t_request.new_id()
-        finished = self.stamp(last_day, 16)
+        submitted = self.stamp(submitted_day, 9)
+        moved = self.stamp(last_day, 16) if steps else submitted
         self.t_request.add(
             (
                 request_id,
@@ -191,34 +258,56 @@ class SalesDemo:
                 needed_by,
                 self.rng.choice(["Competitive deal; the CIO wants a peer's view.", "Late-stage deal.", ""]),
                 status,
-                "",
+                "in_review" if status == "needs_info" else "",
                 self.manager.pk if any(step[3] == "manager" for step in steps) else None,
                 chosen.pk if chosen else None,
                 scheduled_for,
                 "",
                 submitted,
-                finished,
-                finished,
+                moved,
+                moved,
             )
         )
         for preference, contact in enumerate(contacts, start=1):
             self.t_candidate.add((request_id, contact.pk, preference))
         self.t_event.add((request_id, rep.pk, "submit", "", "submitted", "", submitted))
-        for action, source, target, who, after in steps:
-            at = self.stamp(submitted_day + timedelta(days=after), 14 if who != "rep" else 17)
-            actor = {"manager": self.manager.pk, "rep": rep.pk, "owner": contacts[0].account.owner_id}.get(
-                who
-            )
+        actors = {"manager": self.manager.pk, "rep": rep.pk, "owner": contacts[0].account.owner_id}
+        for (action, source, target, who, _after), day in zip(steps, days, strict=True):
+            at = self.stamp(day, 14 if who != "rep" else 17)
             note = NOTES.get(action, "")
             if action == "approve":
                 note = f"Approved with {contacts[0].full_name} of {contacts[0].account.name}. {note}"
+            if action == "record_activity":
+                self.seed_activity(request_id, chosen, deal, day, at)
             if action == "feedback":
                 helpful = self.rng.randint(3, 5)
                 note = f"Helpfulness {helpful}/5. Would use again. The prospect moved to the proposal stage."
                 self.t_feedback.add(
                     (request_id, True, helpful, True, "The prospect moved to the proposal stage.", rep.pk, at)
                 )
-            self.t_event.add((request_id, actor, action, source, target, note, at))
+            self.t_event.add((request_id, actors.get(who), action, source, target, note, at))
+        return request_id
+
+    def seed_activity(
+        self, request_id: int, contact: Contact, deal: Opportunity, day: date, at: datetime
+    ) -> None:
+        """The reference call the request served, counted against the contact's limits."""
+        activity_id = self.t_activity.new_id()
+        self.t_activity.add(
+            (
+                activity_id,
+                contact.pk,
+                contact.account_id,
+                self.call.pk,
+                day,
+                45,
+                NOTES["record_activity"],
+                self.manager.pk,
+                at,
+            )
+        )
+        self.t_activity_deals.add((activity_id, deal.pk))
+        self.t_served.add((request_id, activity_id))
 
     def seed_nominations(self, rep: User) -> int:
         accounts = list(
@@ -261,16 +350,20 @@ class SalesDemo:
         return made
 
     def run(self) -> None:
-        requests = nominations = 0
+        live = finished = nominations = 0
         for username in DEMO_REPS:
             rep = self.ctx.users.get(username)
             if rep is None:
                 continue
-            requests += self.seed_history(rep)
+            opened, done = self.seed_requests(rep)
+            live, finished = live + opened, finished + done
             nominations += self.seed_nominations(rep)
         self.loader.finish()
+        for request in ReferenceRequest.objects.filter(pk__in=self.live).select_related("requester"):
+            open_workflow_tasks(request=request, actor=request.requester)
         self.ctx.log(
-            f"  sales portal: {requests} finished requests with their history, {nominations} nominations"
+            f"  sales portal: {live} open and {finished} finished requests with their history, "
+            f"{nominations} nominations"
         )
 
 
