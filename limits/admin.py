@@ -30,7 +30,7 @@ class LimitPolicyAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not LimitPolicy.objects.exists()
+        return False  # the one row comes with the migrations; it is edited, never added
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

@@ -37,7 +37,9 @@ def test_every_demo_user_has_read_and_unread_notifications(demo):
     counts = (
         Notification.objects.filter(user__username__in=users, channel="in_app")
         .values("user__username")
-        .annotate(read=Count("pk", filter=Q(read_at__isnull=False)), unread=Count("pk", filter=Q(read_at=None)))
+        .annotate(
+            read=Count("pk", filter=Q(read_at__isnull=False)), unread=Count("pk", filter=Q(read_at=None))
+        )
     )
     assert {row["user__username"] for row in counts if row["read"] and row["unread"]} == set(users)
     assert not Notification.objects.filter(status__in=["pending", "sending", "held"]).exists()

@@ -1,0 +1,209 @@
+"""Benchmark: the burnout-limits job against the bare aggregate query it is built on.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rms_bench .venv/bin/python bench/limits.py
+
+Needs PostgreSQL with the demo at scale (`manage.py seed_demo --accounts 100000`: about 300,000
+contacts and 1,000,000 activities) and the migrations applied. Measures, each as the median of
+`--runs` runs:
+
+- `bare_aggregate`: one pass over the activities of the window, counting slots per contact —
+  the aggregate every answer of the job starts from (evaluated in full on the server, one row
+  returned);
+- `job_first_run`: `usage_recompute` on an empty usage table — every contact's row written,
+  thousands of contacts moved to resting with their history, the summaries notified;
+- `job_next_day`: the run a day later — the window slides and only what changed is written;
+- `job_unchanged`: a run that finds nothing to change (beat's usual hourly run).
+
+Every job run happens in a transaction that is rolled back, so the database is left as it was
+and each run starts from the same state. Results go to bench/results/limits.json; the target is
+a job within 3× the bare aggregate.
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rms.settings")
+os.environ.setdefault("DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from limits.models import ContactUsage, LimitPolicy  # noqa: E402
+from limits.services import quarter_bounds  # noqa: E402
+from limits.usage import WORK_MEM, _parameters, _Sql, _uses_sql, usage_recompute  # noqa: E402
+from references.models import Contact, ReferenceActivity  # noqa: E402
+
+BARE = """
+SELECT COUNT(*), SUM(used) FROM (
+    SELECT a.contact_id,
+        COUNT(*) FILTER (WHERE a.occurred_on > %(window_start)s) AS used,
+        MAX(a.occurred_on) AS last_used_on
+    FROM references_referenceactivity a
+    JOIN references_activitytype t ON t.id = a.activity_type_id
+    WHERE a.occurred_on >= %(horizon)s AND t.counts_toward_limits
+    GROUP BY a.contact_id
+) per_contact
+"""
+
+
+# The same aggregate over what the job counts as a use of a slot: one-to-many occurrences once per
+# contact, type and day, and approved requests not yet held (limits.usage.USES).
+SLOTS = """
+SELECT COUNT(*), SUM(used) FROM (
+    SELECT contact_id, COUNT(*) FILTER (WHERE on_date > %(window_start)s) AS used,
+        MAX(on_date) AS last_used_on
+    FROM ({uses}) uses
+    GROUP BY contact_id
+) per_contact
+"""
+
+
+class Rollback(Exception):
+    """Raised to undo a measured run."""
+
+
+def _timed(work) -> tuple[float, object]:
+    started = time.perf_counter()
+    value = work()
+    return time.perf_counter() - started, value
+
+
+def bare_aggregate(today) -> float:
+    """The aggregate alone, with the job's memory for sorts and hashes (a fair comparison)."""
+    window_start = today - timedelta(days=LimitPolicy.current().window_days)
+    params = {"window_start": window_start, "horizon": min(window_start, quarter_bounds(today)[0])}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        seconds, _ = _timed(lambda: cursor.execute(BARE, params) or cursor.fetchall())
+    return seconds
+
+
+def slot_aggregate(today) -> float:
+    """The aggregate over the job's own definition of a use (its first statement, without writing)."""
+    policy = LimitPolicy.current()
+    sql = _Sql(postgres=True)
+    params = _parameters(sql, policy, today)
+    uses = _uses_sql(sql).replace(sql.temp("limits_uses"), "")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        seconds, _ = _timed(lambda: cursor.execute(SLOTS.format(uses=uses), params) or cursor.fetchall())
+    return seconds
+
+
+def job_in_rollback(today, *, prepare=None) -> tuple[float, dict]:
+    """Time one run of the job, then undo everything it (and `prepare`) wrote."""
+    outcome: dict = {}
+    try:
+        with transaction.atomic():
+            if prepare:
+                prepare()
+            seconds, result = _timed(lambda: usage_recompute(today=today))
+            outcome = {"seconds": seconds, **result.as_dict()}
+            raise Rollback
+    except Rollback:
+        pass
+    return outcome["seconds"], outcome
+
+
+def _summary(samples: list[float]) -> dict:
+    return {
+        "median_s": round(statistics.median(samples), 3),
+        "min_s": round(min(samples), 3),
+        "runs": len(samples),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "limits.json"))
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("bench/limits.py measures PostgreSQL: set DATABASE_URL=postgres://…")
+    today = timezone.localdate()
+    print(
+        f"{Contact.objects.count():,} contacts, {ReferenceActivity.objects.count():,} activities, "
+        f"{ContactUsage.objects.count():,} usage rows stored"
+    )
+    bare_aggregate(today)  # warm the cache: every figure below is with the data in memory
+
+    def clear_usage():
+        ContactUsage.objects.all().delete()
+
+    measured: dict[str, list[float]] = {"bare_aggregate": [], "slot_aggregate": [], "job_first_run": []}
+    details: dict[str, dict] = {}
+    for run in range(args.runs):
+        measured["bare_aggregate"].append(bare_aggregate(today))
+        measured["slot_aggregate"].append(slot_aggregate(today))
+        seconds, details["job_first_run"] = job_in_rollback(today, prepare=clear_usage)
+        measured["job_first_run"].append(seconds)
+        print(f"run {run + 1}: bare {measured['bare_aggregate'][-1]:.3f}s, first run {seconds:.3f}s")
+    # The next two start from the state a first run leaves: stored for them, undone at the end.
+    measured["job_next_day"], measured["job_unchanged"], measured["bare_before"] = [], [], []
+    try:
+        with transaction.atomic():
+            usage_recompute(today=today)
+            for _run in range(args.runs):
+                measured["bare_before"].append(bare_aggregate(today))
+                seconds, details["job_next_day"] = job_in_rollback(today + timedelta(days=1))
+                measured["job_next_day"].append(seconds)
+                seconds, details["job_unchanged"] = job_in_rollback(today)
+                measured["job_unchanged"].append(seconds)
+            raise Rollback
+    except Rollback:
+        pass
+    results = {name: _summary(samples) for name, samples in measured.items()}
+    bare = results["bare_aggregate"]["median_s"]
+    results.pop("bare_before")
+    jobs = [name for name in results if name.startswith("job_")]
+    slots = results["slot_aggregate"]["median_s"]
+    ratios = {name: round(results[name]["median_s"] / bare, 2) for name in jobs}
+    ratios_to_slots = {name: round(results[name]["median_s"] / slots, 2) for name in jobs}
+    # The machine may be busy with other work: also compare each run with the bare aggregate
+    # measured right before it, and take the median of those ratios.
+    pairs = {
+        "job_first_run": zip(measured["job_first_run"], measured["bare_aggregate"], strict=True),
+        "job_next_day": zip(measured["job_next_day"], measured["bare_before"], strict=True),
+        "job_unchanged": zip(measured["job_unchanged"], measured["bare_before"], strict=True),
+    }
+    paired = {name: round(statistics.median(job / b for job, b in pair), 2) for name, pair in pairs.items()}
+    report = {
+        "when": timezone.now().isoformat(timespec="seconds"),
+        "database": connection.settings_dict["NAME"],
+        "postgres": connection.cursor().connection.info.server_version,
+        "python": platform.python_version(),
+        "contacts": Contact.objects.count(),
+        "activities": ReferenceActivity.objects.count(),
+        "timings": results,
+        "ratio_to_bare_aggregate": ratios,
+        "ratio_to_bare_aggregate_run_by_run": paired,
+        "ratio_to_slot_aggregate": ratios_to_slots,
+        "target_ratio": 3.0,
+        "job_changes": {name: {k: v for k, v in d.items() if k != "seconds"} for name, d in details.items()},
+    }
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
+    summary = {
+        "timings": results,
+        "ratios": ratios,
+        "run_by_run": paired,
+        "to_slot_aggregate": ratios_to_slots,
+    }
+    print(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    main()
