@@ -361,7 +361,13 @@ def load_catalogue() -> Catalogue:
     ]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(members))
-        rows = cursor.fetchall()
+        rows = tuple(cursor.fetchall())
+    return _parsed_catalogue(rows)
+
+
+@lru_cache(maxsize=4)
+def _parsed_catalogue(rows: tuple) -> Catalogue:
+    """The catalogue of these rows; read every time, parsed only when they changed."""
     names: dict[str, dict[int, str]] = {kind: {} for kind, _m, _e in _TAXONOMIES}
     sortable: dict[str, list[tuple]] = {kind: [] for kind, _m, _e in _TAXONOMIES}
     active: dict[str, set[int]] = {kind: set() for kind, _m, _e in _TAXONOMIES}
@@ -625,11 +631,7 @@ def _relaxations(dialect: Dialect, filters: Filters) -> list[Relaxation]:
 def _cards(
     rows: list[dict], target: Target, catalogue: Catalogue, *, with_text: bool, with_story: bool = False
 ) -> list[ReferenceCard]:
-    fields = ["first_name", "last_name", "title", "account__name", "account__customer_since"]
-    if with_story:
-        fields.append("account__reference_story")
-    offerable = Contact.objects.offerable().filter(pk__in=[row["contact_id"] for row in rows])
-    live = {values["pk"]: values for values in offerable.values("pk", *fields)}
+    live = _live_contacts([int(row["contact_id"]) for row in rows], with_story)
     best = max_score(target, catalogue.weights, with_text=with_text) or 1
     cards = []
     for row in rows:
@@ -637,6 +639,35 @@ def _cards(
         if contact is not None:
             cards.append(_card(row, contact, target, catalogue, best, with_story))
     return cards
+
+
+_LIVE_FIELDS = ("pk", "first_name", "last_name", "title", "account__name", "account__customer_since")
+
+
+def _live_contacts(ids: list[int], with_story: bool) -> dict[int, dict]:
+    """Name, title and account of the contacts among `ids` who are offerable right now."""
+    if not ids:
+        return {}
+    sql, compiled, slots = _live_contacts_sql(len(ids), with_story)
+    params = list(compiled)
+    for slot, contact_id in zip(slots, ids, strict=True):
+        params[slot] = contact_id
+    fields = (*_LIVE_FIELDS, "account__reference_story") if with_story else _LIVE_FIELDS
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: dict(zip(fields, row, strict=True)) for row in cursor.fetchall()}
+
+
+@lru_cache(maxsize=64)
+def _live_contacts_sql(count: int, with_story: bool) -> tuple[str, tuple, tuple[int, ...]]:
+    """`ContactQuerySet.offerable()` for `count` ids, compiled once (SQL, parameters, and the
+    positions of the ids among them): compiling it for every page cost more than running it."""
+    sentinels = [-(n + 1) for n in range(count)]
+    fields = (*_LIVE_FIELDS, "account__reference_story") if with_story else _LIVE_FIELDS
+    query = Contact.objects.offerable().filter(pk__in=sentinels).order_by().values_list(*fields)
+    sql, params = query.query.sql_with_params()
+    slots = tuple(params.index(sentinel) for sentinel in sentinels)
+    return sql, tuple(params), slots
 
 
 def _card(row: dict, contact: dict, target: Target, catalogue: Catalogue, best: int, with_story: bool):
