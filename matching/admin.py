@@ -25,7 +25,8 @@ class MatchWeightsAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request) -> bool:
-        return not MatchWeights.objects.exists()
+        # The one row comes with the migrations (and MatchWeights.load() recreates it).
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
