@@ -41,6 +41,8 @@ def _fresh_contacts(owner, today: date, count: int) -> list[Contact]:
         .filter(
             preferences__activity_types__code="reference_call", preferences__own_cap_per_quarter__isnull=True
         )
+        # they agreed to take part before the first of the activities added here
+        .filter(preferences__consent_given_at__date__lt=today - timedelta(days=max(FULL)))
         .exclude(account__in=busy_accounts)
         .exclude(account__renewal_date__range=(today, today + timedelta(days=60)))
         .select_related("account")
