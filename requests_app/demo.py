@@ -38,6 +38,7 @@ from workflows.services import open_workflow_tasks
 DEMO_REPS = ("sales", "sales2")
 # Finished requests per demo rep, by final status; and one request in each open status.
 HISTORY = {"closed": 6, "declined": 2, "cancelled": 2, "expired": 2}
+HISTORY_DAYS = 360  # finished requests were submitted within the last year
 LIVE = ("submitted", "in_review", "needs_info", "awaiting_owner", "customer_asked", "scheduled", "completed")
 _APPROVED = [
     ("claim", "submitted", "in_review", "manager", 1),
@@ -192,10 +193,14 @@ class SalesDemo:
         return timezone.make_aware(datetime.combine(day, time(hour, self.rng.randint(0, 59))))
 
     def pool(self, rep: User) -> list[Contact]:
-        """Contacts of other owners' accounts willing to take reference calls."""
+        """Contacts of other owners' accounts willing to take reference calls, who consented
+        before the year of history begins (no activity before a contact's consent)."""
+        consented = timezone.make_aware(
+            datetime.combine(self.ctx.today - timedelta(days=HISTORY_DAYS), time())
+        )
         contacts = (
             Contact.objects.offerable()
-            .filter(preferences__activity_types=self.call)
+            .filter(preferences__activity_types=self.call, preferences__consent_given_at__lt=consented)
             .exclude(account__owner=rep)
             .select_related("account")
             .order_by("id")[:120]
@@ -220,7 +225,7 @@ class SalesDemo:
         for status, count in HISTORY.items():
             for _ in range(count):
                 contacts = self.rng.sample(pool, self.rng.randint(1, 3))
-                submitted_day = self.ctx.today - timedelta(days=self.rng.randint(40, 330))
+                submitted_day = self.ctx.today - timedelta(days=self.rng.randint(40, HISTORY_DAYS - 30))
                 self.seed_request(rep, status, self.rng.choice(deals), contacts, submitted_day)
                 finished += 1
         return len(LIVE), finished
