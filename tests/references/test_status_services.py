@@ -166,7 +166,7 @@ def _wait_until_a_session_waits_for_a_lock(timeout: float = 5.0) -> bool:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_changes_to_the_same_status_record_it_once(account_owner, manager):
     account = factories.make_account(account_owner)
     outcome: dict[str, object] = {}
