@@ -1,0 +1,141 @@
+"""Result cards: a ranked row of the index plus the live catalogue row of its contact.
+
+Re-reading the page's contacts through `ContactQuerySet.offerable()` means a contact who opted out
+a moment ago never shows, even before the index catches up. Email and phone are never read.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from django.db import connection
+
+from matching.catalogue import Catalogue
+from matching.indexing import WINDOW_DAYS
+from matching.scoring import Explanation, Target, explain, max_score
+from references.models import Contact
+
+
+@dataclass(frozen=True)
+class ReferenceCard:
+    """One result as a rep sees it. There is deliberately no email or phone here."""
+
+    contact_id: int
+    name: str
+    title: str
+    account_id: int
+    account_name: str
+    customer_since: date | None
+    industry: str
+    region: str
+    country: str
+    size_band: str
+    persona: str
+    language: str
+    products: tuple[str, ...]
+    use_cases: tuple[str, ...]
+    competitors: tuple[str, ...]
+    activity_types: tuple[tuple[int, str], ...]
+    used_this_quarter: int
+    last_activity_on: date | None
+    resting: bool
+    available_from: date | None
+    score: int
+    score_percent: int
+    explanation: Explanation
+    story: str = ""
+
+    @property
+    def activity_type_ids(self) -> tuple[int, ...]:
+        return tuple(type_id for type_id, _name in self.activity_types)
+
+
+def build_cards(
+    rows: list[dict], target: Target, catalogue: Catalogue, *, with_text: bool, with_story: bool = False
+) -> list[ReferenceCard]:
+    live = _live_contacts([int(row["contact_id"]) for row in rows], with_story)
+    best = max_score(target, catalogue.weights, with_text=with_text) or 1
+    cards = []
+    for row in rows:
+        contact = live.get(row["contact_id"])
+        if contact is not None:
+            cards.append(_card(row, contact, target, catalogue, best, with_story))
+    return cards
+
+
+_LIVE_FIELDS = ("pk", "first_name", "last_name", "title", "account__name", "account__customer_since")
+
+
+def _live_contacts(ids: list[int], with_story: bool) -> dict[int, dict]:
+    """Name, title and account of the contacts among `ids` who are offerable right now."""
+    if not ids:
+        return {}
+    sql, compiled, slots = _live_contacts_sql(len(ids), with_story)
+    params = list(compiled)
+    for slot, contact_id in zip(slots, ids, strict=True):
+        params[slot] = contact_id
+    fields = (*_LIVE_FIELDS, "account__reference_story") if with_story else _LIVE_FIELDS
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: dict(zip(fields, row, strict=True)) for row in cursor.fetchall()}
+
+
+@lru_cache(maxsize=64)
+def _live_contacts_sql(count: int, with_story: bool) -> tuple[str, tuple, tuple[int, ...]]:
+    """`ContactQuerySet.offerable()` for `count` ids, compiled once (SQL, parameters, and the
+    positions of the ids among them): compiling it for every page cost more than running it."""
+    sentinels = [-(n + 1) for n in range(count)]
+    fields = (*_LIVE_FIELDS, "account__reference_story") if with_story else _LIVE_FIELDS
+    query = Contact.objects.offerable().filter(pk__in=sentinels).order_by().values_list(*fields)
+    sql, params = query.query.sql_with_params()
+    slots = tuple(params.index(sentinel) for sentinel in sentinels)
+    return sql, tuple(params), slots
+
+
+def _card(row: dict, contact: dict, target: Target, catalogue: Catalogue, best: int, with_story: bool):
+    label = catalogue.label
+    resting = bool(row["resting"])
+    oldest = _as_date(row["oldest_in_window"])
+    available_from = oldest + timedelta(days=WINDOW_DAYS) if resting and oldest else None
+    activity_ids = _ids(row["activity_type_ids"])
+    return ReferenceCard(
+        contact_id=contact["pk"],
+        name=f"{contact['first_name']} {contact['last_name']}",
+        title=contact["title"],
+        account_id=int(row["account_id"]),
+        account_name=contact["account__name"],
+        customer_since=contact["account__customer_since"],
+        industry=label("industry", row["industry_id"]),
+        region=label("region", row["region_id"]),
+        country=label("country", row["country_id"]),
+        size_band=label("size", row["size_band_id"]),
+        persona=label("persona", row["persona_id"]),
+        language=label("language", row["language"]),
+        products=tuple(label("product", p) for p in _ids(row["product_ids"])),
+        use_cases=tuple(label("use_case", u) for u in _ids(row["use_case_ids"])),
+        competitors=tuple(label("competitor", c) for c in _ids(row["competitor_ids"])),
+        activity_types=tuple((a, label("activity", a)) for a in activity_ids),
+        used_this_quarter=int(row["used_in_window"]),
+        last_activity_on=_as_date(row["last_activity_on"]),
+        resting=resting,
+        available_from=available_from,
+        score=int(row["score"]),
+        score_percent=min(100, round(100 * int(row["score"]) / best)),
+        explanation=explain(row, target, available_from=available_from),
+        story=contact["account__reference_story"] if with_story else "",
+    )
+
+
+def _ids(value) -> list[int]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        value = json.loads(value)
+    return sorted(int(v) for v in value)
+
+
+def _as_date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

@@ -1,0 +1,131 @@
+"""The catalogue's labels and the match weights, read in one query for every search page."""
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import pycountry
+from django.db import connection
+
+from matching.models import MatchWeights
+from matching.scoring import Target, Weights
+from references.models import (
+    ActivityType,
+    Competitor,
+    Country,
+    Industry,
+    Persona,
+    Product,
+    Region,
+    SizeBand,
+    UseCase,
+)
+
+_TAXONOMIES = (
+    ("industry", Industry, "0"),
+    ("product", Product, "0"),
+    ("use_case", UseCase, "0"),
+    ("competitor", Competitor, "0"),
+    ("region", Region, "0"),
+    ("country", Country, "region_id"),
+    ("size", SizeBand, "0"),
+    ("persona", Persona, "0"),
+    ("activity", ActivityType, "0"),
+)
+
+
+@dataclass
+class Catalogue:
+    """Taxonomy names and orders, countries' regions, and the weights: what a page needs."""
+
+    names: dict[str, dict[int, str]]
+    ordered: dict[str, list[int]]
+    active: dict[str, set[int]]
+    country_region: dict[int, int]
+    weights: Weights
+
+    def label(self, kind: str, value) -> str:
+        if kind == "language":
+            return language_name(str(value))
+        names = self.names[kind]
+        if value in names:
+            return names[value]
+        return names.get(int(value), "—") if str(value).isdigit() else "—"
+
+    def neighbours(self, kind: str, value: int | None) -> tuple[int, ...]:
+        """The values next to `value` in the taxonomy's order (the "close" size band or persona)."""
+        order = self.ordered.get(kind, [])
+        if value not in order:
+            return ()
+        at = order.index(value)
+        return tuple(order[i] for i in (at - 1, at + 1) if 0 <= i < len(order))
+
+    def choices(self, kind: str) -> list[tuple[int, str]]:
+        """The active values of a taxonomy, in order, as (id, name)."""
+        return [(pk, self.names[kind][pk]) for pk in self.ordered.get(kind, []) if pk in self.active[kind]]
+
+    def complete(self, target: Target) -> Target:
+        """Fill the target's region from its country."""
+        if target.region_id is None and target.country_id is not None:
+            return replace(target, region_id=self.country_region.get(target.country_id))
+        return target
+
+    def describe(self, target: Target) -> list[tuple[str, str]]:
+        """(criterion, value) pairs of the target, for "Ranked for: …"."""
+        described = []
+        if target.industry_id:
+            described.append(("Industry", self.label("industry", target.industry_id)))
+        if target.product_ids:
+            described.append(("Product", ", ".join(self.label("product", p) for p in target.product_ids)))
+        if target.region_id:
+            described.append(("Region", self.label("region", target.region_id)))
+        if target.size_band_id:
+            described.append(("Size", self.label("size", target.size_band_id)))
+        if target.persona_id:
+            described.append(("Persona", self.label("persona", target.persona_id)))
+        return described
+
+
+def load_catalogue() -> Catalogue:
+    """Query 1: every taxonomy row and the weights row, in one statement."""
+    quote = connection.ops.quote_name
+    members = [
+        f"SELECT '{kind}', id, name, sort_order, {extra}, is_active FROM {quote(model._meta.db_table)}"
+        for kind, model, extra in _TAXONOMIES
+    ]
+    weights_table = quote(MatchWeights._meta.db_table)
+    members += [
+        f"SELECT 'weight', 0, '{name}', {column}, 0, 1 = 1 FROM {weights_table} WHERE id = 1"
+        for name, column in [*((n, n) for n in Weights.FIELDS), ("default_cap", "default_cap_per_quarter")]
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(members))
+        rows = tuple(cursor.fetchall())
+    return _parsed_catalogue(rows)
+
+
+@lru_cache(maxsize=4)
+def _parsed_catalogue(rows: tuple) -> Catalogue:
+    """The catalogue of these rows; read every time, parsed only when they changed."""
+    names: dict[str, dict[int, str]] = {kind: {} for kind, _m, _e in _TAXONOMIES}
+    sortable: dict[str, list[tuple]] = {kind: [] for kind, _m, _e in _TAXONOMIES}
+    active: dict[str, set[int]] = {kind: set() for kind, _m, _e in _TAXONOMIES}
+    country_region, weight_values = {}, {}
+    for kind, pk, name, sort_order, extra, is_active in rows:
+        if kind == "weight":
+            weight_values[name] = int(sort_order)
+            continue
+        names[kind][pk] = name
+        sortable[kind].append((sort_order, name, pk))
+        if is_active:
+            active[kind].add(pk)
+        if kind == "country":
+            country_region[pk] = extra
+    ordered = {kind: [pk for _s, _n, pk in sorted(items)] for kind, items in sortable.items()}
+    weights = Weights(**weight_values) if weight_values else Weights()
+    return Catalogue(names, ordered, active, country_region, weights)
+
+
+@lru_cache(maxsize=256)
+def language_name(code: str) -> str:
+    language = pycountry.languages.get(alpha_2=code) if len(code) == 2 else None
+    return language.name if language else code
