@@ -6,17 +6,20 @@ Needs PostgreSQL with the demo at scale (`manage.py seed_demo --accounts 100000`
 contacts and 1,000,000 activities) and the migrations applied. Measures, each as the median of
 `--runs` runs:
 
-- `bare_aggregate`: one pass over the activities of the window, counting slots per contact —
+- `bare_aggregate`: one pass over the activities of the window, counting them per contact —
   the aggregate every answer of the job starts from (evaluated in full on the server, one row
   returned);
+- `slot_aggregate`: the same over what the job counts as a use of a slot (a one-to-many
+  occurrence once per contact, type and day; approved requests not yet held);
 - `job_first_run`: `usage_recompute` on an empty usage table — every contact's row written,
   thousands of contacts moved to resting with their history, the summaries notified;
 - `job_next_day`: the run a day later — the window slides and only what changed is written;
 - `job_unchanged`: a run that finds nothing to change (beat's usual hourly run).
 
 Every job run happens in a transaction that is rolled back, so the database is left as it was
-and each run starts from the same state. Results go to bench/results/limits.json; the target is
-a job within 3× the bare aggregate.
+and each run starts from the same state. Each run is also compared with the bare aggregate run
+just before it (`run_by_run`), which steadies the ratio on a machine busy with other work.
+Results go to bench/results/limits.json; the target is a job within 3× the bare aggregate.
 """
 
 import argparse

@@ -23,6 +23,8 @@ from requests_app.models import ReferenceRequest, RequestEvent
 def deliveries_for(users: Iterable[User], kind: str) -> dict[int, str]:
     """Each user's delivery choice for `kind` (their preference, or the kind's default)."""
     users = list(users)
+    if not users:
+        return {}
     chosen = dict(
         NotificationPreference.objects.filter(user__in=users, kind=kind).values_list("user_id", "delivery")
     )
