@@ -59,6 +59,9 @@ class Availability:
     hits: tuple[LimitHit, ...] = ()
     available_from: date | None = None  # `on_date` when ok; None when no date can be given
     slots_left: int | None = None  # free slots under the tightest count limit; None: no count limit
+    used: int = 0  # the contact's own slots used in the program's window ending on `on_date`
+    cap: int | None = None  # the program's limit per contact in that window; None: not counted
+    window_days: int = 0
 
     @property
     def ok(self) -> bool:
@@ -76,6 +79,19 @@ class Availability:
     @property
     def overridable(self) -> bool:
         return all(hit.overridable for hit in self.hits)
+
+    @property
+    def summary(self) -> str:
+        """A short line for a warning, e.g. "Resting: 4 of 4 used in 90 days — available from
+        12 Jan 2027" ("" when ok)."""
+        if self.ok:
+            return ""
+        if self.limit == "contact_window" and self.cap is not None:
+            what = f"{self.used} of {self.cap} used in {self.window_days} days"
+        else:
+            what = self.reason.rstrip(".")
+        when = f"available from {self.available_from:%d %b %Y}" if self.available_from else "no date known"
+        return f"Resting: {what} — {when}"
 
     @property
     def message(self) -> str:
@@ -366,12 +382,17 @@ def _check(contact, account, activity_type, on_date, exclude_request_id) -> Avai
     facts = _load(contact, account, activity_type, on_date, exclude_request_id)
     hits = _hits_on(facts, on_date)
     _counts, slots = _count_hits(facts, on_date)
+    window = timedelta(days=facts.policy.window_days)
+    counted = activity_type.counts_toward_limits
     return Availability(
         contact_id=contact.pk,
         on_date=on_date,
         hits=tuple(hits),
         available_from=on_date if not hits else _first_free_day(facts, on_date),
         slots_left=slots,
+        used=sum(1 for u in _relevant(facts, None, False) if u.on_date > on_date - window),
+        cap=facts.policy.contact_max if counted else None,
+        window_days=facts.policy.window_days,
     )
 
 

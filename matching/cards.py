@@ -6,13 +6,13 @@ a moment ago never shows, even before the index catches up. Email and phone are 
 
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 from django.db import connection
+from django.utils import timezone
 
 from matching.catalogue import Catalogue
-from matching.indexing import WINDOW_DAYS
 from matching.scoring import Explanation, Target, explain, max_score
 from references.models import Contact
 
@@ -56,11 +56,12 @@ def build_cards(
 ) -> list[ReferenceCard]:
     live = _live_contacts([int(row["contact_id"]) for row in rows], with_story)
     best = max_score(target, catalogue.weights, with_text=with_text) or 1
+    today = timezone.localdate()
     cards = []
     for row in rows:
         contact = live.get(row["contact_id"])
         if contact is not None:
-            cards.append(_card(row, contact, target, catalogue, best, with_story))
+            cards.append(_card(row, contact, target, catalogue, best, with_story, today))
     return cards
 
 
@@ -93,11 +94,15 @@ def _live_contacts_sql(count: int, with_story: bool) -> tuple[str, tuple, tuple[
     return sql, tuple(params), slots
 
 
-def _card(row: dict, contact: dict, target: Target, catalogue: Catalogue, best: int, with_story: bool):
+def _card(
+    row: dict, contact: dict, target: Target, catalogue: Catalogue, best: int, with_story: bool, today: date
+):
     label = catalogue.label
     resting = bool(row["resting"])
-    oldest = _as_date(row["oldest_in_window"])
-    available_from = oldest + timedelta(days=WINDOW_DAYS) if resting and oldest else None
+    # The day the burnout limits free the contact again (limits.ContactUsage), if not today.
+    available_from = _as_date(row["usage_available_from"])
+    if available_from is not None and available_from <= today:
+        available_from = None
     activity_ids = _ids(row["activity_type_ids"])
     return ReferenceCard(
         contact_id=contact["pk"],
@@ -116,7 +121,7 @@ def _card(row: dict, contact: dict, target: Target, catalogue: Catalogue, best: 
         use_cases=tuple(label("use_case", u) for u in _ids(row["use_case_ids"])),
         competitors=tuple(label("competitor", c) for c in _ids(row["competitor_ids"])),
         activity_types=tuple((a, label("activity", a)) for a in activity_ids),
-        used_this_quarter=int(row["used_in_window"]),
+        used_this_quarter=int(row["usage_used"]),
         last_activity_on=_as_date(row["last_activity_on"]),
         resting=resting,
         available_from=available_from,

@@ -6,6 +6,7 @@ from functools import lru_cache
 import pycountry
 from django.db import connection
 
+from limits.models import LimitPolicy
 from matching.models import MatchWeights
 from matching.scoring import Target, Weights
 from references.models import (
@@ -86,7 +87,8 @@ class Catalogue:
 
 
 def load_catalogue() -> Catalogue:
-    """Query 1: every taxonomy row and the weights row, in one statement."""
+    """Query 1: every taxonomy row, the weights row and the program's cap per contact, in one
+    statement."""
     quote = connection.ops.quote_name
     members = [
         f"SELECT '{kind}', id, name, sort_order, {extra}, is_active FROM {quote(model._meta.db_table)}"
@@ -94,9 +96,14 @@ def load_catalogue() -> Catalogue:
     ]
     weights_table = quote(MatchWeights._meta.db_table)
     members += [
-        f"SELECT 'weight', 0, '{name}', {column}, 0, 1 = 1 FROM {weights_table} WHERE id = 1"
-        for name, column in [*((n, n) for n in Weights.FIELDS), ("default_cap", "default_cap_per_quarter")]
+        f"SELECT 'weight', 0, '{name}', {name}, 0, 1 = 1 FROM {weights_table} WHERE id = 1"
+        for name in Weights.FIELDS
     ]
+    # The cap per contact is the burnout limits' (limits.LimitPolicy), not a setting of search.
+    policy_table = quote(LimitPolicy._meta.db_table)
+    members.append(
+        f"SELECT 'weight', 0, 'default_cap', contact_max, 0, 1 = 1 FROM {policy_table} WHERE id = 1"
+    )
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(members))
         rows = tuple(cursor.fetchall())

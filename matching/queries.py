@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from django.db import connection
 
+from limits.models import ContactUsage
 from matching.catalogue import Catalogue
 from matching.facets import FACETS, count_member
 from matching.filters import Cursor, Filters
@@ -33,8 +34,6 @@ _ENTRY_COLUMNS = (
     "account_id",
     "resting",
     "nps",
-    "used_in_window",
-    "oldest_in_window",
     "last_activity_on",
     "industry_id",
     "region_id",
@@ -109,6 +108,7 @@ def result_rows(
         target,
         catalogue.weights,
         alias="e",
+        usage="u",
         size_neighbours=catalogue.neighbours("size", target.size_band_id),
         persona_neighbours=catalogue.neighbours("persona", target.persona_id),
         text_rank=("d.rank", []) if filters.q else None,
@@ -116,7 +116,12 @@ def result_rows(
     # Rank on the narrow key (grades, score, id) of every matching row; read the rest of the
     # row only for the page: sorting wide rows is what makes a broad search slow.
     columns = ", ".join(["e.contact_id", "e.resting", "e.nps", *scored.columns])
-    graded = f"SELECT {columns} FROM {source} WHERE {where}"
+    # Availability is the burnout limits' stored usage, joined here (no row: nothing used), so
+    # the page shows what the limits job last counted rather than a copy made at indexing time.
+    usage = connection.ops.quote_name(ContactUsage._meta.db_table)
+    graded = (
+        f"SELECT {columns} FROM {source} LEFT JOIN {usage} u ON u.contact_id = e.contact_id WHERE {where}"
+    )
     keyset, keyset_params = "", []
     if after is not None:
         keyset = (
@@ -131,7 +136,9 @@ def result_rows(
     entries, _documents = _tables()
     details = ", ".join(f"r.{c}" for c in _ENTRY_COLUMNS if c not in ("contact_id", "resting", "nps"))
     sql = (
-        f"SELECT p.*, {details} FROM ({page}) p JOIN {entries} r ON r.contact_id = p.contact_id "
+        f"SELECT p.*, {details}, COALESCE(v.used, 0) AS usage_used, v.available_from AS usage_available_from "
+        f"FROM ({page}) p JOIN {entries} r ON r.contact_id = p.contact_id "
+        f"LEFT JOIN {usage} v ON v.contact_id = p.contact_id "
         "ORDER BY p.resting, p.score DESC, p.contact_id"
     )
     params = [*scored.params, *source_params, *where_params, *keyset_params, limit]

@@ -80,13 +80,17 @@ def score_sql(
     weights: Weights,
     *,
     alias: str,
+    usage: str,
     size_neighbours: tuple[int, ...] = (),
     persona_neighbours: tuple[int, ...] = (),
     text_rank: tuple[str, list] | None = None,
 ) -> ScoreSQL:
     """SQL for the grades, cap, free slots and text points of each row of `alias`, and the score.
 
-    `score` refers to the columns by name, so it goes one query level above `columns`.
+    `usage` is the alias of the row of limits.ContactUsage LEFT JOINed to each entry: its
+    `slots_left` (the burnout-limits job's count under the tightest limit) gives the free slots;
+    no row means nothing used. `score` refers to the columns by name, so it goes one query level
+    above `columns`.
     """
     columns, params = [], []
 
@@ -104,11 +108,11 @@ def score_sql(
     add(*_graded(f"{e}.region_id", target.region_id, (), "g_region"))
     add(*_graded(f"{e}.size_band_id", target.size_band_id, size_neighbours, "g_size"))
     add(*_graded(f"{e}.persona_id", target.persona_id, persona_neighbours, "g_persona"))
-    # The contact's own cap wins when lower than the program default.
+    # The contact's own cap wins when lower than the program's (limits.LimitPolicy.contact_max).
     cap = dialect.least(f"COALESCE({e}.own_cap, %s)", "%s")
     add(f"{cap} AS cap", [weights.default_cap] * 2)
-    free = dialect.greatest(f"{cap} - {e}.used_in_window", "0")
-    add(f"{free} AS free", [weights.default_cap] * 2)
+    free = dialect.greatest(dialect.least(f"COALESCE({usage}.slots_left, {cap})", cap), "0")
+    add(f"{free} AS free", [weights.default_cap] * 4)
     if text_rank:
         rank_sql, rank_params = text_rank
         add(f"CAST({2 * weights.text} * {rank_sql} AS INTEGER) AS t_points", rank_params)
@@ -181,10 +185,10 @@ class Explanation:
 
     @property
     def availability(self) -> str:
+        when = f" · available from {self.available_from:%d %b %Y}" if self.available_from else ""
         if self.resting:
-            when = f" · available from {self.available_from:%d %b %Y}" if self.available_from else ""
             return f"Resting{when}"
-        return f"{self.free} of {self.cap} slots free this quarter"
+        return f"{self.free} of {self.cap} slots free this quarter{when}"
 
     def __str__(self) -> str:
         pieces = []

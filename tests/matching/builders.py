@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from limits.usage import usage_recompute
 from matching.indexing import search_index_rebuild
 from references.models import Contact, Product, Region, UseCase
 from tests import factories
@@ -58,5 +59,7 @@ def make_reference(
 
 
 def index(today: date | None = None):
-    """Rebuild the search index from the catalogue (what the periodic job keeps up to date)."""
+    """Count every contact's usage and rebuild the search index from the catalogue (what the
+    periodic jobs keep up to date): search reads availability from the usage the limits job stores."""
+    usage_recompute(today=today)
     return search_index_rebuild(today=today)

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from limits.models import ContactUsage, LimitPolicy, UsageState
 from matching.models import MatchWeights
 from matching.scoring import Target
 from matching.selectors import Cursor, Filters, rank_candidates, reference_detail, search_references
@@ -90,7 +91,9 @@ def test_resting_sorts_below_available_greyed_with_the_date_a_slot_frees(account
     assert names(page) == ["Weak but available", "Perfect but resting"]
     card = page.cards[1]
     assert card.resting and card.score > page.cards[0].score
-    assert card.available_from == today - timedelta(days=30) + timedelta(days=90)
+    # The burnout limits' date: the 14 days of rest after the last activity.
+    assert card.available_from == today - timedelta(days=10) + timedelta(days=14)
+    assert card.available_from == ContactUsage.objects.get(contact=resting).available_from
     assert str(card.explanation).startswith("Industry ✓ Product ✓ Region ✓ Size ✓ Persona ✓ · Resting")
 
 
@@ -106,8 +109,10 @@ def test_explanation_reads_criteria_availability_and_nps(account_owner, deal_tar
 
     card = search_references(filters=Filters(), target=deal_target).cards[0]
 
+    rested = today + timedelta(days=9)  # 14 days of rest after the last activity
     assert str(card.explanation) == (
-        "Industry ✓ Product ✓ Region ✗ Size close Persona close · 2 of 4 slots free this quarter · NPS 9"
+        "Industry ✓ Product ✓ Region ✗ Size close Persona close · 2 of 4 slots free this quarter"
+        f" · available from {rested:%d %b %Y} · NPS 9"
     )
     assert card.used_this_quarter == 2
     assert card.last_activity_on == today - timedelta(days=5)
@@ -120,7 +125,64 @@ def test_the_contacts_own_lower_cap_wins(account_owner):
 
     card = search_references(filters=Filters()).cards[0]
 
-    assert card.explanation.availability == "1 of 2 slots free this quarter"
+    rested = timezone.localdate() + timedelta(days=11)
+    assert (
+        card.explanation.availability == f"1 of 2 slots free this quarter · available from {rested:%d %b %Y}"
+    )
+
+
+def test_free_slots_come_from_the_burnout_limits_usage(account_owner):
+    today = timezone.localdate()
+    make_reference(account_owner, name="Nothing used")
+    some = make_reference(account_owner, name="One used")
+    full = make_reference(account_owner, name="At the limit")
+    index(today)
+    # Written after indexing: search reads the stored usage at query time, not a copy in the index.
+    ContactUsage.objects.create(contact=some, used=1, slots_left=3, state=UsageState.AVAILABLE)
+    ContactUsage.objects.create(
+        contact=full,
+        used=4,
+        slots_left=0,
+        state=UsageState.LIMITED,
+        limit_code="contact_window",
+        available_from=today + timedelta(days=30),
+    )
+
+    page = search_references(filters=Filters())
+
+    assert names(page) == ["Nothing used", "One used", "At the limit"]
+    by_name = {card.account_name: card for card in page.cards}
+    assert by_name["Nothing used"].explanation.availability == "4 of 4 slots free this quarter"
+    assert by_name["One used"].explanation.availability == "3 of 4 slots free this quarter"
+    assert by_name["One used"].used_this_quarter == 1
+    at_limit = by_name["At the limit"]
+    assert at_limit.explanation.availability == (
+        f"0 of 4 slots free this quarter · available from {today + timedelta(days=30):%d %b %Y}"
+    )
+    assert at_limit.used_this_quarter == 4 and not at_limit.resting
+
+    LimitPolicy.objects.filter(pk=1).update(contact_max=6)
+
+    by_name = {card.account_name: card for card in search_references(filters=Filters()).cards}
+    assert by_name["Nothing used"].explanation.availability == "6 of 6 slots free this quarter"
+
+
+def test_a_contact_the_limits_job_rests_sorts_below_the_available(account_owner):
+    today = timezone.localdate()
+    busy = make_reference(account_owner, name="Busy")
+    for days_ago in (80, 60, 40, 20):
+        factories.make_activity(busy, today - timedelta(days=days_ago))
+    make_reference(account_owner, name="Free", industry="31")
+    index(today)  # the limits job rests the busy contact, then the index picks that up
+
+    page = search_references(filters=Filters())
+
+    assert names(page) == ["Free", "Busy"]
+    card = page.cards[1]
+    usage = ContactUsage.objects.get(contact=busy)
+    assert usage.slots_left == 0 and card.resting
+    assert card.available_from == usage.available_from == today - timedelta(days=80) + timedelta(days=90)
+    assert card.explanation.availability == f"Resting · available from {usage.available_from:%d %b %Y}"
 
 
 def test_weights_are_read_from_the_admin_editable_row(account_owner, deal_target):

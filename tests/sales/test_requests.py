@@ -71,6 +71,47 @@ def test_the_request_form_shows_the_picked_references_in_order(rep_client, deal,
     assert page.index("Delta Foods") < page.index("Acme Savings")
 
 
+def test_the_form_warns_about_a_reference_at_its_limit_without_blocking(rep_client, deal, references):
+    today = timezone.localdate()
+    busy, free = references["full"], references["none"]
+    for days_ago in (70, 50, 30, 10):
+        factories.make_activity(busy, today - timedelta(days=days_ago))
+    frees_on = today - timedelta(days=70) + timedelta(days=90)  # after the default needed-by date
+    call = factories.activity_type("reference_call")
+
+    response = rep_client.get(
+        "/sales/requests/new/", {"contact": [busy.pk, free.pk], "opportunity": deal.pk, "activity": call.pk}
+    )
+
+    warnings = response.context["limit_warnings"]
+    assert warnings == [
+        (
+            f"{busy.first_name} {busy.last_name}",
+            f"Resting: 4 of 4 used in 90 days — available from {frees_on:%d %b %Y}",
+        )
+    ]
+    page = response.content.decode()
+    assert "Resting: 4 of 4 used in 90 days" in page and page.count("limit-warning") == 1
+
+    needed_by = (today + timedelta(days=5)).isoformat()
+    response = rep_client.post("/sales/requests/new/", form_data(deal, busy, free, needed_by=needed_by))
+
+    request = ReferenceRequest.objects.get()  # submitted all the same: approval enforces limits
+    assert response.status_code == 302 and request.status == "submitted"
+    page = rep_client.get(response["Location"]).content.decode()
+    assert "Resting: 4 of 4 used in 90 days" in page
+
+
+def test_the_form_has_no_warning_when_every_reference_is_free(rep_client, deal, references):
+    response = rep_client.get(
+        "/sales/requests/new/",
+        {"contact": [references["full"].pk], "activity": factories.activity_type("reference_call").pk},
+    )
+
+    assert response.context["limit_warnings"] == []
+    assert "limit-warning" not in response.content.decode()
+
+
 @pytest.mark.parametrize(
     ("case", "field"),
     [

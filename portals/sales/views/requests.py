@@ -1,6 +1,6 @@
 """Request references, and follow them: My requests, the request page, cancel, feedback."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -13,8 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.errors import DomainError
 from core.permissions import role_required
 from core.roles import Role
+from limits.services import limit_check
 from matching.selectors import Filters, search_references, target_for_opportunity
 from portals.sales.common import ids_param, paginate, query_without
+from references.models import ActivityType, Contact
 from requests_app import selectors
 from requests_app.forms import CancelForm, FeedbackForm, RequestForm
 from requests_app.models import RequestStatus
@@ -61,10 +63,15 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, f"Request #{created.pk} is submitted. The reference program takes it from here."
                 )
+                for name, summary in _limit_warnings(form, references):
+                    messages.warning(
+                        request, f"{name} — {summary}. The reference program decides at approval."
+                    )
                 return redirect("sales:request", pk=created.pk)
     else:
         form = RequestForm(initial=_initial(params, picked, deal), **form_args)
     context = {
+        "limit_warnings": _limit_warnings(form, references),
         "section": "requests",
         "form": form,
         "references": references,
@@ -73,6 +80,34 @@ def request_new(request: HttpRequest) -> HttpResponse:
         "unavailable": len(picked) - len(references),
     }
     return render(request, "portals/sales/request_form.html", context, status=400 if form.errors else 200)
+
+
+def _limit_warnings(form: RequestForm, references: list) -> list[tuple[str, str]]:
+    """(name, summary) of each picked reference the burnout limits would refuse on the needed-by
+    date. A warning only: submitting stays possible, the limits are enforced at approval."""
+    activity_type, needed_by = _form_value(form, "activity_type"), _form_value(form, "needed_by")
+    if not references or not isinstance(activity_type, ActivityType) or not isinstance(needed_by, date):
+        return []
+    contacts = Contact.objects.select_related("account").in_bulk([card.contact_id for card in references])
+    warnings = []
+    for card in references:
+        contact = contacts.get(card.contact_id)
+        if contact is None:
+            continue
+        availability = limit_check(contact=contact, activity_type=activity_type, on_date=needed_by)
+        if not availability.ok:
+            warnings.append((card.name, availability.summary))
+    return warnings
+
+
+def _form_value(form: RequestForm, name: str):
+    """The cleaned value of a bound form's field, or the initial one of an unbound form."""
+    if form.is_bound:
+        return getattr(form, "cleaned_data", {}).get(name)
+    value = form.initial.get(name)
+    if name == "activity_type" and value is not None and not isinstance(value, ActivityType):
+        value = ActivityType.objects.filter(pk=value, is_active=True).first()
+    return value
 
 
 def _initial(params, picked: list[int], deal) -> dict:
