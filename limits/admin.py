@@ -4,18 +4,12 @@ usage, overrides and runs are the record and read-only."""
 from django.contrib import admin
 from django.http import HttpRequest
 
+from core.admin_actions import ReadOnlyAdminMixin
 from limits.models import ContactUsage, LimitOverride, LimitPolicy, LimitRule, LimitRun
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Rows written only by the system (runs, history): visible, never edited by hand."""
 
 
 @admin.register(LimitPolicy)

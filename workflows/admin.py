@@ -5,18 +5,12 @@ the request's history). A request's status is never editable in the admin."""
 from django.contrib import admin
 from django.db.models import Count
 
+from core.admin_actions import ReadOnlyAdminMixin
 from workflows.models import Event, EventNotice, StaffCalendar, Task, WorkflowStep, WorkflowTemplate
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Rows written only by the system (runs, history): visible, never edited by hand."""
 
 
 class WorkflowStepInline(admin.TabularInline):

@@ -1,10 +1,8 @@
 """Concurrent approvals and concurrent runs of the job, on PostgreSQL: limits hold."""
 
-import threading
 from datetime import date, timedelta
 
 import pytest
-from django.db import close_old_connections, connection
 
 from core.errors import Conflict
 from limits.models import ContactUsage, LimitRun
@@ -13,36 +11,13 @@ from limits.usage import usage_recompute
 from references.models import StatusChange
 from requests_app.models import ReferenceRequest
 from tests import factories
+from tests.concurrency import race
 from tests.workflows.builders import drive_to, make_request
 from workflows.services import request_transition
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 THREADS = 8
-
-
-def _race(workers) -> list:
-    """Run each callable in its own thread and connection, released together by a barrier."""
-    barrier = threading.Barrier(len(workers))
-    results: list = [None] * len(workers)
-
-    def run(index, work):
-        close_old_connections()
-        try:
-            barrier.wait()
-            results[index] = work()
-        except Exception as error:  # collected and asserted on by the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, work)) for i, work in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a racing thread hung"
-    return results
 
 
 def _approve(request: ReferenceRequest, contact, manager):
@@ -62,7 +37,7 @@ def test_approvals_racing_for_one_contacts_last_slots_give_exactly_that_many(
         drive_to(make_request(sales_rep, contact), "in_review", contact, manager) for _ in range(THREADS)
     ]
 
-    results = _race([_approve(request, contact, manager) for request in requests])
+    results = race([_approve(request, contact, manager) for request in requests])
 
     refused = [r for r in results if isinstance(r, Conflict)]
     assert results.count("awaiting_owner") == 2 and len(refused) == THREADS - 2, results
@@ -85,7 +60,7 @@ def test_approvals_racing_for_an_accounts_last_slots_give_exactly_that_many(
     fresh = [factories.make_contact(account) for _ in range(THREADS)]
     requests = [drive_to(make_request(sales_rep, c), "in_review", c, manager) for c in fresh]
 
-    results = _race(
+    results = race(
         [_approve(request, contact, manager) for request, contact in zip(requests, fresh, strict=True)]
     )
 
@@ -103,7 +78,7 @@ def test_two_runs_of_the_job_at_once_change_things_once(policy, manager, account
         for n in (80, 60, 40, 20):
             factories.make_activity(contact, today - timedelta(days=n))
 
-    results = _race([lambda: usage_recompute(today=today), lambda: usage_recompute(today=today)])
+    results = race([lambda: usage_recompute(today=today), lambda: usage_recompute(today=today)])
 
     assert sorted(r.rested for r in results) == [0, 3], results
     assert StatusChange.objects.filter(reason__startswith="Burnout limit").count() == 3

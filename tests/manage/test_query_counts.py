@@ -115,3 +115,21 @@ def test_approvals(client, account_owner, program, manager, django_assert_max_nu
     with django_assert_max_num_queries(base_queries + 2):
         response = client.get(reverse("sales:approvals"))
     assert len(response.context["pending"]) == len(program)
+
+
+def test_events(client, manager, program, django_assert_max_num_queries, base_queries):
+    client.force_login(manager)
+    # The base + page count + the events' rows (speaker and request counts are annotations).
+    with django_assert_max_num_queries(base_queries + 2):
+        response = client.get(reverse("manage:events"))
+    assert response.status_code == 200
+    assert len(response.context["page"]) == len(program)
+
+
+def test_my_tasks_api(client, manager, program, django_assert_max_num_queries):
+    client.force_login(manager)
+    # Session, user, groups (role check) + one cursor page of tasks with their requests.
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("api-tasks"))
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == len(program)

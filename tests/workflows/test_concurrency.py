@@ -1,42 +1,17 @@
 """Concurrent clicks on PostgreSQL: exactly one transition wins, the other is told who acted."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 
 from core.errors import Conflict
 from core.roles import Role
 from requests_app.models import ReferenceRequest, RequestEvent
 from tests import factories
+from tests.concurrency import race
 from tests.workflows.builders import drive_to, make_request
 from workflows.models import EventNotice, Task
 from workflows.services import request_transition, workflow_sweep
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _race(workers) -> list:
-    """Run each callable in its own thread and connection, released together by a barrier."""
-    barrier = threading.Barrier(len(workers))
-    results: list = [None] * len(workers)
-
-    def run(index, work):
-        close_old_connections()
-        try:
-            barrier.wait()
-            results[index] = work()
-        except Exception as error:  # collected and asserted on by the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, work)) for i, work in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_two_managers_approving_at_once_make_one_transition(sales_rep, customer_contact, manager):
@@ -50,7 +25,7 @@ def test_two_managers_approving_at_once_make_one_transition(sales_rep, customer_
             ).status
         )
 
-    results = _race([approve(manager), approve(second)])
+    results = race([approve(manager), approve(second)])
 
     conflicts = [r for r in results if isinstance(r, Conflict)]
     assert len(conflicts) == 1 and "awaiting_owner" in results, results
@@ -68,9 +43,7 @@ def test_two_sweeps_at_once_escalate_once(sales_rep, customer_contact, manager):
     approval = Task.objects.get(request=request, status="open")
     later = approval.due_at.replace(year=approval.due_at.year + 1)
 
-    results = _race(
-        [lambda: workflow_sweep(now=later).escalated, lambda: workflow_sweep(now=later).escalated]
-    )
+    results = race([lambda: workflow_sweep(now=later).escalated, lambda: workflow_sweep(now=later).escalated])
 
     assert sorted(results) == [0, 1], results
     assert RequestEvent.objects.filter(request=request, action="escalate").count() == 1
