@@ -20,7 +20,7 @@ class MatchWeightsAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         ("What the deal asks for", {"fields": ["industry", "product", "region", "size", "persona"]}),
-        ("Availability and health", {"fields": ["availability", "nps", "default_cap_per_quarter"]}),
+        ("Availability and health", {"fields": ["availability", "nps"]}),
         ("Free text", {"fields": ["text"]}),
     ]
 

@@ -40,11 +40,6 @@ class MatchWeights(models.Model):
     text = models.PositiveSmallIntegerField(
         default=10, help_text="Free-text relevance (PostgreSQL only), when the search has words."
     )
-    default_cap_per_quarter = models.PositiveSmallIntegerField(
-        default=4,
-        help_text="Program default: activities per contact per quarter (90 days); a contact's own "
-        "lower cap wins.",
-    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

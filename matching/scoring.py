@@ -43,15 +43,14 @@ class Weights:
     availability: int = 10
     nps: int = 5
     text: int = 10
+    # The cap per contact comes from the burnout limits' policy (see matching/catalogue.py).
     default_cap: int = 4
 
     FIELDS = ("industry", "product", "region", "size", "persona", "availability", "nps", "text")
 
     @classmethod
     def from_row(cls, row: MatchWeights) -> "Weights":
-        return cls(
-            **{name: getattr(row, name) for name in cls.FIELDS}, default_cap=row.default_cap_per_quarter
-        )
+        return cls(**{name: getattr(row, name) for name in cls.FIELDS})
 
 
 # (grade column, target attribute, label) in the order the explanation reads.

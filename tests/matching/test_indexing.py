@@ -103,10 +103,9 @@ def test_weights_are_one_admin_editable_row(admin_client):
             "persona": 5,
             "availability": 10,
             "nps": 5,
-            "default_cap_per_quarter": 3,
             "text": 10,
         },
     )
 
     weights = MatchWeights.load()
-    assert (weights.industry, weights.default_cap_per_quarter) == (40, 3)
+    assert (weights.industry, weights.product) == (40, 20)
