@@ -161,7 +161,14 @@ class ContactUsage(models.Model):
     """
 
     contact = models.OneToOneField(Contact, on_delete=models.CASCADE, primary_key=True, related_name="usage")
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The account whose limit the uses count toward.",
+    )
     used = models.PositiveSmallIntegerField(default=0, help_text="Slots used in the program window.")
+    quarter_used = models.PositiveSmallIntegerField(default=0, help_text="Slots used this calendar quarter.")
     slots_left = models.SmallIntegerField(default=0, help_text="Free slots under the tightest count limit.")
     last_used_on = models.DateField(null=True, blank=True)
     available_from = models.DateField(
@@ -171,6 +178,16 @@ class ContactUsage(models.Model):
     limit_code = models.CharField(max_length=20, blank=True, help_text="The limit reached (code), if any.")
     rested_by_job = models.BooleanField(
         default=False, help_text="The job moved this contact to resting; it moves them back when freed."
+    )
+    # What the verdict above was computed from: the job recomputes a contact only when one differs.
+    uses_checksum = models.BigIntegerField(
+        default=0, help_text="Sum of the squared day numbers of the uses: tells one set of days from another."
+    )
+    own_cap = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The contact's own cap per quarter, as last judged."
+    )
+    rules_key = models.BigIntegerField(
+        default=0, help_text="Fingerprint of the program policy and the limit rules, as last judged."
     )
 
     class Meta:

@@ -2,18 +2,30 @@
 
 One transaction, the same few statements whatever the number of contacts (no loop per contact):
 
-1. `limits_uses` (a temporary table): every use of a slot since the window (or the quarter)
-   began — held activities, a one-to-many occurrence once per contact, type and day, approved
-   requests not yet held — counted as limits.services counts them for one contact;
-2. `limits_diff`: per contact the slots used, the tightest count limit and the day a slot frees
-   (program limits, stricter rules, the contact's own cap per quarter, the account's limit),
-   compared with the stored usage (limits.ContactUsage): only what differs is kept;
-3. `limits_changes` and `limits_moves`, from the differences: who reached a limit, was freed
+1. `limits_changed` (a temporary table): one aggregate over every held activity that uses a slot
+   since the window (or the quarter) began — a one-to-many occurrence once per contact, type and
+   day — read from the covering index in contact order and merged, as it streams by, with the
+   stored usage (limits.ContactUsage) and the own caps: the contacts whose counts (window,
+   quarter, last day, a checksum of the days), own cap or account differ from what their stored
+   verdict was computed from, or whose stored "available from" day has come; and every contact
+   with an approved request not yet held (a few dozen: a request is a use from today);
+2. `limits_scope`: them and every stored contact of their accounts (an account's limit is shared);
+3. `limits_uses`: those contacts' uses (read by index), and `limits_diff`: per contact the
+   tightest count limit and the day a slot frees (program limits, stricter rules, the contact's
+   own cap per quarter, the account's limit), compared with the stored usage: only what differs
+   is kept;
+4. `limits_changes` and `limits_moves`, from the differences: who reached a limit, was freed
    from one or came near one; active contacts reaching a limit move to resting, and contacts this
    job rested move back to active when freed — their rows locked in id order, a StatusChange
    written for each (two statements);
-4. the narrow usage table takes the differences: one UPDATE ... FROM, one INSERT, one DELETE;
-5. one summary notification per manager and per account owner concerned.
+5. the narrow usage table takes the differences: one UPDATE ... FROM, one INSERT, one DELETE;
+6. one summary notification per manager and per account owner concerned.
+
+The hourly run usually stops after step 2 with nobody to judge; the first run of a day judges the
+few thousand contacts whose uses left the window, and their accounts. Every stored row carries a
+fingerprint of the activity types, policy and rules it was judged by: when they change, when
+nothing is stored yet, or when the scope is a large share of the program, step 3 judges every
+contact instead (`full`). What a run stores is what judging everyone would store (tested).
 
 Running it twice in a row changes nothing the second time: every write comes from a difference.
 Two runs at once take turns on a transaction-level advisory lock (PostgreSQL), and the second
@@ -22,18 +34,23 @@ account health are read live (limits.selectors, limits.services). A contact whos
 and who has used nothing is not stored (limit_check still refuses them).
 """
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from limits.models import LimitPolicy, LimitRun
+from limits.models import ContactUsage, LimitPolicy, LimitRule, LimitRun
 from limits.notices import limit_changes_notify
 from limits.services import COMMITTED_STATUSES, quarter_bounds
+from references.models import ActivityType
 
 JOB_LOCK = 7_243_110_001  # pg_advisory_xact_lock key of this job
 WORK_MEM = "64MB"
+STREAMING_PLAN = ("enable_hashagg", "enable_sort", "enable_hashjoin", "enable_nestloop")
+# Above this many contacts to judge again, ranking everyone in one pass beats reading by index.
+SCOPE_LIMIT = 25_000
 REASONS = {
     "contact_window": "Burnout limit: reached the program's limit of activities per contact",
     "contact_rule": "Burnout limit: reached a stricter limit of activities for this contact",
@@ -54,6 +71,8 @@ class UsageResult:
     reactivated: int = 0
     run_id: int | None = None
     notified: int = 0
+    full: bool = False  # every contact judged again, not only those whose inputs changed
+    judged: int | None = None  # how many contacts were judged again, when not full
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -97,43 +116,129 @@ class _Sql:
     def day(self, value: date):
         return value if self.postgres else value.isoformat()
 
+    def day_number(self, day: str) -> str:
+        if self.postgres:
+            return f"(({day}) - DATE '2000-01-01')"
+        return f"CAST(julianday({day}) AS INTEGER)"
 
-# Statement 1 — every use of a slot since the window (or the quarter) began, into a temporary
-# table: one (parallel) pass over the activities.
-USES = """
-{create}
--- held activities that use a slot...
-SELECT a.contact_id, a.account_id, a.occurred_on AS on_date, 1 AS dated
+    def squared_day_number(self, day: str) -> str:
+        """A date's day number, squared: summed over uses, it tells one set of dates from another."""
+        number = self.day_number(day)
+        return f"{number}::bigint * {number}" if self.postgres else f"{number} * {number}"
+
+
+# What uses a slot, since the window (or the quarter) began: held activities of the types that
+# count — a one-to-many occurrence (a webinar serving several deals) once per contact, type and
+# day — and approved requests not yet held, a use each from today (`dated` 0: not a day the
+# contact spoke). Of every contact, or of the contacts in `limits_scope` (read by the covering
+# index of a contact's activities).
+HELD = """
+SELECT a.contact_id, a.account_id, a.activity_type_id, a.occurred_on AS on_date, 1 AS dated
 FROM references_referenceactivity a
-JOIN references_activitytype t ON t.id = a.activity_type_id
-WHERE a.occurred_on >= %(horizon)s AND t.counts_toward_limits AND NOT t.is_one_to_many
-UNION ALL
--- ...a one-to-many occurrence (a webinar serving several deals) once per contact, type and day...
-SELECT a.contact_id, a.account_id, a.occurred_on, 1
-FROM references_referenceactivity a
-JOIN references_activitytype t ON t.id = a.activity_type_id
-WHERE a.occurred_on >= %(horizon)s AND t.counts_toward_limits AND t.is_one_to_many
-GROUP BY a.contact_id, a.account_id, a.activity_type_id, a.occurred_on
-UNION ALL
--- ...and approved requests not yet held: a slot each, from today
-SELECT r.chosen_contact_id, c.account_id, %(today)s, 0
-FROM requests_app_referencerequest r
-JOIN references_contact c ON c.id = r.chosen_contact_id
-JOIN references_activitytype t ON t.id = r.activity_type_id
-WHERE r.status IN ({committed}) AND t.counts_toward_limits
+WHERE a.occurred_on >= %(horizon)s AND a.activity_type_id IN ({counting}) {in_scope}
 """
 
-# Statement 2 — per contact: slots used, the tightest count limit and the day a slot frees,
-# compared with the stored usage; only what differs is kept (usually a small share of the rows).
+REQUESTED = """
+SELECT r.chosen_contact_id AS contact_id, c.account_id, r.activity_type_id, %(today)s AS on_date, 0 AS dated
+FROM requests_app_referencerequest r
+JOIN references_contact c ON c.id = r.chosen_contact_id
+WHERE r.status IN ({committed}) AND r.activity_type_id IN ({counting}) {in_scope}
+"""
+
+IN_SCOPE = "AND {column} IN (SELECT contact_id FROM limits_scope)"
+
+# What the job counts per contact: the inputs of a verdict. The held activities are read in the
+# order of their index (contact, day, type) and grouped twice as they stream by, without sorting
+# or hashing: per contact, day and type (a one-to-many occurrence is one use, other activities
+# one each), then per contact — with the approved requests added. The checksum (the uses' squared
+# day numbers, summed) tells a changed set of days. A contact's account is the (least) account of
+# their uses, everywhere, so that a contact and their account's other contacts are judged together.
+HELD_COUNTS = """
+SELECT contact_id, MIN(account_id) AS account_id,
+    COALESCE(SUM(uses) FILTER (WHERE {in_window}), 0) AS used,
+    COALESCE(SUM(uses) FILTER (WHERE {in_quarter}), 0) AS quarter_used,
+    MAX(on_date) AS last_used_on,
+    SUM(uses * {squared_day}) AS uses_checksum
+FROM (
+    SELECT contact_id, on_date, MIN(account_id) AS account_id,
+        CASE WHEN activity_type_id IN ({one_to_many}) THEN 1 ELSE COUNT(*) END AS uses
+    FROM {held} held
+    GROUP BY contact_id, on_date, activity_type_id
+) per_day
+GROUP BY contact_id
+"""
+
+REQUESTED_COUNTS = """
+SELECT contact_id, MIN(account_id) AS account_id, COUNT(*) AS requested
+FROM {requested} requested
+GROUP BY contact_id
+"""
+
+PER_CONTACT = """
+SELECT COALESCE(h.contact_id, q.contact_id) AS contact_id,
+    CASE WHEN h.account_id IS NULL OR q.account_id < h.account_id THEN q.account_id
+         ELSE h.account_id END AS account_id,
+    COALESCE(h.used, 0) + COALESCE(q.requested, 0) AS used,
+    COALESCE(h.quarter_used, 0) + COALESCE(q.requested, 0) AS quarter_used,
+    h.last_used_on,
+    COALESCE(h.uses_checksum, 0) + COALESCE(q.requested, 0) * {today_squared} AS uses_checksum
+FROM ({held_counts}) h
+FULL OUTER JOIN ({requested_counts}) q ON q.contact_id = h.contact_id
+"""
+
+# Step 1 — the aggregate, every contact's counts in one pass, compared with the stored
+# usage: the contacts whose counts, own cap or account differ from what their stored verdict was
+# computed from, or whose stored "available from" day has come. All three are read in contact
+# order and merged as they stream by. A contact with an approved request not yet held (a few
+# dozen at a time) is always judged again: their request is counted in their stored usage.
+CHANGED = """
+{create}
+SELECT COALESCE(h.contact_id, u.contact_id) AS contact_id,
+    h.account_id AS counted_in, u.account_id AS stored_in
+FROM ({held_counts}) h
+LEFT JOIN references_participationpreferences pp
+    ON pp.contact_id = h.contact_id AND pp.own_cap_per_quarter IS NOT NULL
+FULL OUTER JOIN limits_contactusage u ON u.contact_id = h.contact_id
+WHERE h.contact_id IS NULL OR u.contact_id IS NULL
+    OR h.account_id <> u.account_id
+    OR h.used <> u.used
+    OR h.quarter_used <> u.quarter_used
+    OR h.last_used_on IS DISTINCT FROM u.last_used_on
+    OR h.uses_checksum <> u.uses_checksum
+    OR pp.own_cap_per_quarter IS DISTINCT FROM u.own_cap
+    OR u.available_from <= %(today)s
+UNION ALL
+SELECT contact_id, account_id, NULL FROM ({requested}) requested
+"""
+
+# Step 2 — who is judged again: the changed contacts and every stored contact of their
+# accounts (an account's limit is shared; the old account too, if a contact's uses moved).
+SCOPE = """
+{create}
+SELECT contact_id FROM limits_changed
+UNION
+SELECT u.contact_id
+FROM (
+    SELECT counted_in AS account_id FROM limits_changed WHERE counted_in IS NOT NULL
+    UNION
+    SELECT stored_in FROM limits_changed WHERE stored_in IS NOT NULL
+) accounts
+JOIN limits_contactusage u ON u.account_id = accounts.account_id
+"""
+
+# Step 3 — per contact judged: slots used, the tightest count limit and the day a slot frees,
+# compared with the stored usage; only what differs is kept.
 DIFF = """
 {create}
-WITH per_contact AS (
-    SELECT contact_id, MIN(account_id) AS account_id,
-        COUNT(*) FILTER (WHERE on_date > %(window_start)s) AS used,
-        COUNT(*) FILTER (WHERE on_date >= %(quarter_start)s AND on_date < %(quarter_end)s) AS quarter_used,
-        MAX(on_date) FILTER (WHERE dated = 1) AS last_used_on
-    FROM limits_uses
-    GROUP BY contact_id
+WITH per_contact AS ({per_contact}),
+-- One row per use, for ranking: a one-to-many occurrence once, an approved request today.
+uses AS (
+    SELECT contact_id, on_date FROM limits_uses
+    WHERE dated = 0 OR activity_type_id NOT IN ({one_to_many})
+    UNION ALL
+    SELECT contact_id, on_date FROM limits_uses
+    WHERE dated = 1 AND activity_type_id IN ({one_to_many})
+    GROUP BY contact_id, activity_type_id, on_date
 ),
 contact_rules AS (
     SELECT contact_id, MIN(contact_max) AS cap, MAX(rest_days) AS rest
@@ -166,20 +271,23 @@ contact_kth AS (
     SELECT contact_id, on_date FROM (
         SELECT u.contact_id, u.on_date, c.cap,
             ROW_NUMBER() OVER (PARTITION BY u.contact_id ORDER BY u.on_date DESC) AS position
-        FROM limits_uses u JOIN caps c ON c.contact_id = u.contact_id
+        FROM uses u JOIN caps c ON c.contact_id = u.contact_id
         WHERE c.used >= c.cap
     ) ranked WHERE position = cap
 ),
 account_kth AS (
     SELECT account_id, on_date FROM (
-        SELECT u.account_id, u.on_date, pa.cap,
-            ROW_NUMBER() OVER (PARTITION BY u.account_id ORDER BY u.on_date DESC) AS position
-        FROM limits_uses u JOIN per_account pa ON pa.account_id = u.account_id
+        SELECT p.account_id, u.on_date, pa.cap,
+            ROW_NUMBER() OVER (PARTITION BY p.account_id ORDER BY u.on_date DESC) AS position
+        FROM uses u
+        JOIN per_contact p ON p.contact_id = u.contact_id
+        JOIN per_account pa ON pa.account_id = p.account_id
         WHERE pa.used >= pa.cap
     ) ranked WHERE position = cap
 ),
 slots AS (
-    SELECT c.contact_id, c.used, c.last_used_on, c.cap, c.account_cap, c.rest,
+    SELECT c.contact_id, c.account_id, c.used, c.quarter_used, c.uses_checksum, c.own_cap,
+        c.last_used_on, c.cap, c.account_cap, c.rest,
         c.cap - c.used AS contact_slots,
         c.own_cap - c.quarter_used AS own_slots,
         c.account_cap - c.account_used AS account_slots,
@@ -190,7 +298,7 @@ slots AS (
     LEFT JOIN account_kth ka ON ka.account_id = c.account_id
 ),
 verdict AS (
-    SELECT contact_id, used, last_used_on,
+    SELECT contact_id, account_id, used, quarter_used, uses_checksum, own_cap, last_used_on,
         {slots_left} AS slots_left,
         CASE
             WHEN contact_slots <= 0 THEN CASE WHEN cap < %(contact_max)s THEN 'contact_rule'
@@ -204,7 +312,7 @@ verdict AS (
     FROM slots
 ),
 fresh AS (
-    SELECT contact_id, used, slots_left, last_used_on,
+    SELECT contact_id, account_id, used, quarter_used, uses_checksum, own_cap, slots_left, last_used_on,
         CASE WHEN free_from > %(today)s THEN free_from END AS available_from,
         CASE WHEN limit_code <> '' THEN 'limited'
              WHEN slots_left <= %(near)s THEN 'near'
@@ -218,11 +326,17 @@ SELECT COALESCE(f.contact_id, u.contact_id) AS contact_id,
     COALESCE(u.state, 'available') AS old_state,
     COALESCE(f.state, 'available') AS new_state,
     COALESCE(u.rested_by_job, FALSE) AS rested_by_job,
-    f.used, f.slots_left, f.last_used_on, f.available_from, f.limit_code
+    f.account_id, f.used, f.quarter_used, f.uses_checksum, f.own_cap, f.slots_left, f.last_used_on,
+    f.available_from, f.limit_code
 FROM fresh f
-FULL OUTER JOIN limits_contactusage u ON u.contact_id = f.contact_id
+FULL OUTER JOIN {stored} u ON u.contact_id = f.contact_id
 WHERE u.contact_id IS NULL OR f.contact_id IS NULL
+    OR u.account_id IS DISTINCT FROM f.account_id
     OR u.used IS DISTINCT FROM f.used
+    OR u.quarter_used IS DISTINCT FROM f.quarter_used
+    OR u.uses_checksum IS DISTINCT FROM f.uses_checksum
+    OR u.own_cap IS DISTINCT FROM f.own_cap
+    OR u.rules_key IS DISTINCT FROM %(rules_key)s
     OR u.slots_left IS DISTINCT FROM f.slots_left
     OR u.last_used_on IS DISTINCT FROM f.last_used_on
     OR u.available_from IS DISTINCT FROM f.available_from
@@ -283,8 +397,10 @@ WHERE m.contact_id = references_contact.id AND references_contact.status = m.fro
 
 UPDATE_USAGE = """
 UPDATE limits_contactusage SET
-    used = d.used, slots_left = d.slots_left, last_used_on = d.last_used_on,
-    available_from = d.available_from, state = d.new_state, limit_code = d.limit_code,
+    account_id = d.account_id, used = d.used, quarter_used = d.quarter_used, slots_left = d.slots_left,
+    last_used_on = d.last_used_on, available_from = d.available_from, state = d.new_state,
+    limit_code = d.limit_code, uses_checksum = d.uses_checksum, own_cap = d.own_cap,
+    rules_key = %(rules_key)s,
     rested_by_job = CASE WHEN m.to_status = 'resting' THEN TRUE
                          WHEN d.new_state <> 'limited' THEN FALSE
                          ELSE limits_contactusage.rested_by_job END
@@ -294,9 +410,11 @@ WHERE d.contact_id = limits_contactusage.contact_id AND d.stored AND d.computed
 
 INSERT_USAGE = """
 INSERT INTO limits_contactusage
-    (contact_id, used, slots_left, last_used_on, available_from, state, limit_code, rested_by_job)
-SELECT d.contact_id, d.used, d.slots_left, d.last_used_on, d.available_from, d.new_state, d.limit_code,
-    CASE WHEN m.to_status = 'resting' THEN TRUE ELSE FALSE END
+    (contact_id, account_id, used, quarter_used, slots_left, last_used_on, available_from, state,
+     limit_code, rested_by_job, uses_checksum, own_cap, rules_key)
+SELECT d.contact_id, d.account_id, d.used, d.quarter_used, d.slots_left, d.last_used_on, d.available_from,
+    d.new_state, d.limit_code, CASE WHEN m.to_status = 'resting' THEN TRUE ELSE FALSE END,
+    d.uses_checksum, d.own_cap, %(rules_key)s
 FROM limits_diff d LEFT JOIN limits_moves m ON m.contact_id = d.contact_id
 WHERE NOT d.stored
 """
@@ -306,7 +424,34 @@ DELETE FROM limits_contactusage
 WHERE contact_id IN (SELECT contact_id FROM limits_diff WHERE NOT computed)
 """
 
-TEMP_TABLES = ("limits_uses", "limits_diff", "limits_changes", "limits_moves")
+TEMP_TABLES = (
+    "limits_changed",
+    "limits_scope",
+    "limits_uses",
+    "limits_diff",
+    "limits_changes",
+    "limits_moves",
+)
+
+
+def rules_key(policy: LimitPolicy) -> int:
+    """A fingerprint of everything a stored verdict depends on besides the counts: which activity
+    types use a slot, the program policy and the limit rules of accounts and contacts. When it
+    changes, every contact is judged again."""
+    rules = LimitRule.objects.filter(activity_type__isnull=True).order_by("pk")
+    types = ActivityType.objects.filter(counts_toward_limits=True).order_by("pk")
+    text = repr(
+        (
+            list(types.values_list("pk", "is_one_to_many")),
+            policy.contact_max,
+            policy.account_max,
+            policy.window_days,
+            policy.rest_days,
+            policy.near_limit_slots,
+            list(rules.values_list("account_id", "contact_id", "contact_max", "account_max", "rest_days")),
+        )
+    )
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 def _parameters(sql: _Sql, policy: LimitPolicy, today: date) -> dict:
@@ -321,19 +466,91 @@ def _parameters(sql: _Sql, policy: LimitPolicy, today: date) -> dict:
         "contact_max": policy.contact_max,
         "account_max": policy.account_max,
         "near": policy.near_limit_slots,
+        "rules_key": rules_key(policy),
     }
 
 
-def _uses_sql(sql: _Sql) -> str:
-    committed = ", ".join(f"'{status}'" for status in COMMITTED_STATUSES)
-    return USES.format(create=sql.temp("limits_uses"), committed=committed)
+@dataclass(frozen=True)
+class _Types:
+    """The activity types that use a slot, and which of them are one-to-many: a handful of ids,
+    written into the statements so the activities are read without a join, in index order."""
+
+    counting: str
+    one_to_many: str
+
+    @classmethod
+    def current(cls) -> "_Types":
+        counting = ActivityType.objects.filter(counts_toward_limits=True)
+        types = list(counting.values_list("pk", "is_one_to_many"))
+        return cls(
+            counting=", ".join(str(pk) for pk, _ in types) or "-1",
+            one_to_many=", ".join(str(pk) for pk, one_to_many in types if one_to_many) or "-1",
+        )
 
 
-def _diff_sql(sql: _Sql, policy: LimitPolicy) -> str:
+def _held_sql(types: _Types, *, scoped: bool = False) -> str:
+    """Held activities that use a slot (a SELECT), of every contact or of those in `limits_scope`."""
+    in_scope = IN_SCOPE.format(column="a.contact_id") if scoped else ""
+    return HELD.format(counting=types.counting, in_scope=in_scope)
+
+
+def _requested_sql(types: _Types, *, scoped: bool = False) -> str:
+    """Approved requests not yet held (a SELECT), of every contact or of those in `limits_scope`."""
+    return REQUESTED.format(
+        committed=", ".join(f"'{status}'" for status in COMMITTED_STATUSES),
+        counting=types.counting,
+        in_scope=IN_SCOPE.format(column="r.chosen_contact_id") if scoped else "",
+    )
+
+
+def _held_counts_sql(sql: _Sql, types: _Types, held: str) -> str:
+    day = "on_date"
+    return HELD_COUNTS.format(
+        held=held,
+        one_to_many=types.one_to_many,
+        in_window=f"{day} > %(window_start)s",
+        in_quarter=f"{day} >= %(quarter_start)s AND {day} < %(quarter_end)s",
+        squared_day=sql.squared_day_number(day),
+    )
+
+
+def _per_contact_sql(sql: _Sql, types: _Types, *, held: str, requested: str) -> str:
+    return PER_CONTACT.format(
+        held_counts=_held_counts_sql(sql, types, held),
+        requested_counts=REQUESTED_COUNTS.format(requested=requested),
+        today_squared=sql.squared_day_number("%(today)s"),
+    )
+
+
+def counts_sql(sql: _Sql, types: _Types) -> str:
+    """Every contact's counts (a SELECT): the aggregate the job is built on."""
+    return _per_contact_sql(sql, types, held=f"({_held_sql(types)})", requested=f"({_requested_sql(types)})")
+
+
+def _changed_sql(sql: _Sql, types: _Types) -> str:
+    return CHANGED.format(
+        create=sql.temp("limits_changed"),
+        held_counts=_held_counts_sql(sql, types, f"({_held_sql(types)})"),
+        requested=_requested_sql(types),
+    )
+
+
+def _diff_sql(sql: _Sql, types: _Types, policy: LimitPolicy, *, scoped: bool) -> str:
     window = str(policy.window_days)
     slots = ["contact_slots", "COALESCE(own_slots, contact_slots)", "account_slots"]
+    stored = "limits_contactusage"
+    if scoped:
+        stored = f"(SELECT * FROM limits_contactusage u WHERE TRUE {IN_SCOPE.format(column='u.contact_id')})"
     return DIFF.format(
         create=sql.temp("limits_diff"),
+        one_to_many=types.one_to_many,
+        per_contact=_per_contact_sql(
+            sql,
+            types,
+            held="(SELECT * FROM limits_uses WHERE dated = 1)",
+            requested="(SELECT * FROM limits_uses WHERE dated = 0)",
+        ),
+        stored=stored,
         contact_cap=sql.least(
             "%(contact_max)s", "COALESCE(cr.cap, %(contact_max)s)", "COALESCE(ar.cap, %(contact_max)s)"
         ),
@@ -364,9 +581,11 @@ def _apply(cursor, sql: _Sql, params: dict, result: UsageResult) -> None:
     if moved:
         cursor.execute(HISTORY.format(reason=_reason_sql()), params)
         cursor.execute(APPLY_MOVES, params)
-    for statement in (UPDATE_USAGE, INSERT_USAGE, DELETE_USAGE):
-        cursor.execute(statement)
+    for statement in (UPDATE_USAGE, INSERT_USAGE):
+        cursor.execute(statement, {"rules_key": params["rules_key"]})
         result.rows_written += cursor.rowcount
+    cursor.execute(DELETE_USAGE)
+    result.rows_written += cursor.rowcount
 
 
 def _count_changes(cursor, result: UsageResult) -> None:
@@ -377,11 +596,50 @@ def _count_changes(cursor, result: UsageResult) -> None:
     )
 
 
-def usage_recompute(*, today: date | None = None) -> UsageResult:
+def _scope(cursor, sql: _Sql, types: _Types, params: dict) -> int | None:
+    """Count every contact and find those to judge again (steps 1 and 2).
+
+    Returns how many are in `limits_scope`, or None when judging everyone is cheaper.
+    """
+    if sql.postgres:
+        # Read the activities in index order, group them as they stream by and merge them with
+        # the stored usage and the own caps, all in contact order: the planner's estimates for
+        # the nested groupings would have it hash or sort 200,000 rows instead.
+        for plan in STREAMING_PLAN:
+            cursor.execute(f"SET LOCAL {plan} = off")
+    cursor.execute(_changed_sql(sql, types), params)
+    if sql.postgres:
+        for plan in STREAMING_PLAN:
+            cursor.execute(f"SET LOCAL {plan} = on")
+        cursor.execute("ANALYZE limits_changed")  # a few thousand rows: the next joins read by index
+    cursor.execute(SCOPE.format(create=sql.temp("limits_scope")))
+    cursor.execute("SELECT COUNT(*) FROM limits_scope")
+    in_scope = cursor.fetchone()[0]
+    return in_scope if in_scope <= SCOPE_LIMIT else None
+
+
+def _judge(cursor, sql: _Sql, types: _Types, policy: LimitPolicy, params: dict, *, scoped: bool) -> None:
+    """The uses of the contacts judged, and their verdicts compared with the stored ones (step 3)."""
+    if sql.postgres and scoped:
+        cursor.execute("ANALYZE limits_scope")
+    uses = f"{_held_sql(types, scoped=scoped)} UNION ALL {_requested_sql(types, scoped=scoped)}"
+    cursor.execute(f"{sql.temp('limits_uses')} {uses}", params)
+    if sql.postgres and not scoped:
+        # A temporary table has no statistics, and the aggregates in between defeat estimates:
+        # measure the one, and keep the large joins of the other hash joins.
+        cursor.execute("ANALYZE limits_uses")
+        cursor.execute("SET LOCAL enable_nestloop = off")
+    cursor.execute(_diff_sql(sql, types, policy, scoped=scoped), params)
+    if sql.postgres:
+        cursor.execute("SET LOCAL enable_nestloop = on")
+
+
+def usage_recompute(*, today: date | None = None, full: bool = False) -> UsageResult:
     """Recompute every contact's usage; move contacts in and out of resting; tell people.
 
-    Returns what changed. See the module docstring for the statements and why running it twice
-    (in a row or at once) changes nothing the second time.
+    Returns what changed. `full` judges every contact again, as a run does by itself when the
+    policy or a rule changed. See the module docstring for the statements and why running it
+    twice (in a row or at once) changes nothing the second time.
     """
     today = today or timezone.localdate()
     policy = LimitPolicy.current()
@@ -396,19 +654,20 @@ def usage_recompute(*, today: date | None = None) -> UsageResult:
         if sql.postgres:
             # Sorts and hashes over a few hundred thousand rows stay in memory (this transaction only).
             cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        cursor.execute(_uses_sql(sql), params)
-        if sql.postgres:
-            # A temporary table has no statistics, and the aggregates in between defeat estimates:
-            # measure the one, and keep the large joins of the other hash joins.
-            cursor.execute("ANALYZE limits_uses")
-            cursor.execute("SET LOCAL enable_nestloop = off")
-        cursor.execute(_diff_sql(sql, policy), params)
-        if sql.postgres:
-            cursor.execute("SET LOCAL enable_nestloop = on")
-        cursor.execute(CHANGES.format(create=sql.temp("limits_changes")))
-        cursor.execute(MOVES.format(create=sql.temp("limits_moves")))
-        _count_changes(cursor, result)
-        _apply(cursor, sql, params, result)
+        # Every run leaves all stored rows with the key it judged by: one row tells whether the
+        # policy or a rule changed since.
+        stored_key = ContactUsage.objects.order_by("pk").values_list("rules_key", flat=True).first()
+        full = full or stored_key != params["rules_key"]
+        types = _Types.current()
+        in_scope = None if full else _scope(cursor, sql, types, params)
+        result.full = in_scope is None
+        if in_scope != 0:
+            _judge(cursor, sql, types, policy, params, scoped=not result.full)
+            cursor.execute(CHANGES.format(create=sql.temp("limits_changes")))
+            cursor.execute(MOVES.format(create=sql.temp("limits_moves")))
+            _count_changes(cursor, result)
+            _apply(cursor, sql, params, result)
+        result.judged = in_scope
         if result.reached or result.freed or result.near or result.rested or result.reactivated:
             run = LimitRun.objects.create(
                 reached=result.reached,

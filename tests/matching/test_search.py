@@ -138,9 +138,12 @@ def test_free_slots_come_from_the_burnout_limits_usage(account_owner):
     full = make_reference(account_owner, name="At the limit")
     index(today)
     # Written after indexing: search reads the stored usage at query time, not a copy in the index.
-    ContactUsage.objects.create(contact=some, used=1, slots_left=3, state=UsageState.AVAILABLE)
+    ContactUsage.objects.create(
+        contact=some, account=some.account, used=1, slots_left=3, state=UsageState.AVAILABLE
+    )
     ContactUsage.objects.create(
         contact=full,
+        account=full.account,
         used=4,
         slots_left=0,
         state=UsageState.LIMITED,

@@ -1,0 +1,131 @@
+"""The periodic job judges again only the contacts whose inputs changed — and what it stores is
+exactly what judging everyone would store."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from limits.models import ContactUsage, LimitPolicy, LimitRule
+from limits.services import limit_check
+from limits.usage import usage_recompute
+from references.models import ActivityType, Contact, ParticipationPreferences, ReferenceActivity
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 5, 20)
+
+
+def ago(days: int) -> date:
+    return TODAY - timedelta(days=days)
+
+
+def stored() -> list[dict]:
+    return list(ContactUsage.objects.order_by("pk").values())
+
+
+def assert_same_as_judging_everyone(today: date) -> None:
+    """A full run on the same data finds nothing to change: the incremental run left it exact."""
+    before = stored()
+    statuses = list(Contact.objects.order_by("pk").values_list("pk", "status"))
+
+    full = usage_recompute(today=today, full=True)
+
+    assert full.full and not full.changed_anything
+    assert stored() == before
+    assert list(Contact.objects.order_by("pk").values_list("pk", "status")) == statuses
+
+
+@pytest.fixture
+def people(policy, account_owner):
+    """Two contacts sharing an account, one at the program's limit, one with an own cap, one who
+    spoke at a one-to-many event, and one at an account of their own who is not touched."""
+    shared = factories.make_account(account_owner, name="Shared")
+    people = {
+        "first": factories.make_contact(shared, first_name="First"),
+        "second": factories.make_contact(shared, first_name="Second"),
+        "full": factories.make_contact(factories.make_account(account_owner), first_name="Full"),
+        "capped": factories.make_contact(factories.make_account(account_owner), first_name="Capped"),
+        "speaker": factories.make_contact(factories.make_account(account_owner), first_name="Speaker"),
+        "quiet": factories.make_contact(factories.make_account(account_owner), first_name="Quiet"),
+    }
+    for n in (60, 30):
+        factories.make_activity(people["first"], ago(n))
+    factories.make_activity(people["second"], ago(45))
+    for n in (80, 70, 40, 20):
+        factories.make_activity(people["full"], ago(n))
+    factories.make_activity(people["capped"], ago(10))
+    factories.make_activity(people["speaker"], ago(35), code="peer_networking")
+    factories.make_activity(people["quiet"], ago(50))
+    return people
+
+
+def test_a_second_run_judges_nobody_and_a_change_judges_only_that_contacts_account(people):
+    first = usage_recompute(today=TODAY)
+    assert first.full  # nothing stored yet: everyone is judged
+
+    again = usage_recompute(today=TODAY)
+    assert (again.full, again.judged, again.changed_anything) == (False, 0, False)
+
+    factories.make_activity(people["first"], ago(5))
+    after = usage_recompute(today=TODAY)
+
+    assert (after.full, after.judged) == (False, 2)  # "first" and, sharing the account, "second"
+    assert ContactUsage.objects.get(contact=people["first"]).used == 3
+    assert_same_as_judging_everyone(TODAY)
+
+
+def test_the_same_number_of_uses_on_other_days_is_noticed(people):
+    usage_recompute(today=TODAY)
+    full = people["full"]
+    assert ContactUsage.objects.get(contact=full).available_from == ago(80) + timedelta(days=90)
+
+    # The oldest use was recorded on the wrong day: moved later, same count, same last day.
+    ReferenceActivity.objects.filter(contact=full, occurred_on=ago(80)).update(occurred_on=ago(50))
+    usage_recompute(today=TODAY)
+
+    usage = ContactUsage.objects.get(contact=full)
+    check = limit_check(contact=full, activity_type=factories.activity_type(), on_date=TODAY)
+    assert usage.available_from == ago(70) + timedelta(days=90) == check.available_from
+    assert_same_as_judging_everyone(TODAY)
+
+
+def test_a_new_own_cap_a_repeated_occurrence_and_a_new_day_are_judged_again(people):
+    usage_recompute(today=TODAY)
+
+    ParticipationPreferences.objects.filter(contact=people["capped"]).update(own_cap_per_quarter=1)
+    # The same webinar serving a second deal: a one-to-many occurrence still counts once.
+    factories.make_activity(people["speaker"], ago(35), code="peer_networking")
+    usage_recompute(today=TODAY)
+
+    capped = ContactUsage.objects.get(contact=people["capped"])
+    assert (capped.state, capped.limit_code, capped.own_cap) == ("limited", "own_cap", 1)
+    assert ContactUsage.objects.get(contact=people["speaker"]).used == 1
+    assert_same_as_judging_everyone(TODAY)
+
+    # A month later: uses have left the window and rest periods have ended.
+    later = TODAY + timedelta(days=31)
+    moved = usage_recompute(today=later)
+    assert not moved.full and moved.judged
+    assert ContactUsage.objects.get(contact=people["full"]).used == 2
+    assert_same_as_judging_everyone(later)
+
+
+def test_a_changed_policy_rule_or_activity_type_judges_everyone_again(people):
+    usage_recompute(today=TODAY)
+
+    policy = LimitPolicy.current()
+    policy.contact_max = 2
+    policy.save()
+    stricter = usage_recompute(today=TODAY)
+    assert stricter.full
+    assert ContactUsage.objects.get(contact=people["first"]).state == "limited"
+
+    LimitRule.objects.create(account=people["quiet"].account, account_max=1, reason="Asked us to go easy")
+    assert usage_recompute(today=TODAY).full
+    assert ContactUsage.objects.get(contact=people["quiet"]).limit_code == "account_rule"
+
+    ActivityType.objects.filter(code="peer_networking").update(counts_toward_limits=False)
+    assert usage_recompute(today=TODAY).full
+    assert not ContactUsage.objects.filter(contact=people["speaker"]).exists()
+    assert_same_as_judging_everyone(TODAY)
