@@ -129,3 +129,15 @@ def test_a_changed_policy_rule_or_activity_type_judges_everyone_again(people):
     assert usage_recompute(today=TODAY).full
     assert not ContactUsage.objects.filter(contact=people["speaker"]).exists()
     assert_same_as_judging_everyone(TODAY)
+
+
+def test_a_large_share_of_the_program_to_judge_again_judges_everyone(people, monkeypatch):
+    usage_recompute(today=TODAY)
+    monkeypatch.setattr("limits.usage.SCOPE_LIMIT", 1)  # two contacts of one account will exceed it
+
+    factories.make_activity(people["second"], ago(3))
+    result = usage_recompute(today=TODAY)
+
+    assert result.full and result.judged is None
+    assert ContactUsage.objects.get(contact=people["second"]).used == 2
+    assert_same_as_judging_everyone(TODAY)
