@@ -51,7 +51,15 @@ from django.utils import timezone  # noqa: E402
 
 from limits.models import ContactUsage, LimitPolicy  # noqa: E402
 from limits.services import quarter_bounds  # noqa: E402
-from limits.usage import WORK_MEM, _parameters, _Sql, _Types, counts_sql, usage_recompute  # noqa: E402
+from limits.usage import (  # noqa: E402
+    STREAMING_PLAN,
+    WORK_MEM,
+    _parameters,
+    _Sql,
+    _Types,
+    counts_sql,
+    usage_recompute,
+)
 from references.models import Contact, ReferenceActivity  # noqa: E402
 
 BARE = """
@@ -109,6 +117,8 @@ def slot_aggregate(today) -> float:
     params = _parameters(sql, policy, today)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        for plan in STREAMING_PLAN:  # as the job runs it: streamed in index order
+            cursor.execute(f"SET LOCAL {plan} = off")
         query = SLOTS.format(counts=counts_sql(sql, _Types.current()))
         seconds, _ = _timed(lambda: cursor.execute(query, params) or cursor.fetchall())
     return seconds

@@ -22,6 +22,7 @@ from references.models import (
     Competitor,
     Contact,
     Country,
+    CurrencyRate,
     Industry,
     Opportunity,
     ParticipationPreferences,
@@ -405,6 +406,15 @@ class StatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 # --- Deals and activities -------------------------------------------------------------------
+
+
+@admin.register(CurrencyRate)
+class CurrencyRateAdmin(admin.ModelAdmin):
+    """Rates to compare deal sizes across currencies; edited in the list."""
+
+    list_display = ["currency", "per_usd", "updated_at"]
+    list_editable = ["per_usd"]
+    search_fields = ["currency"]
 
 
 @admin.register(Opportunity)

@@ -18,6 +18,7 @@ Keys this seeder puts in `ctx.shared` for the seeders of later apps:
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
@@ -38,7 +39,7 @@ from references.management.demo_kit import (
     one_of,
 )
 from references.management.demo_people import HISTORY_DAYS, PeopleSeeder
-from references.models import Account, AccountNote, Opportunity, StatusChange
+from references.models import Account, AccountNote, CurrencyRate, Opportunity, StatusChange
 
 # Share of accounts per reference status; "active" takes the rest.
 ACCOUNT_STATUS_SHARES = {
@@ -93,6 +94,7 @@ class DemoCatalogue:
 
     def run(self) -> None:
         self._staff(self.create_reps())
+        self.seed_currency_rates()
         deal_ids = self.seed_opportunities(self.ctx.accounts * OPPORTUNITIES_PER_ACCOUNT)
         self.people = PeopleSeeder(
             rng=self.rng,
@@ -211,6 +213,14 @@ class DemoCatalogue:
         return template.format(**values)
 
     # --- opportunities ----------------------------------------------------------------------
+
+    def seed_currency_rates(self) -> None:
+        """The rough rates the demo's deal amounts were made with, so deal sizes compare."""
+        for currency, per_usd in words.USD_RATES.items():
+            if currency != "USD":
+                CurrencyRate.objects.update_or_create(
+                    currency=currency, defaults={"per_usd": Decimal(str(per_usd))}
+                )
 
     def seed_opportunities(self, count: int) -> range:
         """Prospects' deals of the past two years and the next nine months, owned by the reps."""

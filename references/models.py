@@ -5,6 +5,7 @@ database itself and not only by forms.
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -359,6 +360,34 @@ class StatusChange(models.Model):
 
 
 # --- Deals and activities -------------------------------------------------------------------
+
+
+class CurrencyRate(models.Model):
+    """How many units of a currency make one US dollar, so that deals in different currencies
+    compare by size (the inbox's deal-size order). Kept by an admin; US dollars need no row, and a
+    deal in a currency without a rate sorts after those that can be compared."""
+
+    currency = models.CharField(
+        max_length=3,
+        primary_key=True,
+        validators=[
+            RegexValidator(r"^[A-Z]{3}$", "Use the three capital letters of the ISO code, like EUR.")
+        ],
+        help_text="ISO 4217 code, like EUR.",
+    )
+    per_usd = models.DecimalField(
+        "units per US dollar", max_digits=16, decimal_places=6, help_text="For example 0.92 for EUR."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["currency"]
+        constraints = [
+            models.CheckConstraint(condition=Q(per_usd__gt=0), name="currencyrate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency}: {self.per_usd} per USD"
 
 
 class Opportunity(models.Model):

@@ -6,15 +6,32 @@ and a page costs the same number of queries however many rows it shows.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.roles import Role
 from limits.services import Availability, limit_check
 from matching.selectors import ReferenceCard, criteria_for_request, rank_candidates
-from references.models import Contact, ReferenceActivity
+from references.models import Contact, CurrencyRate, ReferenceActivity
 from requests_app.models import OPEN_STATUSES, ReferenceRequest, RequestCandidate, RequestEvent, RequestStatus
 from workflows.models import Event, Task, WorkflowStep
 
@@ -67,10 +84,22 @@ def inbox_requests(*, filters: InboxFilters, user: User) -> QuerySet[ReferenceRe
         requests = requests.filter(assigned_manager=user)
     elif filters.assigned == "none":
         requests = requests.filter(assigned_manager__isnull=True)
-    amount = F("opportunity__amount").desc(nulls_last=True)
+    requests = requests.annotate(deal_size_usd=deal_size_in_usd("opportunity"))
+    amount = F("deal_size_usd").desc(nulls_last=True)
     if filters.sort == "amount":
         return requests.order_by(amount, "needed_by", "id")
     return requests.order_by("needed_by", amount, "id")
+
+
+def deal_size_in_usd(opportunity: str):
+    """The deal's amount in US dollars (an expression), so that deals in different currencies
+    compare by size; NULL for a currency without a rate (references.CurrencyRate)."""
+    currency = f"{opportunity}__currency"
+    per_usd = CurrencyRate.objects.filter(currency=OuterRef(currency)).values("per_usd")[:1]
+    rate = Coalesce(Subquery(per_usd), Case(When(**{currency: "USD"}, then=Value(Decimal(1)))))
+    return ExpressionWrapper(
+        F(f"{opportunity}__amount") / rate, output_field=DecimalField(max_digits=24, decimal_places=6)
+    )
 
 
 def managers() -> QuerySet[User]:

@@ -2,13 +2,14 @@
 are clear (400/403/409, never 500), and only reference managers get in."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from core.roles import Role
 from matching.indexing import search_index_rebuild
-from references.models import ReferenceActivity, StatusChange
+from references.models import CurrencyRate, ReferenceActivity, StatusChange
 from requests_app.models import ReferenceRequest, RequestEvent
 from tests import factories
 from tests.workflows.builders import drive_to, make_request
@@ -55,6 +56,30 @@ def test_the_inbox_sorts_by_needed_by_then_deal_size(manager_client, sales_rep, 
     assert rows == [big, small, later]
     rows = list(manager_client.get(reverse("manage:home"), {"sort": "amount"}).context["page"])
     assert rows[0] == big
+
+
+def test_deal_sizes_in_different_currencies_compare_in_dollars(manager_client, sales_rep, customer_contact):
+    CurrencyRate.objects.create(currency="EUR", per_usd=Decimal("0.92"))
+    CurrencyRate.objects.create(currency="JPY", per_usd=Decimal("150"))
+    deals = {
+        name: make_request(
+            sales_rep,
+            customer_contact,
+            opportunity=factories.make_opportunity(sales_rep, amount=amount, currency=currency),
+        )
+        for name, amount, currency in [
+            ("yen", 60_000_000, "JPY"),  # the largest number, about $400,000
+            ("dollars", 500_000, "USD"),
+            ("euros", 600_000, "EUR"),  # about $652,000
+            ("no rate", 9_000_000, "CHF"),  # cannot be compared: after the others
+        ]
+    }
+
+    response = manager_client.get(reverse("manage:home"), {"sort": "amount"})
+
+    rows = list(response.context["page"])
+    assert rows == [deals["euros"], deals["dollars"], deals["yen"], deals["no rate"]]
+    assert "EUR 600,000 (≈ USD 652,174)" in response.content.decode()
 
 
 def test_filters_narrow_the_inbox(manager_client, sales_rep, other_rep, customer_contact):

@@ -4,6 +4,7 @@ need a reason, exports hold the selected rows, and nobody without the right gets
 import csv
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib import admin
@@ -20,6 +21,7 @@ from references.models import (
     AccountNote,
     BlackoutPeriod,
     Contact,
+    CurrencyRate,
     Opportunity,
     Product,
     ReferenceActivity,
@@ -78,6 +80,7 @@ def catalogue(admin_user, sales_rep, customer_contact):
     RequestEvent.objects.create(request=request, actor=sales_rep, action="submit", to_status="submitted")
     RequestFeedback.objects.create(request=request, took_place=True, helpfulness=5, submitted_by=sales_rep)
     Nomination.objects.create(nominated_by=sales_rep, account=account, contact_name="Ada New", reason="Fan")
+    CurrencyRate.objects.create(currency="EUR", per_usd=Decimal("0.92"))
     return account
 
 

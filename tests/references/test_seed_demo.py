@@ -24,6 +24,7 @@ from references.models import (
     Account,
     AccountNote,
     Contact,
+    CurrencyRate,
     Opportunity,
     ParticipationPreferences,
     ReferenceActivity,
@@ -120,6 +121,9 @@ def test_catalogue_is_consistent():
     assert opted_out.exists()
     assert not opted_out.filter(opted_out_at__isnull=True).exists()
     connection.check_constraints()  # every foreign key points at a row
+    # Every deal's size can be compared in dollars (the inbox's deal-size order).
+    foreign = set(Opportunity.objects.exclude(currency="USD").values_list("currency", flat=True))
+    assert foreign and foreign <= set(CurrencyRate.objects.values_list("currency", flat=True))
 
 
 def test_activities_belong_to_their_contacts_account_and_serve_deals():
