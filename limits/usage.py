@@ -48,6 +48,8 @@ from references.models import ActivityType
 
 JOB_LOCK = 7_243_110_001  # pg_advisory_xact_lock key of this job
 WORK_MEM = "64MB"
+# Keeps the sum of day numbers (under 10^7 for a contact's uses) apart from the sum of squares.
+CHECKSUM_SHIFT = 10_000_000
 STREAMING_PLAN = ("enable_hashagg", "enable_sort", "enable_hashjoin", "enable_nestloop")
 # Above this many contacts to judge again, ranking everyone in one pass beats reading by index.
 SCOPE_LIMIT = 25_000
@@ -117,14 +119,16 @@ class _Sql:
         return value if self.postgres else value.isoformat()
 
     def day_number(self, day: str) -> str:
+        """Days since 1 January 2000 (the same number on both databases)."""
         if self.postgres:
-            return f"(({day}) - DATE '2000-01-01')"
-        return f"CAST(julianday({day}) AS INTEGER)"
+            return f"(({day}) - DATE '2000-01-01')::bigint"
+        return f"CAST(julianday({day}) - 2451544.5 AS INTEGER)"
 
-    def squared_day_number(self, day: str) -> str:
-        """A date's day number, squared: summed over uses, it tells one set of dates from another."""
+    def day_fingerprint(self, day: str) -> str:
+        """A number per date whose sum over a contact's uses tells one set of days from another:
+        the sums of the day numbers and of their squares, in one 64-bit integer."""
         number = self.day_number(day)
-        return f"{number}::bigint * {number}" if self.postgres else f"{number} * {number}"
+        return f"({number} * {number} * {CHECKSUM_SHIFT} + {number})"
 
 
 # What uses a slot, since the window (or the quarter) began: held activities of the types that
@@ -150,15 +154,16 @@ IN_SCOPE = "AND {column} IN (SELECT contact_id FROM limits_scope)"
 # What the job counts per contact: the inputs of a verdict. The held activities are read in the
 # order of their index (contact, day, type) and grouped twice as they stream by, without sorting
 # or hashing: per contact, day and type (a one-to-many occurrence is one use, other activities
-# one each), then per contact — with the approved requests added. The checksum (the uses' squared
-# day numbers, summed) tells a changed set of days. A contact's account is the (least) account of
-# their uses, everywhere, so that a contact and their account's other contacts are judged together.
+# one each), then per contact — with the approved requests added. The checksum (the sums of the
+# uses' day numbers and of their squares) tells a changed set of days. A contact's account is the
+# (least) account of their uses, everywhere, so that a contact and their account's other contacts
+# are judged together.
 HELD_COUNTS = """
 SELECT contact_id, MIN(account_id) AS account_id,
     COALESCE(SUM(uses) FILTER (WHERE {in_window}), 0) AS used,
     COALESCE(SUM(uses) FILTER (WHERE {in_quarter}), 0) AS quarter_used,
     MAX(on_date) AS last_used_on,
-    SUM(uses * {squared_day}) AS uses_checksum
+    SUM(uses * {day_fingerprint}) AS uses_checksum
 FROM (
     SELECT contact_id, on_date, MIN(account_id) AS account_id,
         CASE WHEN activity_type_id IN ({one_to_many}) THEN 1 ELSE COUNT(*) END AS uses
@@ -181,16 +186,18 @@ SELECT COALESCE(h.contact_id, q.contact_id) AS contact_id,
     COALESCE(h.used, 0) + COALESCE(q.requested, 0) AS used,
     COALESCE(h.quarter_used, 0) + COALESCE(q.requested, 0) AS quarter_used,
     h.last_used_on,
-    COALESCE(h.uses_checksum, 0) + COALESCE(q.requested, 0) * {today_squared} AS uses_checksum
+    COALESCE(h.uses_checksum, 0) + COALESCE(q.requested, 0) * {today_fingerprint} AS uses_checksum
 FROM ({held_counts}) h
 FULL OUTER JOIN ({requested_counts}) q ON q.contact_id = h.contact_id
 """
 
 # Step 1 — the aggregate, every contact's counts in one pass, compared with the stored
 # usage: the contacts whose counts, own cap or account differ from what their stored verdict was
-# computed from, or whose stored "available from" day has come. All three are read in contact
-# order and merged as they stream by. A contact with an approved request not yet held (a few
-# dozen at a time) is always judged again: their request is counted in their stored usage.
+# computed from, or whose stored "available from" day has come; and those at their own cap (the
+# day they are free again is the end of the quarter, which moves without their counts changing).
+# All three are read in contact order and merged as they stream by. A contact with an approved
+# request not yet held (a few dozen at a time) is always judged again, with the account they are
+# stored under: their request is counted in their stored usage, not in the held counts here.
 CHANGED = """
 {create}
 SELECT COALESCE(h.contact_id, u.contact_id) AS contact_id,
@@ -207,8 +214,11 @@ WHERE h.contact_id IS NULL OR u.contact_id IS NULL
     OR h.uses_checksum <> u.uses_checksum
     OR pp.own_cap_per_quarter IS DISTINCT FROM u.own_cap
     OR u.available_from <= %(today)s
+    OR u.quarter_used >= u.own_cap
 UNION ALL
-SELECT contact_id, account_id, NULL FROM ({requested}) requested
+SELECT requested.contact_id, requested.account_id, s.account_id
+FROM ({requested}) requested
+LEFT JOIN limits_contactusage s ON s.contact_id = requested.contact_id
 """
 
 # Step 2 — who is judged again: the changed contacts and every stored contact of their
@@ -510,7 +520,7 @@ def _held_counts_sql(sql: _Sql, types: _Types, held: str) -> str:
         one_to_many=types.one_to_many,
         in_window=f"{day} > %(window_start)s",
         in_quarter=f"{day} >= %(quarter_start)s AND {day} < %(quarter_end)s",
-        squared_day=sql.squared_day_number(day),
+        day_fingerprint=sql.day_fingerprint(day),
     )
 
 
@@ -518,7 +528,7 @@ def _per_contact_sql(sql: _Sql, types: _Types, *, held: str, requested: str) -> 
     return PER_CONTACT.format(
         held_counts=_held_counts_sql(sql, types, held),
         requested_counts=REQUESTED_COUNTS.format(requested=requested),
-        today_squared=sql.squared_day_number("%(today)s"),
+        today_fingerprint=sql.day_fingerprint("%(today)s"),
     )
 
 

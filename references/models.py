@@ -292,10 +292,9 @@ class ParticipationPreferences(models.Model):
         indexes = [
             models.Index(fields=["opted_out", "paused_by_contact"]),
             # The limits job compares every counted contact's own cap with the one it last used:
-            # an index-only read of the few contacts who set one (covering on PostgreSQL).
+            # an index-only read of the contacts who set one.
             models.Index(
-                fields=["contact"],
-                include=["own_cap_per_quarter"],
+                fields=["contact", "own_cap_per_quarter"],
                 condition=Q(own_cap_per_quarter__isnull=False),
                 name="preferences_own_cap",
             ),
@@ -468,12 +467,10 @@ class ReferenceActivity(models.Model):
         ordering = ["-occurred_on", "-id"]
         verbose_name_plural = "reference activities"
         indexes = [
-            # Covering, in the order the burnout limits group a contact's uses (contact, day,
-            # type): their periodic job reads the recent activities from the index alone.
+            # In the order the burnout limits group a contact's uses (contact, day, type), and
+            # with the account: their periodic job reads the recent activities from the index alone.
             models.Index(
-                fields=["contact", "occurred_on", "activity_type"],
-                include=["account"],
-                name="activity_contact_day",
+                fields=["contact", "occurred_on", "activity_type", "account"], name="activity_contact_day"
             ),
             models.Index(fields=["account", "occurred_on"]),
         ]

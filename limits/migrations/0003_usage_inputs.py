@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
             name="uses_checksum",
             field=models.BigIntegerField(
                 default=0,
-                help_text="Sum of the squared day numbers of the uses: tells one set of days from another.",
+                help_text="Sums of the uses' day numbers and of their squares: tells one set of days from another.",
             ),
         ),
     ]

@@ -15,8 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="referenceactivity",
             index=models.Index(
-                fields=["contact", "occurred_on", "activity_type"],
-                include=("account",),
+                fields=["contact", "occurred_on", "activity_type", "account"],
                 name="activity_contact_day",
             ),
         ),

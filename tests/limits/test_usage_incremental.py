@@ -141,3 +141,47 @@ def test_a_large_share_of_the_program_to_judge_again_judges_everyone(people, mon
     assert result.full and result.judged is None
     assert ContactUsage.objects.get(contact=people["second"]).used == 2
     assert_same_as_judging_everyone(TODAY)
+
+
+def test_a_new_request_judges_the_account_the_contact_is_counted_under(policy, account_owner, sales_rep):
+    from requests_app.models import ReferenceRequest
+
+    spoke_for = factories.make_account(account_owner, name="Spoke for")  # the lower id: counted here
+    moved_to = factories.make_account(account_owner, name="Moved to")
+    mover = factories.make_contact(moved_to, first_name="Mover")
+    ReferenceActivity.objects.create(
+        contact=mover, account=spoke_for, activity_type=factories.activity_type(), occurred_on=ago(10)
+    )
+    busy = factories.make_contact(spoke_for, first_name="Busy")
+    for n in (60, 40, 30, 20):
+        factories.make_activity(busy, ago(n))
+    usage_recompute(today=TODAY)  # the account has used 5 of its 6 slots
+
+    ReferenceRequest.objects.create(
+        requester=sales_rep,
+        opportunity=factories.make_opportunity(sales_rep),
+        activity_type=factories.activity_type(),
+        needed_by=TODAY + timedelta(days=30),
+        status="awaiting_owner",
+        chosen_contact=mover,
+    )
+    usage_recompute(today=TODAY)
+
+    usage = ContactUsage.objects.get(contact=mover)  # 2 of their 4, but the account's 6 of 6
+    assert (usage.used, usage.state, usage.limit_code) == (2, "limited", "account_window")
+    assert_same_as_judging_everyone(TODAY)
+
+
+def test_the_end_of_an_own_cap_moves_with_the_quarter(policy, account_owner):
+    policy.window_days = 120  # a window longer than a quarter: last quarter's use still counts
+    policy.save()
+    capped = factories.make_contact(factories.make_account(account_owner), prefs={"own_cap_per_quarter": 0})
+    LimitRule.objects.create(contact=capped, contact_max=1, reason="One at a time")
+    factories.make_activity(capped, date(2026, 3, 20))
+    usage_recompute(today=date(2026, 6, 25))
+    assert ContactUsage.objects.get(contact=capped).available_from == date(2026, 7, 18)  # the rule's
+
+    usage_recompute(today=date(2026, 7, 2))
+
+    assert ContactUsage.objects.get(contact=capped).available_from == date(2026, 10, 1)  # own cap's
+    assert_same_as_judging_everyone(date(2026, 7, 2))
