@@ -23,9 +23,9 @@ One transaction, the same few statements whatever the number of contacts (no loo
 
 The hourly run usually stops after step 2 with nobody to judge; the first run of a day judges the
 few thousand contacts whose uses left the window, and their accounts. Every stored row carries a
-fingerprint of the activity types, policy and rules it was judged by: when they change, when
-nothing is stored yet, or when the scope is a large share of the program, step 3 judges every
-contact instead (`full`). What a run stores is what judging everyone would store (tested).
+fingerprint of the activity types, policy, rules and quarter it was judged by: when they change,
+when nothing is stored yet, or when the scope is a large share of the program, step 3 judges
+every contact instead (`full`). What a run stores is what judging everyone would store (tested).
 
 Running it twice in a row changes nothing the second time: every write comes from a difference.
 Two runs at once take turns on a transaction-level advisory lock (PostgreSQL), and the second
@@ -193,8 +193,8 @@ FULL OUTER JOIN ({requested_counts}) q ON q.contact_id = h.contact_id
 
 # Step 1 — the aggregate, every contact's counts in one pass, compared with the stored
 # usage: the contacts whose counts, own cap or account differ from what their stored verdict was
-# computed from, or whose stored "available from" day has come; and those at their own cap (the
-# day they are free again is the end of the quarter, which moves without their counts changing).
+# computed from, or whose stored "available from" day has come (a new quarter, which moves the
+# day a contact at their own cap is free, judges everyone: the quarter is part of `rules_key`).
 # All three are read in contact order and merged as they stream by. A contact with an approved
 # request not yet held (a few dozen at a time) is always judged again, with the account they are
 # stored under: their request is counted in their stored usage, not in the held counts here.
@@ -214,7 +214,6 @@ WHERE h.contact_id IS NULL OR u.contact_id IS NULL
     OR h.uses_checksum <> u.uses_checksum
     OR pp.own_cap_per_quarter IS DISTINCT FROM u.own_cap
     OR u.available_from <= %(today)s
-    OR u.quarter_used >= u.own_cap
 UNION ALL
 SELECT requested.contact_id, requested.account_id, s.account_id
 FROM ({requested}) requested
@@ -444,14 +443,15 @@ TEMP_TABLES = (
 )
 
 
-def rules_key(policy: LimitPolicy) -> int:
+def rules_key(policy: LimitPolicy, today: date) -> int:
     """A fingerprint of everything a stored verdict depends on besides the counts: which activity
-    types use a slot, the program policy and the limit rules of accounts and contacts. When it
-    changes, every contact is judged again."""
+    types use a slot, the program policy, the limit rules of accounts and contacts, and the quarter
+    (own caps run to its end). When it changes, every contact is judged again."""
     rules = LimitRule.objects.filter(activity_type__isnull=True).order_by("pk")
     types = ActivityType.objects.filter(counts_toward_limits=True).order_by("pk")
     text = repr(
         (
+            quarter_bounds(today),
             list(types.values_list("pk", "is_one_to_many")),
             policy.contact_max,
             policy.account_max,
@@ -476,7 +476,7 @@ def _parameters(sql: _Sql, policy: LimitPolicy, today: date) -> dict:
         "contact_max": policy.contact_max,
         "account_max": policy.account_max,
         "near": policy.near_limit_slots,
-        "rules_key": rules_key(policy),
+        "rules_key": rules_key(policy, today),
     }
 
 

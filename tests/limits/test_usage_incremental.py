@@ -181,7 +181,9 @@ def test_the_end_of_an_own_cap_moves_with_the_quarter(policy, account_owner):
     usage_recompute(today=date(2026, 6, 25))
     assert ContactUsage.objects.get(contact=capped).available_from == date(2026, 7, 18)  # the rule's
 
-    usage_recompute(today=date(2026, 7, 2))
+    new_quarter = usage_recompute(today=date(2026, 7, 2))
 
+    assert new_quarter.full  # a new quarter moves the end of every own cap: everyone is judged
     assert ContactUsage.objects.get(contact=capped).available_from == date(2026, 10, 1)  # own cap's
+    assert not usage_recompute(today=date(2026, 7, 3)).full
     assert_same_as_judging_everyone(date(2026, 7, 2))
