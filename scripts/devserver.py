@@ -40,7 +40,15 @@ Press Ctrl-C once to stop the web server, the worker and beat.
 """
 
 
+def _stop(signum, _frame) -> None:
+    raise SystemExit(128 + signum)  # unwinds into main's `finally`, which stops the children
+
+
 def main() -> int:
+    # Ctrl-C arrives as KeyboardInterrupt; a `kill`, `timeout` or closed terminal must also stop
+    # the worker and beat, which run in their own sessions and would otherwise be left behind.
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGHUP, _stop)
     env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1"), "PYTHONUNBUFFERED": "1"}
     processes = {
         name: subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
