@@ -322,7 +322,8 @@ verdict AS (
 ),
 fresh AS (
     SELECT contact_id, account_id, used, quarter_used, uses_checksum, own_cap, slots_left, last_used_on,
-        CASE WHEN free_from > %(today)s THEN free_from END AS available_from,
+        -- A contact whose own cap is 0 is never free until they change it: no day to give.
+        CASE WHEN own_cap = 0 THEN NULL WHEN free_from > %(today)s THEN free_from END AS available_from,
         CASE WHEN limit_code <> '' THEN 'limited'
              WHEN slots_left <= %(near)s THEN 'near'
              ELSE 'available' END AS state,

@@ -172,18 +172,16 @@ def test_a_new_request_judges_the_account_the_contact_is_counted_under(policy, a
     assert_same_as_judging_everyone(TODAY)
 
 
-def test_the_end_of_an_own_cap_moves_with_the_quarter(policy, account_owner):
-    policy.window_days = 120  # a window longer than a quarter: last quarter's use still counts
-    policy.save()
-    capped = factories.make_contact(factories.make_account(account_owner), prefs={"own_cap_per_quarter": 0})
-    LimitRule.objects.create(contact=capped, contact_max=1, reason="One at a time")
-    factories.make_activity(capped, date(2026, 3, 20))
+def test_a_new_quarter_judges_everyone_and_frees_own_caps(policy, account_owner):
+    capped = factories.make_contact(factories.make_account(account_owner), prefs={"own_cap_per_quarter": 1})
+    factories.make_activity(capped, date(2026, 6, 1))
     usage_recompute(today=date(2026, 6, 25))
-    assert ContactUsage.objects.get(contact=capped).available_from == date(2026, 7, 18)  # the rule's
+    usage = ContactUsage.objects.get(contact=capped)
+    assert (usage.limit_code, usage.available_from) == ("own_cap", date(2026, 7, 1))
 
     new_quarter = usage_recompute(today=date(2026, 7, 2))
 
-    assert new_quarter.full  # a new quarter moves the end of every own cap: everyone is judged
-    assert ContactUsage.objects.get(contact=capped).available_from == date(2026, 10, 1)  # own cap's
+    assert new_quarter.full  # own caps run to the end of the quarter: everyone is judged again
+    assert ContactUsage.objects.get(contact=capped).state != "limited"
     assert not usage_recompute(today=date(2026, 7, 3)).full
-    assert_same_as_judging_everyone(date(2026, 7, 2))
+    assert_same_as_judging_everyone(date(2026, 7, 3))

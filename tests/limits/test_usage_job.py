@@ -167,3 +167,15 @@ def test_an_approved_request_counts_in_the_stored_usage(policy, sales_rep, manag
     stored = ContactUsage.objects.get(contact=contact)
     assert (stored.used, stored.state) == (4, "limited")
     assert stored.available_from == today - timedelta(days=80) + timedelta(days=90)
+
+
+def test_an_own_cap_of_zero_gives_no_day_the_contact_is_free(policy, account_owner):
+    contact = factories.make_contact(factories.make_account(account_owner), prefs={"own_cap_per_quarter": 0})
+    factories.make_activity(contact, ago(30))
+
+    usage_recompute(today=TODAY)
+
+    stored = ContactUsage.objects.get(contact=contact)
+    check = limit_check(contact=contact, activity_type=factories.activity_type(), on_date=TODAY)
+    assert (stored.state, stored.limit_code, stored.available_from) == ("limited", "own_cap", None)
+    assert not check.ok and check.available_from is None
