@@ -12,7 +12,7 @@ from matching.indexing import search_index_rebuild
 
 def seed(ctx: DemoContext) -> None:
     started = time.perf_counter()
-    stats = search_index_rebuild(today=ctx.today)
+    stats = search_index_rebuild()
     ctx.log(
         f"  search index: {stats.entries:,} references at {stats.documents:,} accounts "
         f"in {time.perf_counter() - started:.1f} s"

@@ -5,13 +5,14 @@ over rows — so a full rebuild of 100,000 accounts takes seconds. Who is offera
 by `ContactQuerySet.offerable()` itself (compiled into the statement), so the index can never
 disagree with the catalogue's definition, only lag it: the periodic refresh
 (`search_index_refresh_changed`, every minute from celery beat) picks up every account, contact,
-preference and activity changed since its last run, plus contacts whose 90-day window moved on.
+preference and activity changed since its last run. How much of their limits contacts have used is
+not indexed: search reads it at query time from the limits job's narrow table (limits.ContactUsage).
 Taxonomy renames reach the index through the nightly `search_index_rebuild`.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -21,7 +22,6 @@ from matching.models import FacetCount, ReferenceEntry, SearchDocument, SearchIn
 from matching.sql import Dialect
 from references.models import (
     Account,
-    ActivityType,
     Competitor,
     Contact,
     Country,
@@ -32,7 +32,6 @@ from references.models import (
     UseCase,
 )
 
-WINDOW_DAYS = 90  # "per quarter": a rolling 90-day window
 # The refresh looks back this far before its last start, so a change committed while the
 # previous run was reading is never missed.
 REFRESH_OVERLAP = timedelta(minutes=5)
@@ -45,13 +44,8 @@ class IndexStats:
     entries: int
 
 
-def window_start(today: date) -> date:
-    """The first day of the 90-day window that ends today."""
-    return today - timedelta(days=WINDOW_DAYS - 1)
-
-
 @transaction.atomic
-def search_index_rebuild(*, today: date | None = None) -> IndexStats:
+def search_index_rebuild() -> IndexStats:
     """Rebuild the whole index from the catalogue in one transaction (searches see the old
     index until it commits)."""
     _lock_index()
@@ -59,15 +53,13 @@ def search_index_rebuild(*, today: date | None = None) -> IndexStats:
     _delete(SearchDocument)
     now = timezone.now()
     documents = _insert_documents(scope_sql="", scope_params=[], now=now)
-    entries = _insert_entries(account_ids=None, now=now, today=today or timezone.localdate())
+    entries = _insert_entries(account_ids=None, now=now)
     _recount_facets()
     SearchIndexState.objects.update_or_create(pk=1, defaults={"rebuilt_at": now, "refreshed_from": now})
     return IndexStats(documents=documents, entries=entries)
 
 
-def search_index_refresh(
-    *, account_ids: Iterable[int] = (), contact_ids: Iterable[int] = (), today: date | None = None
-) -> IndexStats:
+def search_index_refresh(*, account_ids: Iterable[int] = (), contact_ids: Iterable[int] = ()) -> IndexStats:
     """Re-index the given accounts (with all their contacts) and contacts.
 
     Rows that are no longer offerable leave the index; new offerable ones join it.
@@ -77,11 +69,10 @@ def search_index_refresh(
     if contact_ids:
         accounts_of_contacts = Contact.objects.values_list("account_id", flat=True)
         account_ids = sorted(set(account_ids) | _chunked_values(accounts_of_contacts, contact_ids))
-    today = today or timezone.localdate()
     documents = entries = 0
     for start in range(0, len(account_ids), _CHUNK):
         chunk = account_ids[start : start + _CHUNK]
-        stats = _refresh_accounts(chunk, today)
+        stats = _refresh_accounts(chunk)
         documents += stats.documents
         entries += stats.entries
     if account_ids:
@@ -96,10 +87,9 @@ def search_index_refresh_changed(*, now: datetime | None = None) -> IndexStats:
     now = now or timezone.now()
     state, _created = SearchIndexState.objects.get_or_create(pk=1)
     if state.refreshed_from is None:
-        stats = search_index_rebuild(today=timezone.localdate(now))
+        stats = search_index_rebuild()
         return stats
     since = state.refreshed_from - REFRESH_OVERLAP
-    today = timezone.localdate(now)
     account_ids = set(Account.objects.filter(updated_at__gte=since).values_list("id", flat=True))
     contact_ids = set(Contact.objects.filter(updated_at__gte=since).values_list("id", flat=True))
     contact_ids |= set(
@@ -107,10 +97,7 @@ def search_index_refresh_changed(*, now: datetime | None = None) -> IndexStats:
     )
     activities = ReferenceActivity.objects.filter(created_at__gte=since)
     contact_ids |= set(activities.values_list("contact_id", flat=True))
-    # Entries whose oldest counted activity has left the 90-day window: a slot freed up.
-    moved_on = ReferenceEntry.objects.filter(oldest_in_window__lt=window_start(today))
-    contact_ids |= set(moved_on.values_list("contact_id", flat=True))
-    stats = search_index_refresh(account_ids=account_ids, contact_ids=contact_ids, today=today)
+    stats = search_index_refresh(account_ids=account_ids, contact_ids=contact_ids)
     SearchIndexState.objects.filter(pk=1).update(refreshed_from=now)
     return stats
 
@@ -133,14 +120,14 @@ def _lock_index() -> None:
 
 
 @transaction.atomic
-def _refresh_accounts(account_ids: list[int], today: date) -> IndexStats:
+def _refresh_accounts(account_ids: list[int]) -> IndexStats:
     _lock_index()
     marks = ", ".join(["%s"] * len(account_ids))
     _delete(ReferenceEntry, f"account_id IN ({marks})", account_ids)
     _delete(SearchDocument, f"account_id IN ({marks})", account_ids)
     now = timezone.now()
     documents = _insert_documents(scope_sql=f"a.id IN ({marks})", scope_params=account_ids, now=now)
-    entries = _insert_entries(account_ids=account_ids, now=now, today=today)
+    entries = _insert_entries(account_ids=account_ids, now=now)
     return IndexStats(documents=documents, entries=entries)
 
 
@@ -215,7 +202,7 @@ def _insert_documents(*, scope_sql: str, scope_params: list, now: datetime) -> i
         return cursor.rowcount
 
 
-def _insert_entries(*, account_ids: list[int] | None, now: datetime, today: date) -> int:
+def _insert_entries(*, account_ids: list[int] | None, now: datetime) -> int:
     """Insert the entries of the offerable contacts (of `account_ids`, or all).
 
     Activities and id lists come from grouped subqueries joined once — one pass over each table,
@@ -223,14 +210,9 @@ def _insert_entries(*, account_ids: list[int] | None, now: datetime, today: date
     """
     dialect = Dialect.current()
     scope = _Scope(account_ids)
-    window = window_start(today)
     activity_sql = (
-        "SELECT r.contact_id, "
-        "COUNT(CASE WHEN r.occurred_on >= %s AND t.counts_toward_limits THEN 1 END) AS used, "
-        "MIN(CASE WHEN r.occurred_on >= %s AND t.counts_toward_limits THEN r.occurred_on END) AS oldest, "
-        "MAX(r.occurred_on) AS latest "
-        f"FROM {_table(ReferenceActivity)} r JOIN {_table(ActivityType)} t ON t.id = r.activity_type_id "
-        f"WHERE {scope.on('r.account_id')} GROUP BY r.contact_id"
+        "SELECT r.contact_id, MAX(r.occurred_on) AS latest "
+        f"FROM {_table(ReferenceActivity)} r WHERE {scope.on('r.account_id')} GROUP BY r.contact_id"
     )
     prefs_scope = (
         f"x.participationpreferences_id IN (SELECT p.id FROM {_table(ParticipationPreferences)} p "
@@ -245,7 +227,7 @@ def _insert_entries(*, account_ids: list[int] | None, now: datetime, today: date
     offerable_sql, offerable_params = _offerable_contacts_sql()
     columns = (
         "contact_id, account_id, industry_id, country_id, region_id, size_band_id, persona_id, language, "
-        "nps, resting, own_cap, used_in_window, oldest_in_window, last_activity_on, product_ids, "
+        "nps, resting, own_cap, last_activity_on, product_ids, "
         "use_case_ids, competitor_ids, activity_type_ids, indexed_at"
     )
     empty = dialect.empty_id_list()
@@ -253,7 +235,7 @@ def _insert_entries(*, account_ids: list[int] | None, now: datetime, today: date
         f"INSERT INTO {_table(ReferenceEntry)} ({columns}) "
         "SELECT c.id, c.account_id, a.industry_id, a.country_id, co.region_id, a.size_band_id, "
         "c.persona_id, c.language, a.nps, (c.status = 'resting' OR a.status = 'resting'), "
-        "pp.own_cap_per_quarter, COALESCE(act.used, 0), act.oldest, act.latest, "
+        "pp.own_cap_per_quarter, act.latest, "
         f"COALESCE(products.ids, {empty}), COALESCE(use_cases.ids, {empty}), "
         f"COALESCE(competitors.ids, {empty}), COALESCE(types.ids, {empty}), %s "
         f"FROM {_table(Contact)} c "
@@ -273,7 +255,7 @@ def _insert_entries(*, account_ids: list[int] | None, now: datetime, today: date
         # Stored by industry and region, the filters nearly every search has: a search reads
         # its rows from a few neighbouring pages rather than from all over the table.
         sql += " ORDER BY a.industry_id, co.region_id, c.id"
-    params = [now, window, window, *scope.params]  # the SELECT's %s, then the activity subquery
+    params = [now, *scope.params]  # the SELECT's %s, then the activity subquery
     params += scope.params * 3 + scope.params  # three account lists, then the preferences scope
     params += [*offerable_params, *scope.params]
     with connection.cursor() as cursor:

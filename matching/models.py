@@ -90,10 +90,6 @@ class ReferenceEntry(models.Model):
     nps = models.SmallIntegerField(null=True, blank=True)
     resting = models.BooleanField(help_text="The contact or its account is resting.")
     own_cap = models.PositiveSmallIntegerField(null=True, blank=True)
-    used_in_window = models.PositiveSmallIntegerField(
-        default=0, help_text="Activities that count toward limits in the last 90 days."
-    )
-    oldest_in_window = models.DateField(null=True, blank=True)
     last_activity_on = models.DateField(null=True, blank=True)
     product_ids = IdListField()
     use_case_ids = IdListField()
@@ -110,7 +106,6 @@ class ReferenceEntry(models.Model):
             models.Index(fields=["size_band_id"], name="refentry_size"),
             models.Index(fields=["persona_id"], name="refentry_persona"),
             models.Index(fields=["language"], name="refentry_language"),
-            models.Index(fields=["oldest_in_window"], name="refentry_window"),
         ]
 
     def __str__(self) -> str:

@@ -62,4 +62,4 @@ def index(today: date | None = None):
     """Count every contact's usage and rebuild the search index from the catalogue (what the
     periodic jobs keep up to date): search reads availability from the usage the limits job stores."""
     usage_recompute(today=today)
-    return search_index_rebuild(today=today)
+    return search_index_rebuild()

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.core.management import call_command
 from django.utils import timezone
 
-from matching.indexing import search_index_refresh, search_index_refresh_changed
+from matching.indexing import search_index_refresh
 from matching.models import MatchWeights, ReferenceEntry, SearchDocument, SearchIndexState
 from matching.selectors import Filters, search_references
 from matching.tasks import rebuild_search_index, refresh_search_index
@@ -27,7 +27,7 @@ def test_rebuild_indexes_offerable_contacts_with_their_facets(account_owner):
     assert entry.contact_id == contact.pk and entry.document_id == contact.account_id
     assert entry.product_ids == sorted([product("Analytics Cloud").pk, product("Secure Edge").pk])
     assert entry.activity_type_ids == [factories.activity_type("reference_call").pk]
-    assert (entry.nps, entry.resting, entry.used_in_window) == (8, False, 0)
+    assert (entry.nps, entry.resting, entry.last_activity_on) == (8, False, None)
     assert "Fraud detection" in SearchDocument.objects.get(account_id=contact.account_id).body
 
 
@@ -57,20 +57,8 @@ def test_periodic_refresh_picks_up_what_changed_since_its_last_run(account_owner
 
     refresh_search_index()
 
-    indexed = dict(ReferenceEntry.objects.values_list("contact_id", "used_in_window"))
-    assert indexed == {stays.pk: 1, newcomer.pk: 0}
-
-
-def test_a_slot_frees_when_the_oldest_activity_leaves_the_window(account_owner):
-    contact = make_reference(account_owner)
-    today = timezone.localdate()
-    factories.make_activity(contact, today - timedelta(days=89))
-    index(today - timedelta(days=1))  # yesterday the activity was well inside the window
-    assert ReferenceEntry.objects.get().used_in_window == 1
-
-    search_index_refresh_changed(now=timezone.now() + timedelta(days=2))
-
-    assert ReferenceEntry.objects.get().used_in_window == 0
+    indexed = dict(ReferenceEntry.objects.values_list("contact_id", "last_activity_on"))
+    assert indexed == {stays.pk: timezone.localdate(), newcomer.pk: None}
 
 
 def test_the_command_and_the_tasks_rebuild(account_owner, capsys):
