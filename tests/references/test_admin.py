@@ -117,6 +117,20 @@ def test_change_form_loads_for_an_existing_row(admin_client, catalogue, model, m
     assert admin_client.get(_url(model, "change", obj.pk)).status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [({"currency": "eur", "per_usd": "0.92"}, "currency"), ({"currency": "EUR", "per_usd": "0"}, None)],
+    ids=["lowercase code", "zero rate"],
+)
+def test_a_bad_currency_rate_is_refused_with_a_form_error(admin_client, data, field):
+    response = admin_client.post(_url(CurrencyRate, "add"), data)
+
+    assert response.status_code == 200  # the form again, with the error
+    errors = response.context["adminform"].form.errors
+    assert (field in errors) if field else errors
+    assert not CurrencyRate.objects.exists()
+
+
 def test_autocomplete_answers_for_account_foreign_keys(admin_client, catalogue):
     for field in ["industry", "country", "products", "owner", "stewards"]:
         response = admin_client.get(
