@@ -182,7 +182,10 @@ class ContactUsage(models.Model):
     # What the verdict above was computed from: the job recomputes a contact only when one differs.
     uses_checksum = models.BigIntegerField(
         default=0,
-        help_text="Sums of the uses' day numbers and of their squares: tells one set of days from another.",
+        help_text=(
+            "Sum of the held uses' fingerprints (day and type, in the window and in the quarter): "
+            "tells one set of uses from another."
+        ),
     )
     own_cap = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="The contact's own cap per quarter, as last judged."

@@ -3,12 +3,14 @@
 One transaction, the same few statements whatever the number of contacts (no loop per contact):
 
 1. `limits_changed` (a temporary table): one aggregate over every held activity that uses a slot
-   since the window (or the quarter) began — a one-to-many occurrence once per contact, type and
-   day — read from the covering index in contact order and merged, as it streams by, with the
-   stored usage (limits.ContactUsage) and the own caps: the contacts whose counts (window,
-   quarter, last day, a checksum of the days), own cap or account differ from what their stored
-   verdict was computed from, or whose stored "available from" day has come; and every contact
-   with an approved request not yet held (a few dozen: a request is a use from today);
+   since the window (or the quarter) began, grouped by contact — a checksum of their uses' days
+   and types, in the window and in the quarter — read from the covering index in contact order
+   and merged, as it streams by, with the stored usage (limits.ContactUsage) and the own caps:
+   the contacts whose uses, own cap or account differ from what their stored verdict was
+   computed from, or whose stored "available from" day has come; and every contact with an
+   approved request not yet held (a few dozen: a request is a use from today). A checksum can
+   in theory miss two edits that cancel out; the next full run (at least every quarter) would
+   set such a row right;
 2. `limits_scope`: them and every stored contact of their accounts (an account's limit is shared);
 3. `limits_uses`: those contacts' uses (read by index), and `limits_diff`: per contact the
    tightest count limit and the day a slot frees (program limits, stricter rules, the contact's
@@ -48,8 +50,8 @@ from references.models import ActivityType
 
 JOB_LOCK = 7_243_110_001  # pg_advisory_xact_lock key of this job
 WORK_MEM = "64MB"
-# Keeps the sum of day numbers (under 10^7 for a contact's uses) apart from the sum of squares.
-CHECKSUM_SHIFT = 10_000_000
+# Part of every stored row's fingerprint: a new way of computing checksums judges everyone once.
+CHECKSUM_VERSION = 3
 STREAMING_PLAN = ("enable_hashagg", "enable_sort", "enable_hashjoin", "enable_nestloop")
 # Above this many contacts to judge again, ranking everyone in one pass beats reading by index.
 SCOPE_LIMIT = 25_000
@@ -119,16 +121,21 @@ class _Sql:
         return value if self.postgres else value.isoformat()
 
     def day_number(self, day: str) -> str:
-        """Days since 1 January 2000 (the same number on both databases)."""
+        """Days since 1 January 2000 (the same number on both databases; a 4-byte integer on
+        PostgreSQL, whose sums it adds up fastest)."""
         if self.postgres:
-            return f"(({day}) - DATE '2000-01-01')::bigint"
+            return f"({day} - DATE '2000-01-01')"
         return f"CAST(julianday({day}) - 2451544.5 AS INTEGER)"
 
-    def day_fingerprint(self, day: str) -> str:
-        """A number per date whose sum over a contact's uses tells one set of days from another:
-        the sums of the day numbers and of their squares, in one 64-bit integer."""
+    def use_fingerprint(self, day: str, activity_type: str) -> str:
+        """A number per held use whose sum over a contact's uses tells one set of uses from another:
+        the square of its day number plus its type (the type decides what a one-to-many occurrence
+        counts), weighted 1 in the window, 2 in the quarter and 3 in both, so that a use leaving
+        either one changes the sum. It stays within 4-byte integers until the 2070s."""
         number = self.day_number(day)
-        return f"({number} * {number} * {CHECKSUM_SHIFT} + {number})"
+        in_window, in_quarter = _in_window(day), _in_quarter(day)
+        weight = f"(CASE WHEN {in_window} THEN 1 ELSE 0 END + CASE WHEN {in_quarter} THEN 2 ELSE 0 END)"
+        return f"(({number} * {number} + {activity_type}) * {weight})"
 
 
 # What uses a slot, since the window (or the quarter) began: held activities of the types that
@@ -154,8 +161,8 @@ IN_SCOPE = "AND {column} IN (SELECT contact_id FROM limits_scope)"
 # What the job counts per contact: the inputs of a verdict. The held activities are read in the
 # order of their index (contact, day, type) and grouped twice as they stream by, without sorting
 # or hashing: per contact, day and type (a one-to-many occurrence is one use, other activities
-# one each), then per contact — with the approved requests added. The checksum (the sums of the
-# uses' day numbers and of their squares) tells a changed set of days. A contact's account is the
+# one each), then per contact — with the approved requests added. The checksum (the sum of the
+# held uses' fingerprints, `_Sql.use_fingerprint`) tells a changed set of uses. A contact's account is the
 # (least) account of their uses, everywhere, so that a contact and their account's other contacts
 # are judged together.
 HELD_COUNTS = """
@@ -163,13 +170,23 @@ SELECT contact_id, MIN(account_id) AS account_id,
     COALESCE(SUM(uses) FILTER (WHERE {in_window}), 0) AS used,
     COALESCE(SUM(uses) FILTER (WHERE {in_quarter}), 0) AS quarter_used,
     MAX(on_date) AS last_used_on,
-    SUM(uses * {day_fingerprint}) AS uses_checksum
+    COALESCE(SUM(fingerprint), 0) AS uses_checksum
 FROM (
     SELECT contact_id, on_date, MIN(account_id) AS account_id,
-        CASE WHEN activity_type_id IN ({one_to_many}) THEN 1 ELSE COUNT(*) END AS uses
+        CASE WHEN activity_type_id IN ({one_to_many}) THEN 1 ELSE COUNT(*) END AS uses,
+        SUM({row_fingerprint}) AS fingerprint
     FROM {held} held
     GROUP BY contact_id, on_date, activity_type_id
 ) per_day
+GROUP BY contact_id
+"""
+
+# What step 1 compares with the stored usage, per contact: their account and the checksum of
+# their held activities, row by row (no grouping per day and type: that is only needed for the
+# counts, which follow from the rows) — one pass grouped by contact, close to the bare aggregate.
+HELD_CHECKSUMS = """
+SELECT contact_id, MIN(account_id) AS account_id, COALESCE(SUM({row_fingerprint}), 0) AS uses_checksum
+FROM {held} held
 GROUP BY contact_id
 """
 
@@ -191,9 +208,10 @@ FROM ({held_counts}) h
 FULL OUTER JOIN ({requested_counts}) q ON q.contact_id = h.contact_id
 """
 
-# Step 1 — the aggregate, every contact's counts in one pass, compared with the stored
-# usage: the contacts whose counts, own cap or account differ from what their stored verdict was
-# computed from, or whose stored "available from" day has come (a new quarter, which moves the
+# Step 1 — the aggregate, every contact's checksum in one pass, compared with the stored
+# usage: the contacts whose held uses (their days and types, in the window and in the quarter),
+# own cap or account differ from what their stored verdict was computed from, or whose stored
+# "available from" day has come (a new quarter, which moves the
 # day a contact at their own cap is free, judges everyone: the quarter is part of `rules_key`).
 # All three are read in contact order and merged as they stream by. A contact with an approved
 # request not yet held (a few dozen at a time) is always judged again, with the account they are
@@ -202,19 +220,19 @@ CHANGED = """
 {create}
 SELECT COALESCE(h.contact_id, u.contact_id) AS contact_id,
     h.account_id AS counted_in, u.account_id AS stored_in
-FROM ({held_counts}) h
+FROM ({held_checksums}) h
 LEFT JOIN references_participationpreferences pp
     ON pp.contact_id = h.contact_id AND pp.own_cap_per_quarter IS NOT NULL
 FULL OUTER JOIN limits_contactusage u ON u.contact_id = h.contact_id
 WHERE h.contact_id IS NULL OR u.contact_id IS NULL
     OR h.account_id <> u.account_id
-    OR h.used <> u.used
-    OR h.quarter_used <> u.quarter_used
-    OR h.last_used_on IS DISTINCT FROM u.last_used_on
     OR h.uses_checksum <> u.uses_checksum
     OR pp.own_cap_per_quarter IS DISTINCT FROM u.own_cap
     OR u.available_from <= %(today)s
-UNION ALL
+"""
+
+CHANGED_BY_REQUESTS = """
+INSERT INTO limits_changed (contact_id, counted_in, stored_in)
 SELECT requested.contact_id, requested.account_id, s.account_id
 FROM ({requested}) requested
 LEFT JOIN limits_contactusage s ON s.contact_id = requested.contact_id
@@ -452,6 +470,7 @@ def rules_key(policy: LimitPolicy, today: date) -> int:
     types = ActivityType.objects.filter(counts_toward_limits=True).order_by("pk")
     text = repr(
         (
+            CHECKSUM_VERSION,
             quarter_bounds(today),
             list(types.values_list("pk", "is_one_to_many")),
             policy.contact_max,
@@ -514,14 +533,21 @@ def _requested_sql(types: _Types, *, scoped: bool = False) -> str:
     )
 
 
+def _in_window(day: str) -> str:
+    return f"{day} > %(window_start)s"
+
+
+def _in_quarter(day: str) -> str:
+    return f"{day} >= %(quarter_start)s AND {day} < %(quarter_end)s"
+
+
 def _held_counts_sql(sql: _Sql, types: _Types, held: str) -> str:
-    day = "on_date"
     return HELD_COUNTS.format(
         held=held,
         one_to_many=types.one_to_many,
-        in_window=f"{day} > %(window_start)s",
-        in_quarter=f"{day} >= %(quarter_start)s AND {day} < %(quarter_end)s",
-        day_fingerprint=sql.day_fingerprint(day),
+        in_window=_in_window("on_date"),
+        in_quarter=_in_quarter("on_date"),
+        row_fingerprint=sql.use_fingerprint("on_date", "activity_type_id"),
     )
 
 
@@ -529,7 +555,7 @@ def _per_contact_sql(sql: _Sql, types: _Types, *, held: str, requested: str) -> 
     return PER_CONTACT.format(
         held_counts=_held_counts_sql(sql, types, held),
         requested_counts=REQUESTED_COUNTS.format(requested=requested),
-        today_fingerprint=sql.day_fingerprint("%(today)s"),
+        today_fingerprint=sql.use_fingerprint("%(today)s", "0"),
     )
 
 
@@ -541,8 +567,10 @@ def counts_sql(sql: _Sql, types: _Types) -> str:
 def _changed_sql(sql: _Sql, types: _Types) -> str:
     return CHANGED.format(
         create=sql.temp("limits_changed"),
-        held_counts=_held_counts_sql(sql, types, f"({_held_sql(types)})"),
-        requested=_requested_sql(types),
+        held_checksums=HELD_CHECKSUMS.format(
+            held=f"({_held_sql(types)})",
+            row_fingerprint=sql.use_fingerprint("on_date", "activity_type_id"),
+        ),
     )
 
 
@@ -622,6 +650,8 @@ def _scope(cursor, sql: _Sql, types: _Types, params: dict) -> int | None:
     if sql.postgres:
         for plan in STREAMING_PLAN:
             cursor.execute(f"SET LOCAL {plan} = on")
+    cursor.execute(CHANGED_BY_REQUESTS.format(requested=_requested_sql(types)), params)
+    if sql.postgres:
         cursor.execute("ANALYZE limits_changed")  # a few thousand rows: the next joins read by index
     cursor.execute(SCOPE.format(create=sql.temp("limits_scope")))
     cursor.execute("SELECT COUNT(*) FROM limits_scope")

@@ -185,3 +185,37 @@ def test_a_new_quarter_judges_everyone_and_frees_own_caps(policy, account_owner)
     assert ContactUsage.objects.get(contact=capped).state != "limited"
     assert not usage_recompute(today=date(2026, 7, 3)).full
     assert_same_as_judging_everyone(date(2026, 7, 3))
+
+
+def test_a_use_leaving_a_short_window_but_not_the_quarter_is_noticed(policy, account_owner):
+    policy.window_days = 30  # shorter than a quarter: a use can leave the window and stay in the quarter
+    policy.save()
+    spoke = factories.make_contact(factories.make_account(account_owner), prefs={"own_cap_per_quarter": 3})
+    factories.make_activity(spoke, ago(25))
+    usage_recompute(today=TODAY)
+    assert ContactUsage.objects.get(contact=spoke).used == 1
+
+    later = TODAY + timedelta(days=6)  # the use is 31 days old now, and still in this quarter
+    usage_recompute(today=later)
+
+    usage = ContactUsage.objects.get(contact=spoke)
+    assert (usage.used, usage.quarter_used, usage.slots_left) == (0, 1, 2)  # own cap: 3 - 1
+    assert_same_as_judging_everyone(later)
+
+
+def test_a_use_changing_type_on_the_same_day_is_noticed(policy, account_owner):
+    speaker = factories.make_contact(factories.make_account(account_owner))
+    # The same webinar serving two deals: one use...
+    factories.make_activity(speaker, ago(20), code="peer_networking")
+    second = factories.make_activity(speaker, ago(20), code="peer_networking")
+    usage_recompute(today=TODAY)
+    assert ContactUsage.objects.get(contact=speaker).used == 1
+
+    # ...until the second is corrected to what it was: a speaking slot the same day, a use of its own.
+    ReferenceActivity.objects.filter(pk=second.pk).update(
+        activity_type=factories.activity_type("speaking_slot")
+    )
+    usage_recompute(today=TODAY)
+
+    assert ContactUsage.objects.get(contact=speaker).used == 2
+    assert_same_as_judging_everyone(TODAY)
