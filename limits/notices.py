@@ -15,7 +15,7 @@ from notifications.emails import url_or
 from notifications.kinds import OtherKind
 from notifications.message import Message
 from notifications.request_messages import managers
-from notifications.services import notify
+from notifications.services import notify_each
 
 SAMPLE = 8  # names listed per change; the rest are counted
 
@@ -79,16 +79,14 @@ def _summaries(cursor) -> dict[int | None, _Summary]:
 def limit_changes_notify(*, cursor, run: LimitRun) -> int:
     """Write the run's summaries (in the job's transaction; `limits_changes` must exist)."""
     summaries = _summaries(cursor)
-    key = f"limits:{run.pk}"
-    written = 0
+    messages = []
     everyone = summaries.pop(None, None)
     if everyone is not None:
-        message = everyone.message(url_or("manage:contacts", url_or("manage:home", "/")))
-        written += notify(kind=OtherKind.LIMIT_CHANGES, key=key, message=message, users=managers())
+        messages.append((everyone.message(url_or("manage:contacts", url_or("manage:home", "/"))), managers()))
     owners = User.objects.in_bulk([owner_id for owner_id in summaries if owner_id is not None])
+    owner_link = url_or("sales:home", "/")
     for owner_id, summary in summaries.items():
         owner = owners.get(owner_id)
         if owner is not None:
-            message = summary.message(url_or("sales:home", "/"))
-            written += notify(kind=OtherKind.LIMIT_CHANGES, key=key, message=message, users=[owner])
-    return written
+            messages.append((summary.message(owner_link), [owner]))
+    return notify_each(kind=OtherKind.LIMIT_CHANGES, key=f"limits:{run.pk}", messages=messages)

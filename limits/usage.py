@@ -158,26 +158,33 @@ WHERE r.status IN ({committed}) AND r.activity_type_id IN ({counting}) {in_scope
 
 IN_SCOPE = "AND {column} IN (SELECT contact_id FROM limits_scope)"
 
-# What the job counts per contact: the inputs of a verdict. The held activities are read in the
-# order of their index (contact, day, type) and grouped twice as they stream by, without sorting
-# or hashing: per contact, day and type (a one-to-many occurrence is one use, other activities
-# one each), then per contact — with the approved requests added. The checksum (the sum of the
-# held uses' fingerprints, `_Sql.use_fingerprint`) tells a changed set of uses. A contact's account is the
+# What the job counts: the uses of each contact, day and type, as they stream from the index of
+# activities (contact, day, type) without sorting or hashing — a one-to-many occurrence one use,
+# other activities one each — with the fingerprint of the held activities behind them
+# (`_Sql.use_fingerprint`); and the approved requests, as uses today (`dated` 0).
+USES = """
+SELECT contact_id, MIN(account_id) AS account_id, on_date, 1 AS dated,
+    CASE WHEN activity_type_id IN ({one_to_many}) THEN 1 ELSE CAST(COUNT(*) AS INTEGER) END AS uses,
+    SUM({row_fingerprint}) AS fingerprint
+FROM ({held}) held
+GROUP BY contact_id, on_date, activity_type_id
+UNION ALL
+SELECT contact_id, MIN(account_id), on_date, 0, CAST(COUNT(*) AS INTEGER), COUNT(*) * {today_fingerprint}
+FROM ({requested}) requested
+GROUP BY contact_id, on_date
+"""
+
+# Per contact, the inputs of a verdict: uses in the window and in the quarter, the last day the
+# contact spoke, and the checksum that tells a changed set of uses. A contact's account is the
 # (least) account of their uses, everywhere, so that a contact and their account's other contacts
 # are judged together.
-HELD_COUNTS = """
+PER_CONTACT = """
 SELECT contact_id, MIN(account_id) AS account_id,
     COALESCE(SUM(uses) FILTER (WHERE {in_window}), 0) AS used,
     COALESCE(SUM(uses) FILTER (WHERE {in_quarter}), 0) AS quarter_used,
-    MAX(on_date) AS last_used_on,
+    MAX(on_date) FILTER (WHERE dated = 1) AS last_used_on,
     COALESCE(SUM(fingerprint), 0) AS uses_checksum
-FROM (
-    SELECT contact_id, on_date, MIN(account_id) AS account_id,
-        CASE WHEN activity_type_id IN ({one_to_many}) THEN 1 ELSE COUNT(*) END AS uses,
-        SUM({row_fingerprint}) AS fingerprint
-    FROM {held} held
-    GROUP BY contact_id, on_date, activity_type_id
-) per_day
+FROM {uses} uses
 GROUP BY contact_id
 """
 
@@ -188,24 +195,6 @@ HELD_CHECKSUMS = """
 SELECT contact_id, MIN(account_id) AS account_id, COALESCE(SUM({row_fingerprint}), 0) AS uses_checksum
 FROM {held} held
 GROUP BY contact_id
-"""
-
-REQUESTED_COUNTS = """
-SELECT contact_id, MIN(account_id) AS account_id, COUNT(*) AS requested
-FROM {requested} requested
-GROUP BY contact_id
-"""
-
-PER_CONTACT = """
-SELECT COALESCE(h.contact_id, q.contact_id) AS contact_id,
-    CASE WHEN h.account_id IS NULL OR q.account_id < h.account_id THEN q.account_id
-         ELSE h.account_id END AS account_id,
-    COALESCE(h.used, 0) + COALESCE(q.requested, 0) AS used,
-    COALESCE(h.quarter_used, 0) + COALESCE(q.requested, 0) AS quarter_used,
-    h.last_used_on,
-    COALESCE(h.uses_checksum, 0) + COALESCE(q.requested, 0) * {today_fingerprint} AS uses_checksum
-FROM ({held_counts}) h
-FULL OUTER JOIN ({requested_counts}) q ON q.contact_id = h.contact_id
 """
 
 # Step 1 — the aggregate, every contact's checksum in one pass, compared with the stored
@@ -258,15 +247,6 @@ JOIN limits_contactusage u ON u.account_id = accounts.account_id
 DIFF = """
 {create}
 WITH per_contact AS ({per_contact}),
--- One row per use, for ranking: a one-to-many occurrence once, an approved request today.
-uses AS (
-    SELECT contact_id, on_date FROM limits_uses
-    WHERE dated = 0 OR activity_type_id NOT IN ({one_to_many})
-    UNION ALL
-    SELECT contact_id, on_date FROM limits_uses
-    WHERE dated = 1 AND activity_type_id IN ({one_to_many})
-    GROUP BY contact_id, activity_type_id, on_date
-),
 contact_rules AS (
     SELECT contact_id, MIN(contact_max) AS cap, MAX(rest_days) AS rest
     FROM limits_limitrule WHERE contact_id IS NOT NULL AND activity_type_id IS NULL
@@ -278,7 +258,7 @@ account_rules AS (
     GROUP BY account_id
 ),
 per_account AS (
-    SELECT p.account_id, SUM(p.used) AS used, {account_cap} AS cap
+    SELECT p.account_id, CAST(SUM(p.used) AS INTEGER) AS used, {account_cap} AS cap
     FROM per_contact p LEFT JOIN account_rules ar ON ar.account_id = p.account_id
     GROUP BY p.account_id, ar.account_cap
 ),
@@ -292,25 +272,30 @@ caps AS (
     LEFT JOIN references_participationpreferences pp
         ON pp.contact_id = p.contact_id AND pp.own_cap_per_quarter IS NOT NULL
 ),
--- A count limit frees when its cap-th most recent use leaves the window: ranked only for the
--- contacts and the accounts at their cap, a minority of the uses.
+-- A count limit frees when its cap-th most recent use leaves the window: the day on which the
+-- uses counted back from the latest reach the cap. Only for the contacts and the accounts at
+-- their cap, a minority of the uses.
 contact_kth AS (
-    SELECT contact_id, on_date FROM (
+    SELECT contact_id, MAX(on_date) AS on_date FROM (
         SELECT u.contact_id, u.on_date, c.cap,
-            ROW_NUMBER() OVER (PARTITION BY u.contact_id ORDER BY u.on_date DESC) AS position
-        FROM uses u JOIN caps c ON c.contact_id = u.contact_id
+            SUM(u.uses) OVER (PARTITION BY u.contact_id ORDER BY u.on_date DESC ROWS UNBOUNDED PRECEDING)
+                AS counted
+        FROM limits_uses u JOIN caps c ON c.contact_id = u.contact_id
         WHERE c.used >= c.cap
-    ) ranked WHERE position = cap
+    ) ranked WHERE counted >= cap
+    GROUP BY contact_id
 ),
 account_kth AS (
-    SELECT account_id, on_date FROM (
+    SELECT account_id, MAX(on_date) AS on_date FROM (
         SELECT p.account_id, u.on_date, pa.cap,
-            ROW_NUMBER() OVER (PARTITION BY p.account_id ORDER BY u.on_date DESC) AS position
-        FROM uses u
+            SUM(u.uses) OVER (PARTITION BY p.account_id ORDER BY u.on_date DESC ROWS UNBOUNDED PRECEDING)
+                AS counted
+        FROM limits_uses u
         JOIN per_contact p ON p.contact_id = u.contact_id
         JOIN per_account pa ON pa.account_id = p.account_id
         WHERE pa.used >= pa.cap
-    ) ranked WHERE position = cap
+    ) ranked WHERE counted >= cap
+    GROUP BY account_id
 ),
 slots AS (
     SELECT c.contact_id, c.account_id, c.used, c.quarter_used, c.uses_checksum, c.own_cap,
@@ -541,27 +526,24 @@ def _in_quarter(day: str) -> str:
     return f"{day} >= %(quarter_start)s AND {day} < %(quarter_end)s"
 
 
-def _held_counts_sql(sql: _Sql, types: _Types, held: str) -> str:
-    return HELD_COUNTS.format(
-        held=held,
+def _uses_sql(sql: _Sql, types: _Types, *, scoped: bool = False) -> str:
+    """Each contact's uses per day and type (a SELECT), of every contact or of those in `limits_scope`."""
+    return USES.format(
+        held=_held_sql(types, scoped=scoped),
+        requested=_requested_sql(types, scoped=scoped),
         one_to_many=types.one_to_many,
-        in_window=_in_window("on_date"),
-        in_quarter=_in_quarter("on_date"),
         row_fingerprint=sql.use_fingerprint("on_date", "activity_type_id"),
-    )
-
-
-def _per_contact_sql(sql: _Sql, types: _Types, *, held: str, requested: str) -> str:
-    return PER_CONTACT.format(
-        held_counts=_held_counts_sql(sql, types, held),
-        requested_counts=REQUESTED_COUNTS.format(requested=requested),
         today_fingerprint=sql.use_fingerprint("%(today)s", "0"),
     )
 
 
+def _per_contact_sql(uses: str) -> str:
+    return PER_CONTACT.format(uses=uses, in_window=_in_window("on_date"), in_quarter=_in_quarter("on_date"))
+
+
 def counts_sql(sql: _Sql, types: _Types) -> str:
     """Every contact's counts (a SELECT): the aggregate the job is built on."""
-    return _per_contact_sql(sql, types, held=f"({_held_sql(types)})", requested=f"({_requested_sql(types)})")
+    return _per_contact_sql(f"({_uses_sql(sql, types)})")
 
 
 def _changed_sql(sql: _Sql, types: _Types) -> str:
@@ -582,13 +564,7 @@ def _diff_sql(sql: _Sql, types: _Types, policy: LimitPolicy, *, scoped: bool) ->
         stored = f"(SELECT * FROM limits_contactusage u WHERE TRUE {IN_SCOPE.format(column='u.contact_id')})"
     return DIFF.format(
         create=sql.temp("limits_diff"),
-        one_to_many=types.one_to_many,
-        per_contact=_per_contact_sql(
-            sql,
-            types,
-            held="(SELECT * FROM limits_uses WHERE dated = 1)",
-            requested="(SELECT * FROM limits_uses WHERE dated = 0)",
-        ),
+        per_contact=_per_contact_sql("limits_uses"),
         stored=stored,
         contact_cap=sql.least(
             "%(contact_max)s", "COALESCE(cr.cap, %(contact_max)s)", "COALESCE(ar.cap, %(contact_max)s)"
@@ -663,8 +639,7 @@ def _judge(cursor, sql: _Sql, types: _Types, policy: LimitPolicy, params: dict, 
     """The uses of the contacts judged, and their verdicts compared with the stored ones (step 3)."""
     if sql.postgres and scoped:
         cursor.execute("ANALYZE limits_scope")
-    uses = f"{_held_sql(types, scoped=scoped)} UNION ALL {_requested_sql(types, scoped=scoped)}"
-    cursor.execute(f"{sql.temp('limits_uses')} {uses}", params)
+    cursor.execute(f"{sql.temp('limits_uses')} {_uses_sql(sql, types, scoped=scoped)}", params)
     if sql.postgres and not scoped:
         # A temporary table has no statistics, and the aggregates in between defeat estimates:
         # measure the one, and keep the large joins of the other hash joins.

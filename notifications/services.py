@@ -31,18 +31,21 @@ def deliveries_for(users: Iterable[User], kind: str) -> dict[int, str]:
     return {user.pk: chosen.get(user.pk, DEFAULT_DELIVERY[kind]) for user in users}
 
 
-def _user_rows(users: list[User], kind: str, now) -> list[Notification]:
+def _user_rows(
+    users: list[User], kind: str, now, deliveries: dict[int, str] | None = None
+) -> list[Notification]:
     rows = []
-    by_id = {user.pk: user for user in users}
-    for user_id, delivery in deliveries_for(users, kind).items():
-        user = by_id[user_id]
-        for channel in channels_for(delivery):
+    if deliveries is None:
+        deliveries = deliveries_for(users, kind)
+    for user in users:
+        for channel in channels_for(deliveries[user.pk]):
             if channel == Channel.IN_APP:
                 status, sent_at = Status.SENT, now  # delivered by being there
             elif not user.email:
                 status, sent_at = Status.SKIPPED, None
             else:
-                status, sent_at = (Status.HELD if delivery == Delivery.DIGEST else Status.PENDING), None
+                digest = deliveries[user.pk] == Delivery.DIGEST
+                status, sent_at = (Status.HELD if digest else Status.PENDING), None
             rows.append(
                 Notification(user=user, channel=channel, email=user.email, status=status, sent_at=sent_at)
             )
@@ -87,8 +90,33 @@ def notify(
         for contact in _unique(contacts, None)
     ]
     for row in rows:
-        row.key, row.kind, row.event, row.request = key, kind, event, request
-        row.title, row.body, row.link = message.title[:300], message.body, message.link[:500]
+        row.event, row.request = event, request
+        _fill(row, kind=kind, key=key, message=message)
+    return _write(rows, key)
+
+
+def notify_each(*, kind: str, key: str, messages: Iterable[tuple[Message, Iterable[User]]]) -> int:
+    """`notify` for an event that tells each recipient something of their own (a run's summaries):
+    one read of the preferences and one insert, whatever the number of recipients."""
+    messages = [(message, _unique(users, None)) for message, users in messages]
+    everyone = _unique((user for _, users in messages for user in users), None)
+    deliveries = deliveries_for(everyone, kind)
+    now, rows = timezone.now(), []
+    for message, users in messages:
+        for row in _user_rows(users, kind, now, deliveries):
+            rows.append(_fill(row, kind=kind, key=key, message=message))
+    return _write(rows, key)
+
+
+def _fill(row: Notification, *, kind: str, key: str, message: Message) -> Notification:
+    row.key, row.kind = key, kind
+    row.title, row.body, row.link = message.title[:300], message.body, message.link[:500]
+    return row
+
+
+def _write(rows: list[Notification], key: str) -> int:
+    """Insert the rows (a key already written for a recipient and channel is skipped) and hand
+    the email rows to delivery after commit. Returns the number of rows tried."""
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     if any(row.status == Status.PENDING for row in rows):
         enqueue_after_commit(key)
