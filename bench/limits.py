@@ -101,7 +101,8 @@ def bare_aggregate(today, *, index_only: bool = False) -> float:
     which it may not choose by itself: the reference is the faster of the two.
     """
     window_start = today - timedelta(days=LimitPolicy.current().window_days)
-    params = {"window_start": window_start, "horizon": min(window_start, quarter_bounds(today)[0])}
+    horizon = min(window_start + timedelta(days=1), quarter_bounds(today)[0])  # as the job reads
+    params = {"window_start": window_start, "horizon": horizon}
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         if index_only:

@@ -183,12 +183,17 @@ class ContactUsage(models.Model):
     uses_checksum = models.BigIntegerField(
         default=0,
         help_text=(
-            "Sum of the held uses' fingerprints (day and type, in the window and in the quarter): "
+            "Sum of the held uses' fingerprints (day and type) since the window or the quarter began: "
             "tells one set of uses from another."
         ),
     )
     own_cap = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="The contact's own cap per quarter, as last judged."
+    )
+    window_moves_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the earliest use in the window leaves it: judged again then.",
     )
     rules_key = models.BigIntegerField(
         default=0, help_text="Fingerprint of the program policy and the limit rules, as last judged."

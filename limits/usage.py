@@ -51,7 +51,7 @@ from references.models import ActivityType
 JOB_LOCK = 7_243_110_001  # pg_advisory_xact_lock key of this job
 WORK_MEM = "64MB"
 # Part of every stored row's fingerprint: a new way of computing checksums judges everyone once.
-CHECKSUM_VERSION = 3
+CHECKSUM_VERSION = 4
 STREAMING_PLAN = ("enable_hashagg", "enable_sort", "enable_hashjoin", "enable_nestloop")
 # Above this many contacts to judge again, ranking everyone in one pass beats reading by index.
 SCOPE_LIMIT = 25_000
@@ -130,12 +130,9 @@ class _Sql:
     def use_fingerprint(self, day: str, activity_type: str) -> str:
         """A number per held use whose sum over a contact's uses tells one set of uses from another:
         the square of its day number plus its type (the type decides what a one-to-many occurrence
-        counts), weighted 1 in the window, 2 in the quarter and 3 in both, so that a use leaving
-        either one changes the sum. It stays within 4-byte integers until the 2070s."""
+        counts). It stays within 4-byte integers until the 2120s."""
         number = self.day_number(day)
-        in_window, in_quarter = _in_window(day), _in_quarter(day)
-        weight = f"(CASE WHEN {in_window} THEN 1 ELSE 0 END + CASE WHEN {in_quarter} THEN 2 ELSE 0 END)"
-        return f"(({number} * {number} + {activity_type}) * {weight})"
+        return f"({number} * {number} + {activity_type})"
 
 
 # What uses a slot, since the window (or the quarter) began: held activities of the types that
@@ -183,6 +180,7 @@ SELECT contact_id, MIN(account_id) AS account_id,
     COALESCE(SUM(uses) FILTER (WHERE {in_window}), 0) AS used,
     COALESCE(SUM(uses) FILTER (WHERE {in_quarter}), 0) AS quarter_used,
     MAX(on_date) FILTER (WHERE dated = 1) AS last_used_on,
+    MIN(on_date) FILTER (WHERE dated = 1 AND {in_window}) AS first_in_window,
     COALESCE(SUM(fingerprint), 0) AS uses_checksum
 FROM {uses} uses
 GROUP BY contact_id
@@ -218,6 +216,7 @@ WHERE h.contact_id IS NULL OR u.contact_id IS NULL
     OR h.uses_checksum <> u.uses_checksum
     OR pp.own_cap_per_quarter IS DISTINCT FROM u.own_cap
     OR u.available_from <= %(today)s
+    OR u.window_moves_on <= %(today)s
 """
 
 CHANGED_BY_REQUESTS = """
@@ -299,7 +298,7 @@ account_kth AS (
 ),
 slots AS (
     SELECT c.contact_id, c.account_id, c.used, c.quarter_used, c.uses_checksum, c.own_cap,
-        c.last_used_on, c.cap, c.account_cap, c.rest,
+        c.last_used_on, c.cap, c.account_cap, c.rest, {window_moves_on} AS window_moves_on,
         c.cap - c.used AS contact_slots,
         c.own_cap - c.quarter_used AS own_slots,
         c.account_cap - c.account_used AS account_slots,
@@ -310,7 +309,7 @@ slots AS (
     LEFT JOIN account_kth ka ON ka.account_id = c.account_id
 ),
 verdict AS (
-    SELECT contact_id, account_id, used, quarter_used, uses_checksum, own_cap, last_used_on,
+    SELECT contact_id, account_id, used, quarter_used, uses_checksum, own_cap, last_used_on, window_moves_on,
         {slots_left} AS slots_left,
         CASE
             WHEN contact_slots <= 0 THEN CASE WHEN cap < %(contact_max)s THEN 'contact_rule'
@@ -325,6 +324,7 @@ verdict AS (
 ),
 fresh AS (
     SELECT contact_id, account_id, used, quarter_used, uses_checksum, own_cap, slots_left, last_used_on,
+        window_moves_on,
         -- A contact whose own cap is 0 is never free until they change it: no day to give.
         CASE WHEN own_cap = 0 THEN NULL WHEN free_from > %(today)s THEN free_from END AS available_from,
         CASE WHEN limit_code <> '' THEN 'limited'
@@ -340,6 +340,7 @@ SELECT COALESCE(f.contact_id, u.contact_id) AS contact_id,
     COALESCE(f.state, 'available') AS new_state,
     COALESCE(u.rested_by_job, FALSE) AS rested_by_job,
     f.account_id, f.used, f.quarter_used, f.uses_checksum, f.own_cap, f.slots_left, f.last_used_on,
+    f.window_moves_on,
     f.available_from, f.limit_code
 FROM fresh f
 FULL OUTER JOIN {stored} u ON u.contact_id = f.contact_id
@@ -352,6 +353,7 @@ WHERE u.contact_id IS NULL OR f.contact_id IS NULL
     OR u.rules_key IS DISTINCT FROM %(rules_key)s
     OR u.slots_left IS DISTINCT FROM f.slots_left
     OR u.last_used_on IS DISTINCT FROM f.last_used_on
+    OR u.window_moves_on IS DISTINCT FROM f.window_moves_on
     OR u.available_from IS DISTINCT FROM f.available_from
     OR u.state IS DISTINCT FROM f.state
     OR u.limit_code IS DISTINCT FROM f.limit_code
@@ -413,7 +415,7 @@ UPDATE limits_contactusage SET
     account_id = d.account_id, used = d.used, quarter_used = d.quarter_used, slots_left = d.slots_left,
     last_used_on = d.last_used_on, available_from = d.available_from, state = d.new_state,
     limit_code = d.limit_code, uses_checksum = d.uses_checksum, own_cap = d.own_cap,
-    rules_key = %(rules_key)s,
+    window_moves_on = d.window_moves_on, rules_key = %(rules_key)s,
     rested_by_job = CASE WHEN m.to_status = 'resting' THEN TRUE
                          WHEN d.new_state <> 'limited' THEN FALSE
                          ELSE limits_contactusage.rested_by_job END
@@ -424,12 +426,13 @@ WHERE d.contact_id = limits_contactusage.contact_id AND d.stored AND d.computed
 INSERT_USAGE = """
 INSERT INTO limits_contactusage
     (contact_id, account_id, used, quarter_used, slots_left, last_used_on, available_from, state,
-     limit_code, rested_by_job, uses_checksum, own_cap, rules_key)
+     limit_code, rested_by_job, uses_checksum, own_cap, window_moves_on, rules_key)
 SELECT d.contact_id, d.account_id, d.used, d.quarter_used, d.slots_left, d.last_used_on, d.available_from,
     d.new_state, d.limit_code, CASE WHEN m.to_status = 'resting' THEN TRUE ELSE FALSE END,
-    d.uses_checksum, d.own_cap, %(rules_key)s
+    d.uses_checksum, d.own_cap, d.window_moves_on, %(rules_key)s
 FROM limits_diff d LEFT JOIN limits_moves m ON m.contact_id = d.contact_id
 WHERE NOT d.stored
+ORDER BY d.contact_id  -- the table in contact order, as step 1 reads it (updates stay on their page)
 """
 
 DELETE_USAGE = """
@@ -475,7 +478,8 @@ def _parameters(sql: _Sql, policy: LimitPolicy, today: date) -> dict:
     return {
         "today": sql.day(today),
         "window_start": sql.day(window_start),
-        "horizon": sql.day(min(window_start, quarter_start)),
+        # The first day that counts: the window is the days after its start.
+        "horizon": sql.day(min(window_start + timedelta(days=1), quarter_start)),
         "quarter_start": sql.day(quarter_start),
         "quarter_end": sql.day(quarter_end),
         "contact_max": policy.contact_max,
@@ -566,6 +570,7 @@ def _diff_sql(sql: _Sql, types: _Types, policy: LimitPolicy, *, scoped: bool) ->
         create=sql.temp("limits_diff"),
         per_contact=_per_contact_sql("limits_uses"),
         stored=stored,
+        window_moves_on=sql.plus_days("c.first_in_window", window),
         contact_cap=sql.least(
             "%(contact_max)s", "COALESCE(cr.cap, %(contact_max)s)", "COALESCE(ar.cap, %(contact_max)s)"
         ),
