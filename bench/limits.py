@@ -19,10 +19,11 @@ contacts and 1,000,000 activities) and the migrations applied. Measures, each as
 - `job_first_run`: `usage_recompute` on an empty usage table — every contact's row written,
   thousands of contacts moved to resting with their history, the summaries notified.
 
-First the stored usage is brought up to date and the usage table compacted, as beat and
-autovacuum leave it. Every measured run happens in a transaction that is rolled back, so each
-starts from that same state. Each run is also compared with the bare aggregate run just before
-it (`run_by_run`), which steadies the ratio on a machine busy with other work. Results go to
+First the stored usage is written afresh (as the job's first run, or a change of the rules,
+writes it: in contact order) and the usage table compacted, as autovacuum leaves it. Every
+measured run happens in a transaction that is rolled back, so each starts from that same state.
+Each run is also compared with the bare aggregate run just before it (`run_by_run`), which
+steadies the ratio on a machine busy with other work. Results go to
 bench/results/limits.json; the target is a job within 3× the bare aggregate.
 """
 
@@ -149,14 +150,16 @@ def _summary(samples: list[float]) -> dict:
 
 
 def settle(today) -> None:
-    """Bring the stored usage up to date, as beat would, and load the URL configuration a worker
-    has loaded long before (the summaries link to pages).
+    """Fill the stored usage afresh, as the job does on its first run and after a change of the
+    rules (in contact order), and load the URL configuration a worker has loaded long before (the
+    summaries link to pages).
 
-    The usage table is compacted too: earlier benchmark runs rolled back full rewrites of it,
-    leaving dead rows a deployment never has (there autovacuum reuses the space of a day's few
-    thousand updates), and each benchmark starts from the same healthy table.
+    The usage table is compacted too: earlier benchmark runs rolled back rewrites of it, leaving
+    dead rows a deployment never has (there autovacuum reuses the space of a day's few thousand
+    updates, which stay on their page), and each benchmark starts from the same healthy table.
     """
     reverse("manage:home")
+    ContactUsage.objects.all().delete()
     usage_recompute(today=today)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM FULL ANALYZE limits_contactusage")

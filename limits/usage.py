@@ -435,6 +435,23 @@ WHERE NOT d.stored
 ORDER BY d.contact_id  -- the table in contact order, as step 1 reads it (updates stay on their page)
 """
 
+# After the activity types, the policy, a rule or the quarter changed, every stored row is written
+# again: the table is written afresh, in contact order (as step 1 reads it), rather than updated
+# row by row, which would scatter the rows over the table for the rest of the quarter.
+REWRITE_USAGE = """
+INSERT INTO limits_contactusage
+    (contact_id, account_id, used, quarter_used, slots_left, last_used_on, available_from, state,
+     limit_code, rested_by_job, uses_checksum, own_cap, window_moves_on, rules_key)
+SELECT d.contact_id, d.account_id, d.used, d.quarter_used, d.slots_left, d.last_used_on, d.available_from,
+    d.new_state, d.limit_code,
+    CASE WHEN m.to_status = 'resting' THEN TRUE WHEN d.new_state <> 'limited' THEN FALSE
+         ELSE d.rested_by_job END,
+    d.uses_checksum, d.own_cap, d.window_moves_on, %(rules_key)s
+FROM limits_diff d LEFT JOIN limits_moves m ON m.contact_id = d.contact_id
+WHERE d.computed
+ORDER BY d.contact_id
+"""
+
 DELETE_USAGE = """
 DELETE FROM limits_contactusage
 WHERE contact_id IN (SELECT contact_id FROM limits_diff WHERE NOT computed)
@@ -592,7 +609,7 @@ def _reason_sql() -> str:
     return f"CASE m.limit_code {cases} END"
 
 
-def _apply(cursor, sql: _Sql, params: dict, result: UsageResult) -> None:
+def _apply(cursor, sql: _Sql, params: dict, result: UsageResult, *, rewrite: bool) -> None:
     if sql.postgres:
         cursor.execute(LOCK_MOVES)
     cursor.execute(COUNT_MOVES)
@@ -601,11 +618,16 @@ def _apply(cursor, sql: _Sql, params: dict, result: UsageResult) -> None:
     if moved:
         cursor.execute(HISTORY.format(reason=_reason_sql()), params)
         cursor.execute(APPLY_MOVES, params)
-    for statement in (UPDATE_USAGE, INSERT_USAGE):
-        cursor.execute(statement, {"rules_key": params["rules_key"]})
-        result.rows_written += cursor.rowcount
     cursor.execute(DELETE_USAGE)
     result.rows_written += cursor.rowcount
+    if rewrite:  # every row differs (its rules key does): all of them are in limits_diff
+        cursor.execute("DELETE FROM limits_contactusage")
+        statements = (REWRITE_USAGE,)
+    else:
+        statements = (UPDATE_USAGE, INSERT_USAGE)
+    for statement in statements:
+        cursor.execute(statement, {"rules_key": params["rules_key"]})
+        result.rows_written += cursor.rowcount
 
 
 def _count_changes(cursor, result: UsageResult) -> None:
@@ -678,7 +700,8 @@ def usage_recompute(*, today: date | None = None, full: bool = False) -> UsageRe
         # Every run leaves all stored rows with the key it judged by: one row tells whether the
         # policy or a rule changed since.
         stored_key = ContactUsage.objects.order_by("pk").values_list("rules_key", flat=True).first()
-        full = full or stored_key != params["rules_key"]
+        rewrite = stored_key != params["rules_key"]
+        full = full or rewrite
         types = _Types.current()
         in_scope = None if full else _scope(cursor, sql, types, params)
         result.full = in_scope is None
@@ -687,7 +710,7 @@ def usage_recompute(*, today: date | None = None, full: bool = False) -> UsageRe
             cursor.execute(CHANGES.format(create=sql.temp("limits_changes")))
             cursor.execute(MOVES.format(create=sql.temp("limits_moves")))
             _count_changes(cursor, result)
-            _apply(cursor, sql, params, result)
+            _apply(cursor, sql, params, result, rewrite=rewrite)
         result.judged = in_scope
         if result.reached or result.freed or result.near or result.rested or result.reactivated:
             run = LimitRun.objects.create(

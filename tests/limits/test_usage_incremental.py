@@ -219,3 +219,28 @@ def test_a_use_changing_type_on_the_same_day_is_noticed(policy, account_owner):
 
     assert ContactUsage.objects.get(contact=speaker).used == 2
     assert_same_as_judging_everyone(TODAY)
+
+
+def test_a_contact_the_job_rested_comes_back_when_freed_after_several_rule_changes(people):
+    first = people["first"]
+    usage_recompute(today=TODAY)
+    policy = LimitPolicy.current()
+    policy.contact_max = 2
+    policy.save()
+    usage_recompute(today=TODAY)
+    first.refresh_from_db()
+    assert first.status == "resting"
+    assert ContactUsage.objects.get(contact=first).rested_by_job
+
+    # Another change of the rules writes every row again: the job still knows it rested them.
+    LimitRule.objects.create(account=people["quiet"].account, account_max=1, reason="Asked us to go easy")
+    usage_recompute(today=TODAY)
+    assert ContactUsage.objects.get(contact=first).rested_by_job
+
+    policy.contact_max = 4
+    policy.save()
+    freed = usage_recompute(today=TODAY)
+
+    first.refresh_from_db()
+    assert (freed.freed, first.status) == (1, "active")
+    assert_same_as_judging_everyone(TODAY)
