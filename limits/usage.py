@@ -3,24 +3,26 @@
 One transaction, the same few statements whatever the number of contacts (no loop per contact):
 
 1. `limits_changed` (a temporary table): one aggregate over every held activity that uses a slot
-   since the window (or the quarter) began, grouped by contact — a checksum of their uses' days
-   and types, in the window and in the quarter — read from the covering index in contact order
-   and merged, as it streams by, with the stored usage (limits.ContactUsage) and the own caps:
-   the contacts whose uses, own cap or account differ from what their stored verdict was
-   computed from, or whose stored "available from" day has come; and every contact with an
-   approved request not yet held (a few dozen: a request is a use from today). A checksum can
-   in theory miss two edits that cancel out; the next full run (at least every quarter) would
-   set such a row right;
+   from the first day that counts (of the window or of the quarter), grouped by contact — a
+   checksum of their uses' days and types — read from the covering index in contact order and
+   merged, as it streams by, with the stored usage (limits.ContactUsage) and the own caps: the
+   contacts whose uses, own cap or account differ from what their stored verdict was computed
+   from, whose stored "available from" day has come, or whose earliest use leaves the window
+   today; and every contact with an approved request not yet held (a few dozen: a request is a
+   use from today). A checksum can in theory miss two edits that cancel out; the next full run
+   (at least every quarter) would set such a row right;
 2. `limits_scope`: them and every stored contact of their accounts (an account's limit is shared);
-3. `limits_uses`: those contacts' uses (read by index), and `limits_diff`: per contact the
-   tightest count limit and the day a slot frees (program limits, stricter rules, the contact's
-   own cap per quarter, the account's limit), compared with the stored usage: only what differs
-   is kept;
+3. `limits_uses`: those contacts' uses per day and type (read by index), and `limits_diff`: per
+   contact the tightest count limit and the day a slot frees (program limits, stricter rules,
+   the contact's own cap per quarter, the account's limit), compared with the stored usage:
+   only what differs is kept;
 4. `limits_changes` and `limits_moves`, from the differences: who reached a limit, was freed
    from one or came near one; active contacts reaching a limit move to resting, and contacts this
    job rested move back to active when freed — their rows locked in id order, a StatusChange
    written for each (two statements);
-5. the narrow usage table takes the differences: one UPDATE ... FROM, one INSERT, one DELETE;
+5. the narrow usage table takes the differences: one UPDATE ... FROM, one INSERT, one DELETE
+   (after a change of the rules, when every row differs, the table is written afresh in contact
+   order instead);
 6. one summary notification per manager and per account owner concerned.
 
 The hourly run usually stops after step 2 with nobody to judge; the first run of a day judges the
