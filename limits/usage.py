@@ -564,19 +564,15 @@ def _per_contact_sql(uses: str) -> str:
     return PER_CONTACT.format(uses=uses, in_window=_in_window("on_date"), in_quarter=_in_quarter("on_date"))
 
 
-def counts_sql(sql: _Sql, types: _Types) -> str:
-    """Every contact's counts (a SELECT): the aggregate the job is built on."""
-    return _per_contact_sql(f"({_uses_sql(sql, types)})")
+def checksums_sql(sql: _Sql, types: _Types) -> str:
+    """Every contact's account and checksum (a SELECT): the aggregate step 1 is built on."""
+    return HELD_CHECKSUMS.format(
+        held=f"({_held_sql(types)})", row_fingerprint=sql.use_fingerprint("on_date", "activity_type_id")
+    )
 
 
 def _changed_sql(sql: _Sql, types: _Types) -> str:
-    return CHANGED.format(
-        create=sql.temp("limits_changed"),
-        held_checksums=HELD_CHECKSUMS.format(
-            held=f"({_held_sql(types)})",
-            row_fingerprint=sql.use_fingerprint("on_date", "activity_type_id"),
-        ),
-    )
+    return CHANGED.format(create=sql.temp("limits_changed"), held_checksums=checksums_sql(sql, types))
 
 
 def _diff_sql(sql: _Sql, types: _Types, policy: LimitPolicy, *, scoped: bool) -> str:
@@ -697,8 +693,10 @@ def usage_recompute(*, today: date | None = None, full: bool = False) -> UsageRe
         for name in TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
         if sql.postgres:
-            # Sorts and hashes over a few hundred thousand rows stay in memory (this transaction only).
+            # Sorts and hashes over a few hundred thousand rows stay in memory, and no statement
+            # waits for a JIT compilation longer than it runs (this transaction only).
             cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+            cursor.execute("SET LOCAL jit = off")
         # Every run leaves all stored rows with the key it judged by: one row tells whether the
         # policy or a rule changed since.
         stored_key = ContactUsage.objects.order_by("pk").values_list("rules_key", flat=True).first()
