@@ -3,14 +3,14 @@
 One transaction, the same few statements whatever the number of contacts (no loop per contact):
 
 1. `limits_changed` (a temporary table): one aggregate over every held activity that uses a slot
-   from the first day that counts (of the window or of the quarter), grouped by contact — a
-   checksum of their uses' days and types — read from the covering index in contact order and
-   merged, as it streams by, with the stored usage (limits.ContactUsage) and the own caps: the
-   contacts whose uses, own cap or account differ from what their stored verdict was computed
-   from, whose stored "available from" day has come, or whose earliest use leaves the window
-   today; and every contact with an approved request not yet held (a few dozen: a request is a
-   use from today). A checksum can in theory miss two edits that cancel out; the next full run
-   (at least every quarter) would set such a row right;
+   from the first day that counts (of the window, the quarter or the longest rest), grouped by
+   contact — a checksum of their uses' days and types — read from the covering index in contact
+   order and merged, as it streams by, with the stored usage (limits.ContactUsage) and the own
+   caps: the contacts whose uses, own cap or account differ from what their stored verdict was
+   computed from, whose stored "available from" day has come, or whose earliest use leaves the
+   window today; and every contact with an approved request not yet held (a few dozen: a request
+   is a use from today). A checksum can in theory miss edits that cancel out exactly; the next
+   full run (at least every quarter) would set such a row right;
 2. `limits_scope`: them and every stored contact of their accounts (an account's limit is shared);
 3. `limits_uses`: those contacts' uses per day and type (read by index), and `limits_diff`: per
    contact the tightest count limit and the day a slot frees (program limits, stricter rules,
@@ -53,7 +53,8 @@ from references.models import ActivityType
 JOB_LOCK = 7_243_110_001  # pg_advisory_xact_lock key of this job
 WORK_MEM = "64MB"
 # Part of every stored row's fingerprint: a new way of computing checksums judges everyone once.
-CHECKSUM_VERSION = 4
+CHECKSUM_VERSION = 5
+FINGERPRINT_DAYS = 20_000
 STREAMING_PLAN = ("enable_hashagg", "enable_sort", "enable_hashjoin", "enable_nestloop")
 # Above this many contacts to judge again, ranking everyone in one pass beats reading by index.
 SCOPE_LIMIT = 25_000
@@ -131,10 +132,12 @@ class _Sql:
 
     def use_fingerprint(self, day: str, activity_type: str) -> str:
         """A number per held use whose sum over a contact's uses tells one set of uses from another:
-        the square of its day number plus its type (the type decides what a one-to-many occurrence
-        counts). It stays within 4-byte integers until the 2120s."""
-        number = self.day_number(day)
-        return f"({number} * {number} + {activity_type})"
+        d·(d + type), d its day number, so a use moved to another day, or two uses swapping their
+        types (the type decides what a one-to-many occurrence counts), changes the sum. d is taken
+        modulo 20,000 days (55 years): the products stay within 4-byte integers even for a date
+        mistyped centuries ahead."""
+        number = f"({self.day_number(day)} %% {FINGERPRINT_DAYS})"  # %% as the statements take parameters
+        return f"({number} * ({number} + {activity_type}))"
 
 
 # What uses a slot, since the window (or the quarter) began: held activities of the types that
@@ -494,11 +497,16 @@ def rules_key(policy: LimitPolicy, today: date) -> int:
 def _parameters(sql: _Sql, policy: LimitPolicy, today: date) -> dict:
     window_start = today - timedelta(days=policy.window_days)
     quarter_start, quarter_end = quarter_bounds(today)
+    rules = LimitRule.objects.filter(activity_type__isnull=True, rest_days__isnull=False)
+    longest_rest = max([policy.rest_days, *rules.values_list("rest_days", flat=True)])
     return {
         "today": sql.day(today),
         "window_start": sql.day(window_start),
-        # The first day that counts: the window is the days after its start.
-        "horizon": sql.day(min(window_start + timedelta(days=1), quarter_start)),
+        # The first day that counts: the window is the days after its start, and a use rests
+        # the contact until `rest` days after it (which may be longer than the window).
+        "horizon": sql.day(
+            min(window_start + timedelta(days=1), quarter_start, today - timedelta(days=longest_rest - 1))
+        ),
         "quarter_start": sql.day(quarter_start),
         "quarter_end": sql.day(quarter_end),
         "contact_max": policy.contact_max,

@@ -244,3 +244,36 @@ def test_a_contact_the_job_rested_comes_back_when_freed_after_several_rule_chang
     first.refresh_from_db()
     assert (freed.freed, first.status) == (1, "active")
     assert_same_as_judging_everyone(TODAY)
+
+
+def test_two_uses_swapping_their_types_between_runs_are_noticed(policy, account_owner):
+    contact = factories.make_contact(factories.make_account(account_owner))
+    corrected = factories.make_activity(contact, ago(10), code="case_study")
+    factories.make_activity(contact, ago(10), code="case_study")  # the same occurrence, another deal
+    video = factories.make_activity(contact, ago(20), code="video")
+    usage_recompute(today=TODAY)
+    assert ContactUsage.objects.get(contact=contact).used == 2
+
+    # Two corrections before the next run: the types trade places, the occurrence is two uses now.
+    ReferenceActivity.objects.filter(pk=corrected.pk).update(activity_type=factories.activity_type("video"))
+    ReferenceActivity.objects.filter(pk=video.pk).update(activity_type=factories.activity_type("case_study"))
+    usage_recompute(today=TODAY)
+
+    assert ContactUsage.objects.get(contact=contact).used == 3
+    assert_same_as_judging_everyone(TODAY)
+
+
+def test_a_rest_longer_than_the_window_is_kept(policy, account_owner):
+    policy.window_days, policy.rest_days = 30, 60
+    policy.save()
+    rested = factories.make_contact(factories.make_account(account_owner))
+    factories.make_activity(rested, ago(55))  # out of the window, and of this quarter
+
+    usage_recompute(today=TODAY)
+
+    usage = ContactUsage.objects.get(contact=rested)
+    check = limit_check(contact=rested, activity_type=factories.activity_type(), on_date=TODAY)
+    assert usage.available_from == ago(55) + timedelta(days=60) == check.available_from
+    assert_same_as_judging_everyone(TODAY)
+    assert usage_recompute(today=TODAY + timedelta(days=6)).judged  # free again: judged, and let go
+    assert not ContactUsage.objects.filter(contact=rested).exists()

@@ -179,3 +179,13 @@ def test_an_own_cap_of_zero_gives_no_day_the_contact_is_free(policy, account_own
     check = limit_check(contact=contact, activity_type=factories.activity_type(), on_date=TODAY)
     assert (stored.state, stored.limit_code, stored.available_from) == ("limited", "own_cap", None)
     assert not check.ok and check.available_from is None
+
+
+def test_an_activity_dated_centuries_ahead_by_mistake_does_not_stop_the_job(policy, account_owner):
+    contact = factories.make_contact(factories.make_account(account_owner))
+    factories.make_activity(contact, date(2602, 5, 20))  # 2026 mistyped
+
+    first, again = usage_recompute(today=date(2026, 5, 20)), usage_recompute(today=date(2026, 5, 20))
+
+    assert first.rows_written == 1 and not again.changed_anything
+    assert ContactUsage.objects.get(contact=contact).used == 1
