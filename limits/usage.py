@@ -201,13 +201,14 @@ GROUP BY contact_id
 """
 
 # Step 1 — the aggregate, every contact's checksum in one pass, compared with the stored
-# usage: the contacts whose held uses (their days and types, in the window and in the quarter),
-# own cap or account differ from what their stored verdict was computed from, or whose stored
-# "available from" day has come (a new quarter, which moves the
-# day a contact at their own cap is free, judges everyone: the quarter is part of `rules_key`).
-# All three are read in contact order and merged as they stream by. A contact with an approved
-# request not yet held (a few dozen at a time) is always judged again, with the account they are
-# stored under: their request is counted in their stored usage, not in the held counts here.
+# usage: the contacts whose held uses (their days and types, from the first day that counts),
+# own cap or account differ from what their stored verdict was computed from, whose stored
+# "available from" day has come, or whose earliest use leaves the window today (a new quarter,
+# which moves the day a contact at their own cap is free, judges everyone: the quarter is part
+# of `rules_key`). All three are read in contact order and merged as they stream by. A contact
+# with an approved request not yet held (a few dozen at a time) is always judged again, with the
+# account they are stored under: their request is counted in their stored usage, not in the held
+# checksums here.
 CHANGED = """
 {create}
 SELECT COALESCE(h.contact_id, u.contact_id) AS contact_id,
