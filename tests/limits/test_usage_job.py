@@ -137,6 +137,19 @@ def test_managers_and_account_owners_are_told_who_changed(program, manager, acco
     assert "Globex" not in to_owner.body
 
 
+def test_each_recipient_of_the_summaries_gets_them_as_they_chose(program, manager, account_owner):
+    from notifications.models import NotificationPreference
+
+    NotificationPreference.objects.create(user=account_owner, kind="limit_changes", delivery="email")
+
+    usage_recompute(today=TODAY)
+
+    owner_rows = Notification.objects.filter(user=account_owner, kind="limit_changes")
+    manager_rows = Notification.objects.filter(user=manager, kind="limit_changes")
+    assert list(owner_rows.values_list("channel", "status")) == [("email", "pending")]
+    assert sorted(manager_rows.values_list("channel", "status")) == [("email", "held"), ("in_app", "sent")]
+
+
 def test_a_stricter_rule_and_a_blackout_in_the_stored_usage(policy, account_owner):
     account = factories.make_account(account_owner)
     ruled = factories.make_contact(account)
