@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 
 from references.models import Account, ActivityType, Contact
 from requests_app.models import ReferenceRequest
@@ -208,6 +209,22 @@ class ContactUsage(models.Model):
 
     def __str__(self) -> str:
         return f"Usage of contact {self.contact_id}: {self.used} used, {self.get_state_display()}"
+
+
+class UsageChange(models.Model):
+    """A contact whose uses or own cap changed since the limits job last ran.
+
+    Written by database triggers on activities and participation preferences (migration 0008), in
+    the transaction of the change itself, whatever wrote it (a form, the API, admin, a bulk load or
+    raw SQL); the job's next run takes the rows and judges those contacts again. A plain number,
+    not a foreign key: the trigger only appends, and the job takes whatever is there.
+    """
+
+    contact_id = models.BigIntegerField()
+    noted_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self) -> str:
+        return f"Uses of contact {self.contact_id} changed"
 
 
 class LimitOverride(models.Model):

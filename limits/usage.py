@@ -52,8 +52,9 @@ from references.models import ActivityType
 
 JOB_LOCK = 7_243_110_001  # pg_advisory_xact_lock key of this job
 WORK_MEM = "64MB"
-# Part of every stored row's fingerprint: a new way of computing checksums judges everyone once.
-CHECKSUM_VERSION = 5
+# Part of every stored row's fingerprint: a new way of computing checksums, or of finding who
+# changed, judges everyone once.
+CHECKSUM_VERSION = 6
 FINGERPRINT_DAYS = 20_000
 STREAMING_PLAN = ("enable_hashagg", "enable_sort", "enable_hashjoin", "enable_nestloop")
 # Above this many contacts to judge again, ranking everyone in one pass beats reading by index.
@@ -158,7 +159,7 @@ JOIN references_contact c ON c.id = r.chosen_contact_id
 WHERE r.status IN ({committed}) AND r.activity_type_id IN ({counting}) {in_scope}
 """
 
-IN_SCOPE = "AND {column} IN (SELECT contact_id FROM limits_scope)"
+IN_SCOPE = "AND {column} IN (SELECT contact_id FROM {table})"
 
 # What the job counts: the uses of each contact, day and type, as they stream from the index of
 # activities (contact, day, type) without sorting or hashing — a one-to-many occurrence one use,
@@ -223,6 +224,33 @@ WHERE h.contact_id IS NULL OR u.contact_id IS NULL
     OR pp.own_cap_per_quarter IS DISTINCT FROM u.own_cap
     OR u.available_from <= %(today)s
     OR u.window_moves_on <= %(today)s
+"""
+
+# The contacts whose uses or own cap changed since the last run, as the database triggers noted
+# them (limits.UsageChange, migration limits 0008), taken off the table in the statement that
+# reads them: a change committed after it stays there for the next run.
+TAKE_NOTED = """
+CREATE TEMP TABLE limits_noted ON COMMIT DROP AS
+WITH taken AS (DELETE FROM limits_usagechange RETURNING contact_id)
+SELECT DISTINCT contact_id FROM taken
+"""
+
+# Step 1 as the hourly and daily runs take it, without reading every activity: the contacts the
+# triggers noted (with the account their uses now count toward, read by index, and the one they
+# are stored under), and the stored contacts whose "available from" day has come or whose
+# earliest use leaves the window today. The same contacts the checksums find (tested).
+NOTED = """
+{create}
+SELECT n.contact_id, h.account_id AS counted_in, u.account_id AS stored_in
+FROM limits_noted n
+LEFT JOIN (
+    SELECT contact_id, MIN(account_id) AS account_id FROM ({held}) held GROUP BY contact_id
+) h ON h.contact_id = n.contact_id
+LEFT JOIN limits_contactusage u ON u.contact_id = n.contact_id
+UNION ALL
+SELECT u.contact_id, u.account_id, u.account_id
+FROM limits_contactusage u
+WHERE u.available_from <= %(today)s OR u.window_moves_on <= %(today)s
 """
 
 CHANGED_BY_REQUESTS = """
@@ -464,6 +492,7 @@ WHERE contact_id IN (SELECT contact_id FROM limits_diff WHERE NOT computed)
 """
 
 TEMP_TABLES = (
+    "limits_noted",
     "limits_changed",
     "limits_scope",
     "limits_uses",
@@ -535,9 +564,9 @@ class _Types:
         )
 
 
-def _held_sql(types: _Types, *, scoped: bool = False) -> str:
-    """Held activities that use a slot (a SELECT), of every contact or of those in `limits_scope`."""
-    in_scope = IN_SCOPE.format(column="a.contact_id") if scoped else ""
+def _held_sql(types: _Types, *, scoped: bool = False, of: str = "limits_scope") -> str:
+    """Held activities that use a slot (a SELECT), of every contact or of those in `of`."""
+    in_scope = IN_SCOPE.format(column="a.contact_id", table=of) if scoped else ""
     return HELD.format(counting=types.counting, in_scope=in_scope)
 
 
@@ -546,7 +575,7 @@ def _requested_sql(types: _Types, *, scoped: bool = False) -> str:
     return REQUESTED.format(
         committed=", ".join(f"'{status}'" for status in COMMITTED_STATUSES),
         counting=types.counting,
-        in_scope=IN_SCOPE.format(column="r.chosen_contact_id") if scoped else "",
+        in_scope=IN_SCOPE.format(column="r.chosen_contact_id", table="limits_scope") if scoped else "",
     )
 
 
@@ -589,7 +618,8 @@ def _diff_sql(sql: _Sql, types: _Types, policy: LimitPolicy, *, scoped: bool) ->
     slots = ["contact_slots", "COALESCE(own_slots, contact_slots)", "account_slots"]
     stored = "limits_contactusage"
     if scoped:
-        stored = f"(SELECT * FROM limits_contactusage u WHERE TRUE {IN_SCOPE.format(column='u.contact_id')})"
+        in_scope = IN_SCOPE.format(column="u.contact_id", table="limits_scope")
+        stored = f"(SELECT * FROM limits_contactusage u WHERE TRUE {in_scope})"
     return DIFF.format(
         create=sql.temp("limits_diff"),
         per_contact=_per_contact_sql("limits_uses"),
@@ -645,11 +675,21 @@ def _count_changes(cursor, result: UsageResult) -> None:
     )
 
 
-def _scope(cursor, sql: _Sql, types: _Types, params: dict) -> int | None:
-    """Count every contact and find those to judge again (steps 1 and 2).
+def _take_noted(cursor, sql: _Sql) -> None:
+    """Take the contacts the triggers noted into `limits_noted` (every run takes them: a run that
+    judges everyone has judged them too)."""
+    if sql.postgres:
+        cursor.execute(TAKE_NOTED)
+        cursor.execute("ANALYZE limits_noted")  # a handful of rows, usually: read their uses by index
+        return
+    # SQLite has no data-modifying WITH: the rows go through Python (a development database).
+    cursor.execute("CREATE TEMP TABLE limits_noted (contact_id bigint)")
+    cursor.execute("DELETE FROM limits_usagechange RETURNING contact_id")
+    noted = {row[0] for row in cursor.fetchall()}
+    cursor.executemany("INSERT INTO limits_noted (contact_id) VALUES (%s)", [(pk,) for pk in noted])
 
-    Returns how many are in `limits_scope`, or None when judging everyone is cheaper.
-    """
+
+def _changed_by_checksums(cursor, sql: _Sql, types: _Types, params: dict) -> None:
     if sql.postgres:
         # Read the activities in index order, group them as they stream by and merge them with
         # the stored usage and the own caps, all in contact order: the planner's estimates for
@@ -660,6 +700,19 @@ def _scope(cursor, sql: _Sql, types: _Types, params: dict) -> int | None:
     if sql.postgres:
         for plan in STREAMING_PLAN:
             cursor.execute(f"SET LOCAL {plan} = on")
+
+
+def _scope(cursor, sql: _Sql, types: _Types, params: dict, *, verify: bool) -> int | None:
+    """Find those to judge again (steps 1 and 2): from the changes the triggers noted, or, to
+    `verify`, from every contact's checksum.
+
+    Returns how many are in `limits_scope`, or None when judging everyone is cheaper.
+    """
+    if verify:
+        _changed_by_checksums(cursor, sql, types, params)  # what the triggers noted is among them
+    else:
+        held = _held_sql(types, scoped=True, of="limits_noted")
+        cursor.execute(NOTED.format(create=sql.temp("limits_changed"), held=held), params)
     cursor.execute(CHANGED_BY_REQUESTS.format(requested=_requested_sql(types)), params)
     if sql.postgres:
         cursor.execute("ANALYZE limits_changed")  # a few thousand rows: the next joins read by index
@@ -684,12 +737,15 @@ def _judge(cursor, sql: _Sql, types: _Types, policy: LimitPolicy, params: dict, 
         cursor.execute("SET LOCAL enable_nestloop = on")
 
 
-def usage_recompute(*, today: date | None = None, full: bool = False) -> UsageResult:
+def usage_recompute(*, today: date | None = None, full: bool = False, verify: bool = False) -> UsageResult:
     """Recompute every contact's usage; move contacts in and out of resting; tell people.
 
     Returns what changed. `full` judges every contact again, as a run does by itself when the
-    policy or a rule changed. See the module docstring for the statements and why running it
-    twice (in a row or at once) changes nothing the second time.
+    policy or a rule changed. `verify` finds whom to judge again by every contact's checksum
+    rather than by the changes the triggers noted: it catches a change written while the
+    triggers were off (a restore with triggers disabled, a TRUNCATE). See the module docstring
+    for the statements and why running it twice (in a row or at once) changes nothing the second
+    time.
     """
     today = today or timezone.localdate()
     policy = LimitPolicy.current()
@@ -712,7 +768,8 @@ def usage_recompute(*, today: date | None = None, full: bool = False) -> UsageRe
         rewrite = stored_key != params["rules_key"]
         full = full or rewrite
         types = _Types.current()
-        in_scope = None if full else _scope(cursor, sql, types, params)
+        _take_noted(cursor, sql)
+        in_scope = None if full else _scope(cursor, sql, types, params, verify=verify)
         result.full = in_scope is None
         if in_scope != 0:
             _judge(cursor, sql, types, policy, params, scoped=not result.full)
