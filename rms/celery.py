@@ -18,6 +18,8 @@ app.conf.beat_schedule = {
     "workflows-sweep": {"task": "workflows.sweep", "schedule": 300.0},
     # Burnout limits: usage, resting and its notices; hourly, so a held activity counts soon.
     "limits-recompute": {"task": "limits.recompute", "schedule": crontab(minute=7)},
+    # Weekly, the same job compares every contact's uses with what it stored (see limits.usage).
+    "limits-verify": {"task": "limits.verify", "schedule": crontab(day_of_week="sun", hour=4, minute=37)},
     # Email whose message was lost (Redis down at commit, a worker killed) goes out on the next sweep.
     "notifications-sweep": {
         "task": "notifications.sweep",

@@ -6,10 +6,14 @@ import random
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from limits.models import ContactUsage, UsageChange
+from limits.tasks import recompute as recompute_task
+from limits.tasks import verify as verify_task
 from limits.usage import usage_recompute
 from references.models import ActivityType, ParticipationPreferences, ReferenceActivity
+from rms.celery import app as celery_app
 from tests import factories
 from tests.limits.judging import assert_same_as_judging_everyone
 
@@ -97,6 +101,20 @@ def test_a_change_the_triggers_did_not_see_is_found_by_the_weekly_verifying_run(
     assert (verified.full, verified.judged) == (False, 1)
     assert ContactUsage.objects.get(contact=contact).used == 2
     assert_same_as_judging_everyone(TODAY)
+
+
+def test_beat_runs_the_verifying_task_weekly(policy, account_owner):
+    entry = celery_app.conf.beat_schedule["limits-verify"]
+    assert entry["task"] == verify_task.name and entry["schedule"].day_of_week == {0}  # Sundays
+    contact = factories.make_contact(factories.make_account(account_owner))
+    factories.make_activity(contact, timezone.localdate() - timedelta(days=40))
+    recompute_task()
+    factories.make_activity(contact, timezone.localdate() - timedelta(days=5))
+    UsageChange.objects.all().delete()
+
+    assert recompute_task()["judged"] == 0
+    assert verify_task()["judged"] == 1
+    assert ContactUsage.objects.get(contact=contact).used == 2
 
 
 @pytest.mark.parametrize("seed", range(10))
