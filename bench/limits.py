@@ -12,12 +12,20 @@ contacts and 1,000,000 activities) and the migrations applied. Measures, each as
   ratios are to the faster of the two;
 - `job_aggregate`: the aggregate the job's first step is built on, alone — every contact's
   account and checksum of their held uses (`limits.usage.checksums_sql`), run as the job runs it;
-- `job_unchanged`: a run that finds nothing new (beat's usual hourly run);
-- `job_next_day`: the run a day later — the window slides, and the contacts whose counts changed
-  are judged again with their accounts;
+- `job_unchanged`: a run that finds nothing new (beat's usual hourly run): no change noted by the
+  triggers, a few dozen approved requests;
+- `job_after_edits`: an hourly run after a busy hour — 1,000 activities recorded across the
+  program (noted by the triggers) — judged again with their accounts;
+- `job_next_day`: the first run of a day — the window slides, and the contacts whose uses left
+  it or whose rest ended are judged again with their accounts;
+- `job_verify_next_day`: the weekly run that finds whom to judge by comparing every contact's
+  checksum with the stored one (the job's own aggregate), on a day the window slides;
 - `job_full`: a run after the policy or a limit rule changed — every contact judged again;
 - `job_first_run`: `usage_recompute` on an empty usage table — every contact's row written,
   thousands of contacts moved to resting with their history, the summaries notified.
+
+`trigger_cost` is what the triggers that note changes add to writing activities: 10,000 rows
+inserted in one statement, and 200 one at a time, with and without the triggers.
 
 First the stored usage is written afresh (as the job's first run, or a change of the rules,
 writes it: in contact order) and the usage table compacted. Every measured run happens in a
@@ -62,7 +70,7 @@ from limits.usage import (  # noqa: E402
     checksums_sql,
     usage_recompute,
 )
-from references.models import Contact, ReferenceActivity  # noqa: E402
+from references.models import ActivityType, Contact, ReferenceActivity  # noqa: E402
 
 BARE = """
 SELECT COUNT(*), SUM(used) FROM (
@@ -127,7 +135,7 @@ def job_aggregate(today) -> float:
     return seconds
 
 
-def job_in_rollback(today, *, prepare=None, full: bool = False) -> tuple[float, dict]:
+def job_in_rollback(today, *, prepare=None, full: bool = False, verify: bool = False) -> tuple[float, dict]:
     """Time one run of the job, then undo everything it (and `prepare`) wrote.
 
     The usage table is vacuumed first, as autovacuum leaves it within a minute of each day's
@@ -140,12 +148,58 @@ def job_in_rollback(today, *, prepare=None, full: bool = False) -> tuple[float, 
         with transaction.atomic():
             if prepare:
                 prepare()
-            seconds, result = _timed(lambda: usage_recompute(today=today, full=full))
+            seconds, result = _timed(lambda: usage_recompute(today=today, full=full, verify=verify))
             outcome = {"seconds": seconds, **result.as_dict()}
             raise Rollback
     except Rollback:
         pass
     return outcome["seconds"], outcome
+
+
+# A busy hour: activities recorded today for contacts spread over the program (every 300th).
+RECORD_ACTIVITIES = """
+INSERT INTO references_referenceactivity
+    (contact_id, account_id, activity_type_id, occurred_on, notes, created_at)
+SELECT c.id, c.account_id, %(activity_type)s, %(today)s, '', now()
+FROM references_contact c WHERE c.id > %(after)s AND c.id %% %(every)s = 0 ORDER BY c.id LIMIT %(rows)s
+"""
+
+
+def record_activities(today, rows: int, *, every: int = 300, after: int = 0) -> None:
+    activity_type = ActivityType.objects.filter(counts_toward_limits=True).order_by("pk").first()
+    params = {"activity_type": activity_type.pk, "today": today, "every": every, "rows": rows, "after": after}
+    with connection.cursor() as cursor:
+        cursor.execute(RECORD_ACTIVITIES, params)
+
+
+def trigger_cost(today, *, runs: int) -> dict:
+    """Writing activities with the triggers that note changes, and with them off (rolled back)."""
+
+    def write(*, triggers: bool, one_by_one: bool) -> float:
+        try:
+            with transaction.atomic():
+                if not triggers:
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL session_replication_role = replica")  # triggers off
+                if one_by_one:
+                    seconds, _ = _timed(
+                        lambda: [record_activities(today, 1, every=n) for n in range(300, 500)]
+                    )
+                else:
+                    seconds, _ = _timed(lambda: record_activities(today, 10_000, every=7))
+                raise Rollback
+        except Rollback:
+            pass
+        return seconds
+
+    report = {}
+    for name, one_by_one in (("10000_in_one_statement", False), ("200_one_at_a_time", True)):
+        timings = {
+            label: statistics.median(write(triggers=triggers, one_by_one=one_by_one) for _ in range(runs))
+            for label, triggers in (("with_triggers_s", True), ("without_s", False))
+        }
+        report[name] = {label: round(value, 4) for label, value in timings.items()}
+    return report
 
 
 def _summary(samples: list[float]) -> dict:
@@ -192,7 +246,9 @@ def main() -> None:
 
     jobs = {
         "job_unchanged": lambda: job_in_rollback(today),
+        "job_after_edits": lambda: job_in_rollback(today, prepare=lambda: record_activities(today, 1_000)),
         "job_next_day": lambda: job_in_rollback(today + timedelta(days=1)),
+        "job_verify_next_day": lambda: job_in_rollback(today + timedelta(days=1), verify=True),
         "job_full": lambda: job_in_rollback(today, full=True),
         "job_first_run": lambda: job_in_rollback(today, prepare=clear_usage),
     }
@@ -236,6 +292,7 @@ def main() -> None:
         "ratio_to_bare_aggregate_run_by_run": paired,
         "ratio_to_job_aggregate": ratios_to_own,
         "target_ratio": 3.0,
+        "trigger_cost": trigger_cost(today, runs=args.runs),
         "job_changes": {name: {k: v for k, v in d.items() if k != "seconds"} for name, d in details.items()},
     }
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)

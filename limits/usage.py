@@ -2,15 +2,20 @@
 
 One transaction, the same few statements whatever the number of contacts (no loop per contact):
 
-1. `limits_changed` (a temporary table): one aggregate over every held activity that uses a slot
-   from the first day that counts (of the window, the quarter or the longest rest), grouped by
-   contact — a checksum of their uses' days and types — read from the covering index in contact
-   order and merged, as it streams by, with the stored usage (limits.ContactUsage) and the own
-   caps: the contacts whose uses, own cap or account differ from what their stored verdict was
-   computed from, whose stored "available from" day has come, or whose earliest use leaves the
-   window today; and every contact with an approved request not yet held (a few dozen: a request
-   is a use from today). A checksum can in theory miss edits that cancel out exactly; the next
-   full run (at least every quarter) would set such a row right;
+1. `limits_changed` (a temporary table): who may have changed. The hourly and daily runs take
+   the contacts database triggers noted since the last run (limits.UsageChange: an activity
+   recorded, moved, retyped or deleted, an own cap set — whatever wrote it), reading only those
+   contacts' uses, by index, for the account they count toward; and, from the stored usage
+   (limits.ContactUsage) alone, the contacts whose "available from" day has come or whose
+   earliest use leaves the window today. No run reads every activity for this, except the weekly
+   one that verifies (`verify`): one aggregate over every held activity from the first day that
+   counts (of the window, the quarter or the longest rest), grouped by contact — a checksum of
+   their uses' days and types — read from the covering index in contact order and merged, as it
+   streams by, with the stored usage and the own caps; it finds the same contacts, and also a
+   change written while the triggers were off (a restore with triggers disabled). A checksum can
+   in theory miss edits that cancel out exactly; the next full run (at least every quarter) would
+   set such a row right. Both add every contact with an approved request not yet held (a few
+   dozen: a request is a use from today);
 2. `limits_scope`: them and every stored contact of their accounts (an account's limit is shared);
 3. `limits_uses`: those contacts' uses per day and type (read by index), and `limits_diff`: per
    contact the tightest count limit and the day a slot frees (program limits, stricter rules,
@@ -25,8 +30,9 @@ One transaction, the same few statements whatever the number of contacts (no loo
    order instead);
 6. one summary notification per manager and per account owner concerned.
 
-The hourly run usually stops after step 2 with nobody to judge; the first run of a day judges the
-few thousand contacts whose uses left the window, and their accounts. Every stored row carries a
+The hourly run usually judges the few contacts recorded or edited in the hour, and their accounts;
+the first run of a day judges the few thousand contacts whose uses left the window or whose rest
+ended, and their accounts. Every stored row carries a
 fingerprint of the activity types, policy, rules and quarter it was judged by: when they change,
 when nothing is stored yet, or when the scope is a large share of the program, step 3 judges
 every contact instead (`full`). What a run stores is what judging everyone would store (tested).
