@@ -18,8 +18,9 @@ contacts and 1,000,000 activities) and the migrations applied. Measures, each as
   program (noted by the triggers) — judged again with their accounts;
 - `job_next_day`: the first run of a day — the window slides, and the contacts whose uses left
   it or whose rest ended are judged again with their accounts;
-- `job_verify_next_day`: the weekly run that finds whom to judge by comparing every contact's
-  checksum with the stored one (the job's own aggregate), on a day the window slides;
+- `job_verify`: the weekly run that finds whom to judge by comparing every contact's checksum
+  with the stored one (the job's own aggregate), as beat schedules it: early on a Sunday, after
+  that day's first run;
 - `job_full`: a run after the policy or a limit rule changed — every contact judged again;
 - `job_first_run`: `usage_recompute` on an empty usage table — every contact's row written,
   thousands of contacts moved to resting with their history, the summaries notified.
@@ -248,7 +249,7 @@ def main() -> None:
         "job_unchanged": lambda: job_in_rollback(today),
         "job_after_edits": lambda: job_in_rollback(today, prepare=lambda: record_activities(today, 1_000)),
         "job_next_day": lambda: job_in_rollback(today + timedelta(days=1)),
-        "job_verify_next_day": lambda: job_in_rollback(today + timedelta(days=1), verify=True),
+        "job_verify": lambda: job_in_rollback(today, verify=True),
         "job_full": lambda: job_in_rollback(today, full=True),
         "job_first_run": lambda: job_in_rollback(today, prepare=clear_usage),
     }

@@ -253,6 +253,7 @@ LEFT JOIN (
     SELECT contact_id, MIN(account_id) AS account_id FROM ({held}) held GROUP BY contact_id
 ) h ON h.contact_id = n.contact_id
 LEFT JOIN limits_contactusage u ON u.contact_id = n.contact_id
+WHERE h.contact_id IS NOT NULL OR u.contact_id IS NOT NULL  -- no uses then or now: nothing to judge
 UNION ALL
 SELECT u.contact_id, u.account_id, u.account_id
 FROM limits_contactusage u
