@@ -32,10 +32,10 @@ One transaction, the same few statements whatever the number of contacts (no loo
 
 The hourly run usually judges the few contacts recorded or edited in the hour, and their accounts;
 the first run of a day judges the few thousand contacts whose uses left the window or whose rest
-ended, and their accounts. Every stored row carries a
-fingerprint of the activity types, policy, rules and quarter it was judged by: when they change,
-when nothing is stored yet, or when the scope is a large share of the program, step 3 judges
-every contact instead (`full`). What a run stores is what judging everyone would store (tested).
+ended, and their accounts. Every stored row carries a fingerprint of the activity types, policy,
+rules and quarter it was judged by: when they change, when nothing is stored yet, or when the
+scope is a large share of the program, step 3 judges every contact instead (`full`). What a run
+stores is what judging everyone would store (tested).
 
 Running it twice in a row changes nothing the second time: every write comes from a difference.
 Two runs at once take turns on a transaction-level advisory lock (PostgreSQL), and the second

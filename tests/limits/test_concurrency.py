@@ -1,8 +1,10 @@
 """Concurrent approvals and concurrent runs of the job, on PostgreSQL: limits hold."""
 
+import threading
 from datetime import date, timedelta
 
 import pytest
+from django.db import close_old_connections, connection, transaction
 
 from core.errors import Conflict
 from limits.models import ContactUsage, LimitRun
@@ -84,3 +86,32 @@ def test_two_runs_of_the_job_at_once_change_things_once(policy, manager, account
     assert StatusChange.objects.filter(reason__startswith="Burnout limit").count() == 3
     assert LimitRun.objects.count() == 1
     assert ContactUsage.objects.filter(state="limited").count() == 3
+
+
+def test_an_activity_committed_while_the_job_runs_is_judged_by_the_next_run(policy, account_owner):
+    today = date.today()
+    contact = factories.make_contact(factories.make_account(account_owner))
+    factories.make_activity(contact, today - timedelta(days=40))
+    usage_recompute(today=today)
+    written, job_done = threading.Event(), threading.Event()
+
+    def record_then_commit_after_the_job():
+        close_old_connections()
+        try:
+            with transaction.atomic():
+                factories.make_activity(contact, today - timedelta(days=2))  # noted, not yet committed
+                written.set()
+                assert job_done.wait(timeout=30)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=record_then_commit_after_the_job)
+    writer.start()
+    assert written.wait(timeout=30)
+    during = usage_recompute(today=today)  # cannot see the activity, nor take its note
+    job_done.set()
+    writer.join(timeout=30)
+
+    assert during.judged == 0 and ContactUsage.objects.get(contact=contact).used == 1
+    after = usage_recompute(today=today)
+    assert after.judged == 1 and ContactUsage.objects.get(contact=contact).used == 2
