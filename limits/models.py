@@ -194,7 +194,10 @@ class ContactUsage(models.Model):
     window_moves_on = models.DateField(
         null=True,
         blank=True,
-        help_text="The day the earliest use in the window leaves it: judged again then.",
+        help_text=(
+            "The day the earliest use in the window leaves it, or a use from before the quarter stops "
+            "counting: judged again then."
+        ),
     )
     rules_key = models.BigIntegerField(
         default=0, help_text="Fingerprint of the program policy and the limit rules, as last judged."

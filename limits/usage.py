@@ -60,7 +60,7 @@ JOB_LOCK = 7_243_110_001  # pg_advisory_xact_lock key of this job
 WORK_MEM = "64MB"
 # Part of every stored row's fingerprint: a new way of computing checksums, or of finding who
 # changed, judges everyone once.
-CHECKSUM_VERSION = 6
+CHECKSUM_VERSION = 7
 FINGERPRINT_DAYS = 20_000
 STREAMING_PLAN = ("enable_hashagg", "enable_sort", "enable_hashjoin", "enable_nestloop")
 # Above this many contacts to judge again, ranking everyone in one pass beats reading by index.
@@ -126,6 +126,13 @@ class _Sql:
         if self.postgres:
             return f"GREATEST({', '.join(days)})"
         return f"NULLIF(MAX({', '.join(f'COALESCE({d}, {chr(39) * 2})' for d in days)}), '')"
+
+    def earliest_day(self, *days: str) -> str:
+        """The earliest of nullable dates, NULL when all are (LEAST ignores NULLs; SQLite's MIN does not)."""
+        if self.postgres:
+            return f"LEAST({', '.join(days)})"
+        never = "'9999-12-31'"
+        return f"NULLIF(MIN({', '.join(f'COALESCE({d}, {never})' for d in days)}), {never})"
 
     def day(self, value: date):
         return value if self.postgres else value.isoformat()
@@ -193,6 +200,7 @@ SELECT contact_id, MIN(account_id) AS account_id,
     COALESCE(SUM(uses) FILTER (WHERE {in_quarter}), 0) AS quarter_used,
     MAX(on_date) FILTER (WHERE dated = 1) AS last_used_on,
     MIN(on_date) FILTER (WHERE dated = 1 AND {in_window}) AS first_in_window,
+    MIN(on_date) FILTER (WHERE dated = 1 AND on_date < %(quarter_start)s) AS first_before_quarter,
     COALESCE(SUM(fingerprint), 0) AS uses_checksum
 FROM {uses} uses
 GROUP BY contact_id
@@ -241,12 +249,20 @@ WITH taken AS (DELETE FROM limits_usagechange RETURNING contact_id)
 SELECT DISTINCT contact_id FROM taken
 """
 
-# Step 1 as the hourly and daily runs take it, without reading every activity: the contacts the
-# triggers noted (with the account their uses now count toward, read by index, and the one they
-# are stored under), and the stored contacts whose "available from" day has come or whose
-# earliest use leaves the window today. The same contacts the checksums find (tested).
+# The stored contacts due to be judged again today, added to those noted: their "available
+# from" day has come, or their earliest use leaves the window (or stops counting) today.
+DUE = """
+INSERT INTO limits_noted (contact_id)
+SELECT u.contact_id FROM limits_contactusage u
+WHERE (u.available_from <= %(today)s OR u.window_moves_on <= %(today)s)
+    AND u.contact_id NOT IN (SELECT contact_id FROM limits_noted)
+"""
+
+# Step 1 as the hourly and daily runs take it, without reading every activity: the contacts
+# noted and due, with the account their uses count toward now (read by index: it moves when the
+# use spoken for the lowest account leaves the window) and the one they are stored under. The
+# same contacts the checksums find (tested).
 NOTED = """
-{create}
 SELECT n.contact_id, h.account_id AS counted_in, u.account_id AS stored_in
 FROM limits_noted n
 LEFT JOIN (
@@ -254,10 +270,6 @@ LEFT JOIN (
 ) h ON h.contact_id = n.contact_id
 LEFT JOIN limits_contactusage u ON u.contact_id = n.contact_id
 WHERE h.contact_id IS NOT NULL OR u.contact_id IS NOT NULL  -- no uses then or now: nothing to judge
-UNION ALL
-SELECT u.contact_id, u.account_id, u.account_id
-FROM limits_contactusage u
-WHERE u.available_from <= %(today)s OR u.window_moves_on <= %(today)s
 """
 
 CHANGED_BY_REQUESTS = """
@@ -549,6 +561,8 @@ def _parameters(sql: _Sql, policy: LimitPolicy, today: date) -> dict:
         "contact_max": policy.contact_max,
         "account_max": policy.account_max,
         "near": policy.near_limit_slots,
+        # How long a use from before the quarter counts: while in the window, or resting.
+        "reach": max(policy.window_days, longest_rest),
         "rules_key": rules_key(policy, today),
     }
 
@@ -631,7 +645,11 @@ def _diff_sql(sql: _Sql, types: _Types, policy: LimitPolicy, *, scoped: bool) ->
         create=sql.temp("limits_diff"),
         per_contact=_per_contact_sql("limits_uses"),
         stored=stored,
-        window_moves_on=sql.plus_days("c.first_in_window", window),
+        # Judged again when the earliest use in the window leaves it, or when a use from before
+        # the quarter stops counting (a rest longer than the window keeps it counted for longer).
+        window_moves_on=sql.earliest_day(
+            sql.plus_days("c.first_in_window", window), sql.plus_days("c.first_before_quarter", "%(reach)s")
+        ),
         contact_cap=sql.least(
             "%(contact_max)s", "COALESCE(cr.cap, %(contact_max)s)", "COALESCE(ar.cap, %(contact_max)s)"
         ),
@@ -687,7 +705,6 @@ def _take_noted(cursor, sql: _Sql) -> None:
     judges everyone has judged them too)."""
     if sql.postgres:
         cursor.execute(TAKE_NOTED)
-        cursor.execute("ANALYZE limits_noted")  # a handful of rows, usually: read their uses by index
         return
     # SQLite has no data-modifying WITH: the rows go through Python (a development database).
     cursor.execute("CREATE TEMP TABLE limits_noted (contact_id bigint)")
@@ -715,11 +732,17 @@ def _scope(cursor, sql: _Sql, types: _Types, params: dict, *, verify: bool) -> i
 
     Returns how many are in `limits_scope`, or None when judging everyone is cheaper.
     """
+    noted = NOTED.format(held=_held_sql(types, scoped=True, of="limits_noted"))
+    if not verify:  # the checksums find those due by themselves
+        cursor.execute(DUE, params)
+    if sql.postgres:
+        cursor.execute("ANALYZE limits_noted")  # their uses are read by index
     if verify:
-        _changed_by_checksums(cursor, sql, types, params)  # what the triggers noted is among them
+        _changed_by_checksums(cursor, sql, types, params)
+        # And what the triggers noted: an edit the checksums cannot tell (types that trade places).
+        cursor.execute(f"INSERT INTO limits_changed (contact_id, counted_in, stored_in) {noted}", params)
     else:
-        held = _held_sql(types, scoped=True, of="limits_noted")
-        cursor.execute(NOTED.format(create=sql.temp("limits_changed"), held=held), params)
+        cursor.execute(f"{sql.temp('limits_changed')} {noted}", params)
     cursor.execute(CHANGED_BY_REQUESTS.format(requested=_requested_sql(types)), params)
     if sql.postgres:
         cursor.execute("ANALYZE limits_changed")  # a few thousand rows: the next joins read by index

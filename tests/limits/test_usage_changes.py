@@ -6,16 +6,20 @@ import random
 from datetime import date, timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
-from limits.models import ContactUsage, UsageChange
+from limits.models import ContactUsage, LimitRule, UsageChange
 from limits.tasks import recompute as recompute_task
 from limits.tasks import verify as verify_task
 from limits.usage import usage_recompute
-from references.models import ActivityType, ParticipationPreferences, ReferenceActivity
+from references.models import ActivityType, Contact, ParticipationPreferences, ReferenceActivity
+from requests_app.models import ReferenceRequest
 from rms.celery import app as celery_app
 from tests import factories
 from tests.limits.judging import assert_same_as_judging_everyone
+from tests.workflows.builders import drive_to, make_request
+from workflows.services import request_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -117,59 +121,216 @@ def test_beat_runs_the_verifying_task_weekly(policy, account_owner):
     assert ContactUsage.objects.get(contact=contact).used == 2
 
 
-@pytest.mark.parametrize("seed", range(10))
-def test_random_edits_and_days_leave_what_judging_everyone_would_store(seed, policy, account_owner):
-    """A program of a few accounts edited at random between runs — activities recorded, moved,
-    retyped, handed to another contact, deleted; own caps set and cleared; days passing — and
-    after every hourly run the stored usage and the statuses are exactly a full run's."""
-    policy.window_days, policy.rest_days, policy.contact_max, policy.account_max = 30, 20, 2, 3
-    policy.save()
-    pick = random.Random(seed)
-    accounts = [factories.make_account(account_owner) for _ in range(3)]
-    contacts = [factories.make_contact(pick.choice(accounts)) for _ in range(8)]
-    types = list(ActivityType.objects.filter(counts_toward_limits=True))
-    today = TODAY
+def test_a_request_cancelled_after_approval_frees_its_slot_at_the_next_run(
+    policy, account_owner, sales_rep, manager
+):
+    today = date.today()
+    contact = factories.make_contact(factories.make_account(account_owner))
+    for n in (80, 60, 40):
+        factories.make_activity(contact, today - timedelta(days=n))
+    request = drive_to(make_request(sales_rep, contact), "awaiting_owner", contact, manager)
+    assert usage_recompute(today=today).rested == 1  # the approved request is the fourth use
 
-    def record():
-        contact = pick.choice(contacts)
+    request_transition(request_id=request.pk, action="cancel", actor=sales_rep, note="Deal lost")
+    freed = usage_recompute(today=today)
+
+    contact.refresh_from_db()
+    assert (freed.freed, freed.reactivated, contact.status) == (1, 1, "active")
+    assert ContactUsage.objects.get(contact=contact).used == 3
+    assert_same_as_judging_everyone(today)
+
+
+def test_a_contact_whose_use_for_the_lowest_account_leaves_the_window_counts_toward_the_other(
+    policy, account_owner
+):
+    """X spoke for account A (before moving to B) 85 days ago and for B 10 days ago: counted
+    toward A until that use leaves the window, then toward B, whose last slot X then fills."""
+    a, b = factories.make_account(account_owner), factories.make_account(account_owner)
+    x, y, z = (factories.make_contact(b) for _ in range(3))
+    ReferenceActivity.objects.create(
+        contact=x, account=a, activity_type=factories.activity_type(), occurred_on=TODAY - timedelta(days=85)
+    )
+    factories.make_activity(x, TODAY - timedelta(days=10))
+    for n in (70, 50, 30):
+        factories.make_activity(y, TODAY - timedelta(days=n))
+    for n in (60, 40):
+        factories.make_activity(z, TODAY - timedelta(days=n))
+    usage_recompute(today=TODAY)
+    assert ContactUsage.objects.get(contact=x).account_id == a.pk
+
+    later = TODAY + timedelta(days=5)
+    usage_recompute(today=later)
+
+    usage = ContactUsage.objects.filter(contact__in=(x, y, z))
+    assert {(u.account_id, u.limit_code) for u in usage} == {(b.pk, "account_window")}
+    assert_same_as_judging_everyone(later)
+
+
+def test_a_use_from_before_the_quarter_stops_counting_when_the_longest_rest_ends(policy, account_owner):
+    """A rule elsewhere rests contacts 60 days, longer than the 30-day window: a use from before
+    the quarter counts (for the rest) until 60 days after it, then must leave the stored usage."""
+    policy.window_days, policy.rest_days = 30, 10
+    policy.save()
+    LimitRule.objects.create(account=factories.make_account(account_owner), rest_days=60)
+    quarter = date(2026, 4, 1)
+    contact = factories.make_contact(factories.make_account(account_owner))
+    factories.make_activity(contact, quarter - timedelta(days=40))
+    usage_recompute(today=quarter)
+    assert ContactUsage.objects.get(contact=contact).window_moves_on == quarter + timedelta(days=20)
+
+    usage_recompute(today=quarter + timedelta(days=20))
+
+    assert not ContactUsage.objects.filter(contact=contact).exists()
+    assert_same_as_judging_everyone(quarter + timedelta(days=20))
+
+
+def test_the_weekly_run_also_judges_an_edit_the_checksums_cannot_tell(policy, account_owner):
+    """Two case studies the same day (one-to-many: one use) retyped to a call and a press
+    interview (two uses): d·(d+3) twice sums to d·(d+1) + d·(d+5), the same checksum."""
+    contact = factories.make_contact(factories.make_account(account_owner))
+    codes = ("reference_call", "case_study", "press_interview")
+    types = {code: factories.activity_type(code).pk for code in codes}
+    assert types["reference_call"] + types["press_interview"] == 2 * types["case_study"]
+    first, second = (factories.make_activity(contact, TODAY - timedelta(days=5), "case_study") for _ in "ab")
+    usage_recompute(today=TODAY)
+    assert ContactUsage.objects.get(contact=contact).used == 1
+
+    ReferenceActivity.objects.filter(pk=first.pk).update(activity_type_id=types["reference_call"])
+    ReferenceActivity.objects.filter(pk=second.pk).update(activity_type_id=types["press_interview"])
+    verified = usage_recompute(today=TODAY, verify=True)
+
+    assert verified.judged == 1 and ContactUsage.objects.get(contact=contact).used == 2
+    assert_same_as_judging_everyone(TODAY)
+
+
+COMMITTED = ("awaiting_owner", "customer_asked", "scheduled")
+
+
+class RandomProgram:
+    """A few accounts and contacts, and the edits a program sees between two runs of the job."""
+
+    def __init__(self, pick: random.Random, owner, requester, today: date):
+        self.pick, self.requester, self.today = pick, requester, today
+        self.accounts = [factories.make_account(owner) for _ in range(3)]
+        self.contacts = [factories.make_contact(pick.choice(self.accounts)) for _ in range(8)]
+        self.types = list(ActivityType.objects.filter(counts_toward_limits=True))
+
+    def edits(self):
+        return [
+            self.record,
+            self.record,
+            self.edit,
+            self.edit_in_bulk,
+            self.own_cap,
+            self.move_contact,
+            self.request,
+            self.request,
+            self.request_ends,
+            self.long_rest,
+        ]
+
+    def record(self):
+        contact = Contact.objects.get(pk=self.pick.choice(self.contacts).pk)
         ReferenceActivity.objects.create(
             contact=contact,
-            account=pick.choice([contact.account, *accounts]),  # now and then, spoken for another account
-            activity_type=pick.choice(types),
-            occurred_on=today - timedelta(days=pick.randrange(0, 45)),
+            account=self.pick.choice([contact.account, *self.accounts]),  # now and then, for another account
+            activity_type=self.pick.choice(self.types),
+            occurred_on=self.today - timedelta(days=self.pick.randrange(0, 100)),
         )
 
-    def edit():
+    def edit(self):
         activities = list(ReferenceActivity.objects.order_by("pk"))
         if not activities:
-            return record()
-        activity = pick.choice(activities)
-        change = pick.choice(["day", "type", "contact", "delete"])
+            return self.record()
+        activity = self.pick.choice(activities)
+        change = self.pick.choice(["day", "type", "contact", "account", "delete"])
         if change == "delete":
             activity.delete()
             return None
         if change == "day":
-            activity.occurred_on += timedelta(days=pick.randrange(-10, 10))
+            activity.occurred_on += timedelta(days=self.pick.randrange(-15, 15))
         elif change == "type":
-            activity.activity_type = pick.choice(types)
+            activity.activity_type = self.pick.choice(self.types)
+        elif change == "contact":
+            activity.contact = self.pick.choice(self.contacts)
         else:
-            activity.contact = pick.choice(contacts)
+            activity.account = self.pick.choice(self.accounts)
         activity.save()
         return None
 
-    def own_cap():
-        cap = pick.choice([None, 0, 1, 2])
-        ParticipationPreferences.objects.filter(contact=pick.choice(contacts)).update(own_cap_per_quarter=cap)
+    def edit_in_bulk(self):
+        theirs = ReferenceActivity.objects.filter(contact=self.pick.choice(self.contacts))
+        if self.pick.random() < 0.5:
+            theirs.update(occurred_on=F("occurred_on") - timedelta(days=self.pick.randrange(1, 20)))
+        else:
+            theirs.filter(activity_type=self.pick.choice(self.types)).delete()
 
+    def own_cap(self):
+        cap = self.pick.choice([None, 0, 1, 2])
+        ParticipationPreferences.objects.filter(contact=self.pick.choice(self.contacts)).update(
+            own_cap_per_quarter=cap
+        )
+
+    def move_contact(self):
+        contact = self.pick.choice(self.contacts)
+        Contact.objects.filter(pk=contact.pk).update(account=self.pick.choice(self.accounts))
+
+    def request(self):
+        ReferenceRequest.objects.create(
+            requester=self.requester,
+            campaign="Random program",
+            activity_type=self.pick.choice(self.types),
+            needed_by=self.today + timedelta(days=10),
+            status=self.pick.choice(COMMITTED),
+            chosen_contact=self.pick.choice(self.contacts),
+        )
+
+    def request_ends(self):
+        committed = list(ReferenceRequest.objects.filter(status__in=COMMITTED).order_by("pk"))
+        if not committed:
+            return self.request()
+        request = self.pick.choice(committed)
+        ending = self.pick.choice(["held", "cancelled", "expired", "declined", "retyped"])
+        if ending == "held":
+            contact = Contact.objects.get(pk=request.chosen_contact_id)
+            factories.make_activity(contact, self.today, code=request.activity_type.code)
+            request.status = "completed"
+        elif ending == "retyped":
+            request.activity_type = self.pick.choice(self.types)
+        else:
+            request.status = ending
+        request.save()
+        return None
+
+    def long_rest(self):
+        """A stricter rule somewhere that rests contacts longer than the window."""
+        rest = self.pick.randrange(20, 90)
+        LimitRule.objects.create(account=self.pick.choice(self.accounts), rest_days=rest)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_edits_and_days_leave_what_judging_everyone_would_store(
+    seed, policy, account_owner, sales_rep
+):
+    """A program edited at random between runs — activities recorded, moved, retyped, handed to
+    another contact or account, deleted, one by one and in bulk; own caps set and cleared;
+    contacts moving accounts; requests approved, then held, cancelled, expired or declined; rules
+    resting longer than the window; days passing, across quarters — and after every hourly run
+    the stored usage and the statuses are exactly a full run's."""
+    policy.window_days, policy.rest_days, policy.contact_max, policy.account_max = 30, 10, 2, 3
+    policy.save()
+    pick = random.Random(seed)
+    start = date(2026, 3, 31) - timedelta(days=pick.randrange(40))  # runs cross a quarter or two
+    program = RandomProgram(pick, account_owner, sales_rep, start)
     for _ in range(10):
-        record()
-    usage_recompute(today=today)
+        program.record()
+    usage_recompute(today=program.today)
     for _step in range(12):
         for _ in range(pick.randrange(0, 4)):
-            pick.choice([record, record, edit, own_cap])()
-        today += timedelta(days=pick.choice([0, 0, 1, 3, 9]))
+            pick.choice(program.edits())()
+        program.today += timedelta(days=pick.choice([0, 0, 1, 3, 9, 20]))
 
-        usage_recompute(today=today)
+        usage_recompute(today=program.today)
 
         assert not UsageChange.objects.exists()
-        assert_same_as_judging_everyone(today)
+        assert_same_as_judging_everyone(program.today)
