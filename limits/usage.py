@@ -4,18 +4,19 @@ One transaction, the same few statements whatever the number of contacts (no loo
 
 1. `limits_changed` (a temporary table): who may have changed. The hourly and daily runs take
    the contacts database triggers noted since the last run (limits.UsageChange: an activity
-   recorded, moved, retyped or deleted, an own cap set — whatever wrote it), reading only those
-   contacts' uses, by index, for the account they count toward; and, from the stored usage
+   recorded, moved, retyped or deleted, an own cap set, a request approved, cancelled or
+   declined — whatever wrote it, limits/change_triggers.py) and, from the stored usage
    (limits.ContactUsage) alone, the contacts whose "available from" day has come or whose
-   earliest use leaves the window today. No run reads every activity for this, except the weekly
-   one that verifies (`verify`): one aggregate over every held activity from the first day that
-   counts (of the window, the quarter or the longest rest), grouped by contact — a checksum of
-   their uses' days and types — read from the covering index in contact order and merged, as it
-   streams by, with the stored usage and the own caps; it finds the same contacts, and also a
-   change written while the triggers were off (a restore with triggers disabled). A checksum can
-   in theory miss edits that cancel out exactly; the next full run (at least every quarter) would
-   set such a row right. Both add every contact with an approved request not yet held (a few
-   dozen: a request is a use from today);
+   earliest use leaves the window (or stops counting) today; they read only those contacts'
+   uses, by index, for the account each counts toward now. No run reads every activity for
+   this, except the weekly one that verifies (`verify`): one aggregate over every held activity
+   from the first day that counts (of the window, the quarter or the longest rest), grouped by
+   contact — a checksum of their uses' days and types — read from the covering index in contact
+   order and merged, as it streams by, with the stored usage and the own caps. It finds the same
+   contacts, and also a change written while the triggers were off (a restore with triggers
+   disabled); it adds the noted contacts too, for an edit a checksum cannot tell (sums that
+   cancel out). Both add every contact with an approved request not yet held (a few dozen: a
+   request is a use from today);
 2. `limits_scope`: them and every stored contact of their accounts (an account's limit is shared);
 3. `limits_uses`: those contacts' uses per day and type (read by index), and `limits_diff`: per
    contact the tightest count limit and the day a slot frees (program limits, stricter rules,
