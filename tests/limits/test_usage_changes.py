@@ -6,6 +6,7 @@ import random
 from datetime import date, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
 
@@ -334,3 +335,18 @@ def test_random_edits_and_days_leave_what_judging_everyone_would_store(
 
         assert not UsageChange.objects.exists()
         assert_same_as_judging_everyone(program.today)
+
+
+def test_the_command_sets_right_what_a_restore_without_triggers_left(policy, account_owner, capsys):
+    contact = factories.make_contact(factories.make_account(account_owner))
+    factories.make_activity(contact, timezone.localdate() - timedelta(days=40))
+    call_command("recompute_limits")
+    factories.make_activity(contact, timezone.localdate() - timedelta(days=3))
+    UsageChange.objects.all().delete()  # as a restore with the triggers disabled would leave it
+
+    call_command("recompute_limits")
+    assert "judged 0 contacts" in capsys.readouterr().out
+    call_command("recompute_limits", "--full")
+
+    assert "judged everyone, 1 rows written" in capsys.readouterr().out
+    assert ContactUsage.objects.get(contact=contact).used == 2
