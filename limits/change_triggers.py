@@ -10,6 +10,7 @@ changed. The migrations' SQL comes from here: change it only in ways that keep w
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import migrations
 
 
@@ -76,7 +77,9 @@ def create_statements(vendor: str, noted: Noted) -> list[str]:
         return _postgres(noted)
     if vendor == "sqlite":
         return _sqlite(noted)
-    raise NotImplementedError(f"limits: no change triggers for {vendor}")
+    raise ImproperlyConfigured(
+        f"RMS runs on PostgreSQL or SQLite (the limits job needs its triggers), not {vendor}"
+    )
 
 
 def drop_statements(vendor: str, noted: Noted) -> list[str]:
