@@ -215,12 +215,13 @@ class ContactUsage(models.Model):
 
 
 class UsageChange(models.Model):
-    """A contact whose uses or own cap changed since the limits job last ran.
+    """A contact whose uses, own cap or approved requests changed since the limits job last ran.
 
-    Written by database triggers on activities and participation preferences (migration 0008), in
-    the transaction of the change itself, whatever wrote it (a form, the API, admin, a bulk load or
-    raw SQL); the job's next run takes the rows and judges those contacts again. A plain number,
-    not a foreign key: the trigger only appends, and the job takes whatever is there.
+    Written by database triggers on activities, participation preferences and reference requests
+    (limits/change_triggers.py), in the transaction of the change itself, whatever wrote it (a
+    form, the API, admin, a bulk load or raw SQL); the job's next run takes the rows and judges
+    those contacts again. A plain number, not a foreign key: the trigger only appends, and the
+    job takes whatever is there.
     """
 
     contact_id = models.BigIntegerField()

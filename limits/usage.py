@@ -241,9 +241,9 @@ WHERE h.contact_id IS NULL OR u.contact_id IS NULL
     OR u.window_moves_on <= %(today)s
 """
 
-# The contacts whose uses or own cap changed since the last run, as the database triggers noted
-# them (limits.UsageChange, migration limits 0008), taken off the table in the statement that
-# reads them: a change committed after it stays there for the next run.
+# The contacts whose uses, own cap or approved requests changed since the last run, as the
+# database triggers noted them (limits.UsageChange, limits/change_triggers.py), taken off the
+# table in the statement that reads them: a change committed after it stays for the next run.
 TAKE_NOTED = """
 CREATE TEMP TABLE limits_noted ON COMMIT DROP AS
 WITH taken AS (DELETE FROM limits_usagechange RETURNING contact_id)
