@@ -75,6 +75,31 @@ def test_every_change_to_a_contacts_uses_or_own_cap_is_noted_and_nothing_else(po
     assert taken() == {second.pk}
 
 
+def test_a_requests_chosen_contact_is_noted_when_its_status_contact_or_type_changes(
+    policy, account_owner, sales_rep
+):
+    account = factories.make_account(account_owner)
+    first, second = factories.make_contact(account), factories.make_contact(account)
+    request = ReferenceRequest.objects.create(
+        requester=sales_rep, campaign="Launch", activity_type=factories.activity_type(), needed_by=TODAY
+    )
+    assert taken() == set()  # nobody chosen yet
+    requests = ReferenceRequest.objects.filter(pk=request.pk)
+
+    requests.update(status="awaiting_owner", chosen_contact=first)
+    assert taken() == {first.pk}
+    requests.update(needed_by=TODAY + timedelta(days=7), campaign="Relaunch")
+    assert taken() == set()
+    requests.update(chosen_contact=second)
+    assert taken() == {first.pk, second.pk}
+    requests.update(activity_type=factories.activity_type("video"))
+    assert taken() == {second.pk}
+    requests.update(status="cancelled")
+    assert taken() == {second.pk}
+    requests.delete()
+    assert taken() == {second.pk}
+
+
 def test_the_job_takes_the_notes_and_judges_only_what_they_name(policy, account_owner):
     quiet = factories.make_contact(factories.make_account(account_owner))
     busy = factories.make_contact(factories.make_account(account_owner))
