@@ -10,16 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from references.querysets import AccountQuerySet, ContactQuerySet, OpportunityQuerySet
-
-
-class ReferenceStatus(models.TextChoices):
-    CANDIDATE = "candidate", "Candidate"
-    ACTIVE = "active", "Active"
-    RESTING = "resting", "Resting"
-    PAUSED = "paused", "Paused"
-    AT_RISK = "at_risk", "At risk"
-    RETIRED = "retired", "Retired"
-    DEFECTED = "defected", "Defected"
+from references.statuses import ReferenceStatus
 
 
 def _status_is_valid(field: str = "status") -> Q:

@@ -4,12 +4,13 @@ from django.db import models
 from django.db.models import Q
 
 from core.roles import Role, user_roles
+from references.statuses import USABLE_STATUSES
 
 
 class AccountQuerySet(models.QuerySet):
     def usable_as_reference(self) -> "AccountQuerySet":
         """Accounts that may be offered: never defected, at risk, retired or paused."""
-        return self.filter(status__in=["active", "resting"], at_risk=False)
+        return self.filter(status__in=USABLE_STATUSES, at_risk=False)
 
     def visible_to(self, user) -> "AccountQuerySet":
         """Program staff see every account; others none."""
@@ -23,10 +24,10 @@ class ContactQuerySet(models.QuerySet):
         """Contacts that search may offer: active or resting, not opted out or self-paused,
         at an account that is itself usable."""
         return self.filter(
-            status__in=["active", "resting"],
+            status__in=USABLE_STATUSES,
             preferences__opted_out=False,
             preferences__paused_by_contact=False,
-            account__status__in=["active", "resting"],
+            account__status__in=USABLE_STATUSES,
             account__at_risk=False,
         )
 

@@ -10,28 +10,7 @@ from django.db.models import Q
 
 from references.models import Account, ActivityType, Contact, Opportunity, Persona
 from requests_app.querysets import NominationQuerySet, ReferenceRequestQuerySet
-
-
-class RequestStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    IN_REVIEW = "in_review", "In review"
-    NEEDS_INFO = "needs_info", "Needs info"
-    AWAITING_OWNER = "awaiting_owner", "Awaiting account owner"
-    CUSTOMER_ASKED = "customer_asked", "Customer asked"
-    SCHEDULED = "scheduled", "Scheduled"
-    COMPLETED = "completed", "Completed"
-    CLOSED = "closed", "Closed"
-    DECLINED = "declined", "Declined"
-    CANCELLED = "cancelled", "Cancelled"
-    EXPIRED = "expired", "Expired"
-
-
-# Statuses in which a request still wants something to happen.
-OPEN_STATUSES = frozenset(
-    {"submitted", "in_review", "needs_info", "awaiting_owner", "customer_asked", "scheduled"}
-)
-# Statuses after which the requester may see the chosen contact's email and phone.
-APPROVED_STATUSES = frozenset({"customer_asked", "scheduled", "completed", "closed"})
+from requests_app.statuses import APPROVED_STATUSES, OPEN_STATUSES, RequestStatus
 
 
 class ReferenceRequest(models.Model):

@@ -3,6 +3,7 @@
 from django.db import models
 
 from core.roles import Role, user_roles
+from requests_app.statuses import OPEN_STATUSES
 
 
 def _sees_all(user) -> bool:
@@ -19,8 +20,6 @@ class ReferenceRequestQuerySet(models.QuerySet):
         return self.filter(requester=user)
 
     def open(self) -> "ReferenceRequestQuerySet":
-        from requests_app.models import OPEN_STATUSES
-
         return self.filter(status__in=OPEN_STATUSES)
 
 

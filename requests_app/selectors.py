@@ -35,7 +35,7 @@ REQUEST_SORTS = {
 }
 REQUEST_GROUPS = {
     "open": ("Open", OPEN_STATUSES),
-    "closed": ("Finished", frozenset(RequestStatus.values) - OPEN_STATUSES),
+    "closed": ("Finished", tuple(s for s in RequestStatus if s not in OPEN_STATUSES)),
     "all": ("All", None),
 }
 _CONTACT_CARD_FIELDS = ("first_name", "last_name", "title", "account__name")

@@ -29,7 +29,6 @@ from references.models import (
     SizeBand,
 )
 from requests_app.models import (
-    OPEN_STATUSES,
     Nomination,
     ReferenceRequest,
     RequestCandidate,
@@ -37,11 +36,10 @@ from requests_app.models import (
     RequestFeedback,
     RequestStatus,
 )
+from requests_app.statuses import FEEDBACK_STATUSES, OPEN_STATUSES
 from workflows.services import open_workflow_tasks, request_transition
 
 MAX_CANDIDATES = 3
-# Statuses in which the requester can tell how the activity went.
-FEEDBACK_STATUSES = frozenset({RequestStatus.COMPLETED, RequestStatus.CLOSED})
 
 
 class DuplicateRequest(InvalidInput):

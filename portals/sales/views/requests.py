@@ -21,13 +21,13 @@ from requests_app import selectors
 from requests_app.forms import CancelForm, FeedbackForm, RequestForm
 from requests_app.models import RequestStatus
 from requests_app.services import (
-    FEEDBACK_STATUSES,
     MAX_CANDIDATES,
     DuplicateRequest,
     feedback_submit,
     request_cancel,
     request_submit,
 )
+from requests_app.statuses import FEEDBACK_STATUSES
 from workflows.services import request_transition
 from workflows.transitions import Needs, available_transitions
 

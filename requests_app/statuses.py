@@ -1,0 +1,35 @@
+"""The statuses of a reference request, and the sets of them that rules read.
+
+Which action is possible in which status is the transition table's (workflows/transitions.py);
+these sets say what a status means to the rest of the program. Tuples in a fixed order, so the
+SQL built from them is the same in every process.
+"""
+
+from django.db import models
+
+
+class RequestStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    IN_REVIEW = "in_review", "In review"
+    NEEDS_INFO = "needs_info", "Needs info"
+    AWAITING_OWNER = "awaiting_owner", "Awaiting account owner"
+    CUSTOMER_ASKED = "customer_asked", "Customer asked"
+    SCHEDULED = "scheduled", "Scheduled"
+    COMPLETED = "completed", "Completed"
+    CLOSED = "closed", "Closed"
+    DECLINED = "declined", "Declined"
+    CANCELLED = "cancelled", "Cancelled"
+    EXPIRED = "expired", "Expired"
+
+
+S = RequestStatus
+
+# A request still wants something to happen.
+OPEN_STATUSES = (S.SUBMITTED, S.IN_REVIEW, S.NEEDS_INFO, S.AWAITING_OWNER, S.CUSTOMER_ASKED, S.SCHEDULED)
+# Approved with a chosen contact and not yet held: the request holds one of the contact's slots
+# under the burnout limits (it counts from today, its date not being known yet).
+COMMITTED_STATUSES = (S.AWAITING_OWNER, S.CUSTOMER_ASKED, S.SCHEDULED)
+# The requester may see the chosen contact's email and phone.
+APPROVED_STATUSES = (S.CUSTOMER_ASKED, S.SCHEDULED, S.COMPLETED, S.CLOSED)
+# The activity is done: the requester can tell how it went.
+FEEDBACK_STATUSES = (S.COMPLETED, S.CLOSED)
