@@ -31,6 +31,7 @@ browser-deps:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run --settings=rms.settings_test
 
 ## make test: lint, migrations check, the whole suite (uses DATABASE_URL / REDIS_URL when set).

@@ -62,7 +62,9 @@ class Scenario:
 
 def demo_deal() -> Opportunity:
     """The demo rep's first open deal that names products (what "Find references" starts from)."""
-    deals = Opportunity.objects.filter(outcome="open", products__isnull=False).prefetch_related("products")
+    deals = Opportunity.objects.filter(
+        outcome=Opportunity.Outcome.OPEN, products__isnull=False
+    ).prefetch_related("products")
     deal = deals.filter(owner__username="sales").order_by("id").first() or deals.order_by("id").first()
     if deal is None:
         sys.exit("No open opportunity with products: seed the demo first (manage.py seed_demo).")

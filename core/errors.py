@@ -1,7 +1,7 @@
 """One hierarchy of domain errors raised by services.
 
 Views map them once: to a form error or a message on pages, and to HTTP 400/403/409 in the API
-(`core.api.domain_exception_handler`).
+(`api.errors.domain_exception_handler`).
 """
 
 

@@ -51,3 +51,10 @@ def role_label(user) -> str:
     if roles:
         return ", ".join(sorted(role.value for role in roles))
     return "Administrator" if user.is_superuser else "No role"
+
+
+def users_with_role(role: Role):
+    """The active users holding `role` (its group), in id order."""
+    from django.contrib.auth.models import User
+
+    return User.objects.filter(is_active=True, groups__name=role.value).order_by("pk")

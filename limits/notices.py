@@ -10,12 +10,23 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 
+from core.links import url_or
+from core.roles import Role, users_with_role
 from limits.models import LimitRun
-from notifications.emails import url_or
-from notifications.kinds import OtherKind
+from notifications.kinds import Delivery, Kind, register
 from notifications.message import Message
-from notifications.request_messages import managers
 from notifications.services import notify_each
+
+LIMIT_CHANGES = Kind(
+    "limit_changes",
+    "Contacts reaching, freed from or near a limit (managers, owners)",
+    default=Delivery.DIGEST,
+)
+
+
+def register_kinds() -> None:
+    register([LIMIT_CHANGES])
+
 
 SAMPLE = 8  # names listed per change; the rest are counted
 
@@ -82,11 +93,12 @@ def limit_changes_notify(*, cursor, run: LimitRun) -> int:
     messages = []
     everyone = summaries.pop(None, None)
     if everyone is not None:
-        messages.append((everyone.message(url_or("manage:contacts", url_or("manage:home", "/"))), managers()))
+        link = url_or("manage:contacts", url_or("manage:home", "/"))
+        messages.append((everyone.message(link), list(users_with_role(Role.MANAGER))))
     owners = User.objects.in_bulk([owner_id for owner_id in summaries if owner_id is not None])
     owner_link = url_or("sales:home", "/")
     for owner_id, summary in summaries.items():
         owner = owners.get(owner_id)
         if owner is not None:
             messages.append((summary.message(owner_link), [owner]))
-    return notify_each(kind=OtherKind.LIMIT_CHANGES, key=f"limits:{run.pk}", messages=messages)
+    return notify_each(kind=LIMIT_CHANGES.code, key=f"limits:{run.pk}", messages=messages)

@@ -31,6 +31,7 @@ from references.models import (
     ReferenceActivity,
     UseCase,
 )
+from references.statuses import ReferenceStatus
 
 # The refresh looks back this far before its last start, so a change committed while the
 # previous run was reading is never missed.
@@ -234,7 +235,7 @@ def _insert_entries(*, account_ids: list[int] | None, now: datetime) -> int:
     sql = (
         f"INSERT INTO {_table(ReferenceEntry)} ({columns}) "
         "SELECT c.id, c.account_id, a.industry_id, a.country_id, co.region_id, a.size_band_id, "
-        "c.persona_id, c.language, a.nps, (c.status = 'resting' OR a.status = 'resting'), "
+        "c.persona_id, c.language, a.nps, (c.status = %s OR a.status = %s), "
         "pp.own_cap_per_quarter, act.latest, "
         f"COALESCE(products.ids, {empty}), COALESCE(use_cases.ids, {empty}), "
         f"COALESCE(competitors.ids, {empty}), COALESCE(types.ids, {empty}), %s "
@@ -255,7 +256,8 @@ def _insert_entries(*, account_ids: list[int] | None, now: datetime) -> int:
         # Stored by industry and region, the filters nearly every search has: a search reads
         # its rows from a few neighbouring pages rather than from all over the table.
         sql += " ORDER BY a.industry_id, co.region_id, c.id"
-    params = [now, *scope.params]  # the SELECT's %s, then the activity subquery
+    # The SELECT's %s (resting twice, the time), then the activity subquery.
+    params = [ReferenceStatus.RESTING, ReferenceStatus.RESTING, now, *scope.params]
     params += scope.params * 3 + scope.params  # three account lists, then the preferences scope
     params += [*offerable_params, *scope.params]
     with connection.cursor() as cursor:

@@ -25,8 +25,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from notifications import kinds
 from notifications.emails import build_email
-from notifications.kinds import DEFAULT_DELIVERY, Delivery, channels_for
+from notifications.kinds import Delivery, channels_for
 from notifications.models import Channel, Notification, NotificationPreference, Status
 
 logger = logging.getLogger(__name__)
@@ -114,8 +115,8 @@ def _address_and_obstacle(notification: Notification) -> tuple[str, str | None]:
     if not user.is_active:
         return "", "The user is no longer active."
     chosen = NotificationPreference.objects.filter(user=user, kind=notification.kind).first()
-    delivery = chosen.delivery if chosen else DEFAULT_DELIVERY[notification.kind]
-    if delivery == Delivery.DIGEST and notification.kind != "daily_digest":
+    delivery = chosen.delivery if chosen else kinds.default_for(notification.kind)
+    if delivery == Delivery.DIGEST and notification.kind != kinds.DAILY_DIGEST.code:
         return "", Status.HELD
     if Channel.EMAIL not in channels_for(delivery):
         return "", "The user no longer wants this kind of notification by email."

@@ -7,8 +7,9 @@ emails/notification.*.
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
 
+from core.links import url_or
+from notifications import kinds
 from notifications.models import Notification
 
 
@@ -19,14 +20,6 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + (path if path.startswith("/") else "/" + path)
 
 
-def url_or(name: str, fallback: str, *args) -> str:
-    """reverse(name), or `fallback` while the page does not exist in this deployment."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return fallback
-
-
 def _context(notification: Notification) -> dict:
     is_staff = notification.user_id is not None
     if is_staff:
@@ -34,7 +27,7 @@ def _context(notification: Notification) -> dict:
     else:
         greeting_name = notification.contact.first_name
     items = []
-    if notification.kind == "daily_digest":
+    if notification.kind == kinds.DAILY_DIGEST.code:
         items = [
             {"title": item.title, "body": item.body, "url": absolute(item.link) if item.link else ""}
             for item in notification.digest_items.order_by("created_at", "pk")

@@ -1,12 +1,17 @@
 """Every kind of notification: what it is called and how it is delivered unless a user chooses.
 
-The kinds of request events are the workflow's (workflows.models.NoticeKind): its transition
-table records which ones each move causes. The rest come from periodic jobs here and in limits/.
+Kinds are registered by the app that raises them (workflows: the request events and task
+reminders; limits: the limit changes; insights: the weekly digest), from its AppConfig.ready(),
+so this app never imports the apps above it. Notifications owns only the daily digest, which is
+itself the delivery of held notifications. Writing a notification of a kind nobody registered is
+a programming error (`kind`, below).
 """
 
-from django.db import models
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from workflows.models import NoticeKind
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 
 
 class Delivery(models.TextChoices):
@@ -19,32 +24,64 @@ class Delivery(models.TextChoices):
     NONE = "none", "Not at all"
 
 
-class OtherKind(models.TextChoices):
-    TASK_DUE_SOON = "task_due_soon", "Task due soon (to the assignee)"
-    TASK_OVERDUE = "task_overdue", "Task overdue (to the assignee)"
-    LIMIT_CHANGES = "limit_changes", "Contacts reaching, freed from or near a limit (managers, owners)"
-    WEEKLY_DIGEST = "weekly_digest", "Weekly program digest (to reference managers)"
-    DAILY_DIGEST = "daily_digest", "Daily digest of held notifications"
+@dataclass(frozen=True)
+class Kind:
+    """One kind of notification: its code (stored on each row), its label, and its delivery for
+    users who did not choose (everything in the app, and email for what needs an answer)."""
+
+    code: str
+    label: str
+    default: Delivery = Delivery.BOTH
+    choosable: bool = True  # whether users set a preference for it
+
+    def __str__(self) -> str:
+        return self.code
 
 
-KIND_LABELS: dict[str, str] = {**dict(NoticeKind.choices), **dict(OtherKind.choices)}
-KIND_CHOICES = list(KIND_LABELS.items())
-
-# Kinds a staff user may set a preference for (the daily digest is itself the delivery of one).
-CHOOSABLE = [kind for kind in KIND_LABELS if kind != OtherKind.DAILY_DIGEST]
-
-# Unless a user chose otherwise: everything in the app, and email for what needs an answer.
-DEFAULT_DELIVERY: dict[str, str] = dict.fromkeys(KIND_LABELS, Delivery.BOTH)
-DEFAULT_DELIVERY.update(
-    {
-        NoticeKind.REQUEST_ASSIGNED: Delivery.IN_APP,
-        NoticeKind.INFO_PROVIDED: Delivery.IN_APP,
-        OtherKind.TASK_DUE_SOON: Delivery.IN_APP,
-        OtherKind.LIMIT_CHANGES: Delivery.DIGEST,
-        OtherKind.DAILY_DIGEST: Delivery.EMAIL,
-        OtherKind.WEEKLY_DIGEST: Delivery.EMAIL,
-    }
+DAILY_DIGEST = Kind(
+    "daily_digest", "Daily digest of held notifications", default=Delivery.EMAIL, choosable=False
 )
+
+_REGISTERED: dict[str, Kind] = {}
+
+
+def register(kinds: Iterable[Kind]) -> None:
+    """Make `kinds` known; registering the same kind again is harmless, a different one under a
+    code already taken is refused."""
+    for new in kinds:
+        known = _REGISTERED.setdefault(new.code, new)
+        if known != new:
+            raise ImproperlyConfigured(f"Notification kind “{new.code}” is registered twice, differently.")
+
+
+register([DAILY_DIGEST])
+
+
+def kind(code: str) -> Kind:
+    """The registered kind of `code`."""
+    try:
+        return _REGISTERED[str(code)]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"Unknown notification kind “{code}”: the app that raises it registers it in ready()."
+        ) from None
+
+
+def label(code: str) -> str:
+    """The kind's label, or the code itself for a row of a kind no longer registered."""
+    found = _REGISTERED.get(str(code))
+    return found.label if found else str(code)
+
+
+def default_for(code: str) -> Delivery:
+    """The kind's default delivery; in the app and by email for a row of a kind no longer registered."""
+    found = _REGISTERED.get(str(code))
+    return found.default if found else Delivery.BOTH
+
+
+def choosable() -> list[Kind]:
+    """Kinds a staff user may set a preference for, in the order they were registered."""
+    return [k for k in _REGISTERED.values() if k.choosable]
 
 
 def channels_for(delivery: str) -> tuple[str, ...]:

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from notifications.kinds import KIND_CHOICES, Delivery
+from notifications import kinds
+from notifications.kinds import Delivery
 from references.models import Contact
 from requests_app.models import ReferenceRequest, RequestEvent
 
@@ -35,7 +36,8 @@ class Notification(models.Model):
     key = models.CharField(
         max_length=200, help_text="The event that caused it, e.g. event:12:request_approved."
     )
-    kind = models.CharField(max_length=40, choices=KIND_CHOICES)
+    # A registered kind's code (notifications.kinds): the apps that raise notifications own them.
+    kind = models.CharField(max_length=40)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -110,13 +112,17 @@ class Notification(models.Model):
             # The sweeper and the digest: rows still to deliver.
             models.Index(
                 fields=["status", "created_at"],
-                condition=Q(status__in=["pending", "sending", "held"]),
+                condition=Q(status__in=[Status.PENDING, Status.SENDING, Status.HELD]),
                 name="notification_undelivered",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.user or self.contact} ({self.channel}, {self.status})"
+        return f"{self.kind_label} to {self.user or self.contact} ({self.channel}, {self.status})"
+
+    @property
+    def kind_label(self) -> str:
+        return kinds.label(self.kind)
 
     @property
     def is_unread(self) -> bool:
@@ -129,7 +135,7 @@ class NotificationPreference(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
-    kind = models.CharField(max_length=40, choices=KIND_CHOICES)
+    kind = models.CharField(max_length=40)
     delivery = models.CharField(max_length=10, choices=Delivery.choices)
 
     class Meta:

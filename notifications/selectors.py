@@ -3,7 +3,7 @@
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
-from notifications.kinds import CHOOSABLE, DEFAULT_DELIVERY, KIND_LABELS
+from notifications import kinds
 from notifications.models import Channel, Notification, NotificationPreference
 
 
@@ -22,4 +22,4 @@ def unread_count(user: User) -> int:
 def preference_rows(user: User) -> list[tuple[str, str, str]]:
     """(kind, label, current delivery) for every kind the user may choose."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
-    return [(kind, KIND_LABELS[kind], chosen.get(kind, DEFAULT_DELIVERY[kind])) for kind in CHOOSABLE]
+    return [(kind.code, kind.label, chosen.get(kind.code, kind.default)) for kind in kinds.choosable()]

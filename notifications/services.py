@@ -1,4 +1,4 @@
-"""Writing notifications: `notify` and the workflow's hook `notify_request_event`.
+"""Writing notifications: `notify` and `notify_each`, the interface every app that tells people uses.
 
 `notify` runs inside the caller's transaction, so a notification exists exactly when the event
 that caused it does: a rolled-back event leaves none, and nothing is enqueued for it. Email rows
@@ -11,11 +11,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from notifications import kinds
 from notifications.delivery import enqueue_after_commit
-from notifications.kinds import DEFAULT_DELIVERY, Delivery, channels_for
+from notifications.kinds import Delivery, channels_for
 from notifications.message import Message
 from notifications.models import Channel, Notification, NotificationPreference, Status
-from notifications.request_messages import compose
 from references.models import Contact
 from requests_app.models import ReferenceRequest, RequestEvent
 
@@ -28,7 +28,8 @@ def deliveries_for(users: Iterable[User], kind: str) -> dict[int, str]:
     chosen = dict(
         NotificationPreference.objects.filter(user__in=users, kind=kind).values_list("user_id", "delivery")
     )
-    return {user.pk: chosen.get(user.pk, DEFAULT_DELIVERY[kind]) for user in users}
+    default = kinds.kind(kind).default
+    return {user.pk: chosen.get(user.pk, default) for user in users}
 
 
 def _user_rows(
@@ -83,6 +84,7 @@ def notify(
     is harmless. Email rows are enqueued for delivery after the transaction commits. Returns the
     number of rows the call tried to write.
     """
+    kinds.kind(kind)  # an unregistered kind is a programming error, refused before writing
     now = timezone.now()
     rows = _user_rows(_unique(users, actor), kind, now)
     rows += [
@@ -123,26 +125,6 @@ def _write(rows: list[Notification], key: str) -> int:
     return len(rows)
 
 
-def notify_request_event(*, event: RequestEvent, kinds: Iterable[str]) -> None:
-    """The workflow's hook: the notifications a request history row causes (one call per row).
-
-    Called by workflows.services.record_notices in the transition's transaction, with the
-    request as the transition left it (event.request).
-    """
-    for kind in kinds:
-        for users, contacts, message in compose(kind, event):
-            notify(
-                kind=kind,
-                key=f"event:{event.pk}:{kind}",
-                message=message,
-                users=users,
-                contacts=contacts,
-                actor=event.actor,
-                event=event,
-                request=event.request,
-            )
-
-
 # --- Reading and preferences ---------------------------------------------------------------
 
 
@@ -162,6 +144,6 @@ def preferences_save(*, user: User, choices: dict[str, str]) -> None:
         [
             NotificationPreference(user=user, kind=kind, delivery=delivery)
             for kind, delivery in choices.items()
-            if delivery != DEFAULT_DELIVERY[kind]
+            if delivery != kinds.kind(kind).default
         ]
     )

@@ -1,10 +1,10 @@
-"""Celery tasks of notifications: thin interfaces over notifications.delivery and .periodic."""
+"""Celery tasks of notifications: thin interfaces over notifications.delivery and .digests."""
 
 from dataclasses import asdict
 
 from celery import shared_task
 
-from notifications import delivery, periodic
+from notifications import delivery, digests
 
 
 @shared_task(
@@ -30,16 +30,6 @@ def sweep() -> dict[str, int]:
     return asdict(delivery.notifications_sweep())
 
 
-@shared_task(name="notifications.task_reminders", acks_late=True, ignore_result=True)
-def task_reminders() -> int:
-    return periodic.task_reminders()
-
-
 @shared_task(name="notifications.daily_digest", acks_late=True, ignore_result=True)
 def daily_digest() -> int:
-    return periodic.digests_send()
-
-
-@shared_task(name="notifications.weekly_digest", acks_late=True, ignore_result=True)
-def weekly_digest() -> int:
-    return periodic.weekly_digest()
+    return digests.digests_send()

@@ -10,7 +10,13 @@ from django.db.models import Q
 
 from references.models import Account, ActivityType, Contact, Opportunity, Persona
 from requests_app.querysets import NominationQuerySet, ReferenceRequestQuerySet
-from requests_app.statuses import APPROVED_STATUSES, OPEN_STATUSES, RequestStatus
+from requests_app.statuses import (
+    APPROVED_STATUSES,
+    NOMINATION_PENDING,
+    OPEN_STATUSES,
+    NominationStatus,
+    RequestStatus,
+)
 
 
 class ReferenceRequest(models.Model):
@@ -90,6 +96,11 @@ class ReferenceRequest(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def waits_for_information(self) -> bool:
+        """Paused until the requester answers the program's question (`resume_status` says where to)."""
+        return self.status == RequestStatus.NEEDS_INFO
+
+    @property
     def contact_details_released(self) -> bool:
         """Whether the requester may now see the chosen contact's email and phone."""
         return self.status in APPROVED_STATUSES and self.chosen_contact_id is not None
@@ -166,11 +177,8 @@ class RequestFeedback(models.Model):
 class Nomination(models.Model):
     """A rep or CSM proposes a customer contact as a new reference; the program qualifies it."""
 
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        QUALIFYING = "qualifying", "Qualifying"
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
+    Status = NominationStatus
+    PENDING = NOMINATION_PENDING
 
     nominated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="nominations"
@@ -196,7 +204,7 @@ class Nomination(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["submitted", "qualifying", "accepted", "rejected"]),
+                condition=Q(status__in=NominationStatus.values),
                 name="nomination_status_valid",
             ),
             models.CheckConstraint(

@@ -7,13 +7,13 @@ is approved (`ReferenceRequest.contact_details_released`).
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from references.models import Account, Contact, Opportunity
+from references.statuses import USABLE_STATUSES, ReferenceStatus
 from requests_app.models import (
     OPEN_STATUSES,
     Nomination,
@@ -22,7 +22,6 @@ from requests_app.models import (
     RequestEvent,
     RequestStatus,
 )
-from workflows.transitions import past_tense
 
 # (label, ORDER BY) of the "My requests" sorts, by the `sort` parameter.
 REQUEST_SORTS = {
@@ -118,29 +117,6 @@ def released_contact_details(request: ReferenceRequest) -> ContactDetails | None
     return ContactDetails(f"{row['first_name']} {row['last_name']}", row["title"], row["email"], row["phone"])
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    who: str
-    what: str
-    note: str
-    to_status: str
-
-
-_OWN_WORDS = {"submit": "submitted the request", "feedback": "gave feedback"}
-
-
-def timeline(request: ReferenceRequest) -> list[TimelineEntry]:
-    """Who did what and when, oldest first (from the prefetched events)."""
-    entries = []
-    for event in request.events.all():
-        who = (event.actor.get_full_name() or event.actor.username) if event.actor else "RMS"
-        what = _OWN_WORDS.get(event.action) or past_tense(event.action)
-        status = RequestStatus(event.to_status).label if event.to_status in RequestStatus.values else ""
-        entries.append(TimelineEntry(event.created_at, who, what, event.note, status))
-    return entries
-
-
 def request_for_feedback(*, user, pk: int) -> ReferenceRequest:
     return get_object_or_404(ReferenceRequest.objects.visible_to(user).filter(requester=user), pk=pk)
 
@@ -215,7 +191,7 @@ def accounts_to_nominate(*, user, q: str, limit: int = 20) -> list[Account]:
         return []
     return list(
         Account.objects.visible_to(user)
-        .exclude(status="defected")
+        .exclude(status=ReferenceStatus.DEFECTED)
         .filter(name__icontains=q)
         .select_related("industry", "country")
         .only("id", "name", "status", "industry__name", "country__name")
@@ -225,7 +201,9 @@ def accounts_to_nominate(*, user, q: str, limit: int = 20) -> list[Account]:
 
 def account_for_nomination(*, user, pk: int) -> Account:
     accounts = (
-        Account.objects.visible_to(user).exclude(status="defected").select_related("industry", "country")
+        Account.objects.visible_to(user)
+        .exclude(status=ReferenceStatus.DEFECTED)
+        .select_related("industry", "country")
     )
     return get_object_or_404(accounts.defer("reference_story"), pk=pk)
 
@@ -234,7 +212,7 @@ def contacts_for_nomination(account: Account) -> QuerySet[Contact]:
     """The account's people who are not references yet (no email or phone loaded)."""
     return (
         Contact.objects.filter(account=account)
-        .exclude(status__in=["active", "resting"])
+        .exclude(status__in=USABLE_STATUSES)
         .only("id", "first_name", "last_name", "title", "status")
         .order_by("last_name", "first_name")
     )

@@ -1,9 +1,10 @@
-"""Writes a sales rep makes: submit and cancel a request, give feedback, nominate, add a deal.
+"""Writes of a sales rep's records: a request's own rows, feedback, nominations, deals.
 
 Every function validates before it writes, writes in one transaction, and refuses with
 `core.errors.InvalidInput(field=…)` naming the input at fault, so forms and the API show the
-message next to the right field. Status changes after submission belong to the workflow engine
-(`workflows.services.request_transition`); cancelling goes through it too.
+message next to the right field. A request's life belongs to the workflow, above this app:
+`workflows.services.request_submit` writes the request here (`request_create`) and opens its
+workflow in the same transaction; cancelling and the close after feedback are transitions.
 """
 
 from collections.abc import Sequence
@@ -28,6 +29,7 @@ from references.models import (
     Product,
     SizeBand,
 )
+from references.statuses import USABLE_STATUSES, ReferenceStatus
 from requests_app.models import (
     Nomination,
     ReferenceRequest,
@@ -37,7 +39,6 @@ from requests_app.models import (
     RequestStatus,
 )
 from requests_app.statuses import FEEDBACK_STATUSES, OPEN_STATUSES
-from workflows.services import open_workflow_tasks, request_transition
 
 MAX_CANDIDATES = 3
 
@@ -53,7 +54,7 @@ class DuplicateRequest(InvalidInput):
 # --- Submitting a request -------------------------------------------------------------------
 
 
-def request_submit(
+def request_create(
     *,
     requester: User,
     opportunity: Opportunity,
@@ -63,11 +64,12 @@ def request_submit(
     prospect_contact_role: Persona | None = None,
     notes: str = "",
 ) -> ReferenceRequest:
-    """Submit a request for up to three contacts, in order of preference.
+    """Write a submitted request for up to three contacts, in order of preference.
 
     The deal's row is locked first, so two submissions for the same deal at the same moment run
     one after the other and the second sees the first (no duplicate open request). Writes the
-    request, its candidates and the "submitted" history row, then opens the workflow's tasks.
+    request, its candidates and the "submitted" history row; the caller's transaction opens the
+    workflow (`workflows.services.request_submit`).
     """
     contact_ids = _candidate_ids(contacts)
     _check_needed_by(needed_by)
@@ -97,7 +99,6 @@ def request_submit(
             to_status=RequestStatus.SUBMITTED,
             note=request.notes,
         )
-        open_workflow_tasks(request=request, actor=requester)
     return request
 
 
@@ -175,27 +176,10 @@ def _check_not_requested(contacts: list[Contact], deal: Opportunity) -> None:
         )
 
 
-# --- Cancelling -----------------------------------------------------------------------------
-
-
-def request_cancel(*, request: ReferenceRequest, actor: User, reason: str) -> ReferenceRequest:
-    """Cancel a request that is not scheduled yet, with the reason kept in its history.
-
-    Goes through the workflow's transition table: the requester may cancel until the request is
-    scheduled; NotAllowed for anyone else, Conflict if it moved on since the page was shown.
-    """
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("Say why you cancel the request.", field="reason")
-    return request_transition(
-        request_id=request.pk, action="cancel", actor=actor, note=reason, expected_status=request.status
-    )
-
-
 # --- Feedback -------------------------------------------------------------------------------
 
 
-def feedback_submit(
+def feedback_record(
     *,
     request: ReferenceRequest,
     actor: User,
@@ -204,7 +188,11 @@ def feedback_submit(
     would_use_again: bool | None = None,
     outcome_note: str = "",
 ) -> RequestFeedback:
-    """The requester's feedback once the activity is done; given once per request."""
+    """The requester's feedback once the activity is done; given once per request.
+
+    Locks the request row; `feedback.request` is the locked request (the workflow closes a
+    completed one next: `workflows.services.feedback_submit`).
+    """
     if took_place and helpfulness is None:
         raise InvalidInput("Say how helpful the reference was.", field="helpfulness")
     if helpfulness is not None and not 1 <= int(helpfulness) <= 5:
@@ -228,9 +216,6 @@ def feedback_submit(
         RequestEvent.objects.create(
             request=locked, actor=actor, action="feedback", note=_feedback_summary(feedback)
         )
-        if locked.status == RequestStatus.COMPLETED:
-            # Feedback was the last step of the workflow: the request closes (and its task with it).
-            request_transition(request_id=locked.pk, action="close", actor=actor)
     return feedback
 
 
@@ -266,13 +251,13 @@ def nomination_submit(
     contact_name = (contact_name or "").strip()
     if not Account.objects.visible_to(nominator).filter(pk=account.pk).exists():
         raise InvalidInput("Choose one of the customer accounts.", field="account")
-    if account.status == "defected":
+    if account.status == ReferenceStatus.DEFECTED:
         raise InvalidInput(f"{account} has left us and cannot be a reference.", field="account")
     if contact is not None and contact.account_id != account.pk:
         raise InvalidInput(f"{contact} does not work at {account}.", field="contact")
     if contact is None and not contact_name:
         raise InvalidInput("Choose a contact or give the person's name.", field="contact_name")
-    if contact is not None and contact.status in ("active", "resting"):
+    if contact is not None and contact.status in USABLE_STATUSES:
         raise InvalidInput(f"{contact} is already a reference.", field="contact")
     if not reason:
         raise InvalidInput("Say why this customer would make a good reference.", field="reason")
@@ -292,7 +277,7 @@ def nomination_submit(
 
 
 def _check_not_nominated(account: Account, contact: Contact | None, contact_name: str) -> None:
-    pending = Nomination.objects.filter(account=account, status__in=["submitted", "qualifying"])
+    pending = Nomination.objects.filter(account=account, status__in=Nomination.PENDING)
     if contact is not None:
         pending = pending.filter(contact=contact)
     else:

@@ -1,4 +1,4 @@
-"""The statuses of a reference request, and the sets of them that rules read.
+"""The statuses of reference requests and nominations, and the sets of them that rules read.
 
 Which action is possible in which status is the transition table's (workflows/transitions.py);
 these sets say what a status means to the rest of the program. Tuples in a fixed order, so the
@@ -33,3 +33,14 @@ COMMITTED_STATUSES = (S.AWAITING_OWNER, S.CUSTOMER_ASKED, S.SCHEDULED)
 APPROVED_STATUSES = (S.CUSTOMER_ASKED, S.SCHEDULED, S.COMPLETED, S.CLOSED)
 # The activity is done: the requester can tell how it went.
 FEEDBACK_STATUSES = (S.COMPLETED, S.CLOSED)
+
+
+class NominationStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    QUALIFYING = "qualifying", "Qualifying"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+# A nomination waiting for the program's decision.
+NOMINATION_PENDING = (NominationStatus.SUBMITTED, NominationStatus.QUALIFYING)

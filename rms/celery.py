@@ -1,10 +1,13 @@
 """The Celery application: configuration comes from Django settings (CELERY_* names)."""
 
 import os
+from pathlib import Path
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
+from core.health import register_probe
 from rms.env import env_int
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rms.settings")
@@ -25,13 +28,13 @@ app.conf.beat_schedule = {
         "task": "notifications.sweep",
         "schedule": float(env_int("NOTIFICATION_SWEEP_SECONDS", 120)),
     },
-    "notifications-task-reminders": {"task": "notifications.task_reminders", "schedule": 900.0},
+    "workflows-task-reminders": {"task": "workflows.task_reminders", "schedule": 900.0},
     "notifications-daily-digest": {
         "task": "notifications.daily_digest",
         "schedule": crontab(hour=7, minute=0),
     },
-    "notifications-weekly-digest": {
-        "task": "notifications.weekly_digest",
+    "insights-weekly-digest": {
+        "task": "insights.weekly_digest",
         "schedule": crontab(day_of_week="mon", hour=7, minute=30),
     },
     # The reference search index follows the catalogue within a minute; rebuilt nightly.
@@ -41,3 +44,19 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=3, minute=15),
     },
 }
+
+
+def broker_ready() -> str | None:
+    """The readiness probe of the broker (/readyz): the embedded broker's folder, or a connection."""
+    if settings.CELERY_BROKER_URL == "filesystem://":
+        folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
+        return None if folder.is_dir() else f"broker folder missing: {folder}"
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # kombu raises many kinds; all mean "not ready"
+        return f"broker unreachable: {exc.__class__.__name__}"
+    return None
+
+
+register_probe("broker", broker_ready)

@@ -59,8 +59,10 @@ INSTALLED_APPS = [
     "workflows",
     "matching",
     "limits",
-    "notifications",
+    "insights",
+    "notifications",  # after the apps whose demo data writes notifications (seed_demo's order)
     "portals",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -88,7 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.portal",
+                "portals.context_processors.portal",
             ],
         },
     },
@@ -226,7 +228,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "core.api.domain_exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.domain_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
 }

@@ -10,6 +10,6 @@ urlpatterns = [
     path("tasks/", include(("portals.manage.task_urls", "tasks"))),
     path("content/", include(("portals.content.urls", "content"))),
     path("notifications/", include("notifications.urls")),
-    path("api/", include("rms.api_urls")),
+    path("api/", include("api.urls")),
     path("", include("core.urls")),
 ]

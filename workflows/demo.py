@@ -17,25 +17,30 @@ from core.demo_pipeline import DemoContext
 from core.errors import DomainError
 from limits.services import limit_check
 from references.models import ActivityType, Contact, Opportunity
+from references.statuses import ReferenceStatus
 from requests_app.models import ReferenceRequest, RequestCandidate, RequestEvent, RequestFeedback
+from requests_app.statuses import RequestStatus as S
 from workflows.calendar import calendar_for
+from workflows.demo_history import seed_history
 from workflows.events import event_record
 from workflows.models import Event, EventNotice, Task
-from workflows.services import approvals_escalate, open_workflow_tasks, request_transition, tasks_mark_overdue
+from workflows.reminders import task_reminders
+from workflows.services import open_workflow_tasks, request_transition
+from workflows.sweep import approvals_escalate, tasks_mark_overdue
 
 # The actions that lead from submitted to each status.
 PATHS = {
-    "submitted": [],
-    "in_review": ["claim"],
-    "needs_info": ["claim", "ask_info"],
-    "awaiting_owner": ["claim", "approve"],
-    "customer_asked": ["claim", "approve", "owner_approve"],
-    "scheduled": ["claim", "approve", "owner_approve", "schedule"],
-    "completed": ["claim", "approve", "owner_approve", "schedule", "record_activity"],
-    "closed": ["claim", "approve", "owner_approve", "schedule", "record_activity", "close"],
-    "declined": ["claim", "decline"],
-    "cancelled": ["cancel"],
-    "expired": ["expire"],
+    S.SUBMITTED: [],
+    S.IN_REVIEW: ["claim"],
+    S.NEEDS_INFO: ["claim", "ask_info"],
+    S.AWAITING_OWNER: ["claim", "approve"],
+    S.CUSTOMER_ASKED: ["claim", "approve", "owner_approve"],
+    S.SCHEDULED: ["claim", "approve", "owner_approve", "schedule"],
+    S.COMPLETED: ["claim", "approve", "owner_approve", "schedule", "record_activity"],
+    S.CLOSED: ["claim", "approve", "owner_approve", "schedule", "record_activity", "close"],
+    S.DECLINED: ["claim", "decline"],
+    S.CANCELLED: ["cancel"],
+    S.EXPIRED: ["expire"],
 }
 
 NOTES = {
@@ -61,37 +66,37 @@ class Plan:
 
 
 PLANS = [
-    Plan("submitted", "sales", age_days=0.2, span_days=0),
-    Plan("submitted", "sales2", code="case_study", age_days=0.5, span_days=0),
-    Plan("submitted", "rep", age_days=3, span_days=0),  # its triage is overdue
-    Plan("submitted", "rep", code="site_visit", age_days=1, span_days=0),
-    Plan("in_review", "sales", age_days=1),
-    Plan("in_review", "rep", code="press_interview", age_days=6),  # overdue review
-    Plan("needs_info", "sales", age_days=1),
-    Plan("needs_info", "sales2", age_days=4),
-    Plan("awaiting_owner", "rep", owner="sales", age_days=0.3),
-    Plan("awaiting_owner", "rep", owner="sales", code="case_study", age_days=1),
-    Plan("awaiting_owner", "sales2", owner="sales", age_days=0.5),
-    Plan("awaiting_owner", "rep", owner="sales2", age_days=0.4),
-    Plan("awaiting_owner", "sales", owner="sales2", age_days=1.2),
-    Plan("awaiting_owner", "rep", age_days=6),  # escalated to the managers
-    Plan("awaiting_owner", "sales", age_days=8),  # escalated to the managers
-    Plan("customer_asked", "sales", age_days=1),
-    Plan("customer_asked", "sales2", age_days=5),
-    Plan("scheduled", "sales", age_days=2),
-    Plan("scheduled", "sales2", code="case_study", age_days=3),
-    Plan("scheduled", "rep", age_days=1),
-    Plan("completed", "sales", age_days=2, span_days=10),
-    Plan("completed", "sales2", age_days=4, span_days=12),
-    Plan("closed", "sales", age_days=20, span_days=15),
-    Plan("closed", "sales2", age_days=35, span_days=12),
-    Plan("closed", "rep", age_days=50, span_days=20),
-    Plan("declined", "sales", age_days=9),
-    Plan("declined", "rep", age_days=15),
-    Plan("cancelled", "sales2", age_days=6, span_days=1),
-    Plan("cancelled", "rep", age_days=12, span_days=2),
-    Plan("expired", "sales", age_days=3, span_days=20),
-    Plan("expired", "rep", age_days=10, span_days=25),
+    Plan(S.SUBMITTED, "sales", age_days=0.2, span_days=0),
+    Plan(S.SUBMITTED, "sales2", code="case_study", age_days=0.5, span_days=0),
+    Plan(S.SUBMITTED, "rep", age_days=3, span_days=0),  # its triage is overdue
+    Plan(S.SUBMITTED, "rep", code="site_visit", age_days=1, span_days=0),
+    Plan(S.IN_REVIEW, "sales", age_days=1),
+    Plan(S.IN_REVIEW, "rep", code="press_interview", age_days=6),  # overdue review
+    Plan(S.NEEDS_INFO, "sales", age_days=1),
+    Plan(S.NEEDS_INFO, "sales2", age_days=4),
+    Plan(S.AWAITING_OWNER, "rep", owner="sales", age_days=0.3),
+    Plan(S.AWAITING_OWNER, "rep", owner="sales", code="case_study", age_days=1),
+    Plan(S.AWAITING_OWNER, "sales2", owner="sales", age_days=0.5),
+    Plan(S.AWAITING_OWNER, "rep", owner="sales2", age_days=0.4),
+    Plan(S.AWAITING_OWNER, "sales", owner="sales2", age_days=1.2),
+    Plan(S.AWAITING_OWNER, "rep", age_days=6),  # escalated to the managers
+    Plan(S.AWAITING_OWNER, "sales", age_days=8),  # escalated to the managers
+    Plan(S.CUSTOMER_ASKED, "sales", age_days=1),
+    Plan(S.CUSTOMER_ASKED, "sales2", age_days=5),
+    Plan(S.SCHEDULED, "sales", age_days=2),
+    Plan(S.SCHEDULED, "sales2", code="case_study", age_days=3),
+    Plan(S.SCHEDULED, "rep", age_days=1),
+    Plan(S.COMPLETED, "sales", age_days=2, span_days=10),
+    Plan(S.COMPLETED, "sales2", age_days=4, span_days=12),
+    Plan(S.CLOSED, "sales", age_days=20, span_days=15),
+    Plan(S.CLOSED, "sales2", age_days=35, span_days=12),
+    Plan(S.CLOSED, "rep", age_days=50, span_days=20),
+    Plan(S.DECLINED, "sales", age_days=9),
+    Plan(S.DECLINED, "rep", age_days=15),
+    Plan(S.CANCELLED, "sales2", age_days=6, span_days=1),
+    Plan(S.CANCELLED, "rep", age_days=12, span_days=2),
+    Plan(S.EXPIRED, "sales", age_days=3, span_days=20),
+    Plan(S.EXPIRED, "rep", age_days=10, span_days=25),
 ]
 EVENT_REQUESTS = 3  # requests served by the past group call
 
@@ -116,7 +121,9 @@ class WorkflowDemo:
         return self.ctx.users["sales" if name == "rep" else name]
 
     def opportunity(self, requester: User) -> Opportunity | None:
-        deals = list(Opportunity.objects.filter(owner=requester, outcome="open").order_by("id")[:40])
+        deals = list(
+            Opportunity.objects.filter(owner=requester, outcome=Opportunity.Outcome.OPEN).order_by("id")[:40]
+        )
         return self.rng.choice(deals) if deals else None
 
     def contacts(self, code: str, owner: str | None, count: int) -> list[Contact]:
@@ -126,7 +133,9 @@ class WorkflowDemo:
         pool = (
             Contact.objects.offerable()
             .filter(
-                status="active", preferences__activity_types=self.types[code], account__open_escalations=0
+                status=ReferenceStatus.ACTIVE,
+                preferences__activity_types=self.types[code],
+                account__open_escalations=0,
             )
             .exclude(pk__in=self.used_contacts)
             .exclude(activities__occurred_on__gte=since)
@@ -164,7 +173,7 @@ class WorkflowDemo:
         self.used_contacts.add(contacts[0].pk)
         self.used_accounts.add(contacts[0].account_id)
         needed_by = self.ctx.today + timedelta(days=self.rng.randint(6, 40))
-        if plan.status in ("expired", "completed", "closed"):
+        if plan.status in (S.EXPIRED, S.COMPLETED, S.CLOSED):
             needed_by = self.ctx.today - timedelta(days=max(1, int(plan.age_days)))
         request = ReferenceRequest.objects.create(
             requester=requester,
@@ -179,7 +188,7 @@ class WorkflowDemo:
             RequestCandidate(request=request, contact=c, preference=i)
             for i, c in enumerate(contacts, start=1)
         )
-        RequestEvent.objects.create(request=request, actor=requester, action="submit", to_status="submitted")
+        RequestEvent.objects.create(request=request, actor=requester, action="submit", to_status=S.SUBMITTED)
         open_workflow_tasks(request=request, actor=requester)
         try:
             self.drive(request, plan, contacts[0])
@@ -218,7 +227,7 @@ class WorkflowDemo:
                     submitted_by=request.requester,
                 )
             request_transition(request_id=request.pk, action=action, actor=actor, **payload)
-        if plan.status in ("completed", "closed"):
+        if plan.status in (S.COMPLETED, S.CLOSED):
             moment = datetime.combine(occurred_on, datetime.min.time(), tzinfo=self.now.tzinfo)
             ReferenceRequest.objects.filter(pk=request.pk).update(scheduled_for=moment + timedelta(hours=15))
 
@@ -245,7 +254,7 @@ class WorkflowDemo:
             task.created_at = shift(task.created_at)
             if task.completed_at:
                 task.completed_at = shift(task.completed_at)
-            if task.step and task.status == "open" and task.step.request_status != "scheduled":
+            if task.step and task.status == Task.Status.OPEN and task.step.request_status != S.SCHEDULED:
                 task.due_at = calendar_for(task.assignee).add(
                     task.created_at, task.step.sla_amount, task.step.sla_unit
                 )
@@ -262,7 +271,7 @@ class WorkflowDemo:
         served = list(
             ReferenceRequest.objects.filter(
                 pk__in=[r.pk for r in served if r is not None],
-                status="scheduled",
+                status=S.SCHEDULED,
                 chosen_contact__isnull=False,
             )
         )
@@ -300,6 +309,9 @@ class WorkflowDemo:
 
 def seed(ctx: DemoContext) -> None:
     """Seed requests across every workflow state (see the module docstring)."""
+    seed_history(ctx)
     if "manager" not in ctx.users or not ActivityType.objects.exists():
         return
     WorkflowDemo(ctx).run()
+    reminders = task_reminders(now=timezone.now())
+    ctx.log(f"  workflows: {reminders} task reminders")

@@ -16,9 +16,11 @@ from references.models import ActivityType, Contact, ReferenceActivity
 from requests_app.models import ReferenceRequest
 from workflows.models import Event
 from workflows.services import request_transition
+from workflows.transitions import statuses_where
 
-# Requests an event can serve: the customer has agreed or the activity is scheduled.
-SERVABLE_STATUSES = ("customer_asked", "scheduled")
+# Requests an event can serve: those whose activity can be recorded (the customer has agreed, or
+# it is scheduled).
+SERVABLE_STATUSES = statuses_where("record_activity")
 
 
 def servable_requests():

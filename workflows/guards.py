@@ -1,12 +1,10 @@
-"""Guards and effects named by the transition table.
+"""The guards and effects the transition table refers to (workflows/transitions.py).
 
 A guard checks the payload and the world before a transition and raises a domain error when it
 must not happen; it leaves cleaned values in `ctx.cleaned`. An effect returns the request fields
 the transition sets (and may write related rows, inside the same transaction).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -19,21 +17,8 @@ from core.roles import Role, has_role
 from limits.services import limit_enforce
 from references.models import Contact, ReferenceActivity
 from requests_app.models import ReferenceRequest, RequestFeedback, RequestStatus
+from workflows.machine import Actor, TransitionContext
 from workflows.models import RequestActivity
-from workflows.transitions import Actor, Transition
-
-
-@dataclass
-class TransitionContext:
-    request: ReferenceRequest
-    transition: Transition
-    actor: User | None
-    relations: frozenset[Actor]
-    note: str
-    payload: dict[str, Any]
-    now: datetime
-    cleaned: dict[str, Any] = field(default_factory=dict)
-
 
 # --- The burnout-limit plug point -----------------------------------------------------------
 
@@ -221,17 +206,6 @@ def feedback_or_manager(ctx: TransitionContext) -> None:
         raise InvalidInput("Give your feedback on the activity before closing the request.")
 
 
-GUARDS: dict[str, Callable[[TransitionContext], None]] = {
-    "contact_available": contact_available,
-    "chosen_contact_available": chosen_contact_available,
-    "schedule_given": schedule_given,
-    "activity_details": activity_details,
-    "assignee_is_manager": assignee_is_manager,
-    "past_needed_by": past_needed_by,
-    "feedback_or_manager": feedback_or_manager,
-}
-
-
 # --- Effects --------------------------------------------------------------------------------
 
 
@@ -261,20 +235,33 @@ def record_activity(ctx: TransitionContext) -> dict[str, Any]:
     return {}
 
 
-def _resume(ctx: TransitionContext) -> dict[str, Any]:
+def assign_actor(ctx: TransitionContext) -> dict[str, Any]:
+    return {"assigned_manager": ctx.actor}
+
+
+def assign_manager(ctx: TransitionContext) -> dict[str, Any]:
+    return {"assigned_manager": ctx.cleaned["assignee"]}
+
+
+def choose_contact(ctx: TransitionContext) -> dict[str, Any]:
+    return {"chosen_contact": ctx.cleaned["contact"]}
+
+
+def remember_resume(ctx: TransitionContext) -> dict[str, Any]:
+    """Remember where a request paused for information goes back to."""
+    return {"resume_status": ctx.request.status}
+
+
+def resume(ctx: TransitionContext) -> dict[str, Any]:
     return {"resume_status": ""}
 
 
-EFFECTS: dict[str, Callable[[TransitionContext], dict[str, Any]]] = {
-    "assign_actor": lambda ctx: {"assigned_manager": ctx.actor},
-    "assign_manager": lambda ctx: {"assigned_manager": ctx.cleaned["assignee"]},
-    "choose_contact": lambda ctx: {"chosen_contact": ctx.cleaned["contact"]},
-    "remember_resume": lambda ctx: {"resume_status": ctx.request.status},
-    "resume": _resume,
-    "clear_contact": lambda ctx: {"chosen_contact": None, "scheduled_for": None},
-    "set_schedule": lambda ctx: {"scheduled_for": ctx.cleaned["scheduled_for"]},
-    "record_activity": record_activity,
-}
+def clear_contact(ctx: TransitionContext) -> dict[str, Any]:
+    return {"chosen_contact": None, "scheduled_for": None}
+
+
+def set_schedule(ctx: TransitionContext) -> dict[str, Any]:
+    return {"scheduled_for": ctx.cleaned["scheduled_for"]}
 
 
 def resume_target(request: ReferenceRequest) -> str:

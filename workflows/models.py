@@ -13,14 +13,7 @@ from django.utils import timezone
 from references.models import ActivityType, Contact, Country, ReferenceActivity
 from requests_app.models import ReferenceRequest, RequestEvent, RequestStatus
 from workflows.querysets import TaskQuerySet
-
-
-class StepRole(models.TextChoices):
-    MANAGER = "manager", "Reference manager"
-    ACCOUNT_OWNER = "account_owner", "Account owner"
-    REQUESTER = "requester", "Requester"
-    MARKETING = "marketing", "Marketing"
-    CUSTOMER = "customer", "Customer"
+from workflows.statuses import StepRole, TaskStatus
 
 
 class SlaUnit(models.TextChoices):
@@ -76,10 +69,7 @@ class WorkflowStep(models.Model):
 class Task(models.Model):
     """A piece of work a request needs, for a person or a role queue, due by a business time."""
 
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DONE = "done", "Done"
-        SKIPPED = "skipped", "Skipped"
+    Status = TaskStatus
 
     request = models.ForeignKey(ReferenceRequest, on_delete=models.CASCADE, related_name="tasks")
     step = models.ForeignKey(WorkflowStep, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -107,11 +97,9 @@ class Task(models.Model):
         constraints = [
             # Opening the same step twice for a request is harmless: the database refuses it.
             models.UniqueConstraint(
-                fields=["request", "step"], condition=Q(status="open"), name="task_one_open_per_step"
+                fields=["request", "step"], condition=Q(status=TaskStatus.OPEN), name="task_one_open_per_step"
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=["open", "done", "skipped"]), name="task_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=TaskStatus.values), name="task_status_valid"),
             models.CheckConstraint(
                 condition=Q(assignee_role__in=StepRole.values), name="task_assignee_role_valid"
             ),
@@ -124,6 +112,10 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == TaskStatus.OPEN
 
     @property
     def is_late(self) -> bool:

@@ -4,14 +4,15 @@ from django.db import models
 from django.db.models import Q
 
 from core.roles import Role, user_roles
+from workflows.statuses import StepRole, TaskStatus
 
 # The role queues each staff role works (unassigned tasks of these roles are theirs to pick up).
-QUEUES_BY_ROLE = {Role.MANAGER: ("manager",), Role.MARKETING: ("marketing",)}
+QUEUES_BY_ROLE = {Role.MANAGER: (StepRole.MANAGER,), Role.MARKETING: (StepRole.MARKETING,)}
 
 
 class TaskQuerySet(models.QuerySet):
     def open(self) -> "TaskQuerySet":
-        return self.filter(status="open")
+        return self.filter(status=TaskStatus.OPEN)
 
     def on_list_of(self, user) -> "TaskQuerySet":
         """Open tasks on `user`'s list: assigned to them, unassigned in their roles' queues, and —

@@ -5,7 +5,7 @@ and a page costs the same number of queries however many rows it shows.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -32,14 +32,19 @@ from core.roles import Role
 from limits.services import Availability, limit_check
 from matching.selectors import ReferenceCard, criteria_for_request, rank_candidates
 from references.models import Contact, CurrencyRate, ReferenceActivity
-from requests_app.models import OPEN_STATUSES, ReferenceRequest, RequestCandidate, RequestEvent, RequestStatus
+from requests_app.models import ReferenceRequest, RequestCandidate, RequestEvent, RequestStatus
+from requests_app.statuses import OPEN_STATUSES
 from workflows.models import Event, Task, WorkflowStep
+from workflows.transitions import UNDECIDED, past_tense
 
-TRIAGE_STATUSES = ("submitted", "in_review", "needs_info")
 USAGE_WINDOW_DAYS = 90
 
 
 # --- Inbox ----------------------------------------------------------------------------------
+
+
+# The inbox's groups of statuses, by the `status` filter's value (or one status by its own).
+INBOX_GROUPS = {"triage": UNDECIDED, "open": OPEN_STATUSES}
 
 
 @dataclass(frozen=True)
@@ -68,10 +73,8 @@ def inbox_requests(*, filters: InboxFilters, user: User) -> QuerySet[ReferenceRe
         "assigned_manager",
         "chosen_contact__account",
     ).prefetch_related(_candidates_prefetch())
-    if filters.status == "triage":
-        requests = requests.filter(status__in=TRIAGE_STATUSES)
-    elif filters.status == "open":
-        requests = requests.filter(status__in=OPEN_STATUSES)
+    if filters.status in INBOX_GROUPS:
+        requests = requests.filter(status__in=INBOX_GROUPS[filters.status])
     elif filters.status in RequestStatus.values:
         requests = requests.filter(status=filters.status)
     if filters.activity_type:
@@ -192,6 +195,32 @@ def alternative_candidates(
     search (available before resting, each with its readable match explanation)."""
     target, filters = criteria_for_request(request)
     return rank_candidates(target=target, filters=filters, exclude_contact_ids=exclude, limit=limit)
+
+
+# --- The requester's timeline ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    who: str
+    what: str
+    note: str
+    to_status: str
+
+
+_OWN_WORDS = {"submit": "submitted the request", "feedback": "gave feedback"}
+
+
+def timeline(request: ReferenceRequest) -> list[TimelineEntry]:
+    """Who did what and when, oldest first (from the prefetched events)."""
+    entries = []
+    for event in request.events.all():
+        who = (event.actor.get_full_name() or event.actor.username) if event.actor else "RMS"
+        what = _OWN_WORDS.get(event.action) or past_tense(event.action)
+        status = RequestStatus(event.to_status).label if event.to_status in RequestStatus.values else ""
+        entries.append(TimelineEntry(event.created_at, who, what, event.note, status))
+    return entries
 
 
 # --- Collisions -----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Workflow services: the one function that moves a request, the opening of a new request's
-tasks, and the periodic sweep (overdue, escalation, expiry).
+"""Workflow services: the one function that moves a request, submitting one (its first tasks and
+notice), the requester's cancel and feedback, and bulk moves. The periodic sweep is in sweep.py.
 
 Locking rule: every write to a request's status, tasks or history first locks the request row
 (`select_for_update`), and the status itself changes only through a conditional UPDATE on the
@@ -8,7 +8,9 @@ the second finds it moved and gets a Conflict naming who acted first.
 """
 
 import logging
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -17,17 +19,17 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from core.errors import Conflict, DomainError, InvalidInput, NotAllowed
-from notifications.services import notify_request_event
+from references.models import ActivityType, Contact, Opportunity, Persona
 from requests_app.models import ReferenceRequest, RequestEvent, RequestFeedback, RequestStatus
-from workflows.guards import EFFECTS, GUARDS, TransitionContext, resume_target
-from workflows.models import EventNotice, NoticeKind, StepRole, Task
+from requests_app.services import feedback_record, request_create
+from workflows.guards import resume_target
+from workflows.machine import RESUME, Transition, TransitionContext
+from workflows.models import EventNotice, StepRole, Task
+from workflows.notices import notify_request_event
 from workflows.tasking import close_open_tasks, open_tasks_for_status, recompute_due_times
 from workflows.transitions import (
     ACTIONS,
-    RESUME,
     SUBMIT_NOTIFICATIONS,
-    TABLE,
-    Transition,
     action_label,
     actor_relations,
     find_transition,
@@ -37,7 +39,7 @@ from workflows.transitions import (
 logger = logging.getLogger(__name__)
 
 
-def _load_locked(request_id: int) -> ReferenceRequest:
+def load_locked(request_id: int) -> ReferenceRequest:
     request = (
         ReferenceRequest.objects.select_for_update(of=("self",))
         .select_related(
@@ -96,7 +98,7 @@ def _check(ctx: TransitionContext, note: str) -> None:
     if transition.note_required and not note:
         raise InvalidInput("Give a reason or the information asked for.", field="note")
     if transition.guard:
-        GUARDS[transition.guard](ctx)
+        transition.guard(ctx)
 
 
 def _set_status(request: ReferenceRequest, target: str, updates: dict[str, Any], now) -> None:
@@ -144,7 +146,7 @@ def request_transition(
         raise InvalidInput(f"Unknown action “{action}”.")
     note = (note or "").strip()
     with transaction.atomic():
-        request = _load_locked(request_id)
+        request = load_locked(request_id)
         transition = find_transition(request.status, action)
         if transition is None or (expected_status and expected_status != request.status):
             raise _conflict(request, action)
@@ -160,7 +162,7 @@ def request_transition(
         _check(ctx, note)
         source = request.status
         target = resume_target(request) if transition.target == RESUME else transition.target
-        updates = EFFECTS[transition.effect](ctx) if transition.effect else {}
+        updates = transition.effect(ctx) if transition.effect else {}
         _set_status(request, target, updates, ctx.now)
         override = str(payload.get("override_reason") or "").strip()
         event = RequestEvent.objects.create(
@@ -183,7 +185,7 @@ def open_workflow_tasks(*, request: ReferenceRequest, actor: User | None) -> lis
     history row (writing that row if the caller did not). Repeating the call is harmless.
     """
     with transaction.atomic():
-        locked = _load_locked(request.pk)
+        locked = load_locked(request.pk)
         tasks = open_tasks_for_status(request=locked, now=timezone.now())
         if locked.status == RequestStatus.SUBMITTED:
             event = (
@@ -197,102 +199,76 @@ def open_workflow_tasks(*, request: ReferenceRequest, actor: User | None) -> lis
     return tasks
 
 
-# --- The periodic sweep ---------------------------------------------------------------------
-
-EXPIRABLE = frozenset(t.source for t in TABLE if t.action == "expire")
+# --- The requester's entry points -----------------------------------------------------------
 
 
-@dataclass
-class SweepResult:
-    overdue: int = 0
-    escalated: int = 0
-    expired: int = 0
-    closed: int = 0
+def request_submit(
+    *,
+    requester: User,
+    opportunity: Opportunity,
+    activity_type: ActivityType,
+    contacts: Sequence[Contact | int],
+    needed_by: date,
+    prospect_contact_role: Persona | None = None,
+    notes: str = "",
+) -> ReferenceRequest:
+    """Submit a request for up to three contacts, in order of preference, and start its workflow.
 
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
-
-
-def tasks_mark_overdue(*, now) -> int:
-    """One UPDATE: open tasks past their due time become overdue."""
-    return Task.objects.filter(status=Task.Status.OPEN, is_overdue=False, due_at__lt=now).update(
-        is_overdue=True
-    )
-
-
-def approvals_escalate(*, now) -> int:
-    """Account-owner approvals past their service level go to the reference managers.
-
-    Each task is claimed by a conditional UPDATE on `escalated_at`, so two sweeps at once
-    escalate it once; the history row and its notice are written with the claim.
+    One transaction: the request, its candidates and history (`requests_app.services.request_create`,
+    which validates and names the field at fault), then its first tasks and the managers' notice.
     """
-    late = Task.objects.filter(
-        status=Task.Status.OPEN,
-        assignee_role=StepRole.ACCOUNT_OWNER,
-        step__is_approval=True,
-        escalated_at__isnull=True,
-        due_at__lt=now,
-    ).values_list("pk", "request_id", "title")
-    escalated = 0
-    for task_id, request_id, title in late:
-        with transaction.atomic():
-            request = _load_locked(request_id)
-            claimed = Task.objects.filter(
-                pk=task_id, status=Task.Status.OPEN, escalated_at__isnull=True
-            ).update(escalated_at=now)
-            if not claimed:
-                continue
-            event = RequestEvent.objects.create(
-                request=request,
-                action="escalate",
-                from_status=request.status,
-                to_status=request.status,
-                note=f"“{title}” is past its service level; escalated to the reference managers.",
-            )
-            record_notices(event=event, kinds=(NoticeKind.ESCALATION,))
-            escalated += 1
-    return escalated
+    with transaction.atomic():
+        request = request_create(
+            requester=requester,
+            opportunity=opportunity,
+            activity_type=activity_type,
+            contacts=contacts,
+            needed_by=needed_by,
+            prospect_contact_role=prospect_contact_role,
+            notes=notes,
+        )
+        open_workflow_tasks(request=request, actor=requester)
+    return request
 
 
-def _transition_each(request_ids, action: str) -> int:
-    moved = 0
-    for request_id in request_ids:
-        try:
-            request_transition(request_id=request_id, action=action, actor=None)
-        except DomainError as error:
-            # Someone acted on it since it was read: nothing left to do for this one.
-            logger.info("sweep: %s of request %s skipped: %s", action, request_id, error.message)
-            continue
-        moved += 1
-    return moved
+def request_cancel(*, request: ReferenceRequest, actor: User, reason: str) -> ReferenceRequest:
+    """Cancel a request that is not scheduled yet, with the reason kept in its history.
 
-
-def requests_expire(*, today) -> int:
-    """Requests past their needed-by date and not yet scheduled expire (the requester is told)."""
-    ids = ReferenceRequest.objects.filter(status__in=EXPIRABLE, needed_by__lt=today).values_list(
-        "pk", flat=True
+    The transition table decides: the requester may cancel until the request is scheduled;
+    NotAllowed for anyone else, Conflict if it moved on since the page was shown.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Say why you cancel the request.", field="reason")
+    return request_transition(
+        request_id=request.pk, action="cancel", actor=actor, note=reason, expected_status=request.status
     )
-    return _transition_each(list(ids), "expire")
 
 
-def requests_close_with_feedback() -> int:
-    """Completed requests whose requester has given feedback are closed."""
-    with_feedback = RequestFeedback.objects.values("request_id")
-    ids = ReferenceRequest.objects.filter(status=RequestStatus.COMPLETED, pk__in=with_feedback).values_list(
-        "pk", flat=True
-    )
-    return _transition_each(list(ids), "close")
-
-
-def workflow_sweep(*, now=None) -> SweepResult:
-    """The periodic job: mark overdue, escalate approvals, expire and close requests."""
-    now = now or timezone.now()
-    return SweepResult(
-        overdue=tasks_mark_overdue(now=now),
-        escalated=approvals_escalate(now=now),
-        expired=requests_expire(today=timezone.localdate(now)),
-        closed=requests_close_with_feedback(),
-    )
+def feedback_submit(
+    *,
+    request: ReferenceRequest,
+    actor: User,
+    took_place: bool,
+    helpfulness: int | None = None,
+    would_use_again: bool | None = None,
+    outcome_note: str = "",
+) -> RequestFeedback:
+    """The requester's feedback once the activity is done (`requests_app.services.feedback_record`);
+    feedback is the last step of a completed request's workflow, which then closes (and its task
+    with it), in the same transaction."""
+    with transaction.atomic():
+        feedback = feedback_record(
+            request=request,
+            actor=actor,
+            took_place=took_place,
+            helpfulness=helpfulness,
+            would_use_again=would_use_again,
+            outcome_note=outcome_note,
+        )
+        if feedback.request.status == RequestStatus.COMPLETED:
+            request_transition(request_id=feedback.request.pk, action="close", actor=actor)
+    return feedback
 
 
 # --- Bulk actions ---------------------------------------------------------------------------

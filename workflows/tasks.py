@@ -1,8 +1,8 @@
-"""Celery tasks of the workflow engine: thin interfaces over workflows.services."""
+"""Celery tasks of the workflow engine: thin interfaces over workflows.sweep and .reminders."""
 
 from celery import shared_task
 
-from workflows import services
+from workflows import reminders, sweep
 
 
 @shared_task(name="workflows.sweep", acks_late=True, ignore_result=True)
@@ -12,4 +12,10 @@ def workflow_sweep() -> dict[str, int]:
     Safe to run twice at once: every change is claimed by a conditional UPDATE under the
     request's row lock, so the second run finds nothing left to do.
     """
-    return services.workflow_sweep().as_dict()
+    return sweep.workflow_sweep().as_dict()
+
+
+@shared_task(name="workflows.task_reminders", acks_late=True, ignore_result=True)
+def task_reminders() -> int:
+    """Every quarter hour: tell assignees of tasks due soon or overdue (each reminder once)."""
+    return reminders.task_reminders()

@@ -12,63 +12,17 @@ target is its source (reassign, reschedule) leaves the tasks alone.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from enum import StrEnum
 
 from core.roles import Role, has_role
-from requests_app.models import ReferenceRequest, RequestStatus
-from workflows.models import NoticeKind
+from requests_app.models import ReferenceRequest
+from requests_app.statuses import OPEN_STATUSES, RequestStatus
+from workflows import guards as g
+from workflows.machine import RESUME, Actor, Needs, Transition
+from workflows.models import NoticeKind, Task
 
 S = RequestStatus
 N = NoticeKind
-
-
-class Actor(StrEnum):
-    """How a user relates to one request; a user may hold several relations at once."""
-
-    MANAGER = "manager"
-    ACCOUNT_OWNER = "account_owner"
-    REQUESTER = "requester"
-    SYSTEM = "system"
-
-
-class Needs(StrEnum):
-    """The input an action's form asks for (beyond the optional note)."""
-
-    NOTHING = "nothing"
-    NOTE = "note"
-    CONTACT = "contact"
-    SCHEDULE = "schedule"
-    ASSIGNEE = "assignee"
-    ACTIVITY = "activity"
-
-
-# The target of "provide info": the status the request was paused from.
-RESUME = "resume"
-
-
-@dataclass(frozen=True)
-class Transition:
-    source: str
-    action: str
-    target: str
-    roles: frozenset[Actor]
-    label: str
-    done: str  # past tense, for history and "already approved by X"
-    guard: str | None = None
-    effect: str | None = None
-    close_tasks_as: str = "done"
-    notifications: tuple[str, ...] = ()
-    needs: Needs = Needs.NOTHING
-    style: str = ""
-
-    @property
-    def note_required(self) -> bool:
-        return self.needs is Needs.NOTE
-
-    @property
-    def moves_tasks(self) -> bool:
-        return self.target != self.source
+SKIPPED = Task.Status.SKIPPED
 
 
 def _rows(sources: Iterable[str], action: str, target: str | None, roles: set[Actor], **options):
@@ -77,99 +31,114 @@ def _rows(sources: Iterable[str], action: str, target: str | None, roles: set[Ac
 
 
 M, OWN, R, SYS = Actor.MANAGER, Actor.ACCOUNT_OWNER, Actor.REQUESTER, Actor.SYSTEM
+# Where the program decides on a request: it can approve it with a contact or decline it.
 TRIAGE = (S.SUBMITTED, S.IN_REVIEW)
-BEFORE_SCHEDULED = (S.SUBMITTED, S.IN_REVIEW, S.NEEDS_INFO, S.AWAITING_OWNER, S.CUSTOMER_ASKED)
-OPEN = (*BEFORE_SCHEDULED, S.SCHEDULED)
+BEFORE_SCHEDULED = tuple(s for s in OPEN_STATUSES if s != S.SCHEDULED)
 
 # fmt: off
 TABLE: tuple[Transition, ...] = (
-    *_rows([S.SUBMITTED], "claim", S.IN_REVIEW, {M}, label="Claim", done="claimed", effect="assign_actor"),
+    *_rows([S.SUBMITTED], "claim", S.IN_REVIEW, {M}, label="Claim", done="claimed", effect=g.assign_actor),
     *_rows(
-        OPEN, "reassign", None, {M}, label="Reassign", done="reassigned",
-        guard="assignee_is_manager", effect="assign_manager", needs=Needs.ASSIGNEE,
+        OPEN_STATUSES, "reassign", None, {M}, label="Reassign", done="reassigned",
+        guard=g.assignee_is_manager, effect=g.assign_manager, needs=Needs.ASSIGNEE,
         notifications=(N.REQUEST_ASSIGNED,),
     ),
     *_rows(
         TRIAGE, "approve", S.AWAITING_OWNER, {M}, label="Approve with contact", done="approved",
-        guard="contact_available", effect="choose_contact", needs=Needs.CONTACT, style="primary",
+        guard=g.contact_available, effect=g.choose_contact, needs=Needs.CONTACT, style="primary",
         notifications=(N.APPROVAL_NEEDED,),
     ),
     *_rows(
         TRIAGE, "decline", S.DECLINED, {M}, label="Decline", done="declined", needs=Needs.NOTE,
-        close_tasks_as="skipped", style="danger", notifications=(N.REQUEST_DECLINED,),
+        close_tasks_as=SKIPPED, style="danger", notifications=(N.REQUEST_DECLINED,),
     ),
     *_rows(
         TRIAGE, "ask_info", S.NEEDS_INFO, {M}, label="Ask requester for info",
-        done="sent back for information", effect="remember_resume", needs=Needs.NOTE,
-        close_tasks_as="skipped", notifications=(N.NEEDS_INFO,),
+        done="sent back for information", effect=g.remember_resume, needs=Needs.NOTE,
+        close_tasks_as=SKIPPED, notifications=(N.NEEDS_INFO,),
     ),
     *_rows(
         [S.NEEDS_INFO], "provide_info", RESUME, {R, M}, label="Provide the information",
-        done="answered", effect="resume", needs=Needs.NOTE, style="primary",
+        done="answered", effect=g.resume, needs=Needs.NOTE, style="primary",
         notifications=(N.INFO_PROVIDED,),
     ),
     *_rows(
         [S.AWAITING_OWNER], "owner_approve", S.CUSTOMER_ASKED, {OWN, M}, label="Approve",
-        done="approved for the account", guard="chosen_contact_available", style="primary",
+        done="approved for the account", guard=g.chosen_contact_available, style="primary",
         notifications=(N.REQUEST_APPROVED, N.CUSTOMER_ASKED),
     ),
     *_rows(
         [S.AWAITING_OWNER], "owner_decline", S.IN_REVIEW, {OWN, M}, label="Decline",
-        done="declined for the account", effect="clear_contact", needs=Needs.NOTE,
-        close_tasks_as="skipped", style="danger", notifications=(N.OWNER_DECLINED,),
+        done="declined for the account", effect=g.clear_contact, needs=Needs.NOTE,
+        close_tasks_as=SKIPPED, style="danger", notifications=(N.OWNER_DECLINED,),
     ),
     *_rows(
         [S.CUSTOMER_ASKED], "schedule", S.SCHEDULED, {M}, label="Schedule", done="scheduled",
-        guard="schedule_given", effect="set_schedule", needs=Needs.SCHEDULE, style="primary",
+        guard=g.schedule_given, effect=g.set_schedule, needs=Needs.SCHEDULE, style="primary",
         notifications=(N.REQUEST_SCHEDULED,),
     ),
     *_rows(
         [S.CUSTOMER_ASKED], "customer_decline", S.IN_REVIEW, {M}, label="Customer declined",
-        done="marked as declined by the customer", effect="clear_contact", needs=Needs.NOTE,
-        close_tasks_as="skipped", notifications=(N.CUSTOMER_DECLINED,),
+        done="marked as declined by the customer", effect=g.clear_contact, needs=Needs.NOTE,
+        close_tasks_as=SKIPPED, notifications=(N.CUSTOMER_DECLINED,),
     ),
     *_rows(
         [S.SCHEDULED], "reschedule", None, {M}, label="Reschedule", done="rescheduled",
-        guard="schedule_given", effect="set_schedule", needs=Needs.SCHEDULE,
+        guard=g.schedule_given, effect=g.set_schedule, needs=Needs.SCHEDULE,
         notifications=(N.REQUEST_SCHEDULED,),
     ),
     *_rows(
         [S.CUSTOMER_ASKED, S.SCHEDULED], "record_activity", S.COMPLETED, {M, R},
-        label="Record the activity", done="recorded as done", guard="activity_details",
-        effect="record_activity", needs=Needs.ACTIVITY, style="primary",
+        label="Record the activity", done="recorded as done", guard=g.activity_details,
+        effect=g.record_activity, needs=Needs.ACTIVITY, style="primary",
         notifications=(N.FEEDBACK_REQUESTED,),
     ),
     *_rows(
         [S.COMPLETED], "close", S.CLOSED, {M, R, SYS}, label="Close", done="closed",
-        guard="feedback_or_manager",
+        guard=g.feedback_or_manager,
     ),
     *_rows(
         BEFORE_SCHEDULED, "cancel", S.CANCELLED, {R, M}, label="Cancel request", done="cancelled",
-        needs=Needs.NOTE, close_tasks_as="skipped", style="danger",
+        needs=Needs.NOTE, close_tasks_as=SKIPPED, style="danger",
         notifications=(N.REQUEST_CANCELLED,),
     ),
     *_rows(
         [S.SCHEDULED], "cancel", S.CANCELLED, {M}, label="Cancel request", done="cancelled",
-        needs=Needs.NOTE, close_tasks_as="skipped", style="danger",
+        needs=Needs.NOTE, close_tasks_as=SKIPPED, style="danger",
         notifications=(N.REQUEST_CANCELLED,),
     ),
     *_rows(
         BEFORE_SCHEDULED, "expire", S.EXPIRED, {SYS}, label="Expire", done="expired",
-        guard="past_needed_by", close_tasks_as="skipped", notifications=(N.REQUEST_EXPIRED,),
+        guard=g.past_needed_by, close_tasks_as=SKIPPED, notifications=(N.REQUEST_EXPIRED,),
     ),
 )
 # fmt: on
 
-# Statuses left by an approval decision: their approval tasks are answered by approving or
-# declining the request, never ticked off on a task list.
-APPROVAL_STATUSES = frozenset(t.source for t in TABLE if t.action in ("approve", "owner_approve"))
-
-# Notices recorded when a request is submitted (workflows.services.open_workflow_tasks).
-SUBMIT_NOTIFICATIONS: tuple[str, ...] = (N.REQUEST_SUBMITTED,)
-
 _BY_KEY = {(t.source, t.action): t for t in TABLE}
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TABLE))
 _FIRST_ROW = {t.action: t for t in reversed(TABLE)}
+
+
+def statuses_where(*actions: str) -> tuple[str, ...]:
+    """The statuses in which one of `actions` is possible, in RequestStatus order."""
+    unknown = set(actions) - set(ACTIONS)
+    if unknown:
+        raise ValueError(f"Not actions of the transition table: {', '.join(sorted(unknown))}")
+    sources = {t.source for t in TABLE if t.action in actions}
+    return tuple(status for status in RequestStatus if status in sources)
+
+
+# Statuses left by an approval decision: their approval tasks are answered by approving or
+# declining the request, never ticked off on a task list.
+APPROVAL_STATUSES = statuses_where("approve", "owner_approve")
+# Requests the program has not decided on yet: it can approve them, or it waits for the
+# requester's information before it can (the managers' inbox, "to triage").
+UNDECIDED = statuses_where("approve", "provide_info")
+# Requests the sweep expires once past their needed-by date.
+EXPIRABLE = statuses_where("expire")
+
+# Notices recorded when a request is submitted (workflows.services.open_workflow_tasks).
+SUBMIT_NOTIFICATIONS: tuple[str, ...] = (N.REQUEST_SUBMITTED,)
 
 # History rows the services write without a status change, with their past tense.
 OTHER_EVENT_WORDS = {

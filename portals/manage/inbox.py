@@ -12,6 +12,7 @@ from portals.manage.common import paginate, querystring_without_page
 from portals.manage.forms import BulkForm, InboxFilterForm
 from workflows.selectors import inbox_requests, managers
 from workflows.services import requests_bulk_transition
+from workflows.transitions import statuses_where
 
 
 @role_required(Role.MANAGER)
@@ -25,6 +26,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "managers": managers(),
+            # The rows whose Claim button shows: where the transition table allows claiming.
+            "claimable": statuses_where("claim"),
             "querystring": querystring_without_page(request),
             "section": "inbox",
         },

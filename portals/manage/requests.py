@@ -14,6 +14,7 @@ from core.roles import Role
 from portals.manage.common import render_refused
 from portals.manage.forms import RecordActivityForm
 from references.models import Contact
+from references.statuses import ReferenceStatus
 from requests_app.models import ReferenceRequest
 from workflows.selectors import (
     alternative_candidates,
@@ -47,7 +48,10 @@ def _detail_context(request: HttpRequest, ref_request: ReferenceRequest) -> dict
     alternatives = alternative_candidates(ref_request, exclude={c.pk for c in in_play})
     usage = contact_usage([c.pk for c in in_play])
     limits = availability(ref_request, in_play)
-    choices = [Choice(c.pk, f"{c.full_name} — {c.account.name}", c.status == "resting") for c in in_play]
+    choices = [
+        Choice(c.pk, f"{c.full_name} — {c.account.name}", c.status == ReferenceStatus.RESTING)
+        for c in in_play
+    ]
     choices += [Choice(a.contact_id, f"{a.name} — {a.account_name}", a.resting) for a in alternatives]
     return {
         "req": ref_request,

@@ -5,10 +5,11 @@ from django.db import transaction
 
 from notifications.message import Message
 from notifications.models import Notification, NotificationPreference
-from notifications.services import notify, notify_request_event
+from notifications.services import notify
 from requests_app.models import RequestEvent
 from tests.notifications.conftest import queued
 from tests.workflows.builders import drive_to, make_request
+from workflows.notices import notify_request_event
 from workflows.services import request_transition
 
 pytestmark = pytest.mark.django_db

@@ -6,13 +6,15 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from insights.weekly import weekly_digest
 from notifications.delivery import notification_deliver
+from notifications.digests import digests_send
 from notifications.message import Message
 from notifications.models import Notification, NotificationPreference
-from notifications.periodic import digests_send, task_reminders, weekly_digest
 from notifications.services import notify
 from tests.workflows.builders import drive_to
 from workflows.models import Task
+from workflows.reminders import task_reminders
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

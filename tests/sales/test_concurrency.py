@@ -5,9 +5,10 @@ from datetime import date, timedelta
 import pytest
 
 from requests_app.models import ReferenceRequest
-from requests_app.services import DuplicateRequest, request_submit
+from requests_app.services import DuplicateRequest
 from tests import factories
 from tests.concurrency import race
+from workflows.services import request_submit
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

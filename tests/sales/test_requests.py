@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from core.errors import InvalidInput
 from requests_app.models import ReferenceRequest, RequestEvent, RequestFeedback
-from requests_app.services import request_submit
 from tests import factories
 from tests.sales.conftest import contact_secrets
 from tests.workflows.builders import drive_to
 from workflows.models import Task
+from workflows.services import request_submit
 
 
 def form_data(deal, *contacts, **overrides):

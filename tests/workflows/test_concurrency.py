@@ -9,7 +9,8 @@ from tests import factories
 from tests.concurrency import race
 from tests.workflows.builders import drive_to, make_request
 from workflows.models import EventNotice, Task
-from workflows.services import request_transition, workflow_sweep
+from workflows.services import request_transition
+from workflows.sweep import workflow_sweep
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

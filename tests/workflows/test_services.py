@@ -8,11 +8,10 @@ from core.errors import Conflict, InvalidInput, NotAllowed
 from core.roles import Role
 from references.models import ReferenceActivity
 from requests_app.models import ReferenceRequest, RequestEvent
-from requests_app.services import feedback_submit
 from tests import factories
 from tests.workflows.builders import drive_to
 from workflows.models import EventNotice, RequestActivity, Task
-from workflows.services import open_workflow_tasks, request_transition
+from workflows.services import feedback_submit, open_workflow_tasks, request_transition
 
 pytestmark = pytest.mark.django_db
 

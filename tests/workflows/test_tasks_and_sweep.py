@@ -12,7 +12,7 @@ from rms.celery import app as celery_app
 from tests import factories
 from tests.workflows.builders import drive_to, make_request
 from workflows.models import EventNotice, Task
-from workflows.services import workflow_sweep
+from workflows.sweep import workflow_sweep
 from workflows.tasking import task_complete, task_reassign
 from workflows.tasks import workflow_sweep as workflow_sweep_task
 

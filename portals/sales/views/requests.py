@@ -20,15 +20,10 @@ from references.models import ActivityType, Contact
 from requests_app import selectors
 from requests_app.forms import CancelForm, FeedbackForm, RequestForm
 from requests_app.models import RequestStatus
-from requests_app.services import (
-    MAX_CANDIDATES,
-    DuplicateRequest,
-    feedback_submit,
-    request_cancel,
-    request_submit,
-)
+from requests_app.services import MAX_CANDIDATES, DuplicateRequest
 from requests_app.statuses import FEEDBACK_STATUSES
-from workflows.services import request_transition
+from workflows import selectors as workflow_selectors
+from workflows.services import feedback_submit, request_cancel, request_submit, request_transition
 from workflows.transitions import Needs, available_transitions
 
 # Workflow actions a requester takes from the request page (others happen elsewhere).
@@ -185,7 +180,7 @@ def _detail_context(request: HttpRequest, pk: int, **forms) -> dict:
         "section": "requests",
         "req": reference_request,
         "contact_details": selectors.released_contact_details(reference_request),
-        "timeline": selectors.timeline(reference_request),
+        "timeline": workflow_selectors.timeline(reference_request),
         "can_cancel": any(t.action == "cancel" for t in actions),
         "actions": own_actions,
         "cancel_form": forms.get("cancel_form") or CancelForm(),

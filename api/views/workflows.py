@@ -2,38 +2,30 @@
 
 A transition goes through `workflows.services.request_transition`, as on the pages; its domain
 errors become 400 (bad input), 403 (not yours to take) or 409 (someone acted first, or the action
-no longer fits) through `core.api.domain_exception_handler`. A request the user may not see is 404.
+no longer fits) through `api.errors.domain_exception_handler`. A request the user may not see is 404.
 """
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions
+from rest_framework import generics
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.roles import Role, has_role
-from requests_app.models import ReferenceRequest
-from workflows.models import Task
-from workflows.selectors import task_list
-from workflows.serializers import (
+from api.permissions import StaffRole
+from api.serializers.workflows import (
     ActionSerializer,
     RequestStateSerializer,
     TaskSerializer,
     TransitionInputSerializer,
 )
+from requests_app.models import ReferenceRequest
+from workflows.models import Task
+from workflows.selectors import task_list
 from workflows.services import request_transition
 from workflows.transitions import RESUME, available_transitions
-
-
-class StaffRole(permissions.BasePermission):
-    message = "Your role does not give access to the workflow API."
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated) and any(has_role(user, role) for role in Role)
 
 
 def _visible_request(user, pk: int) -> ReferenceRequest:

@@ -1,9 +1,9 @@
 """Demo data for the sales portal: months of finished requests, and nominations.
 
-Runs after the catalogue's seeder (`references.demo`, which gives the demo reps `sales` and
-`sales2` their accounts and deals) and before `workflows.demo`, which drives more requests through
-the real transition service. For each demo rep this seeder writes, in bulk (`BulkLoader`,
-timestamps included):
+Part of the workflows' seeder (`workflows.demo`), after the catalogue's (`references.demo`, which
+gives the demo reps `sales` and `sales2` their accounts and deals) and before the requests that
+`workflows.demo` drives through the real transition service. For each demo rep this seeder
+writes, in bulk (`BulkLoader`, timestamps included):
 
 - one request in every open state (submitted … completed), so every state shows whatever the
   workflow demo's guards let through, with the workflow's tasks opened for it afterwards;
@@ -25,6 +25,7 @@ from django.utils import timezone
 from core.demo_pipeline import DemoContext
 from references.management.bulk_load import BulkLoader
 from references.models import Account, ActivityType, Contact, Opportunity, ReferenceActivity
+from references.statuses import ReferenceStatus
 from requests_app.models import (
     Nomination,
     ReferenceRequest,
@@ -32,54 +33,57 @@ from requests_app.models import (
     RequestEvent,
     RequestFeedback,
 )
+from requests_app.statuses import NominationStatus
+from requests_app.statuses import RequestStatus as S
 from workflows.models import RequestActivity
 from workflows.services import open_workflow_tasks
 
 DEMO_REPS = ("sales", "sales2")
 # Finished requests per demo rep, by final status; and one request in each open status.
-HISTORY = {"closed": 6, "declined": 2, "cancelled": 2, "expired": 2}
+HISTORY = {S.CLOSED: 6, S.DECLINED: 2, S.CANCELLED: 2, S.EXPIRED: 2}
 HISTORY_DAYS = 360  # finished requests were submitted within the last year
-LIVE = ("submitted", "in_review", "needs_info", "awaiting_owner", "customer_asked", "scheduled", "completed")
+LIVE = (S.SUBMITTED, S.IN_REVIEW, S.NEEDS_INFO, S.AWAITING_OWNER, S.CUSTOMER_ASKED, S.SCHEDULED, S.COMPLETED)
 _APPROVED = [
-    ("claim", "submitted", "in_review", "manager", 1),
-    ("approve", "in_review", "awaiting_owner", "manager", 2),
-    ("owner_approve", "awaiting_owner", "customer_asked", "owner", 3),
+    ("claim", S.SUBMITTED, S.IN_REVIEW, "manager", 1),
+    ("approve", S.IN_REVIEW, S.AWAITING_OWNER, "manager", 2),
+    ("owner_approve", S.AWAITING_OWNER, S.CUSTOMER_ASKED, "owner", 3),
 ]
-NOMINATIONS = ("submitted", "submitted", "qualifying", "accepted", "rejected")
+N = NominationStatus
+NOMINATIONS = (N.SUBMITTED, N.SUBMITTED, N.QUALIFYING, N.ACCEPTED, N.REJECTED)
 
 # The steps each final status went through: (action, from, to, who, days after submission).
 STORIES = {
-    "submitted": [],
-    "in_review": [("claim", "submitted", "in_review", "manager", 1)],
-    "needs_info": [
-        ("claim", "submitted", "in_review", "manager", 1),
-        ("ask_info", "in_review", "needs_info", "manager", 2),
+    S.SUBMITTED: [],
+    S.IN_REVIEW: [("claim", S.SUBMITTED, S.IN_REVIEW, "manager", 1)],
+    S.NEEDS_INFO: [
+        ("claim", S.SUBMITTED, S.IN_REVIEW, "manager", 1),
+        ("ask_info", S.IN_REVIEW, S.NEEDS_INFO, "manager", 2),
     ],
-    "awaiting_owner": _APPROVED[:2],
-    "customer_asked": _APPROVED,
-    "scheduled": [*_APPROVED, ("schedule", "customer_asked", "scheduled", "manager", 4)],
-    "completed": [
+    S.AWAITING_OWNER: _APPROVED[:2],
+    S.CUSTOMER_ASKED: _APPROVED,
+    S.SCHEDULED: [*_APPROVED, ("schedule", S.CUSTOMER_ASKED, S.SCHEDULED, "manager", 4)],
+    S.COMPLETED: [
         *_APPROVED,
-        ("schedule", "customer_asked", "scheduled", "manager", 4),
-        ("record_activity", "scheduled", "completed", "manager", 7),
+        ("schedule", S.CUSTOMER_ASKED, S.SCHEDULED, "manager", 4),
+        ("record_activity", S.SCHEDULED, S.COMPLETED, "manager", 7),
     ],
-    "closed": [
-        ("claim", "submitted", "in_review", "manager", 1),
-        ("approve", "in_review", "awaiting_owner", "manager", 2),
-        ("owner_approve", "awaiting_owner", "customer_asked", "owner", 3),
-        ("schedule", "customer_asked", "scheduled", "manager", 5),
-        ("record_activity", "scheduled", "completed", "manager", 12),
+    S.CLOSED: [
+        ("claim", S.SUBMITTED, S.IN_REVIEW, "manager", 1),
+        ("approve", S.IN_REVIEW, S.AWAITING_OWNER, "manager", 2),
+        ("owner_approve", S.AWAITING_OWNER, S.CUSTOMER_ASKED, "owner", 3),
+        ("schedule", S.CUSTOMER_ASKED, S.SCHEDULED, "manager", 5),
+        ("record_activity", S.SCHEDULED, S.COMPLETED, "manager", 12),
         ("feedback", "", "", "rep", 13),
-        ("close", "completed", "closed", "rep", 13),
+        ("close", S.COMPLETED, S.CLOSED, "rep", 13),
     ],
-    "declined": [
-        ("claim", "submitted", "in_review", "manager", 1),
-        ("decline", "in_review", "declined", "manager", 2),
+    S.DECLINED: [
+        ("claim", S.SUBMITTED, S.IN_REVIEW, "manager", 1),
+        ("decline", S.IN_REVIEW, S.DECLINED, "manager", 2),
     ],
-    "cancelled": [("cancel", "submitted", "cancelled", "rep", 2)],
-    "expired": [
-        ("claim", "submitted", "in_review", "manager", 1),
-        ("expire", "in_review", "expired", None, 30),
+    S.CANCELLED: [("cancel", S.SUBMITTED, S.CANCELLED, "rep", 2)],
+    S.EXPIRED: [
+        ("claim", S.SUBMITTED, S.IN_REVIEW, "manager", 1),
+        ("expire", S.IN_REVIEW, S.EXPIRED, None, 30),
     ],
 }
 NOTES = {
@@ -210,7 +214,7 @@ class SalesDemo:
     def seed_requests(self, rep: User) -> tuple[int, int]:
         """(open, finished) requests of `rep`: one in each open state, then the year's history."""
         deals = list(Opportunity.objects.filter(owner=rep).order_by("id")[:60])
-        open_deals = [deal for deal in deals if deal.outcome == "open"] or deals
+        open_deals = [deal for deal in deals if deal.outcome == Opportunity.Outcome.OPEN] or deals
         pool = self.pool(rep)
         if not deals or len(pool) < 3 or self.manager is None:
             return 0, 0
@@ -243,7 +247,7 @@ class SalesDemo:
             needed_by = self.ctx.today + timedelta(days=self.rng.randint(7, 30))
         else:
             needed_by = submitted_day + timedelta(days=self.rng.randint(14, 28))
-        if status == "expired":
+        if status == S.EXPIRED:
             needed_by = last_day - timedelta(days=1)
         chosen = contacts[0] if "approve" in when else None
         scheduled_for = None
@@ -263,7 +267,7 @@ class SalesDemo:
                 needed_by,
                 self.rng.choice(["Competitive deal; the CIO wants a peer's view.", "Late-stage deal.", ""]),
                 status,
-                "in_review" if status == "needs_info" else "",
+                S.IN_REVIEW if status == S.NEEDS_INFO else "",
                 self.manager.pk if any(step[3] == "manager" for step in steps) else None,
                 chosen.pk if chosen else None,
                 scheduled_for,
@@ -275,7 +279,7 @@ class SalesDemo:
         )
         for preference, contact in enumerate(contacts, start=1):
             self.t_candidate.add((request_id, contact.pk, preference))
-        self.t_event.add((request_id, rep.pk, "submit", "", "submitted", "", submitted))
+        self.t_event.add((request_id, rep.pk, "submit", "", S.SUBMITTED, "", submitted))
         actors = {"manager": self.manager.pk, "rep": rep.pk, "owner": contacts[0].account.owner_id}
         for (action, source, target, who, _after), day in zip(steps, days, strict=True):
             at = self.stamp(day, 14 if who != "rep" else 17)
@@ -316,7 +320,9 @@ class SalesDemo:
 
     def seed_nominations(self, rep: User) -> int:
         accounts = list(
-            Account.objects.filter(owner=rep).exclude(status__in=["defected", "retired"]).order_by("id")[:40]
+            Account.objects.filter(owner=rep)
+            .exclude(status__in=[ReferenceStatus.DEFECTED, ReferenceStatus.RETIRED])
+            .order_by("id")[:40]
         )
         if not accounts:
             return 0
@@ -324,11 +330,15 @@ class SalesDemo:
         for status, account in zip(
             NOMINATIONS, self.rng.sample(accounts, min(len(NOMINATIONS), len(accounts))), strict=False
         ):
-            contact = Contact.objects.filter(account=account, status="candidate").order_by("id").first()
+            contact = (
+                Contact.objects.filter(account=account, status=ReferenceStatus.CANDIDATE)
+                .order_by("id")
+                .first()
+            )
             created = self.stamp(self.ctx.today - timedelta(days=self.rng.randint(2, 120)), 11)
             decision = {
-                "accepted": "Welcome call done; added to the program as a candidate.",
-                "rejected": "Renewal negotiations are open; let's revisit after they renew.",
+                N.ACCEPTED: "Welcome call done; added to the program as a candidate.",
+                N.REJECTED: "Renewal negotiations are open; let's revisit after they renew.",
             }.get(status, "")
             nomination_id = self.t_nomination.new_id()
             self.t_nomination.add(
@@ -372,6 +382,6 @@ class SalesDemo:
         )
 
 
-def seed(ctx: DemoContext) -> None:
+def seed_history(ctx: DemoContext) -> None:
     """Finished requests and nominations for the demo reps (see the module docstring)."""
     SalesDemo(ctx).run()

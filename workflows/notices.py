@@ -1,27 +1,42 @@
-"""Who hears about each request event, and what they read.
+"""The notifications of request events: their kinds, who hears about each, and what they read.
 
-One entry per workflows.models.NoticeKind. Each returns groups of (staff users, contacts,
+The workflow registers its kinds with the notifications app (`register_kinds`, from
+WorkflowsConfig.ready()) and writes through its public `notify`; notifications knows nothing of
+requests' workflow. One composer per NoticeKind returns groups of (staff users, contacts,
 message), because staff and customers are sent to different pages. `event.request` is the
 request as the transition left it (a declined owner approval has already cleared the contact).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from core.roles import Role
-from notifications.emails import url_or
+from core.links import url_or
+from core.roles import Role, users_with_role
+from notifications.kinds import Delivery, Kind, register
 from notifications.message import Message
+from notifications.services import notify
 from requests_app.models import ReferenceRequest, RequestEvent
 from workflows.models import NoticeKind as N
 
 Group = tuple[list, list, Message]
 
+# Kinds of notification the workflow raises: one per NoticeKind of a request's history, and the
+# reminders of tasks (workflows.reminders).
+_QUIET = {N.REQUEST_ASSIGNED: Delivery.IN_APP, N.INFO_PROVIDED: Delivery.IN_APP}
+REQUEST_EVENT_KINDS = tuple(Kind(k.value, k.label, default=_QUIET.get(k, Delivery.BOTH)) for k in N)
+TASK_DUE_SOON = Kind("task_due_soon", "Task due soon (to the assignee)", default=Delivery.IN_APP)
+TASK_OVERDUE = Kind("task_overdue", "Task overdue (to the assignee)")
+
+
+def register_kinds() -> None:
+    register([*REQUEST_EVENT_KINDS, TASK_DUE_SOON, TASK_OVERDUE])
+
 
 def managers() -> list[User]:
-    return list(User.objects.filter(is_active=True, groups__name=Role.MANAGER.value).order_by("pk"))
+    return list(users_with_role(Role.MANAGER))
 
 
 def _name(user: User | None) -> str:
@@ -214,6 +229,25 @@ COMPOSERS: dict[str, Callable[[_Facts], list[Group]]] = {
     N.FEEDBACK_REQUESTED: _feedback,
     N.ESCALATION: _escalation,
 }
+
+
+def notify_request_event(*, event: RequestEvent, kinds: Iterable[str]) -> None:
+    """The notifications a request history row causes (one call per row), in its transaction.
+
+    Called by workflows.services.record_notices with the request as the transition left it.
+    """
+    for kind in kinds:
+        for users, contacts, message in compose(kind, event):
+            notify(
+                kind=kind,
+                key=f"event:{event.pk}:{kind}",
+                message=message,
+                users=users,
+                contacts=contacts,
+                actor=event.actor,
+                event=event,
+                request=event.request,
+            )
 
 
 def compose(kind: str, event: RequestEvent) -> list[Group]:

@@ -7,11 +7,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.permissions import SalesRole
+from api.serializers.search import SearchPageSerializer
 from matching.forms import SearchForm
 from matching.selectors import FACETS, search_references, target_for_opportunity, target_from_filters
-from matching.serializers import SearchPageSerializer
 from references.models import Opportunity
-from requests_app.api import SalesRole
 
 MAX_LIMIT = 100
 

@@ -1,35 +1,24 @@
 """The sales API for requests: a rep's own requests (filter, sort, page) and submitting one.
 
-Submitting goes through `requests_app.services.request_submit`, the same service as the portal;
-its InvalidInput becomes a 400 naming the field (`core.api.domain_exception_handler`).
+Submitting goes through `workflows.services.request_submit`, the same service as the portal;
+its InvalidInput becomes a 400 naming the field (`api.errors.domain_exception_handler`).
 """
 
 import django_filters
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions, status
+from rest_framework import generics, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from api.permissions import SalesRole
+from api.serializers.requests import ReferenceRequestSerializer, RequestSubmitSerializer
 from core.errors import InvalidInput
-from core.roles import Role, has_role
 from references.models import ActivityType, Opportunity, Persona
 from requests_app import selectors
-from requests_app.models import OPEN_STATUSES, ReferenceRequest, RequestStatus
-from requests_app.serializers import ReferenceRequestSerializer, RequestSubmitSerializer
-from requests_app.services import request_submit
-
-
-class SalesRole(permissions.BasePermission):
-    """Signed-in staff with the Sales or Reference manager role (superusers always)."""
-
-    message = "Your role does not give access to the sales API."
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated) and (
-            has_role(user, Role.SALES) or has_role(user, Role.MANAGER)
-        )
+from requests_app.models import ReferenceRequest, RequestStatus
+from requests_app.statuses import OPEN_STATUSES
+from workflows.services import request_submit
 
 
 class RequestFilter(django_filters.FilterSet):

@@ -1,4 +1,4 @@
-"""DRF wiring shared by every API module: domain errors become 400/403/409 with the field named."""
+"""Domain errors (core.errors) become 400/403/409 in the API, with the field named."""
 
 from rest_framework.response import Response
 from rest_framework.views import exception_handler

@@ -3,9 +3,9 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from matching.api import ReferenceSearch
-from requests_app.api import RequestDetail, RequestListCreate
-from workflows.api import MyTasks, RequestTransitions
+from api.views.requests import RequestDetail, RequestListCreate
+from api.views.search import ReferenceSearch
+from api.views.workflows import MyTasks, RequestTransitions
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
