@@ -4,19 +4,8 @@
 from django import forms
 from django.utils import timezone
 
-from core.errors import DomainError
+from core.forms import DomainErrorsMixin
 from references.models import ActivityType, Country, Industry, Opportunity, Persona, Product, SizeBand
-
-
-class DomainErrorsMixin:
-    """Puts a service's domain error on the field it names (or on the form)."""
-
-    # Service field name → form field name, where they differ.
-    service_fields: dict[str, str] = {}
-
-    def add_domain_error(self, error: DomainError, message=None) -> None:
-        field = self.service_fields.get(error.field or "", error.field)
-        self.add_error(field if field in self.fields else None, message or error.message)
 
 
 class DateInput(forms.DateInput):

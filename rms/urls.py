@@ -7,7 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sales/", include(("portals.sales.urls", "sales"))),
     path("manage/", include(("portals.manage.urls", "manage"))),
-    path("tasks/", include(("portals.manage.task_urls", "tasks"))),
+    path("tasks/", include(("portals.tasks.urls", "tasks"))),
     path("content/", include(("portals.content.urls", "content"))),
     path("notifications/", include("notifications.urls")),
     path("api/", include("api.urls")),

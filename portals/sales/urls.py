@@ -1,9 +1,8 @@
 """The sales rep's portal at /sales/."""
 
-from django.urls import include, path
+from django.urls import path
 
-from portals.sales import approvals
-from portals.sales.views import home, nominations, opportunities, requests, search
+from portals.sales.views import approvals, home, nominations, opportunities, requests, search
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -22,6 +21,8 @@ urlpatterns = [
     path("nominations/", nominations.nomination_list, name="nominations"),
     path("nominations/new/", nominations.nomination_account, name="nominate"),
     path("nominations/new/<int:account_pk>/", nominations.nomination_new, name="nominate-account"),
-    # Account owners answer requests to use their accounts (workflows; see approvals.py).
-    path("approvals/", include(approvals.urlpatterns)),
+    # Account owners answer the requests to use their accounts.
+    path("approvals/", approvals.approval_list, name="approvals"),
+    path("approvals/<int:pk>/", approvals.approval_detail, name="approval"),
+    path("approvals/<int:pk>/answer/", approvals.approval_answer, name="approval-answer"),
 ]

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 from core.errors import DomainError
 from core.permissions import role_required
 from core.roles import Role
-from portals.sales.common import paginate, query_without
+from portals.shared.paging import paginate, query_without
 from references.models import Opportunity
 from requests_app import selectors
 from requests_app.forms import OpportunityForm

@@ -15,7 +15,8 @@ from core.permissions import role_required
 from core.roles import Role
 from limits.services import limit_check
 from matching.selectors import Filters, search_references, target_for_opportunity
-from portals.sales.common import ids_param, paginate, query_without
+from portals.shared.paging import ids_param, paginate, query_without
+from portals.shared.transitions import take_transition
 from references.models import ActivityType, Contact
 from requests_app import selectors
 from requests_app.forms import CancelForm, FeedbackForm, RequestForm
@@ -23,7 +24,7 @@ from requests_app.models import RequestStatus
 from requests_app.services import MAX_CANDIDATES, DuplicateRequest
 from requests_app.statuses import FEEDBACK_STATUSES
 from workflows import selectors as workflow_selectors
-from workflows.services import feedback_submit, request_cancel, request_submit, request_transition
+from workflows.services import feedback_submit, request_cancel, request_submit
 from workflows.transitions import Needs, available_transitions
 
 # Workflow actions a requester takes from the request page (others happen elsewhere).
@@ -240,17 +241,9 @@ def request_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 def request_act(request: HttpRequest, pk: int) -> HttpResponse:
     """A requester's workflow action (answer a question, close): the workflow service decides."""
     reference_request = selectors.request_detail(user=request.user, pk=pk)
-    action = request.POST.get("action", "")
-    if action not in REQUESTER_ACTIONS:
-        context = _detail_context(request, pk, action_error="That action is not available here.")
-        return render(request, "portals/sales/request_detail.html", context, status=400)
     try:
-        request_transition(
-            request_id=reference_request.pk,
-            action=action,
-            actor=request.user,
-            note=request.POST.get("note", "")[:4000],
-            expected_status=request.POST.get("expected_status") or reference_request.status,
+        take_transition(
+            request, request_id=pk, actions=REQUESTER_ACTIONS, shown_status=reference_request.status
         )
     except DomainError as error:
         context = _detail_context(request, pk, action_error=error.message)

@@ -22,7 +22,8 @@ from matching.selectors import (
     target_for_opportunity,
     target_from_filters,
 )
-from portals.sales.common import is_htmx, query_without
+from portals.shared.paging import query_without
+from portals.shared.responses import is_htmx
 from requests_app.selectors import opportunity_detail
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from core.permissions import role_required
 from core.roles import Role, has_role
-from portals.manage.common import paginate, querystring_without_page
+from portals.shared.paging import paginate, query_without
 from workflows.models import StepRole, Task
 from workflows.selectors import task_counts, task_list, task_rows
 from workflows.tasking import (
@@ -25,6 +25,7 @@ from workflows.tasking import (
 )
 
 STAFF = (Role.MANAGER, Role.SALES, Role.MARKETING)
+TASKS_PER_PAGE = 50
 
 
 def _people_by_queue() -> dict[str, list[User]]:
@@ -65,17 +66,17 @@ def _row_context(task: Task, user, people: dict | None = None, error: str = "") 
 
 @role_required(*STAFF)
 def task_list_view(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, task_list(request.user))
+    page = paginate(request, task_list(request.user), per_page=TASKS_PER_PAGE)
     people = _people_by_queue()
     rows = [_row_context(task, request.user, people) for task in page]
     context = {
         "page": page,
         "rows": rows,
-        "querystring": querystring_without_page(request),
+        "page_query": query_without(request.GET),
         "section": "tasks",
         "show_manage_nav": has_role(request.user, Role.MANAGER),
     }
-    return render(request, "portals/manage/tasks.html", context)
+    return render(request, "portals/tasks/tasks.html", context)
 
 
 def _answer(request: HttpRequest, task_id: int, error: DomainError | None, done_message: str) -> HttpResponse:
@@ -84,7 +85,7 @@ def _answer(request: HttpRequest, task_id: int, error: DomainError | None, done_
         context = _row_context(task, request.user, _people_by_queue(), error.message if error else "")
         context["nav_counts"] = task_counts(request.user)
         status = error.http_status if error else 200
-        return render(request, "portals/manage/_task_row.html", context, status=status)
+        return render(request, "portals/tasks/_task_row.html", context, status=status)
     if error:
         messages.error(request, error.message)
     else:

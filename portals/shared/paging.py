@@ -1,4 +1,4 @@
-"""Shared plumbing of the sales portal's views."""
+"""Paging and query strings, the same on every portal's lists."""
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, QueryDict
@@ -6,12 +6,8 @@ from django.http import HttpRequest, QueryDict
 PAGE_SIZE = 25
 
 
-def is_htmx(request: HttpRequest) -> bool:
-    """An htmx request for a fragment (not a boosted full-page navigation)."""
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
-
-
 def paginate(request: HttpRequest, rows, per_page: int = PAGE_SIZE) -> Page:
+    """The page `?page=` asks for (the last one past the end, the first one for nonsense)."""
     return Paginator(rows, per_page).get_page(request.GET.get("page"))
 
 

@@ -5,15 +5,15 @@ service, which checks again that the user owns the account."""
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError, InvalidInput
+from core.errors import DomainError
 from core.permissions import role_required
 from core.roles import Role
+from portals.shared.responses import render_refused
+from portals.shared.transitions import take_transition
 from requests_app.models import ReferenceRequest, RequestStatus
 from workflows.selectors import availability, collisions, contact_usage, request_detail
-from workflows.services import request_transition
 from workflows.transitions import available_transitions
 
 OWNER_ACTIONS = ("owner_approve", "owner_decline")
@@ -72,28 +72,12 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def approval_answer(request: HttpRequest, pk: int) -> HttpResponse:
     ref_request = _owned_detail(request, pk)
-    action = request.POST.get("action", "")
     try:
-        if action not in OWNER_ACTIONS:
-            raise InvalidInput("Approve or decline.")
-        moved = request_transition(
-            request_id=pk,
-            action=action,
-            actor=request.user,
-            note=request.POST.get("note", ""),
-            expected_status=request.POST.get("expected_status") or None,
-        )
+        moved = take_transition(request, request_id=pk, actions=OWNER_ACTIONS)
     except DomainError as error:
-        messages.error(request, error.message)
         context = _context(request, request_detail(pk) or ref_request)
-        return render(request, "portals/sales/approvals_detail.html", context, status=error.http_status)
-    verb = "approved — the program will now ask the customer" if action == "owner_approve" else "declined"
+        return render_refused(request, "portals/sales/approvals_detail.html", context, error)
+    approved = request.POST.get("action") == "owner_approve"
+    verb = "approved — the program will now ask the customer" if approved else "declined"
     messages.success(request, f"Request #{moved.pk} {verb}.")
     return redirect("sales:approvals")
-
-
-urlpatterns = [
-    path("", approval_list, name="approvals"),
-    path("<int:pk>/", approval_detail, name="approval"),
-    path("<int:pk>/answer/", approval_answer, name="approval-answer"),
-]
