@@ -27,21 +27,7 @@ from workflows.models import Event, EventNotice, Task
 from workflows.reminders import task_reminders
 from workflows.services import open_workflow_tasks, request_transition
 from workflows.sweep import approvals_escalate, tasks_mark_overdue
-
-# The actions that lead from submitted to each status.
-PATHS = {
-    S.SUBMITTED: [],
-    S.IN_REVIEW: ["claim"],
-    S.NEEDS_INFO: ["claim", "ask_info"],
-    S.AWAITING_OWNER: ["claim", "approve"],
-    S.CUSTOMER_ASKED: ["claim", "approve", "owner_approve"],
-    S.SCHEDULED: ["claim", "approve", "owner_approve", "schedule"],
-    S.COMPLETED: ["claim", "approve", "owner_approve", "schedule", "record_activity"],
-    S.CLOSED: ["claim", "approve", "owner_approve", "schedule", "record_activity", "close"],
-    S.DECLINED: ["claim", "decline"],
-    S.CANCELLED: ["cancel"],
-    S.EXPIRED: ["expire"],
-}
+from workflows.transitions import USUAL_PATH
 
 NOTES = {
     "ask_info": "Which product line is the prospect evaluating, and who will be on the call?",
@@ -202,7 +188,7 @@ class WorkflowDemo:
 
     def drive(self, request: ReferenceRequest, plan: Plan, contact: Contact) -> None:
         occurred_on = self.ctx.today - timedelta(days=max(1, int(plan.age_days)))
-        for action in PATHS[plan.status]:
+        for action in USUAL_PATH[plan.status]:
             actor = self.manager
             payload: dict = {"note": NOTES.get(action, "")}
             if action == "approve":

@@ -137,6 +137,37 @@ UNDECIDED = statuses_where("approve", "provide_info")
 # Requests the sweep expires once past their needed-by date.
 EXPIRABLE = statuses_where("expire")
 
+# How a request usually reaches each status from "submitted" (the demo and the tests drive
+# requests along these); checked against the table below when the module loads.
+USUAL_PATH: dict[str, tuple[str, ...]] = {
+    S.SUBMITTED: (),
+    S.IN_REVIEW: ("claim",),
+    S.NEEDS_INFO: ("claim", "ask_info"),
+    S.AWAITING_OWNER: ("claim", "approve"),
+    S.CUSTOMER_ASKED: ("claim", "approve", "owner_approve"),
+    S.SCHEDULED: ("claim", "approve", "owner_approve", "schedule"),
+    S.COMPLETED: ("claim", "approve", "owner_approve", "schedule", "record_activity"),
+    S.CLOSED: ("claim", "approve", "owner_approve", "schedule", "record_activity", "close"),
+    S.DECLINED: ("claim", "decline"),
+    S.CANCELLED: ("cancel",),
+    S.EXPIRED: ("expire",),
+}
+
+
+def _check_usual_paths() -> None:
+    for status, path in USUAL_PATH.items():
+        at = S.SUBMITTED
+        for action in path:
+            row = _BY_KEY.get((at, action))
+            if row is None:
+                raise ValueError(f"USUAL_PATH to {status}: “{action}” is not possible from {at}.")
+            at = row.target
+        if at != status:
+            raise ValueError(f"USUAL_PATH to {status} ends in {at}.")
+
+
+_check_usual_paths()
+
 # Notices recorded when a request is submitted (workflows.services.open_workflow_tasks).
 SUBMIT_NOTIFICATIONS: tuple[str, ...] = (N.REQUEST_SUBMITTED,)
 

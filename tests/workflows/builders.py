@@ -9,24 +9,16 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from references.models import Contact
-from requests_app.models import ReferenceRequest, RequestCandidate, RequestEvent, RequestFeedback
+from requests_app.models import (
+    ReferenceRequest,
+    RequestCandidate,
+    RequestEvent,
+    RequestFeedback,
+    RequestStatus,
+)
 from tests import factories
 from workflows.services import open_workflow_tasks, request_transition
-
-# The actions that lead from submitted to each status, with the payload each needs.
-PATH_TO = {
-    "submitted": [],
-    "in_review": ["claim"],
-    "needs_info": ["claim", "ask_info"],
-    "awaiting_owner": ["claim", "approve"],
-    "customer_asked": ["claim", "approve", "owner_approve"],
-    "scheduled": ["claim", "approve", "owner_approve", "schedule"],
-    "completed": ["claim", "approve", "owner_approve", "schedule", "record_activity"],
-    "closed": ["claim", "approve", "owner_approve", "schedule", "record_activity", "close"],
-    "declined": ["claim", "decline"],
-    "cancelled": ["cancel"],
-    "expired": ["expire"],
-}
+from workflows.transitions import USUAL_PATH
 
 
 def make_request(
@@ -41,7 +33,9 @@ def make_request(
         **fields,
     )
     RequestCandidate.objects.create(request=request, contact=contact, preference=1)
-    RequestEvent.objects.create(request=request, actor=requester, action="submit", to_status="submitted")
+    RequestEvent.objects.create(
+        request=request, actor=requester, action="submit", to_status=RequestStatus.SUBMITTED
+    )
     open_workflow_tasks(request=request, actor=requester)
     return request
 
@@ -79,7 +73,7 @@ def actor_for(action: str, request: ReferenceRequest, manager):
 
 def drive_to(request: ReferenceRequest, status: str, contact: Contact, manager) -> ReferenceRequest:
     """Move `request` to `status` through the real service (as the people who would do it)."""
-    path, done = PATH_TO[status], PATH_TO[request.status]
+    path, done = USUAL_PATH[status], USUAL_PATH[request.status]
     if path[: len(done)] == done:
         path = path[len(done) :]  # already part of the way there
     for action in path:
