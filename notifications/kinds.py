@@ -14,6 +14,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 
+class Channel(models.TextChoices):
+    """Where a notification is delivered."""
+
+    EMAIL = "email", "Email"
+    IN_APP = "in_app", "In the app"
+
+
 class Delivery(models.TextChoices):
     """How a staff user wants one kind of notification."""
 
@@ -85,11 +92,11 @@ def choosable() -> list[Kind]:
 
 
 def channels_for(delivery: str) -> tuple[str, ...]:
-    """The channels of a delivery choice: ("email", "in_app") for both; a digest holds the email."""
+    """The channels of a delivery choice: both for both; a digest holds the email (and shows in the app)."""
     return {
-        Delivery.BOTH: ("email", "in_app"),
-        Delivery.EMAIL: ("email",),
-        Delivery.IN_APP: ("in_app",),
-        Delivery.DIGEST: ("email", "in_app"),
+        Delivery.BOTH: (Channel.EMAIL, Channel.IN_APP),
+        Delivery.EMAIL: (Channel.EMAIL,),
+        Delivery.IN_APP: (Channel.IN_APP,),
+        Delivery.DIGEST: (Channel.EMAIL, Channel.IN_APP),
         Delivery.NONE: (),
     }[Delivery(delivery)]

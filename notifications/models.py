@@ -11,14 +11,9 @@ from django.db import models
 from django.db.models import Q
 
 from notifications import kinds
-from notifications.kinds import Delivery
+from notifications.kinds import Channel, Delivery
 from references.models import Contact
 from requests_app.models import ReferenceRequest, RequestEvent
-
-
-class Channel(models.TextChoices):
-    EMAIL = "email", "Email"
-    IN_APP = "in_app", "In the app"
 
 
 class Status(models.TextChoices):
@@ -92,7 +87,8 @@ class Notification(models.Model):
                 name="notification_one_recipient",
             ),
             models.CheckConstraint(
-                condition=Q(contact__isnull=True) | Q(channel="email"), name="notification_contacts_by_email"
+                condition=Q(contact__isnull=True) | Q(channel=Channel.EMAIL),
+                name="notification_contacts_by_email",
             ),
             models.CheckConstraint(
                 condition=Q(channel__in=Channel.values), name="notification_channel_valid"
@@ -102,11 +98,11 @@ class Notification(models.Model):
         indexes = [
             # The bell and the list: a user's in-app notifications, newest first, and the unread ones.
             models.Index(
-                fields=["user", "-created_at"], condition=Q(channel="in_app"), name="notification_inbox"
+                fields=["user", "-created_at"], condition=Q(channel=Channel.IN_APP), name="notification_inbox"
             ),
             models.Index(
                 fields=["user"],
-                condition=Q(channel="in_app", read_at__isnull=True),
+                condition=Q(channel=Channel.IN_APP, read_at__isnull=True),
                 name="notification_unread",
             ),
             # The sweeper and the digest: rows still to deliver.
