@@ -11,9 +11,9 @@ from references.models import (
     Country,
     Industry,
     ParticipationPreferences,
-    ReferenceStatus,
     Region,
 )
+from references.statuses import ReferenceStatus
 from requests_app.models import RequestStatus
 from workflows.selectors import InboxFilters, managers, requesters
 
