@@ -1,12 +1,17 @@
-"""Admin of customer accounts: the account form with its contacts, notes and status history."""
+"""Admin of customer accounts: the account form with its contacts, notes and status history.
+
+Accounts, their contacts and notes are written through references.services (see `saving.py`), so
+every new contact gets their participation preferences.
+"""
 
 from django.contrib import admin
 from django.db.models import Prefetch
 
 from core.admin_actions import count_of, export_as_csv
 from references import services
+from references.admin.saving import SavedByServiceMixin, adopt, form_values, save_inline
 from references.admin.status import ReferenceStatusAdminMixin, StatusChangeInline
-from references.models import Account, AccountNote, Contact, ParticipationPreferences, Product
+from references.models import Account, AccountNote, Contact, Product
 
 
 class ContactInline(admin.TabularInline):
@@ -32,7 +37,7 @@ class AccountNoteInline(admin.StackedInline):
 
 
 @admin.register(Account)
-class AccountAdmin(ReferenceStatusAdminMixin, admin.ModelAdmin):
+class AccountAdmin(SavedByServiceMixin, ReferenceStatusAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "status",
@@ -108,16 +113,35 @@ class AccountAdmin(ReferenceStatusAdminMixin, admin.ModelAdmin):
     def contact_count(self, obj: Account) -> int:
         return obj.contact_count
 
+    def save_model(self, request, obj, form, change):
+        values = form_values(form, services.AccountFields)
+        if change:
+            services.account_update(account=obj, **values)
+        else:
+            adopt(obj, services.account_create(**values))
+
     def save_formset(self, request, form, formset, change):
-        # A note written here is signed by the administrator who wrote it.
-        if formset.model is AccountNote:
-            for note_form in formset.forms:
-                if note_form.instance.author_id is None:
-                    note_form.instance.author = request.user
-        super().save_formset(request, form, formset, change)
+        account = form.instance
         if formset.model is Contact:
-            new_preferences = [ParticipationPreferences(contact=contact) for contact in formset.new_objects]
-            ParticipationPreferences.objects.bulk_create(new_preferences)
+            save_inline(
+                formset,
+                fields=services.ContactFields,
+                create=lambda values: services.contact_create(account=account, **values),
+                update=lambda contact, values: services.contact_update(contact=contact, **values),
+            )
+        elif formset.model is AccountNote:
+            save_inline(
+                formset,
+                fields=services.NoteFields,
+                create=lambda values: services.account_note_create(
+                    account=account, author=request.user, **values
+                ),
+                update=lambda note, values: services.account_note_update(
+                    note=note, **values, **_signed(note, request.user)
+                ),
+            )
+        else:
+            super().save_formset(request, form, formset, change)
 
     def change_status_one(self, obj, **data):
         return services.account_change_status(account=obj, **data)
@@ -127,7 +151,7 @@ class AccountAdmin(ReferenceStatusAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AccountNote)
-class AccountNoteAdmin(admin.ModelAdmin):
+class AccountNoteAdmin(SavedByServiceMixin, admin.ModelAdmin):
     list_display = ["account", "kind", "author", "created_at"]
     list_filter = ["kind", "created_at"]
     list_select_related = ["account", "author"]
@@ -137,5 +161,14 @@ class AccountNoteAdmin(admin.ModelAdmin):
     actions = [export_as_csv]
 
     def save_model(self, request, obj, form, change):
-        obj.author = obj.author or request.user
-        super().save_model(request, obj, form, change)
+        values = form_values(form, services.NoteFields)
+        values["author"] = values.get("author") or request.user
+        if change:
+            services.account_note_update(note=obj, **values)
+        else:
+            adopt(obj, services.account_note_create(**values))
+
+
+def _signed(note: AccountNote, user) -> dict:
+    """A note written or edited in the admin is signed by the administrator, unless it already is."""
+    return {"author": user} if note.author_id is None else {}

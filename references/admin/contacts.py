@@ -1,4 +1,8 @@
-"""Admin of contacts: the contact form with preferences, blackout dates and status history."""
+"""Admin of contacts: the contact form with preferences, blackout dates and status history.
+
+Contacts and their preferences are written through references.services (see `saving.py`): a new
+contact always gets preferences, whether or not the administrator filled in the inline.
+"""
 
 from django import forms
 from django.contrib import admin
@@ -7,6 +11,7 @@ from django.utils import timezone
 
 from core.admin_actions import export_as_csv
 from references import services
+from references.admin.saving import SavedByServiceMixin, adopt, form_values, save_inline
 from references.admin.status import ReferenceStatusAdminMixin, StatusChangeInline
 from references.models import ActivityType, BlackoutPeriod, Contact, ParticipationPreferences
 
@@ -28,7 +33,8 @@ class PreferencesForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        # The database requires an opt-out time; an administrator ticking the box means "now".
+        # The database requires an opt-out time, and the form checks the database's constraints:
+        # an administrator ticking the box without a time means "now" (as preferences_update does).
         if cleaned.get("opted_out") and not cleaned.get("opted_out_at"):
             cleaned["opted_out_at"] = timezone.now()
         return cleaned
@@ -64,7 +70,7 @@ class BlackoutInline(admin.TabularInline):
 
 
 @admin.register(Contact)
-class ContactAdmin(ReferenceStatusAdminMixin, admin.ModelAdmin):
+class ContactAdmin(SavedByServiceMixin, ReferenceStatusAdminMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "account",
@@ -116,10 +122,26 @@ class ContactAdmin(ReferenceStatusAdminMixin, admin.ModelAdmin):
             return "—"
         return ", ".join(activity_type.name for activity_type in preferences.activity_types.all())
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Every contact has preferences, even when the administrator left the inline untouched.
-        ParticipationPreferences.objects.get_or_create(contact=form.instance)
+    def save_model(self, request, obj, form, change):
+        values = form_values(form, services.ContactFields)
+        account = form.cleaned_data["account"]
+        if change:
+            services.contact_update(contact=obj, account=account, **values)
+        else:
+            adopt(obj, services.contact_create(account=account, **values))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ParticipationPreferences:
+            return super().save_formset(request, form, formset, change)
+        # The preferences exist already (contact_create made them): the inline's form, new or
+        # not, changes them.
+        contact = form.instance
+        save_inline(
+            formset,
+            fields=services.PreferenceFields,
+            create=lambda values: services.preferences_update(contact=contact, **values),
+            update=lambda _preferences, values: services.preferences_update(contact=contact, **values),
+        )
 
     def change_status_one(self, obj, **data):
         return services.contact_change_status(contact=obj, **data)
@@ -136,7 +158,7 @@ def _preferences(contact: Contact) -> ParticipationPreferences | None:
 
 
 @admin.register(ParticipationPreferences)
-class ParticipationPreferencesAdmin(admin.ModelAdmin):
+class ParticipationPreferencesAdmin(SavedByServiceMixin, admin.ModelAdmin):
     form = PreferencesForm
     list_display = [
         "contact",
@@ -153,8 +175,19 @@ class ParticipationPreferencesAdmin(admin.ModelAdmin):
     autocomplete_fields = ["contact", "activity_types"]
     readonly_fields = ["updated_at"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Preferences stay with their contact: moving them would leave the contact without any.
+        return [*super().get_readonly_fields(request, obj), *(["contact"] if obj else [])]
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("activity_types")
+
+    def save_model(self, request, obj, form, change):
+        values = form_values(form, services.PreferenceFields)
+        contact = obj.contact if change else form.cleaned_data["contact"]
+        saved = services.preferences_update(contact=contact, **values)
+        if not change:
+            adopt(obj, saved)
 
     @admin.display(description="Willing to do")
     def activity_type_names(self, obj: ParticipationPreferences) -> str:
