@@ -40,22 +40,27 @@ from references.management.demo_kit import (
 )
 from references.management.demo_people import HISTORY_DAYS, PeopleSeeder
 from references.models import Account, AccountNote, CurrencyRate, Opportunity, StatusChange
+from references.statuses import USABLE_STATUSES, ReferenceStatus
 
-# Share of accounts per reference status; "active" takes the rest.
+S = ReferenceStatus  # short, for the tables below
+Kind, Stage, Outcome = AccountNote.Kind, Opportunity.Stage, Opportunity.Outcome
+# Share of accounts per reference status; active takes the rest.
 ACCOUNT_STATUS_SHARES = {
-    "candidate": 0.11,
-    "resting": 0.07,
-    "paused": 0.05,
-    "retired": 0.05,
-    "at_risk": 0.05,
-    "defected": 0.05,
+    S.CANDIDATE: 0.11,
+    S.RESTING: 0.07,
+    S.PAUSED: 0.05,
+    S.RETIRED: 0.05,
+    S.AT_RISK: 0.05,
+    S.DEFECTED: 0.05,
 }
 STATUS_REASONS = {
-    "resting": "Reached the activity limit; resting until a slot frees up.",
-    "paused": "Account owner asked to pause asks during a re-organization.",
-    "retired": "Champion left and the account no longer takes part.",
-    "at_risk": "NPS dropped and escalations are open; renewal at risk.",
+    S.RESTING: "Reached the activity limit; resting until a slot frees up.",
+    S.PAUSED: "Account owner asked to pause asks during a re-organization.",
+    S.RETIRED: "Champion left and the account no longer takes part.",
+    S.AT_RISK: "NPS dropped and escalations are open; renewal at risk.",
 }
+# Accounts that stopped being customers: their history ends on the day they left.
+ENDED_STATUSES = (S.DEFECTED, S.RETIRED)
 OPPORTUNITIES_PER_ACCOUNT = 2
 REP_COUNT = 20
 # Share of accounts and deals owned by the demo users; the generated reps share the rest.
@@ -255,13 +260,13 @@ class DemoCatalogue:
         if days_to_close < 0:
             roll = rng.random()
             if roll < 0.08:
-                return "negotiation", "open"  # slipped past its close date
-            return "closed", ("won" if roll < 0.56 else "lost")
+                return Stage.NEGOTIATION, Outcome.OPEN  # slipped past its close date
+            return Stage.CLOSED, (Outcome.WON if roll < 0.56 else Outcome.LOST)
         if days_to_close < 45:
-            return one_of(rng, ("proposal", "negotiation", "negotiation")), "open"
+            return one_of(rng, (Stage.PROPOSAL, Stage.NEGOTIATION, Stage.NEGOTIATION)), Outcome.OPEN
         if days_to_close < 120:
-            return one_of(rng, ("qualification", "proposal", "proposal")), "open"
-        return one_of(rng, ("prospecting", "prospecting", "qualification")), "open"
+            return one_of(rng, (Stage.QUALIFICATION, Stage.PROPOSAL, Stage.PROPOSAL)), Outcome.OPEN
+        return one_of(rng, (Stage.PROSPECTING, Stage.PROSPECTING, Stage.QUALIFICATION)), Outcome.OPEN
 
     # --- accounts ---------------------------------------------------------------------------
 
@@ -271,7 +276,7 @@ class DemoCatalogue:
             status: max(1, round(share * count)) if count >= 10 else round(share * count)
             for status, share in ACCOUNT_STATUS_SHARES.items()
         }
-        result = ["active"] * max(0, count - sum(quota.values()))
+        result = [S.ACTIVE] * max(0, count - sum(quota.values()))
         for status, number in quota.items():
             result += [status] * number
         result = result[:count]
@@ -288,16 +293,16 @@ class DemoCatalogue:
         band_id, (_, low, high) = self.size_bands.pick(rng)
         owner = self.owners.pick(rng)
         # A defected or retired account stopped on `ended`: its history ends there.
-        ended = today - rng.randint(30, 540) if status in ("defected", "retired") else None
+        ended = today - rng.randint(30, 540) if status in ENDED_STATUSES else None
         if ended:  # customers leave at a renewal, a year or more after they signed
             since = ended - 365 - min(int(rng.expovariate(1 / 900)), 5000)
-        elif status == "candidate":
+        elif status == S.CANDIDATE:
             since = today - 30 - rng.randint(0, 900)
         else:
             since = today - 60 - min(int(rng.expovariate(1 / 1100)), 6000)
-        at_risk = status == "at_risk" or (status in ("active", "resting") and rng.random() < 0.02)
+        at_risk = status == S.AT_RISK or (status in USABLE_STATUSES and rng.random() < 0.02)
         story = ""
-        if status in ("active", "resting") and rng.random() < 0.6:
+        if status in USABLE_STATUSES and rng.random() < 0.6:
             story = self.text(one_of(rng, words.STORIES), name=name)
         self.t_account.add(
             (account_id, name, tax.industries[industry_code], band_id, tax.countries[profile.code])
@@ -322,7 +327,7 @@ class DemoCatalogue:
         rng = self.rng
         if rng.random() < 0.05:
             return None  # never answered the survey
-        if status == "defected":
+        if status == S.DEFECTED:
             return rng.randint(0, 5)
         return rng.randint(2, 6) if at_risk else NPS.pick(rng)
 
@@ -333,7 +338,7 @@ class DemoCatalogue:
         return 0 if roll < 0.85 else (1 if roll < 0.95 else 2)
 
     def _renewal(self, status: str, at_risk: bool) -> date | None:
-        if status in ("defected", "retired"):
+        if status in ENDED_STATUSES:
             return None
         return self.day(self.today + (self.rng.randint(15, 120) if at_risk else self.rng.randint(1, 365)))
 
@@ -355,34 +360,34 @@ class DemoCatalogue:
         rng, today, stamp = self.rng, self.today, self.calendar.stamp
         add = self.t_note.add
         industry = words.INDUSTRY_WORDS[industry_code][0].lower()
-        if status != "candidate" and rng.random() < 0.5:
+        if status != S.CANDIDATE and rng.random() < 0.5:
             body = self.text(one_of(rng, words.REASONS_BOUGHT), industry=industry)
-            add((account_id, "why_bought", body, owner, stamp(min(since + 30, today - 1))))
+            add((account_id, Kind.WHY_BOUGHT, body, owner, stamp(min(since + 30, today - 1))))
         if rng.random() < 0.1:
             body = self.text(one_of(rng, words.INTERVIEW_NOTES), industry=industry)
-            add((account_id, "interview", body, self.manager_id, stamp(today - rng.randint(1, 700))))
+            add((account_id, Kind.INTERVIEW, body, self.manager_id, stamp(today - rng.randint(1, 700))))
         if rng.random() < 0.05:
             body = self.text(one_of(rng, words.GENERAL_NOTES))
-            add((account_id, "general", body, owner, stamp(today - rng.randint(1, 300))))
-        if status == "defected":
-            add((account_id, "why_left", self.text(one_of(rng, words.REASONS_LEFT)), owner, stamp(ended)))
+            add((account_id, Kind.GENERAL, body, owner, stamp(today - rng.randint(1, 300))))
+        if status == S.DEFECTED:
+            add((account_id, Kind.WHY_LEFT, self.text(one_of(rng, words.REASONS_LEFT)), owner, stamp(ended)))
 
     def _account_history(self, account_id, status, owner, since, ended) -> None:
         """The status changes that led to the account's status (candidate → active → …)."""
-        if status == "candidate":
+        if status == S.CANDIDATE:
             return
         rng, today, stamp = self.rng, self.today, self.calendar.stamp
         add = self.t_status_change.add
         activated = min(since + 90, (ended or today) - 1)
         qualified = "Qualified as a reference by the program."
-        add((account_id, "candidate", "active", qualified, self.manager_id, stamp(activated)))
-        if status == "defected":
+        add((account_id, S.CANDIDATE, S.ACTIVE, qualified, self.manager_id, stamp(activated)))
+        if status == S.DEFECTED:
             warned = max(activated + 1, ended - rng.randint(30, 120))
-            add((account_id, "active", "at_risk", "Renewal at risk.", owner, stamp(warned)))
-            add((account_id, "at_risk", "defected", "Did not renew.", owner, stamp(ended)))
-        elif status != "active":
+            add((account_id, S.ACTIVE, S.AT_RISK, "Renewal at risk.", owner, stamp(warned)))
+            add((account_id, S.AT_RISK, S.DEFECTED, "Did not renew.", owner, stamp(ended)))
+        elif status != S.ACTIVE:
             moved = min(ended or max(activated + 1, today - rng.randint(1, 200)), today - 1)
-            add((account_id, "active", status, STATUS_REASONS[status], self.manager_id, stamp(moved)))
+            add((account_id, S.ACTIVE, status, STATUS_REASONS[status], self.manager_id, stamp(moved)))
 
 
 def seed(ctx: DemoContext) -> None:

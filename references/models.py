@@ -170,14 +170,21 @@ class Account(models.Model):
         return self.country.region
 
 
+# Choices whose values a check constraint lists are defined outside their model: a model's Meta
+# cannot see the classes nested in the model. The models name them too (`AccountNote.Kind`).
+
+
+class NoteKind(models.TextChoices):
+    WHY_BOUGHT = "why_bought", "Why they bought"
+    WHY_LEFT = "why_left", "Why they left"
+    INTERVIEW = "interview", "Interview"
+    GENERAL = "general", "General"
+
+
 class AccountNote(models.Model):
     """Intelligence about an account: why they bought, why they left, interview notes."""
 
-    class Kind(models.TextChoices):
-        WHY_BOUGHT = "why_bought", "Why they bought"
-        WHY_LEFT = "why_left", "Why they left"
-        INTERVIEW = "interview", "Interview"
-        GENERAL = "general", "General"
+    Kind = NoteKind
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.GENERAL)
@@ -191,7 +198,7 @@ class AccountNote(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["why_bought", "why_left", "interview", "general"]),
+                condition=Q(kind__in=NoteKind.values),
                 name="accountnote_kind_valid",
             )
         ]
@@ -242,14 +249,17 @@ class Contact(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class PreferredChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    VIDEO = "video", "Video call"
+    IN_PERSON = "in_person", "In person"
+
+
 class ParticipationPreferences(models.Model):
     """What a contact is willing to do, how often, and what they want in return."""
 
-    class Channel(models.TextChoices):
-        EMAIL = "email", "Email"
-        PHONE = "phone", "Phone"
-        VIDEO = "video", "Video call"
-        IN_PERSON = "in_person", "In person"
+    Channel = PreferredChannel
 
     contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="preferences")
     activity_types = models.ManyToManyField(ActivityType, blank=True, related_name="willing_contacts")
@@ -272,7 +282,7 @@ class ParticipationPreferences(models.Model):
         verbose_name_plural = "participation preferences"
         constraints = [
             models.CheckConstraint(
-                condition=Q(preferred_channel__in=["email", "phone", "video", "in_person"]),
+                condition=Q(preferred_channel__in=PreferredChannel.values),
                 name="preferences_channel_valid",
             ),
             models.CheckConstraint(
@@ -380,20 +390,25 @@ class CurrencyRate(models.Model):
         return f"{self.currency}: {self.per_usd} per USD"
 
 
+class DealStage(models.TextChoices):
+    PROSPECTING = "prospecting", "Prospecting"
+    QUALIFICATION = "qualification", "Qualification"
+    PROPOSAL = "proposal", "Proposal"
+    NEGOTIATION = "negotiation", "Negotiation"
+    CLOSED = "closed", "Closed"
+
+
+class DealOutcome(models.TextChoices):
+    OPEN = "open", "Open"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+
+
 class Opportunity(models.Model):
     """A prospect's deal, usually mirrored from the CRM."""
 
-    class Stage(models.TextChoices):
-        PROSPECTING = "prospecting", "Prospecting"
-        QUALIFICATION = "qualification", "Qualification"
-        PROPOSAL = "proposal", "Proposal"
-        NEGOTIATION = "negotiation", "Negotiation"
-        CLOSED = "closed", "Closed"
-
-    class Outcome(models.TextChoices):
-        OPEN = "open", "Open"
-        WON = "won", "Won"
-        LOST = "lost", "Lost"
+    Stage = DealStage
+    Outcome = DealOutcome
 
     external_id = models.CharField(
         max_length=64, null=True, blank=True, unique=True, help_text="The deal's id in the CRM."
@@ -425,11 +440,11 @@ class Opportunity(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="opportunity_amount_non_negative"),
             models.CheckConstraint(
-                condition=Q(stage__in=["prospecting", "qualification", "proposal", "negotiation", "closed"]),
+                condition=Q(stage__in=DealStage.values),
                 name="opportunity_stage_valid",
             ),
             models.CheckConstraint(
-                condition=Q(outcome__in=["open", "won", "lost"]), name="opportunity_outcome_valid"
+                condition=Q(outcome__in=DealOutcome.values), name="opportunity_outcome_valid"
             ),
         ]
         indexes = [models.Index(fields=["owner", "outcome"]), models.Index(fields=["close_date"])]

@@ -1,4 +1,5 @@
-"""Forms of the manager portal. They parse input; the rules live in the services they feed."""
+"""Forms of the manager portal. They parse input; the rules live in the services they feed, whose
+refusals the views put back on the field they name (`add_domain_error`)."""
 
 from django import forms
 from django.contrib.auth.models import User
@@ -11,9 +12,10 @@ from references.models import (
     Country,
     Industry,
     ParticipationPreferences,
-    ReferenceStatus,
     Region,
 )
+from references.statuses import ReferenceStatus
+from requests_app.forms import DomainErrorsMixin
 from requests_app.models import RequestStatus
 from workflows.selectors import InboxFilters, managers, requesters
 
@@ -112,7 +114,7 @@ class EventForm(forms.Form):
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(DomainErrorsMixin, forms.ModelForm):
     class Meta:
         model = Account
         fields = [
@@ -148,13 +150,13 @@ class AccountForm(forms.ModelForm):
         self.fields["country"].queryset = Country.objects.select_related("region")
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(DomainErrorsMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["first_name", "last_name", "title", "persona", "email", "phone", "language", "time_zone"]
 
 
-class PreferencesForm(forms.ModelForm):
+class PreferencesForm(DomainErrorsMixin, forms.ModelForm):
     class Meta:
         model = ParticipationPreferences
         fields = [
@@ -170,7 +172,7 @@ class PreferencesForm(forms.ModelForm):
         }
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(DomainErrorsMixin, forms.Form):
     to_status = forms.ChoiceField(choices=ReferenceStatus.choices, label="New status")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 

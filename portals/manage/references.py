@@ -1,11 +1,11 @@
 """Reference pages for managers: accounts and contacts, their edit forms and status changes.
 
-A status is never a field of the edit forms: it changes only through references.services, which
-requires a reason and keeps the status history.
+Every write goes through references.services; the forms only parse the request. A status is never
+a field of the edit forms: it changes only through its own service, which requires a reason and
+keeps the status history.
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -23,7 +23,12 @@ from portals.manage.forms import (
     StatusChangeForm,
 )
 from references.models import Account, Contact, ParticipationPreferences
-from references.services import account_change_status, contact_change_status
+from references.services import (
+    account_change_status,
+    account_update,
+    contact_change_status,
+    contact_update,
+)
 
 
 def _filters(form: ReferenceFilterForm) -> dict:
@@ -71,10 +76,13 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account(pk)
     form = AccountForm(request.POST or None, instance=account)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-        messages.success(request, f"{account.name} saved.")
-        return redirect("manage:account", pk=pk)
+        try:
+            account = account_update(account=account, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"{account.name} saved.")
+            return redirect("manage:account", pk=pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "subject": account, "section": "accounts"}
     return render(request, "portals/manage/reference_edit.html", context, status=status)
@@ -90,7 +98,7 @@ def account_status(request: HttpRequest, pk: int) -> HttpResponse:
             return _refused(request, "portals/manage/account_detail.html", _account_context(account, form))
         account = account_change_status(account=account, actor=request.user, **form.cleaned_data)
     except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        form.add_domain_error(error)
         context = _account_context(account, form)
         return _refused(request, "portals/manage/account_detail.html", context, error.http_status)
     messages.success(request, f"{account.name} is now {account.get_status_display().lower()}.")
@@ -144,11 +152,18 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContactForm(request.POST or None, instance=contact)
     preferences_form = PreferencesForm(request.POST or None, instance=preferences, prefix="prefs")
     if request.method == "POST" and form.is_valid() and preferences_form.is_valid():
-        with transaction.atomic():
-            form.save()
-            preferences_form.save()
-        messages.success(request, f"{contact.full_name} saved.")
-        return redirect("manage:contact", pk=pk)
+        try:
+            contact = contact_update(
+                contact=contact, preferences=preferences_form.cleaned_data, **form.cleaned_data
+            )
+        except DomainError as error:
+            # The contact's fields and their preferences' have different names: the error goes to
+            # the form that has the field it names.
+            on_preferences = error.field in preferences_form.fields
+            (preferences_form if on_preferences else form).add_domain_error(error)
+        else:
+            messages.success(request, f"{contact.full_name} saved.")
+            return redirect("manage:contact", pk=pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "preferences_form": preferences_form, "subject": contact, "section": "contacts"}
     return render(request, "portals/manage/reference_edit.html", context, status=status)
@@ -164,7 +179,7 @@ def contact_status(request: HttpRequest, pk: int) -> HttpResponse:
             return _refused(request, "portals/manage/contact_detail.html", _contact_context(contact, form))
         contact = contact_change_status(contact=contact, actor=request.user, **form.cleaned_data)
     except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        form.add_domain_error(error)
         context = _contact_context(contact, form)
         return _refused(request, "portals/manage/contact_detail.html", context, error.http_status)
     messages.success(request, f"{contact.full_name} is now {contact.get_status_display().lower()}.")

@@ -9,26 +9,28 @@ from references.management import demo_words as words
 from references.management.bulk_load import BulkLoader
 from references.management.demo_kit import Calendar, DealIndex, Taxonomies, Weighted, ascii_fold, one_of
 from references.models import BlackoutPeriod, Contact, ParticipationPreferences, ReferenceActivity
+from references.statuses import ReferenceStatus
 
+S = ReferenceStatus  # short, for the tables below
 # A contact's status given its account's status.
 CONTACT_STATUS = {
-    "active": Weighted(["active", "resting", "candidate", "paused", "retired"], [70, 10, 8, 5, 7]),
-    "resting": Weighted(["active", "resting", "candidate", "paused", "retired"], [55, 30, 5, 5, 5]),
-    "at_risk": Weighted(["active", "resting", "paused", "retired"], [70, 10, 10, 10]),
-    "paused": Weighted(["paused", "active"], [60, 40]),
-    "candidate": Weighted(["candidate"], [1]),
-    "retired": Weighted(["retired"], [1]),
-    "defected": Weighted(["defected"], [1]),
+    S.ACTIVE: Weighted([S.ACTIVE, S.RESTING, S.CANDIDATE, S.PAUSED, S.RETIRED], [70, 10, 8, 5, 7]),
+    S.RESTING: Weighted([S.ACTIVE, S.RESTING, S.CANDIDATE, S.PAUSED, S.RETIRED], [55, 30, 5, 5, 5]),
+    S.AT_RISK: Weighted([S.ACTIVE, S.RESTING, S.PAUSED, S.RETIRED], [70, 10, 10, 10]),
+    S.PAUSED: Weighted([S.PAUSED, S.ACTIVE], [60, 40]),
+    S.CANDIDATE: Weighted([S.CANDIDATE], [1]),
+    S.RETIRED: Weighted([S.RETIRED], [1]),
+    S.DEFECTED: Weighted([S.DEFECTED], [1]),
 }
 # Mean reference activities in two years per account, by account status (about 10 overall).
 ACTIVITIES_PER_ACCOUNT = {
-    "active": 13.5,
-    "resting": 15.0,
-    "at_risk": 10.0,
-    "paused": 9.0,
-    "retired": 7.0,
-    "defected": 7.0,
-    "candidate": 0.0,
+    S.ACTIVE: 13.5,
+    S.RESTING: 15.0,
+    S.AT_RISK: 10.0,
+    S.PAUSED: 9.0,
+    S.RETIRED: 7.0,
+    S.DEFECTED: 7.0,
+    S.CANDIDATE: 0.0,
 }
 MAX_ACTIVITIES_PER_ACCOUNT = 40  # keeps even the busiest accounts near the default burnout limits
 HISTORY_DAYS = 730
@@ -49,7 +51,8 @@ ACTIVITY_TYPE_PROFILE = {
 }
 CONTACTS_PER_ACCOUNT = Weighted([1, 2, 3, 4, 5], [10, 25, 30, 20, 15])  # ~3
 OPT_OUT_EVERY = 40
-CHANNELS = Weighted(["email", "video", "phone", "in_person"], [50, 30, 15, 5])
+Channel = ParticipationPreferences.Channel
+CHANNELS = Weighted([Channel.EMAIL, Channel.VIDEO, Channel.PHONE, Channel.IN_PERSON], [50, 30, 15, 5])
 PERSONAS = {"executive": 30, "technical": 40, "end_user": 30}
 
 
@@ -177,7 +180,7 @@ class PeopleSeeder:
         rng, today, stamp = self.rng, self.today, self.calendar.stamp
         first, last = contact.first_activity, contact.last_activity
         consent_at = None
-        if contact.status != "candidate" or rng.random() < 0.3:
+        if contact.status != ReferenceStatus.CANDIDATE or rng.random() < 0.3:
             consent_day = rng.randint(min(max(contact.since, today - 1500), today - 1), today - 1)
             consent_at = stamp(consent_day if first is None else min(consent_day, first - 1), 9)
         opted_out_at = None
@@ -215,7 +218,7 @@ class PeopleSeeder:
         rng, today = self.rng, self.today
         first_day = max(today - HISTORY_DAYS, since + 30)
         last_day = (ended - 1) if ended else today - 1
-        eligible = [contact for contact in contacts if contact.status != "candidate"]
+        eligible = [contact for contact in contacts if contact.status != ReferenceStatus.CANDIDATE]
         mean = ACTIVITIES_PER_ACCOUNT[status]
         count = min(MAX_ACTIVITIES_PER_ACCOUNT, int(rng.expovariate(1 / mean) + 0.5)) if mean else 0
         if eligible and first_day <= last_day:

@@ -325,6 +325,30 @@ def test_editing_a_contacts_preferences(manager_client, customer_contact):
     assert customer_contact.preferences.own_cap_per_quarter == 2
 
 
+def test_a_contact_edit_refused_by_the_service_shows_the_error_on_its_field(manager_client, customer_contact):
+    factories.make_contact(customer_contact.account, email="taken@customer.test")
+    url = reverse("manage:contact-edit", args=[customer_contact.pk])
+    data = {
+        "first_name": "Grace",
+        "last_name": "Globex",
+        "title": "CIO",
+        "persona": customer_contact.persona_id,
+        "email": "TAKEN@customer.test",  # another contact's of the same account, whatever the case
+        "language": "en",
+        "time_zone": "UTC",
+        "prefs-own_cap_per_quarter": "2",
+        "prefs-preferred_channel": "video",
+    }
+
+    response = manager_client.post(url, data)
+
+    assert response.status_code == 400
+    assert "Another contact of this account has this email." in response.context["form"].errors["email"]
+    customer_contact.refresh_from_db()
+    assert customer_contact.title == "VP Engineering"
+    assert customer_contact.preferences.own_cap_per_quarter is None
+
+
 def test_every_action_writes_history(manager_client, ref_request):
     manager_client.post(reverse("manage:request-act", args=[ref_request.pk]), {"action": "claim"})
     assert list(RequestEvent.objects.filter(request=ref_request).values_list("action", flat=True)) == [

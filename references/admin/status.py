@@ -2,7 +2,8 @@
 
 `ReferenceStatusAdminMixin` gives the account and contact admins a read-only status field, the
 "Change status (with reason)" action (an intermediate page with the new status and a reason) and a
-"Change status" button on the change form; `StatusChangeInline` shows the history.
+"Change status" button on the change form; `StatusChangeInline` shows the history, and
+`StatusChangeAdmin` lists all of it, read-only.
 """
 
 from django import forms
@@ -15,10 +16,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from core.admin_actions import ReadOnlyAdminMixin
+from core.admin_actions import ReadOnlyAdminMixin, export_as_csv
 from core.errors import DomainError
 from references import services
-from references.models import ReferenceStatus, StatusChange
+from references.models import StatusChange
+from references.statuses import ReferenceStatus
 
 
 class StatusChangeForm(forms.Form):
@@ -129,3 +131,15 @@ class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("changed_by")
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The status history: readable and exportable, never added, edited or deleted by hand."""
+
+    list_display = ["changed_at", "account", "contact", "from_status", "to_status", "changed_by", "reason"]
+    list_filter = ["to_status", "from_status", "changed_at"]
+    list_select_related = ["account", "contact", "changed_by"]
+    search_fields = ["reason", "account__name", "contact__first_name", "contact__last_name"]
+    show_full_result_count = False
+    actions = [export_as_csv]
