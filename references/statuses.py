@@ -7,6 +7,7 @@ importing the models (and the models import the querysets).
 """
 
 from django.db import models
+from django.db.models import Q
 
 
 class ReferenceStatus(models.TextChoices):
@@ -21,3 +22,8 @@ class ReferenceStatus(models.TextChoices):
 
 # A reference in one of these may be offered and used (resting ones wait for a free slot).
 USABLE_STATUSES = (ReferenceStatus.ACTIVE, ReferenceStatus.RESTING)
+
+
+def valid_status(field: str = "status") -> Q:
+    """The check constraint of a reference status column."""
+    return Q(**{f"{field}__in": ReferenceStatus.values})

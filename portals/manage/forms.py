@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from core.forms import DomainErrorsMixin
 from references.models import (
     Account,
     ActivityType,
@@ -15,7 +16,6 @@ from references.models import (
     Region,
 )
 from references.statuses import ReferenceStatus
-from requests_app.forms import DomainErrorsMixin
 from requests_app.models import RequestStatus
 from workflows.selectors import InboxFilters, managers, requesters
 

@@ -1,0 +1,164 @@
+"""The people at customer accounts who may act as references: their participation preferences,
+blackout dates, and the history of their (and their accounts') reference status.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from references.models.accounts import Account
+from references.models.taxonomies import ActivityType, Persona
+from references.querysets import ContactQuerySet
+from references.statuses import ReferenceStatus, valid_status
+
+
+class Contact(models.Model):
+    """A person at a customer account who may act as a reference."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    title = models.CharField(max_length=200, blank=True)
+    persona = models.ForeignKey(Persona, on_delete=models.PROTECT, related_name="contacts")
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    language = models.CharField(max_length=10, default="en", help_text="ISO 639-1 code.")
+    time_zone = models.CharField(max_length=64, default="UTC")
+    status = models.CharField(
+        max_length=20, choices=ReferenceStatus.choices, default=ReferenceStatus.CANDIDATE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                "account", models.functions.Lower("email"), name="contact_email_unique_per_account"
+            ),
+            models.CheckConstraint(condition=valid_status(), name="contact_status_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "account"]),
+            models.Index(fields=["persona"]),
+            models.Index(fields=["language"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class PreferredChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    VIDEO = "video", "Video call"
+    IN_PERSON = "in_person", "In person"
+
+
+class ParticipationPreferences(models.Model):
+    """What a contact is willing to do, how often, and what they want in return."""
+
+    Channel = PreferredChannel
+
+    contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="preferences")
+    activity_types = models.ManyToManyField(ActivityType, blank=True, related_name="willing_contacts")
+    own_cap_per_quarter = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The contact's own maximum of activities per quarter."
+    )
+    preferred_channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.EMAIL)
+    wants_in_return = models.TextField(
+        blank=True, help_text="What the contact values: product influence, peer networking, speaking…"
+    )
+    consent_given_at = models.DateTimeField(null=True, blank=True)
+    opted_out = models.BooleanField(default=False)
+    opted_out_at = models.DateTimeField(null=True, blank=True)
+    paused_by_contact = models.BooleanField(
+        default=False, help_text="The contact asked not to be approached for now."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "participation preferences"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(preferred_channel__in=PreferredChannel.values),
+                name="preferences_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(opted_out=False) | Q(opted_out_at__isnull=False),
+                name="preferences_opt_out_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["opted_out", "paused_by_contact"]),
+            # The limits job compares every counted contact's own cap with the one it last used:
+            # an index-only read of the contacts who set one.
+            models.Index(
+                fields=["contact", "own_cap_per_quarter"],
+                condition=Q(own_cap_per_quarter__isnull=False),
+                name="preferences_own_cap",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.contact}"
+
+
+class BlackoutPeriod(models.Model):
+    """Dates on which a contact must not be approached (holidays, quarter close…)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="blackouts")
+    start = models.DateField()
+    end = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="blackout_end_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact}: {self.start} – {self.end}"
+
+
+class StatusChange(models.Model):
+    """An immutable record of a reference status change of an account or a contact."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, null=True, blank=True, related_name="status_changes"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=20, choices=ReferenceStatus.choices)
+    to_status = models.CharField(max_length=20, choices=ReferenceStatus.choices)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(account__isnull=False) & Q(contact__isnull=True))
+                | (Q(account__isnull=True) & Q(contact__isnull=False)),
+                name="statuschange_one_subject",
+            ),
+            models.CheckConstraint(
+                condition=valid_status("from_status") & valid_status("to_status"),
+                name="statuschange_statuses_valid",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="statuschange_reason_required"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account or self.contact}: {self.from_status} → {self.to_status}"
