@@ -12,8 +12,6 @@ from collections.abc import Iterable, Iterator
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 
@@ -34,17 +32,6 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-def count_of(model: type[models.Model], field: str) -> Coalesce:
-    """An annotation counting the `model` rows whose `field` points at the outer row.
-
-    A correlated subquery rather than Count() over a join: it adds no GROUP BY, so the changelist's
-    COUNT(*) and its filters stay plain queries on the listed table, and the count is computed for
-    the shown page only.
-    """
-    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
-    return Coalesce(Subquery(rows.annotate(n=Count("*")).values("n")), 0)
 
 
 class _Echo:

@@ -7,7 +7,8 @@ timeline event and open its tasks. The timeline (RequestEvent) is read-only ever
 
 from django.contrib import admin
 
-from core.admin_actions import ReadOnlyAdminMixin, count_of, export_as_csv
+from core.admin_actions import ReadOnlyAdminMixin, export_as_csv
+from core.expressions import count_of
 from requests_app.models import (
     Nomination,
     ReferenceRequest,

@@ -216,3 +216,32 @@ def contacts_for_nomination(account: Account) -> QuerySet[Contact]:
         .only("id", "first_name", "last_name", "title", "status")
         .order_by("last_name", "first_name")
     )
+
+
+# --- Requests naming an account or a contact (the managers' account and contact pages) -------
+
+HISTORY_ROWS = 25
+
+
+def _latest_requests(ids) -> list[ReferenceRequest]:
+    rows = (
+        ReferenceRequest.objects.filter(pk__in=ids)
+        .select_related("activity_type", "requester", "opportunity", "chosen_contact")
+        .order_by("-created_at")
+    )
+    return list(rows[:HISTORY_ROWS])
+
+
+def requests_involving_account(account: Account) -> list[ReferenceRequest]:
+    """The latest requests that chose or proposed a contact of `account`."""
+    return _latest_requests(
+        ReferenceRequest.objects.filter(
+            Q(chosen_contact__account=account) | Q(candidates__contact__account=account)
+        ).values("pk")
+    )
+
+
+def requests_involving_contact(contact: Contact) -> list[ReferenceRequest]:
+    """The latest requests that chose or proposed `contact`."""
+    involving = Q(chosen_contact=contact) | Q(candidates__contact=contact)
+    return _latest_requests(ReferenceRequest.objects.filter(involving).values("pk"))

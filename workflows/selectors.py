@@ -5,7 +5,7 @@ and a page costs the same number of queries however many rows it shows.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -32,13 +32,11 @@ from core.roles import Role
 from limits.services import Availability, limit_check
 from matching.selectors import ReferenceCard, criteria_for_request, rank_candidates
 from references.models import Contact, CurrencyRate, ReferenceActivity
+from references.selectors import recent_since
 from requests_app.models import ReferenceRequest, RequestCandidate, RequestEvent, RequestStatus
 from requests_app.statuses import OPEN_STATUSES
 from workflows.models import Event, Task, WorkflowStep
 from workflows.transitions import UNDECIDED, past_tense
-
-USAGE_WINDOW_DAYS = 90
-
 
 # --- Inbox ----------------------------------------------------------------------------------
 
@@ -161,13 +159,13 @@ def request_detail(pk: int) -> ReferenceRequest | None:
 
 @dataclass(frozen=True)
 class Usage:
-    recent: int  # activities in the last USAGE_WINDOW_DAYS
+    recent: int  # activities in the last references.selectors.RECENT_DAYS
     last: date | None
 
 
 def contact_usage(contact_ids) -> dict[int, Usage]:
     """Recent activity count and last activity date per contact, in one grouped query."""
-    since = timezone.localdate() - timedelta(days=USAGE_WINDOW_DAYS)
+    since = recent_since()
     rows = (
         ReferenceActivity.objects.filter(contact_id__in=list(contact_ids))
         .values("contact_id")

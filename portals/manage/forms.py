@@ -93,6 +93,8 @@ class RecordActivityForm(forms.Form):
         Contact.objects.none(), widget=forms.CheckboxSelectMultiple, label="Customer participants"
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Notes")
+    # The status the page showed (a request that moved since is a conflict).
+    expected_status = forms.ChoiceField(choices=RequestStatus.choices, required=False)
 
     def __init__(self, *args, participants=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,8 +1,8 @@
-"""The reference manager's portal at /manage/ (My tasks lives at /tasks/, see task_urls.py)."""
+"""The reference manager's portal at /manage/: every route of it (My tasks is its own portal, /tasks/)."""
 
 from django.urls import path
 
-from portals.manage import events, inbox, references, requests
+from portals.manage.views import events, inbox, references, requests
 
 urlpatterns = [
     path("", inbox.inbox, name="home"),

@@ -7,7 +7,8 @@ every new contact gets their participation preferences.
 from django.contrib import admin
 from django.db.models import Prefetch
 
-from core.admin_actions import count_of, export_as_csv
+from core.admin_actions import export_as_csv
+from core.expressions import count_of
 from references import services
 from references.admin.saving import SavedByServiceMixin, adopt, form_values, save_inline
 from references.admin.status import ReferenceStatusAdminMixin, StatusChangeInline

@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 
-from core.admin_actions import count_of, export_as_csv
+from core.admin_actions import export_as_csv
+from core.expressions import count_of
 from references.models import CurrencyRate, Opportunity, ReferenceActivity
 
 # The link table between activities and the deals they served.

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from core.permissions import role_required
 from core.roles import Role
-from portals.manage.common import render_refused
 from portals.manage.forms import RecordActivityForm
+from portals.shared.responses import render_refused
+from portals.shared.transitions import take_transition
 from references.models import Contact
 from references.statuses import ReferenceStatus
 from requests_app.models import ReferenceRequest
@@ -35,9 +36,6 @@ class Choice(NamedTuple):
     label: str
     resting: bool
 
-
-# What an action's form may post besides the note; the service validates each.
-PAYLOAD_FIELDS = ("contact", "override_reason", "scheduled_for", "assignee")
 
 
 def _detail_context(request: HttpRequest, ref_request: ReferenceRequest) -> dict:
@@ -83,17 +81,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def act(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply the posted action through the transition service; a refusal re-renders the page."""
-    action = request.POST.get("action", "")
-    payload = {name: request.POST[name] for name in PAYLOAD_FIELDS if request.POST.get(name)}
     try:
-        moved = request_transition(
-            request_id=pk,
-            action=action,
-            actor=request.user,
-            note=request.POST.get("note", ""),
-            expected_status=request.POST.get("expected_status") or None,
-            **payload,
-        )
+        moved = take_transition(request, request_id=pk)
     except DomainError as error:
         return render_refused(
             request, "portals/manage/request_detail.html", _detail_context(request, _get(pk)), error
@@ -132,7 +121,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
                 action="record_activity",
                 actor=request.user,
                 note=data["note"],
-                expected_status=request.POST.get("expected_status") or None,
+                expected_status=data["expected_status"] or None,
                 occurred_on=data["occurred_on"],
                 duration_minutes=data["duration_minutes"],
                 participants=list(data["participants"]),

@@ -8,8 +8,9 @@ from django.views.decorators.http import require_POST
 
 from core.permissions import role_required
 from core.roles import Role
-from portals.manage.common import paginate, querystring_without_page
 from portals.manage.forms import BulkForm, InboxFilterForm
+from portals.manage.views import PAGE_SIZE
+from portals.shared.paging import paginate, query_without
 from workflows.selectors import inbox_requests, managers
 from workflows.services import requests_bulk_transition
 from workflows.transitions import statuses_where
@@ -18,7 +19,7 @@ from workflows.transitions import statuses_where
 @role_required(Role.MANAGER)
 def inbox(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET or None)
-    page = paginate(request, inbox_requests(filters=form.filters(), user=request.user))
+    page = paginate(request, inbox_requests(filters=form.filters(), user=request.user), per_page=PAGE_SIZE)
     return render(
         request,
         "portals/manage/inbox.html",
@@ -28,7 +29,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "managers": managers(),
             # The rows whose Claim button shows: where the transition table allows claiming.
             "claimable": statuses_where("claim"),
-            "querystring": querystring_without_page(request),
+            "page_query": query_without(request.GET),
             "section": "inbox",
         },
     )

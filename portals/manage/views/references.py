@@ -13,8 +13,6 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from core.permissions import role_required
 from core.roles import Role
-from portals.manage import reference_selectors as selectors
-from portals.manage.common import paginate, querystring_without_page
 from portals.manage.forms import (
     AccountForm,
     ContactForm,
@@ -22,6 +20,9 @@ from portals.manage.forms import (
     ReferenceFilterForm,
     StatusChangeForm,
 )
+from portals.manage.views import PAGE_SIZE
+from portals.shared.paging import paginate, query_without
+from references import selectors
 from references.models import Account, Contact, ParticipationPreferences
 from references.services import (
     account_change_status,
@@ -29,6 +30,7 @@ from references.services import (
     contact_change_status,
     contact_update,
 )
+from requests_app import selectors as request_selectors
 
 
 def _filters(form: ReferenceFilterForm) -> dict:
@@ -40,11 +42,11 @@ def _filters(form: ReferenceFilterForm) -> dict:
 @role_required(Role.MANAGER)
 def account_list(request: HttpRequest) -> HttpResponse:
     form = ReferenceFilterForm(request.GET or None)
-    page = paginate(request, selectors.account_rows(**_filters(form)))
+    page = paginate(request, selectors.account_rows(**_filters(form)), per_page=PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
-        "querystring": querystring_without_page(request),
+        "page_query": query_without(request.GET),
         "section": "accounts",
     }
     return render(request, "portals/manage/accounts.html", context)
@@ -60,7 +62,7 @@ def _account(pk: int) -> Account:
 def _account_context(account: Account, status_form: StatusChangeForm | None = None) -> dict:
     return {
         "account": account,
-        "requests": selectors.requests_involving_account(account),
+        "requests": request_selectors.requests_involving_account(account),
         "status_form": status_form or StatusChangeForm(initial={"to_status": account.status}),
         "section": "accounts",
     }
@@ -113,11 +115,11 @@ def _refused(request: HttpRequest, template: str, context: dict, status: int = 4
 @role_required(Role.MANAGER)
 def contact_list(request: HttpRequest) -> HttpResponse:
     form = ReferenceFilterForm(request.GET or None)
-    page = paginate(request, selectors.contact_rows(**_filters(form)))
+    page = paginate(request, selectors.contact_rows(**_filters(form)), per_page=PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
-        "querystring": querystring_without_page(request),
+        "page_query": query_without(request.GET),
         "section": "contacts",
     }
     return render(request, "portals/manage/contacts.html", context)
@@ -134,7 +136,7 @@ def _contact_context(contact: Contact, status_form: StatusChangeForm | None = No
     return {
         "contact": contact,
         "preferences": getattr(contact, "preferences", None),
-        "requests": selectors.requests_involving_contact(contact),
+        "requests": request_selectors.requests_involving_contact(contact),
         "status_form": status_form or StatusChangeForm(initial={"to_status": contact.status}),
         "section": "contacts",
     }

@@ -1,43 +1,30 @@
-"""Reads for the manager's reference pages (accounts and contacts): one loaded queryset per screen.
+"""Reads of the catalogue for the managers' account and contact screens: one loaded queryset each.
 
 Counts and "latest" values are correlated subqueries, so a page of 50 rows costs one query for the
 rows however large the catalogue is.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from references.models import (
-    Account,
-    AccountNote,
-    Contact,
-    ReferenceActivity,
-    StatusChange,
-)
-from requests_app.models import ReferenceRequest
-from workflows.selectors import USAGE_WINDOW_DAYS
+from core.expressions import count_of
+from references.models import Account, AccountNote, Contact, ReferenceActivity, StatusChange
 
+# "Recent activities" on the lists and detail pages: those of the last this many days.
+RECENT_DAYS = 90
 HISTORY_ROWS = 25
 
 
-def _since():
-    return timezone.localdate() - timedelta(days=USAGE_WINDOW_DAYS)
-
-
-def _grouped_count(model, field: str, **filters):
-    rows = model.objects.filter(**{field: OuterRef("pk")}, **filters).order_by().values(field)
-    return Coalesce(
-        Subquery(rows.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), Value(0)
-    )
+def recent_since() -> date:
+    return timezone.localdate() - timedelta(days=RECENT_DAYS)
 
 
 def account_rows(*, q: str = "", status: str = "", industry=None, region=None) -> QuerySet[Account]:
     accounts = Account.objects.select_related("industry", "country__region", "owner").annotate(
-        contact_count=_grouped_count(Contact, "account"),
-        recent_activities=_grouped_count(ReferenceActivity, "account", occurred_on__gte=_since()),
+        contact_count=count_of(Contact, "account"),
+        recent_activities=count_of(ReferenceActivity, "account", occurred_on__gte=recent_since()),
     )
     if q:
         accounts = accounts.filter(name__icontains=q)
@@ -57,7 +44,7 @@ def contact_rows(*, q: str = "", status: str = "", industry=None, region=None) -
         .values("occurred_on")
     )
     contacts = Contact.objects.select_related("account__country__region", "persona", "preferences").annotate(
-        recent_activities=_grouped_count(ReferenceActivity, "contact", occurred_on__gte=_since()),
+        recent_activities=count_of(ReferenceActivity, "contact", occurred_on__gte=recent_since()),
         last_activity=Subquery(last[:1]),
     )
     if q:
@@ -71,28 +58,6 @@ def contact_rows(*, q: str = "", status: str = "", industry=None, region=None) -
     if region:
         contacts = contacts.filter(account__country__region=region)
     return contacts.order_by("last_name", "first_name", "id")
-
-
-def _requests_prefetch(**where) -> QuerySet[ReferenceRequest]:
-    return (
-        ReferenceRequest.objects.filter(**where)
-        .select_related("activity_type", "requester", "opportunity", "chosen_contact")
-        .order_by("-created_at")
-    )
-
-
-def requests_involving_account(account: Account, limit: int = HISTORY_ROWS) -> list[ReferenceRequest]:
-    ids = ReferenceRequest.objects.filter(
-        Q(chosen_contact__account=account) | Q(candidates__contact__account=account)
-    ).values("pk")
-    return list(_requests_prefetch(pk__in=ids)[:limit])
-
-
-def requests_involving_contact(contact: Contact, limit: int = HISTORY_ROWS) -> list[ReferenceRequest]:
-    ids = ReferenceRequest.objects.filter(Q(chosen_contact=contact) | Q(candidates__contact=contact)).values(
-        "pk"
-    )
-    return list(_requests_prefetch(pk__in=ids)[:limit])
 
 
 def account_detail(pk: int) -> Account | None:
@@ -111,7 +76,7 @@ def account_detail(pk: int) -> Account | None:
             Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
             Prefetch("activities", queryset=activities[:HISTORY_ROWS], to_attr="latest_activities"),
         )
-        .annotate(recent_activities=_grouped_count(ReferenceActivity, "account", occurred_on__gte=_since()))
+        .annotate(recent_activities=count_of(ReferenceActivity, "account", occurred_on__gte=recent_since()))
         .filter(pk=pk)
         .first()
     )
@@ -128,7 +93,7 @@ def contact_detail(pk: int) -> Contact | None:
             Prefetch("activities", queryset=activities[:HISTORY_ROWS], to_attr="latest_activities"),
         )
         .annotate(
-            recent_activities=_grouped_count(ReferenceActivity, "contact", occurred_on__gte=_since()),
+            recent_activities=count_of(ReferenceActivity, "contact", occurred_on__gte=recent_since()),
             last_activity=Max("activities__occurred_on"),
         )
         .filter(pk=pk)

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from core.errors import DomainError
 from core.permissions import role_required
 from core.roles import Role
-from portals.manage.common import paginate, querystring_without_page
 from portals.manage.forms import EventForm
+from portals.shared.paging import paginate, query_without
 from references.models import Contact
 from requests_app.models import ReferenceRequest
 from workflows.events import event_record, servable_requests
@@ -30,7 +30,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "portals/manage/events.html",
         {
             "page": paginate(request, events),
-            "querystring": querystring_without_page(request),
+            "page_query": query_without(request.GET),
             "section": "events",
         },
     )
