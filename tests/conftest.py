@@ -3,7 +3,7 @@
 import pytest
 
 from core.roles import Role
-from tests import factories
+from tests.builders import catalogue as factories
 
 
 @pytest.fixture

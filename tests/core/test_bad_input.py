@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests import factories
+from tests.builders import catalogue as factories
 
 GARBAGE = ["abc", "-1", "99999999999999999999", "1;DROP TABLE x", "%00", "' OR 1=1 --", "2026-13-45"]
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.workflows.builders import make_request
+from tests.builders.requests import make_request
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from matching.indexing import search_index_rebuild
-from tests import factories
-from tests.workflows.builders import drive_to, make_request
+from tests.builders import catalogue as factories
+from tests.builders.requests import drive_to, make_request
 from workflows.models import Event
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from core.roles import Role
 from requests_app.models import ReferenceRequest
-from tests import factories
-from tests.workflows.builders import drive_to, make_request
+from tests.builders import catalogue as factories
+from tests.builders.requests import drive_to, make_request
 from workflows.models import Task
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import pytest
 from celery import current_app
 from kombu import pools
 
-from tests import factories
-from tests.workflows.builders import make_request
+from tests.builders import catalogue as factories
+from tests.builders.requests import make_request
 
 
 @contextmanager

@@ -7,8 +7,8 @@ from notifications.message import Message
 from notifications.models import Notification, NotificationPreference
 from notifications.services import notify
 from requests_app.models import RequestEvent
+from tests.builders.requests import drive_to, make_request
 from tests.notifications.conftest import queued
-from tests.workflows.builders import drive_to, make_request
 from workflows.notices import notify_request_event
 from workflows.services import request_transition
 

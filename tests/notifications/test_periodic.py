@@ -12,7 +12,7 @@ from notifications.digests import digests_send
 from notifications.message import Message
 from notifications.models import Notification, NotificationPreference
 from notifications.services import notify
-from tests.workflows.builders import drive_to
+from tests.builders.requests import drive_to
 from workflows.models import Task
 from workflows.reminders import task_reminders
 

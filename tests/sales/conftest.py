@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from tests import factories
-from tests.matching.builders import index, make_reference, product
+from tests.builders import catalogue as factories
+from tests.builders.search import index, make_reference, product
 
 
 @pytest.fixture

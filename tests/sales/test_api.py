@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from requests_app.models import ReferenceRequest
-from tests import factories
-from tests.matching.builders import index, make_reference
+from tests.builders import catalogue as factories
+from tests.builders.search import index, make_reference
 from tests.sales.conftest import contact_secrets
 
 

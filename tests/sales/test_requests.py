@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from core.errors import InvalidInput
 from requests_app.models import ReferenceRequest, RequestEvent, RequestFeedback
-from tests import factories
+from tests.builders import catalogue as factories
+from tests.builders.requests import drive_to
 from tests.sales.conftest import contact_secrets
-from tests.workflows.builders import drive_to
 from workflows.models import Task
 from workflows.services import request_submit
 

@@ -5,8 +5,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from core.roles import Role
-from tests import factories
-from tests.matching.builders import index, make_reference, product, region
+from tests.builders import catalogue as factories
+from tests.builders.search import index, make_reference, product, region
 from tests.sales.conftest import contact_secrets
 
 

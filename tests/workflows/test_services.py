@@ -8,8 +8,8 @@ from core.errors import Conflict, InvalidInput, NotAllowed
 from core.roles import Role
 from references.models import ReferenceActivity
 from requests_app.models import ReferenceRequest, RequestEvent
-from tests import factories
-from tests.workflows.builders import drive_to
+from tests.builders import catalogue as factories
+from tests.builders.requests import drive_to
 from workflows.models import EventNotice, RequestActivity, Task
 from workflows.services import feedback_submit, open_workflow_tasks, request_transition
 

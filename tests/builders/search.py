@@ -5,7 +5,7 @@ from datetime import date
 from limits.usage import usage_recompute
 from matching.indexing import search_index_rebuild
 from references.models import Contact, Product, Region, UseCase
-from tests import factories
+from tests.builders import catalogue as factories
 
 
 def product(name: str) -> Product:

@@ -16,7 +16,7 @@ from requests_app.models import (
     RequestFeedback,
     RequestStatus,
 )
-from tests import factories
+from tests.builders import catalogue as factories
 from workflows.services import open_workflow_tasks, request_transition
 from workflows.transitions import USUAL_PATH
 
