@@ -1,78 +1,104 @@
-"""Builders for requests in any workflow state, shared by the workflow and manager-portal tests.
+"""Requests in any workflow state, built through the workflow's own services.
 
-A request is created as the sales portal creates one (status submitted, a submission history row,
-its workflow tasks opened); later states are reached through the real transition service.
+A request is submitted as the sales portal submits one (`workflows.services.request_submit`: the
+request, its candidates, its history row, its first tasks and notices). Later statuses are reached
+along `workflows.transitions.USUAL_PATH` through `request_transition`; the transition table says
+who takes each action and what input it needs. Nothing here keeps a copy of the demo's choices
+(`workflows/demo.py` reads the same path and table).
 """
 
 from datetime import date, timedelta
 
 from django.utils import timezone
 
-from references.models import Contact
-from requests_app.models import (
-    ReferenceRequest,
-    RequestCandidate,
-    RequestEvent,
-    RequestFeedback,
-    RequestStatus,
-)
-from tests.builders import catalogue as factories
-from workflows.services import open_workflow_tasks, request_transition
-from workflows.transitions import USUAL_PATH
+from references.models import Contact, Opportunity
+from requests_app.models import ReferenceRequest
+from tests.builders import catalogue
+from workflows.machine import Actor, Needs
+from workflows.services import request_submit, request_transition
+from workflows.transitions import TABLE, USUAL_PATH, action_label, actor_relations, find_transition
+
+NEEDS = {row.action: row.needs for row in TABLE}
+
+
+def submit(requester, opportunity: Opportunity, *contacts, **fields) -> ReferenceRequest:
+    """Submit a request for `contacts` (in order of preference) as the rep's request form does;
+    a reference call needed in ten days unless `activity_type` or `needed_by` say otherwise."""
+    return request_submit(
+        requester=requester,
+        opportunity=opportunity,
+        activity_type=fields.pop("activity_type", catalogue.activity_type("reference_call")),
+        contacts=list(contacts),
+        needed_by=fields.pop("needed_by", date.today() + timedelta(days=10)),
+        **fields,
+    )
 
 
 def make_request(
-    requester, contact: Contact, *, code: str = "reference_call", needed_by: date | None = None, **fields
+    requester,
+    contact: Contact,
+    *,
+    code: str = "reference_call",
+    needed_by: date | None = None,
+    opportunity: Opportunity | None = None,
+    **fields,
 ) -> ReferenceRequest:
-    opportunity = fields.pop("opportunity", None) or factories.make_opportunity(requester)
-    request = ReferenceRequest.objects.create(
-        requester=requester,
-        opportunity=opportunity,
-        activity_type=factories.activity_type(code),
-        needed_by=needed_by or date.today() + timedelta(days=21),
-        **fields,
+    """A request by `requester` for `contact`, just submitted, on a new deal of theirs unless
+    `opportunity` is given.
+
+    A `needed_by` date that is not in the future is a request submitted a while ago: it is
+    submitted as usual, then its date passes. Other fields (`campaign`…), which the request form
+    does not ask for, are set after submission.
+    """
+    needed_by = needed_by or date.today() + timedelta(days=21)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    request = submit(
+        requester,
+        opportunity or catalogue.make_opportunity(requester),
+        contact,
+        activity_type=catalogue.activity_type(code),
+        needed_by=max(needed_by, tomorrow),
     )
-    RequestCandidate.objects.create(request=request, contact=contact, preference=1)
-    RequestEvent.objects.create(
-        request=request, actor=requester, action="submit", to_status=RequestStatus.SUBMITTED
-    )
-    open_workflow_tasks(request=request, actor=requester)
+    later = {**fields, "needed_by": needed_by} if needed_by < tomorrow else fields
+    if later:
+        ReferenceRequest.objects.filter(pk=request.pk).update(**later)
+        request.refresh_from_db()
     return request
 
 
 def payload_for(action: str, request: ReferenceRequest, contact: Contact, manager) -> dict:
-    """A valid payload (and note) for `action` on `request`."""
+    """A valid payload for `action`: the input its row of the transition table needs."""
     return {
-        "claim": {},
-        "reassign": {"assignee": manager},
-        "approve": {"contact": contact.pk},
-        "decline": {"note": "Not a fit for this deal"},
-        "ask_info": {"note": "Which product is the prospect evaluating?"},
-        "provide_info": {"note": "Analytics Cloud"},
-        "owner_approve": {"note": "Fine by me"},
-        "owner_decline": {"note": "Renewal talks this month"},
-        "schedule": {"scheduled_for": timezone.now() + timedelta(days=3)},
-        "customer_decline": {"note": "Too busy this quarter"},
-        "reschedule": {"scheduled_for": timezone.now() + timedelta(days=5)},
-        "record_activity": {"occurred_on": date.today(), "duration_minutes": 45, "note": "Went well"},
-        "close": {},
-        "cancel": {"note": "Deal lost"},
-        "expire": {},
-    }[action]
+        Needs.NOTHING: {},
+        Needs.NOTE: {"note": f"{action_label(action)}: the reason"},
+        Needs.CONTACT: {"contact": contact.pk},
+        Needs.SCHEDULE: {"scheduled_for": timezone.now() + timedelta(days=3)},
+        Needs.ASSIGNEE: {"assignee": manager},
+        Needs.ACTIVITY: {"occurred_on": timezone.localdate(), "duration_minutes": 45},
+    }[NEEDS[action]]
 
 
 def actor_for(action: str, request: ReferenceRequest, manager):
-    if action == "expire":
+    """Who takes `action` on `request` now: the first of the account owner, `manager` and the
+    requester whom the transition table allows to, else the system (None)."""
+    row = find_transition(request.status, action)
+    if row is None:
+        raise ValueError(f"“{action}” is not possible while request #{request.pk} is {request.status}.")
+    owner = request.chosen_contact.account.owner if request.chosen_contact_id else None
+    for person in (owner, manager, request.requester):
+        if person is not None and actor_relations(request, person) & row.roles:
+            return person
+    if Actor.SYSTEM in row.roles:
         return None
-    if action == "cancel":
-        return request.requester
-    if action == "owner_approve":
-        return request.chosen_contact.account.owner
-    return manager
+    raise ValueError(f"Nobody given may {action_label(action).lower()} request #{request.pk}.")
 
 
 def drive_to(request: ReferenceRequest, status: str, contact: Contact, manager) -> ReferenceRequest:
-    """Move `request` to `status` through the real service (as the people who would do it)."""
+    """Move `request` to `status` along the usual path, through the real transition service.
+
+    `contact` is the one approved; `manager` the reference manager who acts (None when the path
+    needs none: the requester cancels). A request expires once its needed-by date has passed.
+    """
     path, done = USUAL_PATH[status], USUAL_PATH[request.status]
     if path[: len(done)] == done:
         path = path[len(done) :]  # already part of the way there
@@ -80,13 +106,11 @@ def drive_to(request: ReferenceRequest, status: str, contact: Contact, manager) 
         request.refresh_from_db()
         if action == "expire":
             ReferenceRequest.objects.filter(pk=request.pk).update(needed_by=date.today() - timedelta(days=1))
-        if action == "close":
-            RequestFeedback.objects.create(
-                request=request, took_place=True, helpfulness=5, submitted_by=request.requester
-            )
-        payload = payload_for(action, request, contact, manager)
         request = request_transition(
-            request_id=request.pk, action=action, actor=actor_for(action, request, manager), **payload
+            request_id=request.pk,
+            action=action,
+            actor=actor_for(action, request, manager),
+            **payload_for(action, request, contact, manager),
         )
     request.refresh_from_db()
     return request

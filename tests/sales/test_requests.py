@@ -8,10 +8,9 @@ from django.utils import timezone
 from core.errors import InvalidInput
 from requests_app.models import ReferenceRequest, RequestEvent, RequestFeedback
 from tests.builders import catalogue as factories
-from tests.builders.requests import drive_to
+from tests.builders.requests import drive_to, submit
 from tests.sales.conftest import contact_secrets
 from workflows.models import Task
-from workflows.services import request_submit
 
 
 def form_data(deal, *contacts, **overrides):
@@ -27,17 +26,6 @@ def form_data(deal, *contacts, **overrides):
         "notes": "Their CFO wants a peer view.",
     }
     return {**data, **overrides}
-
-
-def submit(sales_rep, deal, *contacts, **fields):
-    return request_submit(
-        requester=sales_rep,
-        opportunity=deal,
-        activity_type=fields.pop("activity_type", factories.activity_type("reference_call")),
-        contacts=list(contacts),
-        needed_by=fields.pop("needed_by", date.today() + timedelta(days=10)),
-        **fields,
-    )
 
 
 def test_requesting_creates_a_submitted_request_with_its_history(rep_client, sales_rep, deal, references):
