@@ -6,8 +6,7 @@ import pytest
 
 from requests_app.models import ReferenceRequest
 from tests.builders import catalogue as factories
-from tests.builders.search import index, make_reference
-from tests.sales.conftest import contact_secrets
+from tests.builders.search import contact_secrets, index, make_reference
 
 
 def test_reference_search_returns_ranked_cards_without_email_or_phone(rep_client, deal, references):

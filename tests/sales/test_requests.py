@@ -9,7 +9,7 @@ from core.errors import InvalidInput
 from requests_app.models import ReferenceRequest, RequestEvent, RequestFeedback
 from tests.builders import catalogue as factories
 from tests.builders.requests import drive_to, submit
-from tests.sales.conftest import contact_secrets
+from tests.builders.search import contact_secrets
 from workflows.models import Task
 
 

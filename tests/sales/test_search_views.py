@@ -6,8 +6,7 @@ import pytest
 
 from core.roles import Role
 from tests.builders import catalogue as factories
-from tests.builders.search import index, make_reference, product, region
-from tests.sales.conftest import contact_secrets
+from tests.builders.search import contact_secrets, index, make_reference, product, region
 
 
 def test_find_references_opens_the_search_prefilled_from_the_deal(rep_client, deal):
