@@ -251,10 +251,6 @@ def test_opening_tasks_writes_the_submission_row_when_missing(sales_rep, custome
     assert (event.action, event.actor, event.to_status) == ("submit", sales_rep, "submitted")
 
 
-def test_the_status_is_not_an_editable_field():
-    assert ReferenceRequest._meta.get_field("status").editable is False
-
-
 def test_the_requesters_feedback_closes_the_request(ref_request, manager, sales_rep, customer_contact):
     drive_to(ref_request, "completed", customer_contact, manager)
     feedback_submit(
