@@ -1,13 +1,13 @@
 """Personas shared by every test: who is signed in decides what they may see. Then what tests of
-several apps and front ends start from: a request just submitted, the rep's deal and a small indexed
-catalogue of references."""
+several apps and front ends start from: a request just submitted, the rep's deal, a small indexed
+catalogue of references, and the program the query-count tests measure pages and endpoints on."""
 
 import pytest
 from django.utils import timezone
 
 from core.roles import Role
 from tests.builders import catalogue as factories
-from tests.builders.requests import make_request
+from tests.builders.requests import make_program, make_request
 from tests.builders.search import index, make_reference, product
 
 
@@ -101,6 +101,12 @@ def references(account_owner):
 def rep_client(client, sales_rep):
     client.force_login(sales_rep)
     return client
+
+
+@pytest.fixture(params=[3, 25], ids=["few", "many"])
+def program(request, sales_rep, other_rep, manager, account_owner):
+    """The query-count tests' program, with few and with many requests in review."""
+    return make_program(request.param, sales_rep, other_rep, manager, account_owner)
 
 
 def pytest_collection_modifyitems(config, items):

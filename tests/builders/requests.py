@@ -4,17 +4,20 @@ A request is submitted as the sales portal submits one (`workflows.services.requ
 request, its candidates, its history row, its first tasks and notices). Later statuses are reached
 along `workflows.transitions.USUAL_PATH` through `request_transition`; the transition table says
 who takes each action and what input it needs. Nothing here keeps a copy of the demo's choices
-(`workflows/demo.py` reads the same path and table).
+(`workflows/demo.py` reads the same path and table). `make_program` builds many requests at once,
+for the query-count tests.
 """
 
 from datetime import date, timedelta
 
 from django.utils import timezone
 
+from matching.indexing import search_index_rebuild
 from references.models import Contact, Opportunity
 from requests_app.models import ReferenceRequest
 from tests.builders import catalogue
 from workflows.machine import Actor, Needs
+from workflows.models import Event
 from workflows.services import request_submit, request_transition
 from workflows.transitions import TABLE, USUAL_PATH, action_label, actor_relations, find_transition
 
@@ -114,3 +117,24 @@ def drive_to(request: ReferenceRequest, status: str, contact: Contact, manager) 
         )
     request.refresh_from_db()
     return request
+
+
+def make_program(size: int, sales_rep, other_rep, manager, owner) -> list:
+    """`size` requests in review, each with its own contact, history, tasks, an old activity and
+    an event; the contacts share five accounts (so requests collide with each other) and stay
+    under the per-account burnout limit."""
+    accounts = [catalogue.make_account(owner) for _ in range(5)]
+    requests = []
+    for i in range(size):
+        contact = catalogue.make_contact(accounts[i % 5])
+        # Older than the burnout windows, so every contact can still be approved.
+        catalogue.make_activity(contact, date.today() - timedelta(days=120 + i))
+        rep = sales_rep if i % 2 else other_rep
+        requests.append(drive_to(make_request(rep, contact), "in_review", contact, manager))
+        event = Event.objects.create(
+            title=f"Round table {i}", activity_type=catalogue.activity_type(), occurred_on=date.today()
+        )
+        event.speakers.add(contact)
+        catalogue.make_contact(accounts[i % 5])  # an alternative candidate
+    search_index_rebuild()
+    return requests
