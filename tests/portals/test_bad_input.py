@@ -1,4 +1,5 @@
-"""Tampered query strings and form posts get a page or a clear error, never a server error."""
+"""Tampered query strings and form posts get a page or a clear error, never a server error: the
+sales and manager portals, My tasks, the notification pages and the API, through the client."""
 
 import pytest
 
