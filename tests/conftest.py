@@ -1,9 +1,14 @@
-"""Personas shared by every test: who is signed in decides what they may see."""
+"""Personas shared by every test: who is signed in decides what they may see. Then what tests of
+several apps and front ends start from: a request just submitted, the rep's deal, a small indexed
+catalogue of references, and the program the query-count tests measure pages and endpoints on."""
 
 import pytest
+from django.utils import timezone
 
 from core.roles import Role
-from tests import factories
+from tests.builders import catalogue as factories
+from tests.builders.requests import make_program, make_request
+from tests.builders.search import index, make_reference, product
 
 
 @pytest.fixture
@@ -33,6 +38,11 @@ def marketer(db):
 
 
 @pytest.fixture
+def second_manager(db):
+    return factories.make_user("mo", Role.MANAGER, first_name="Mo", last_name="Second")
+
+
+@pytest.fixture
 def admin_user(db):
     return factories.make_user("root", is_superuser=True)
 
@@ -51,6 +61,52 @@ def customer_account(account_owner):
 @pytest.fixture
 def customer_contact(customer_account):
     return factories.make_contact(customer_account, first_name="Grace", last_name="Globex")
+
+
+@pytest.fixture
+def ref_request(sales_rep, customer_contact):
+    """A reference-call request by the sales rep naming the account owner's contact, just submitted."""
+    return make_request(sales_rep, customer_contact)
+
+
+@pytest.fixture
+def deal(sales_rep):
+    """Sally's open deal: a US bank buying Analytics Cloud."""
+    return factories.make_opportunity(
+        sales_rep, prospect_name="Prospect Bank", products=[product("Analytics Cloud")]
+    )
+
+
+@pytest.fixture
+def references(account_owner):
+    """Four offerable references (Olivia's accounts), indexed; and one that opted out."""
+    made = {
+        "full": make_reference(
+            account_owner, name="Acme Savings", products=("Analytics Cloud",), story="Fraud detection story."
+        ),
+        "industry": make_reference(account_owner, name="Brightline Insurance", products=("Secure Edge",)),
+        "product": make_reference(
+            account_owner, name="Cobalt Manufacturing", industry="31", products=("Analytics Cloud",)
+        ),
+        "none": make_reference(account_owner, name="Delta Foods", industry="31", country="DE"),
+    }
+    made["opted_out"] = make_reference(
+        account_owner, name="Echo Opted Out", prefs={"opted_out": True, "opted_out_at": timezone.now()}
+    )
+    index()
+    return made
+
+
+@pytest.fixture
+def rep_client(client, sales_rep):
+    client.force_login(sales_rep)
+    return client
+
+
+@pytest.fixture(params=[3, 25], ids=["few", "many"])
+def program(request, sales_rep, other_rep, manager, account_owner):
+    """The query-count tests' program, with few and with many requests in review."""
+    return make_program(request.param, sales_rep, other_rep, manager, account_owner)
 
 
 def pytest_collection_modifyitems(config, items):

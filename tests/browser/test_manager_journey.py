@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from matching.indexing import search_index_rebuild
 from requests_app.models import ReferenceRequest
-from tests import factories
 from tests.browser.conftest import TIMEOUT_MS, login
+from tests.builders import catalogue as factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from requests_app.models import ReferenceRequest
-from tests import factories
 from tests.browser.conftest import login
-from tests.matching.builders import index, make_reference, product
+from tests.builders import catalogue as factories
+from tests.builders.search import index, make_reference, product
 
 pytestmark = pytest.mark.browser
 

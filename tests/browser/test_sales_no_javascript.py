@@ -3,9 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests import factories
 from tests.browser.conftest import login
-from tests.matching.builders import index, make_reference
+from tests.builders import catalogue as factories
+from tests.builders.search import index, make_reference
 
 pytestmark = pytest.mark.browser
 

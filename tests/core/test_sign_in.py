@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from core.roles import Role
-from tests import factories
+from tests.builders import catalogue as factories
 
 
 def sign_in(client, username: str, password: str = "pw"):

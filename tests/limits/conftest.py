@@ -1,7 +1,7 @@
 import pytest
 
 from limits.models import LimitPolicy
-from tests import factories
+from tests.builders import catalogue as factories
 
 
 @pytest.fixture

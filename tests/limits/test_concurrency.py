@@ -12,9 +12,9 @@ from limits.services import limit_check
 from limits.usage import usage_recompute
 from references.models import StatusChange
 from requests_app.models import ReferenceRequest
-from tests import factories
+from tests.builders import catalogue as factories
+from tests.builders.requests import drive_to, make_request
 from tests.concurrency import race
-from tests.workflows.builders import drive_to, make_request
 from workflows.services import request_transition
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -7,8 +7,8 @@ import pytest
 from limits.models import LimitRule
 from limits.services import limit_check, quarter_bounds
 from references.models import BlackoutPeriod, ParticipationPreferences
-from tests import factories
-from tests.workflows.builders import drive_to, make_request
+from tests.builders import catalogue as factories
+from tests.builders.requests import drive_to, make_request
 
 # A fixed day keeps windows, quarters and rests independent of when the suite runs.
 DAY = date(2026, 5, 20)

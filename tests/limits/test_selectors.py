@@ -7,7 +7,7 @@ import pytest
 from limits.selectors import available_on, with_availability
 from limits.usage import usage_recompute
 from references.models import BlackoutPeriod, Contact
-from tests import factories
+from tests.builders import catalogue as factories
 
 pytestmark = pytest.mark.django_db
 

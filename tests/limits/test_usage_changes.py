@@ -17,9 +17,9 @@ from limits.usage import usage_recompute
 from references.models import ActivityType, Contact, ParticipationPreferences, ReferenceActivity
 from requests_app.models import ReferenceRequest
 from rms.celery import app as celery_app
-from tests import factories
+from tests.builders import catalogue as factories
+from tests.builders.requests import drive_to, make_request
 from tests.limits.judging import assert_same_as_judging_everyone
-from tests.workflows.builders import drive_to, make_request
 from workflows.services import request_transition
 
 pytestmark = pytest.mark.django_db

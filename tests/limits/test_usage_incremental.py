@@ -12,7 +12,7 @@ from limits.models import ContactUsage, LimitPolicy, LimitRule
 from limits.services import limit_check
 from limits.usage import usage_recompute
 from references.models import ActivityType, ParticipationPreferences, ReferenceActivity
-from tests import factories
+from tests.builders import catalogue as factories
 from tests.limits.judging import assert_same_as_judging_everyone
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from limits.usage import usage_recompute
 from notifications.models import Notification
 from references.models import BlackoutPeriod, Contact, ParticipationPreferences, StatusChange
 from references.services import contact_change_status
-from tests import factories
+from tests.builders import catalogue as factories
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +167,7 @@ def test_a_stricter_rule_and_a_blackout_in_the_stored_usage(policy, account_owne
 
 
 def test_an_approved_request_counts_in_the_stored_usage(policy, sales_rep, manager, account_owner):
-    from tests.workflows.builders import drive_to, make_request
+    from tests.builders.requests import drive_to, make_request
 
     contact = factories.make_contact(factories.make_account(account_owner))
     today = date.today()

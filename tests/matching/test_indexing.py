@@ -10,8 +10,8 @@ from matching.models import MatchWeights, ReferenceEntry, SearchDocument, Search
 from matching.selectors import Filters, search_references
 from matching.tasks import rebuild_search_index, refresh_search_index
 from rms.celery import app as celery_app
-from tests import factories
-from tests.matching.builders import index, make_reference, product
+from tests.builders import catalogue as factories
+from tests.builders.search import index, make_reference, product
 
 
 def test_rebuild_indexes_offerable_contacts_with_their_facets(account_owner):

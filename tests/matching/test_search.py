@@ -10,8 +10,8 @@ from matching.models import MatchWeights
 from matching.scoring import Target
 from matching.selectors import Cursor, Filters, rank_candidates, reference_detail, search_references
 from references.models import Persona
-from tests import factories
-from tests.matching.builders import index, make_reference, product, region
+from tests.builders import catalogue as factories
+from tests.builders.search import index, make_reference, product, region
 
 
 @pytest.fixture

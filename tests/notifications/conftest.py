@@ -5,9 +5,6 @@ import pytest
 from celery import current_app
 from kombu import pools
 
-from tests import factories
-from tests.workflows.builders import make_request
-
 
 @contextmanager
 def celery_broker(url: str):
@@ -47,18 +44,6 @@ def queued(app, queue: str = "notifications") -> list:
             args, _kwargs, _embed = message.decode()
             messages.append(args[0])
     return messages
-
-
-@pytest.fixture
-def ref_request(sales_rep, customer_contact):
-    return make_request(sales_rep, customer_contact)
-
-
-@pytest.fixture
-def second_manager(db):
-    from core.roles import Role
-
-    return factories.make_user("mo", Role.MANAGER, first_name="Mo", last_name="Second")
 
 
 @pytest.fixture

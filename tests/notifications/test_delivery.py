@@ -13,7 +13,7 @@ from notifications.message import Message
 from notifications.models import Notification, NotificationPreference
 from notifications.services import notify
 from references.models import ParticipationPreferences
-from tests import factories
+from tests.builders import catalogue as factories
 from tests.notifications.conftest import celery_broker, queued
 
 # Delivery runs outside any transaction, so these tests commit for real.

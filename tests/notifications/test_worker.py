@@ -15,9 +15,9 @@ import redis
 from django.urls import reverse
 
 from notifications.models import Notification
+from tests.builders.requests import drive_to
 from tests.notifications.conftest import celery_broker
 from tests.notifications.worker import WorkerProcess, dedicated_redis_url, wait_for
-from tests.workflows.builders import drive_to
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 

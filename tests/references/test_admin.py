@@ -34,7 +34,7 @@ from requests_app.models import (
     RequestEvent,
     RequestFeedback,
 )
-from tests import factories
+from tests.builders import catalogue as factories
 
 # Iterated at collection, so a model registered later is covered without touching this file.
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)

@@ -29,7 +29,7 @@ from references.models import (
     ParticipationPreferences,
     ReferenceActivity,
 )
-from tests import factories
+from tests.builders import catalogue as factories
 
 pytestmark = pytest.mark.django_db
 

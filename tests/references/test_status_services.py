@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from core.errors import InvalidInput
 from references import services
 from references.models import Account, Contact, StatusChange
-from tests import factories
+from tests.builders import catalogue as factories
 
 
 def test_account_status_change_writes_history(customer_account, manager):

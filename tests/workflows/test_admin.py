@@ -26,11 +26,3 @@ def test_tasks_are_read_only_in_the_admin(client, admin_user, ref_request):
     assert Task.objects.get(pk=task.pk).status == "open"
     assert client.get(reverse("admin:workflows_task_changelist")).status_code == 200
     assert client.get(reverse("admin:workflows_task_add")).status_code == 403
-
-
-def test_a_requests_status_is_not_editable_in_the_admin(client, admin_user, ref_request):
-    client.force_login(admin_user)
-    page = client.get(
-        reverse("admin:requests_app_referencerequest_change", args=[ref_request.pk])
-    ).content.decode()
-    assert 'name="status"' not in page

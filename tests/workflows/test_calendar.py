@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests import factories
+from tests.builders import catalogue as factories
 from workflows.calendar import BusinessCalendar, calendar_for
 from workflows.models import StaffCalendar
 

@@ -5,9 +5,9 @@ import pytest
 from core.errors import Conflict
 from core.roles import Role
 from requests_app.models import ReferenceRequest, RequestEvent
-from tests import factories
+from tests.builders import catalogue as factories
+from tests.builders.requests import drive_to, make_request
 from tests.concurrency import race
-from tests.workflows.builders import drive_to, make_request
 from workflows.models import EventNotice, Task
 from workflows.services import request_transition
 from workflows.sweep import workflow_sweep

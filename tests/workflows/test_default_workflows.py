@@ -7,8 +7,8 @@ import pytest
 from references.models import ActivityType
 from references.taxonomy_data import ACTIVITY_TYPES
 from requests_app.models import ReferenceRequest
-from tests import factories
-from tests.workflows.builders import drive_to, make_request
+from tests.builders import catalogue as factories
+from tests.builders.requests import drive_to, make_request
 from workflows.calendar import calendar_for
 from workflows.models import StaffCalendar, Task, WorkflowStep, WorkflowTemplate
 from workflows.tasking import open_tasks_for_status, task_complete

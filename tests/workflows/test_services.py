@@ -8,8 +8,8 @@ from core.errors import Conflict, InvalidInput, NotAllowed
 from core.roles import Role
 from references.models import ReferenceActivity
 from requests_app.models import ReferenceRequest, RequestEvent
-from tests import factories
-from tests.workflows.builders import drive_to
+from tests.builders import catalogue as factories
+from tests.builders.requests import drive_to
 from workflows.models import EventNotice, RequestActivity, Task
 from workflows.services import feedback_submit, open_workflow_tasks, request_transition
 
@@ -249,10 +249,6 @@ def test_opening_tasks_writes_the_submission_row_when_missing(sales_rep, custome
     assert task.title == "Triage the request"
     event = RequestEvent.objects.get(request=request)
     assert (event.action, event.actor, event.to_status) == ("submit", sales_rep, "submitted")
-
-
-def test_the_status_is_not_an_editable_field():
-    assert ReferenceRequest._meta.get_field("status").editable is False
 
 
 def test_the_requesters_feedback_closes_the_request(ref_request, manager, sales_rep, customer_contact):

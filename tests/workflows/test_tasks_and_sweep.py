@@ -9,8 +9,8 @@ from core.errors import Conflict, InvalidInput, NotAllowed
 from core.roles import Role
 from requests_app.models import ReferenceRequest, RequestEvent, RequestFeedback
 from rms.celery import app as celery_app
-from tests import factories
-from tests.workflows.builders import drive_to, make_request
+from tests.builders import catalogue as factories
+from tests.builders.requests import drive_to, make_request
 from workflows.models import EventNotice, Task
 from workflows.sweep import workflow_sweep
 from workflows.tasking import task_complete, task_reassign

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from core.errors import Conflict, InvalidInput, NotAllowed
 from requests_app.models import ReferenceRequest, RequestEvent, RequestFeedback, RequestStatus
-from tests import factories
-from tests.workflows.builders import make_request, payload_for
+from tests.builders import catalogue as factories
+from tests.builders.requests import make_request, payload_for
 from workflows.services import request_transition
 from workflows.transitions import ACTIONS, RESUME, TABLE, available_transitions
 

@@ -1,11 +1,12 @@
-"""Builders for search tests: references (an account with one contact) and the index over them."""
+"""Builders for search tests: references (an account with one contact) and the index over them;
+what search must never show a rep."""
 
 from datetime import date
 
 from limits.usage import usage_recompute
 from matching.indexing import search_index_rebuild
 from references.models import Contact, Product, Region, UseCase
-from tests import factories
+from tests.builders import catalogue as factories
 
 
 def product(name: str) -> Product:
@@ -63,3 +64,11 @@ def index(today: date | None = None):
     periodic jobs keep up to date): search reads availability from the usage the limits job stores."""
     usage_recompute(today=today)
     return search_index_rebuild()
+
+
+def contact_secrets(*contacts) -> list[str]:
+    """The strings that must never reach a rep before approval: every email and phone."""
+    secrets = []
+    for contact in contacts:
+        secrets += [contact.email, contact.phone]
+    return [s for s in secrets if s]

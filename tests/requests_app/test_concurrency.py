@@ -6,7 +6,7 @@ import pytest
 
 from requests_app.models import ReferenceRequest
 from requests_app.services import DuplicateRequest
-from tests import factories
+from tests.builders import catalogue as factories
 from tests.concurrency import race
 from workflows.services import request_submit
 

@@ -7,11 +7,10 @@ from django.utils import timezone
 
 from core.errors import InvalidInput
 from requests_app.models import ReferenceRequest, RequestEvent, RequestFeedback
-from tests import factories
-from tests.sales.conftest import contact_secrets
-from tests.workflows.builders import drive_to
+from tests.builders import catalogue as factories
+from tests.builders.requests import drive_to, submit
+from tests.builders.search import contact_secrets
 from workflows.models import Task
-from workflows.services import request_submit
 
 
 def form_data(deal, *contacts, **overrides):
@@ -27,17 +26,6 @@ def form_data(deal, *contacts, **overrides):
         "notes": "Their CFO wants a peer view.",
     }
     return {**data, **overrides}
-
-
-def submit(sales_rep, deal, *contacts, **fields):
-    return request_submit(
-        requester=sales_rep,
-        opportunity=deal,
-        activity_type=fields.pop("activity_type", factories.activity_type("reference_call")),
-        contacts=list(contacts),
-        needed_by=fields.pop("needed_by", date.today() + timedelta(days=10)),
-        **fields,
-    )
 
 
 def test_requesting_creates_a_submitted_request_with_its_history(rep_client, sales_rep, deal, references):
@@ -166,15 +154,6 @@ def test_a_duplicate_request_is_refused_with_a_link_to_the_open_one(rep_client, 
     assert ReferenceRequest.objects.count() == 1
 
 
-def test_a_cancelled_request_no_longer_blocks_a_new_one(sales_rep, deal, references):
-    first = submit(sales_rep, deal, references["full"])
-    drive_to(first, "cancelled", references["full"], None)
-
-    again = submit(sales_rep, deal, references["full"])
-
-    assert again.pk != first.pk
-
-
 def test_an_activity_type_the_contact_does_not_do_is_refused(rep_client, deal, references):
     data = form_data(deal, references["full"], activity_type=factories.activity_type("site_visit").pk)
 
@@ -182,15 +161,6 @@ def test_an_activity_type_the_contact_does_not_do_is_refused(rep_client, deal, r
 
     assert "does not do site visits" in str(response.context["form"].errors["activity_type"])
     assert not ReferenceRequest.objects.exists()
-
-
-def test_a_closed_deal_cannot_get_new_requests(sales_rep, deal, references):
-    deal.outcome = "won"
-    deal.save()
-
-    with pytest.raises(InvalidInput) as refused:
-        submit(sales_rep, deal, references["full"])
-    assert refused.value.field == "opportunity"
 
 
 def test_more_than_three_picks_are_cut_to_three_with_a_warning(rep_client, deal, references):

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from requests_app.models import ReferenceRequest
-from tests import factories
-from tests.workflows.builders import drive_to
+from tests.builders import catalogue as factories
+from tests.builders.requests import drive_to
 
 pytestmark = pytest.mark.django_db
 

@@ -15,3 +15,9 @@ def test_schema_endpoint_needs_sign_in(client, db, sales_rep):
     assert client.get("/api/schema/").status_code == 403
     client.force_login(sales_rep)
     assert client.get("/api/schema/").status_code == 200
+
+
+def test_schema_is_published(rep_client):
+    response = rep_client.get("/api/schema/")
+    assert response.status_code == 200
+    assert b"/api/references/" in response.content

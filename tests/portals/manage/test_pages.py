@@ -11,8 +11,8 @@ from core.roles import Role
 from matching.indexing import search_index_rebuild
 from references.models import CurrencyRate, ReferenceActivity, StatusChange
 from requests_app.models import ReferenceRequest, RequestEvent
-from tests import factories
-from tests.workflows.builders import drive_to, make_request
+from tests.builders import catalogue as factories
+from tests.builders.requests import drive_to, make_request
 from workflows.models import Event, Task
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,9 @@
-"""Tampered query strings and form posts get a page or a clear error, never a server error."""
+"""Tampered query strings and form posts get a page or a clear error, never a server error: the
+sales and manager portals, My tasks, the notification pages and the API, through the client."""
 
 import pytest
 
-from tests import factories
+from tests.builders import catalogue as factories
 
 GARBAGE = ["abc", "-1", "99999999999999999999", "1;DROP TABLE x", "%00", "' OR 1=1 --", "2026-13-45"]
 

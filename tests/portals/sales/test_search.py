@@ -5,9 +5,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from core.roles import Role
-from tests import factories
-from tests.matching.builders import index, make_reference, product, region
-from tests.sales.conftest import contact_secrets
+from tests.builders import catalogue as factories
+from tests.builders.search import contact_secrets, index, make_reference, product, region
 
 
 def test_find_references_opens_the_search_prefilled_from_the_deal(rep_client, deal):

@@ -6,8 +6,8 @@ import pytest
 
 from references.models import Opportunity
 from requests_app.models import Nomination
-from tests import factories
-from tests.matching.builders import product
+from tests.builders import catalogue as factories
+from tests.builders.search import product
 
 
 def deal_form(**overrides):

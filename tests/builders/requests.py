@@ -1,0 +1,140 @@
+"""Requests in any workflow state, built through the workflow's own services.
+
+A request is submitted as the sales portal submits one (`workflows.services.request_submit`: the
+request, its candidates, its history row, its first tasks and notices). Later statuses are reached
+along `workflows.transitions.USUAL_PATH` through `request_transition`; the transition table says
+who takes each action and what input it needs. Nothing here keeps a copy of the demo's choices
+(`workflows/demo.py` reads the same path and table). `make_program` builds many requests at once,
+for the query-count tests.
+"""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from matching.indexing import search_index_rebuild
+from references.models import Contact, Opportunity
+from requests_app.models import ReferenceRequest
+from tests.builders import catalogue
+from workflows.machine import Actor, Needs
+from workflows.models import Event
+from workflows.services import request_submit, request_transition
+from workflows.transitions import TABLE, USUAL_PATH, action_label, actor_relations, find_transition
+
+NEEDS = {row.action: row.needs for row in TABLE}
+
+
+def submit(requester, opportunity: Opportunity, *contacts, **fields) -> ReferenceRequest:
+    """Submit a request for `contacts` (in order of preference) as the rep's request form does;
+    a reference call needed in ten days unless `activity_type` or `needed_by` say otherwise."""
+    return request_submit(
+        requester=requester,
+        opportunity=opportunity,
+        activity_type=fields.pop("activity_type", catalogue.activity_type("reference_call")),
+        contacts=list(contacts),
+        needed_by=fields.pop("needed_by", date.today() + timedelta(days=10)),
+        **fields,
+    )
+
+
+def make_request(
+    requester,
+    contact: Contact,
+    *,
+    code: str = "reference_call",
+    needed_by: date | None = None,
+    opportunity: Opportunity | None = None,
+    **fields,
+) -> ReferenceRequest:
+    """A request by `requester` for `contact`, just submitted, on a new deal of theirs unless
+    `opportunity` is given.
+
+    A `needed_by` date that is not in the future is a request submitted a while ago: it is
+    submitted as usual, then its date passes. Other fields (`campaign`…), which the request form
+    does not ask for, are set after submission.
+    """
+    needed_by = needed_by or date.today() + timedelta(days=21)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    request = submit(
+        requester,
+        opportunity or catalogue.make_opportunity(requester),
+        contact,
+        activity_type=catalogue.activity_type(code),
+        needed_by=max(needed_by, tomorrow),
+    )
+    later = {**fields, "needed_by": needed_by} if needed_by < tomorrow else fields
+    if later:
+        ReferenceRequest.objects.filter(pk=request.pk).update(**later)
+        request.refresh_from_db()
+    return request
+
+
+def payload_for(action: str, request: ReferenceRequest, contact: Contact, manager) -> dict:
+    """A valid payload for `action`: the input its row of the transition table needs."""
+    return {
+        Needs.NOTHING: {},
+        Needs.NOTE: {"note": f"{action_label(action)}: the reason"},
+        Needs.CONTACT: {"contact": contact.pk},
+        Needs.SCHEDULE: {"scheduled_for": timezone.now() + timedelta(days=3)},
+        Needs.ASSIGNEE: {"assignee": manager},
+        Needs.ACTIVITY: {"occurred_on": timezone.localdate(), "duration_minutes": 45},
+    }[NEEDS[action]]
+
+
+def actor_for(action: str, request: ReferenceRequest, manager):
+    """Who takes `action` on `request` now: the first of the account owner, `manager` and the
+    requester whom the transition table allows to, else the system (None)."""
+    row = find_transition(request.status, action)
+    if row is None:
+        raise ValueError(f"“{action}” is not possible while request #{request.pk} is {request.status}.")
+    owner = request.chosen_contact.account.owner if request.chosen_contact_id else None
+    for person in (owner, manager, request.requester):
+        if person is not None and actor_relations(request, person) & row.roles:
+            return person
+    if Actor.SYSTEM in row.roles:
+        return None
+    raise ValueError(f"Nobody given may {action_label(action).lower()} request #{request.pk}.")
+
+
+def drive_to(request: ReferenceRequest, status: str, contact: Contact, manager) -> ReferenceRequest:
+    """Move `request` to `status` along the usual path, through the real transition service.
+
+    `contact` is the one approved; `manager` the reference manager who acts (None when the path
+    needs none: the requester cancels). A request expires once its needed-by date has passed.
+    """
+    path, done = USUAL_PATH[status], USUAL_PATH[request.status]
+    if path[: len(done)] == done:
+        path = path[len(done) :]  # already part of the way there
+    for action in path:
+        request.refresh_from_db()
+        if action == "expire":
+            ReferenceRequest.objects.filter(pk=request.pk).update(needed_by=date.today() - timedelta(days=1))
+        request = request_transition(
+            request_id=request.pk,
+            action=action,
+            actor=actor_for(action, request, manager),
+            **payload_for(action, request, contact, manager),
+        )
+    request.refresh_from_db()
+    return request
+
+
+def make_program(size: int, sales_rep, other_rep, manager, owner) -> list:
+    """`size` requests in review, each with its own contact, history, tasks, an old activity and
+    an event; the contacts share five accounts (so requests collide with each other) and stay
+    under the per-account burnout limit."""
+    accounts = [catalogue.make_account(owner) for _ in range(5)]
+    requests = []
+    for i in range(size):
+        contact = catalogue.make_contact(accounts[i % 5])
+        # Older than the burnout windows, so every contact can still be approved.
+        catalogue.make_activity(contact, date.today() - timedelta(days=120 + i))
+        rep = sales_rep if i % 2 else other_rep
+        requests.append(drive_to(make_request(rep, contact), "in_review", contact, manager))
+        event = Event.objects.create(
+            title=f"Round table {i}", activity_type=catalogue.activity_type(), occurred_on=date.today()
+        )
+        event.speakers.add(contact)
+        catalogue.make_contact(accounts[i % 5])  # an alternative candidate
+    search_index_rebuild()
+    return requests
