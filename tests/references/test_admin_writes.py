@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from references.models import Account, AccountNote, Contact, ParticipationPreferences, Product
 from references.statuses import ReferenceStatus
-from tests import factories
+from tests.builders import catalogue as factories
 
 
 @pytest.fixture

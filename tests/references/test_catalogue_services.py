@@ -19,7 +19,7 @@ from references.models import (
     Product,
 )
 from references.statuses import ReferenceStatus
-from tests import factories
+from tests.builders import catalogue as factories
 
 
 def _account_fields(owner, **overrides) -> dict:
