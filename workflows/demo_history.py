@@ -37,54 +37,66 @@ from requests_app.statuses import NominationStatus
 from requests_app.statuses import RequestStatus as S
 from workflows.models import RequestActivity
 from workflows.services import open_workflow_tasks
+from workflows.transitions import USUAL_PATH, find_transition
 
 DEMO_REPS = ("sales", "sales2")
 # Finished requests per demo rep, by final status; and one request in each open status.
 HISTORY = {S.CLOSED: 6, S.DECLINED: 2, S.CANCELLED: 2, S.EXPIRED: 2}
 HISTORY_DAYS = 360  # finished requests were submitted within the last year
 LIVE = (S.SUBMITTED, S.IN_REVIEW, S.NEEDS_INFO, S.AWAITING_OWNER, S.CUSTOMER_ASKED, S.SCHEDULED, S.COMPLETED)
-_APPROVED = [
-    ("claim", S.SUBMITTED, S.IN_REVIEW, "manager", 1),
-    ("approve", S.IN_REVIEW, S.AWAITING_OWNER, "manager", 2),
-    ("owner_approve", S.AWAITING_OWNER, S.CUSTOMER_ASKED, "owner", 3),
-]
 N = NominationStatus
 NOMINATIONS = (N.SUBMITTED, N.SUBMITTED, N.QUALIFYING, N.ACCEPTED, N.REJECTED)
 
+# Who takes each action in the demo's stories.
+WHO = {
+    "claim": "manager",
+    "ask_info": "manager",
+    "approve": "manager",
+    "owner_approve": "owner",
+    "schedule": "manager",
+    "record_activity": "manager",
+    "decline": "manager",
+    "feedback": "rep",
+    "close": "rep",
+    "cancel": "rep",
+    "expire": None,
+}
+# How the finished requests got where they are: the actions, and the day after submission each
+# was taken on (open requests follow USUAL_PATH, a day per step). "feedback" is a history row
+# without a move.
+FINISHED = {
+    S.CLOSED: [
+        ("claim", 1),
+        ("approve", 2),
+        ("owner_approve", 3),
+        ("schedule", 5),
+        ("record_activity", 12),
+        ("feedback", 13),
+        ("close", 13),
+    ],
+    S.DECLINED: [("claim", 1), ("decline", 2)],
+    S.CANCELLED: [("cancel", 2)],
+    S.EXPIRED: [("claim", 1), ("expire", 30)],
+}
+
+
+def _story(actions: list[tuple[str, int]]) -> list[tuple[str, str, str, str | None, int]]:
+    """(action, from, to, who, day) per step, the statuses walked along the transition table."""
+    steps, status = [], S.SUBMITTED
+    for action, day in actions:
+        row = find_transition(status, action)
+        if row is None and action != "feedback":
+            raise ValueError(f"The demo story takes “{action}”, which {status} does not allow.")
+        source, target = (status, row.target) if row else ("", "")
+        steps.append((action, source, target, WHO[action], day))
+        status = target or status
+    return steps
+
+
 # The steps each final status went through: (action, from, to, who, days after submission).
 STORIES = {
-    S.SUBMITTED: [],
-    S.IN_REVIEW: [("claim", S.SUBMITTED, S.IN_REVIEW, "manager", 1)],
-    S.NEEDS_INFO: [
-        ("claim", S.SUBMITTED, S.IN_REVIEW, "manager", 1),
-        ("ask_info", S.IN_REVIEW, S.NEEDS_INFO, "manager", 2),
-    ],
-    S.AWAITING_OWNER: _APPROVED[:2],
-    S.CUSTOMER_ASKED: _APPROVED,
-    S.SCHEDULED: [*_APPROVED, ("schedule", S.CUSTOMER_ASKED, S.SCHEDULED, "manager", 4)],
-    S.COMPLETED: [
-        *_APPROVED,
-        ("schedule", S.CUSTOMER_ASKED, S.SCHEDULED, "manager", 4),
-        ("record_activity", S.SCHEDULED, S.COMPLETED, "manager", 7),
-    ],
-    S.CLOSED: [
-        ("claim", S.SUBMITTED, S.IN_REVIEW, "manager", 1),
-        ("approve", S.IN_REVIEW, S.AWAITING_OWNER, "manager", 2),
-        ("owner_approve", S.AWAITING_OWNER, S.CUSTOMER_ASKED, "owner", 3),
-        ("schedule", S.CUSTOMER_ASKED, S.SCHEDULED, "manager", 5),
-        ("record_activity", S.SCHEDULED, S.COMPLETED, "manager", 12),
-        ("feedback", "", "", "rep", 13),
-        ("close", S.COMPLETED, S.CLOSED, "rep", 13),
-    ],
-    S.DECLINED: [
-        ("claim", S.SUBMITTED, S.IN_REVIEW, "manager", 1),
-        ("decline", S.IN_REVIEW, S.DECLINED, "manager", 2),
-    ],
-    S.CANCELLED: [("cancel", S.SUBMITTED, S.CANCELLED, "rep", 2)],
-    S.EXPIRED: [
-        ("claim", S.SUBMITTED, S.IN_REVIEW, "manager", 1),
-        ("expire", S.IN_REVIEW, S.EXPIRED, None, 30),
-    ],
+    **{status: _story([(a, i + 1) for i, a in enumerate(USUAL_PATH[status])]) for status in LIVE},
+    **{status: _story(actions) for status, actions in FINISHED.items()},
 }
 NOTES = {
     "ask_info": "Which product is the prospect evaluating, and who joins the call?",
