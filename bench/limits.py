@@ -61,13 +61,13 @@ from django.db import connection, transaction  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from core.dialect import Dialect  # noqa: E402
 from limits.models import ContactUsage, LimitPolicy  # noqa: E402
 from limits.services import quarter_bounds  # noqa: E402
 from limits.usage import (  # noqa: E402
     STREAMING_PLAN,
     WORK_MEM,
     _parameters,
-    _Sql,
     _Types,
     checksums_sql,
     usage_recompute,
@@ -125,7 +125,7 @@ def bare_aggregate(today, *, index_only: bool = False) -> float:
 def job_aggregate(today) -> float:
     """The job's own aggregate (its first statement, without comparing or writing)."""
     policy = LimitPolicy.current()
-    sql = _Sql(postgres=True)
+    sql = Dialect("postgresql")
     params = _parameters(sql, policy, today)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")

@@ -46,12 +46,13 @@ and who has used nothing is not stored (limit_check still refuses them).
 """
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.dialect import Dialect
 from limits.models import ContactUsage, LimitPolicy, LimitRule, LimitRun
 from limits.notices import limit_changes_notify
 from limits.services import COMMITTED_STATUSES, quarter_bounds
@@ -99,60 +100,14 @@ class UsageResult:
         )
 
 
-@dataclass
-class _Sql:
-    """The few spots where PostgreSQL and SQLite spell things differently."""
-
-    postgres: bool
-    params: dict = field(default_factory=dict)
-
-    def temp(self, name: str) -> str:
-        return (
-            f"CREATE TEMP TABLE {name} ON COMMIT DROP AS" if self.postgres else f"CREATE TEMP TABLE {name} AS"
-        )
-
-    def plus_days(self, day: str, days: str) -> str:
-        if self.postgres:
-            return f"({day} + {days})"
-        return f"date({day}, '+' || ({days}) || ' days')"
-
-    def least(self, *values: str) -> str:
-        return f"{'LEAST' if self.postgres else 'MIN'}({', '.join(values)})"
-
-    def greatest(self, *values: str) -> str:
-        return f"{'GREATEST' if self.postgres else 'MAX'}({', '.join(values)})"
-
-    def latest_day(self, *days: str) -> str:
-        """The latest of nullable dates, NULL when all are (GREATEST ignores NULLs; SQLite's MAX does not)."""
-        if self.postgres:
-            return f"GREATEST({', '.join(days)})"
-        return f"NULLIF(MAX({', '.join(f'COALESCE({d}, {chr(39) * 2})' for d in days)}), '')"
-
-    def earliest_day(self, *days: str) -> str:
-        """The earliest of nullable dates, NULL when all are (LEAST ignores NULLs; SQLite's MIN does not)."""
-        if self.postgres:
-            return f"LEAST({', '.join(days)})"
-        never = "'9999-12-31'"
-        return f"NULLIF(MIN({', '.join(f'COALESCE({d}, {never})' for d in days)}), {never})"
-
-    def day(self, value: date):
-        return value if self.postgres else value.isoformat()
-
-    def day_number(self, day: str) -> str:
-        """Days since 1 January 2000 (the same number on both databases; a 4-byte integer on
-        PostgreSQL, whose sums it adds up fastest)."""
-        if self.postgres:
-            return f"({day} - DATE '2000-01-01')"
-        return f"CAST(julianday({day}) - 2451544.5 AS INTEGER)"
-
-    def use_fingerprint(self, day: str, activity_type: str) -> str:
-        """A number per held use whose sum over a contact's uses tells one set of uses from another:
-        d·(d + type), d its day number, so a use moved to another day, or two uses swapping their
-        types (the type decides what a one-to-many occurrence counts), changes the sum. d is taken
-        modulo 20,000 days (55 years): the products stay within 4-byte integers even for a date
-        mistyped centuries ahead."""
-        number = f"({self.day_number(day)} %% {FINGERPRINT_DAYS})"  # %% as the statements take parameters
-        return f"({number} * ({number} + {activity_type}))"
+def use_fingerprint(sql: Dialect, day: str, activity_type: str) -> str:
+    """A number per held use whose sum over a contact's uses tells one set of uses from another:
+    d·(d + type), d its day number, so a use moved to another day, or two uses swapping their
+    types (the type decides what a one-to-many occurrence counts), changes the sum. d is taken
+    modulo 20,000 days (55 years): the products stay within 4-byte integers even for a date
+    mistyped centuries ahead."""
+    number = f"({sql.day_number(day)} %% {FINGERPRINT_DAYS})"  # %% as the statements take parameters
+    return f"({number} * ({number} + {activity_type}))"
 
 
 # What uses a slot, since the window (or the quarter) began: held activities of the types that
@@ -178,7 +133,7 @@ IN_SCOPE = "AND {column} IN (SELECT contact_id FROM {table})"
 # What the job counts: the uses of each contact, day and type, as they stream from the index of
 # activities (contact, day, type) without sorting or hashing — a one-to-many occurrence one use,
 # other activities one each — with the fingerprint of the held activities behind them
-# (`_Sql.use_fingerprint`); and the approved requests, as uses today (`dated` 0).
+# (`use_fingerprint`); and the approved requests, as uses today (`dated` 0).
 USES = """
 SELECT contact_id, MIN(account_id) AS account_id, on_date, 1 AS dated,
     CASE WHEN activity_type_id IN ({one_to_many}) THEN 1 ELSE CAST(COUNT(*) AS INTEGER) END AS uses,
@@ -544,7 +499,7 @@ def rules_key(policy: LimitPolicy, today: date) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
 
 
-def _parameters(sql: _Sql, policy: LimitPolicy, today: date) -> dict:
+def _parameters(sql: Dialect, policy: LimitPolicy, today: date) -> dict:
     window_start = today - timedelta(days=policy.window_days)
     quarter_start, quarter_end = quarter_bounds(today)
     rules = LimitRule.objects.filter(activity_type__isnull=True, rest_days__isnull=False)
@@ -609,14 +564,14 @@ def _in_quarter(day: str) -> str:
     return f"{day} >= %(quarter_start)s AND {day} < %(quarter_end)s"
 
 
-def _uses_sql(sql: _Sql, types: _Types, *, scoped: bool = False) -> str:
+def _uses_sql(sql: Dialect, types: _Types, *, scoped: bool = False) -> str:
     """Each contact's uses per day and type (a SELECT), of every contact or of those in `limits_scope`."""
     return USES.format(
         held=_held_sql(types, scoped=scoped),
         requested=_requested_sql(types, scoped=scoped),
         one_to_many=types.one_to_many,
-        row_fingerprint=sql.use_fingerprint("on_date", "activity_type_id"),
-        today_fingerprint=sql.use_fingerprint("%(today)s", "0"),
+        row_fingerprint=use_fingerprint(sql, "on_date", "activity_type_id"),
+        today_fingerprint=use_fingerprint(sql, "%(today)s", "0"),
     )
 
 
@@ -624,18 +579,18 @@ def _per_contact_sql(uses: str) -> str:
     return PER_CONTACT.format(uses=uses, in_window=_in_window("on_date"), in_quarter=_in_quarter("on_date"))
 
 
-def checksums_sql(sql: _Sql, types: _Types) -> str:
+def checksums_sql(sql: Dialect, types: _Types) -> str:
     """Every contact's account and checksum (a SELECT): the aggregate step 1 is built on."""
     return HELD_CHECKSUMS.format(
-        held=f"({_held_sql(types)})", row_fingerprint=sql.use_fingerprint("on_date", "activity_type_id")
+        held=f"({_held_sql(types)})", row_fingerprint=use_fingerprint(sql, "on_date", "activity_type_id")
     )
 
 
-def _changed_sql(sql: _Sql, types: _Types) -> str:
+def _changed_sql(sql: Dialect, types: _Types) -> str:
     return CHANGED.format(create=sql.temp("limits_changed"), held_checksums=checksums_sql(sql, types))
 
 
-def _diff_sql(sql: _Sql, types: _Types, policy: LimitPolicy, *, scoped: bool) -> str:
+def _diff_sql(sql: Dialect, types: _Types, policy: LimitPolicy, *, scoped: bool) -> str:
     window = str(policy.window_days)
     slots = ["contact_slots", "COALESCE(own_slots, contact_slots)", "account_slots"]
     stored = "limits_contactusage"
@@ -672,8 +627,8 @@ def _reason_sql() -> str:
     return f"CASE m.limit_code {cases} END"
 
 
-def _apply(cursor, sql: _Sql, params: dict, result: UsageResult, *, rewrite: bool) -> None:
-    if sql.postgres:
+def _apply(cursor, sql: Dialect, params: dict, result: UsageResult, *, rewrite: bool) -> None:
+    if sql.is_postgres:
         cursor.execute(LOCK_MOVES)
     cursor.execute(COUNT_MOVES)
     moved = dict(cursor.fetchall())
@@ -701,10 +656,10 @@ def _count_changes(cursor, result: UsageResult) -> None:
     )
 
 
-def _take_noted(cursor, sql: _Sql) -> None:
+def _take_noted(cursor, sql: Dialect) -> None:
     """Take the contacts the triggers noted into `limits_noted` (every run takes them: a run that
     judges everyone has judged them too)."""
-    if sql.postgres:
+    if sql.is_postgres:
         cursor.execute(TAKE_NOTED)
         return
     # SQLite has no data-modifying WITH: the rows go through Python (a development database).
@@ -714,20 +669,20 @@ def _take_noted(cursor, sql: _Sql) -> None:
     cursor.executemany("INSERT INTO limits_noted (contact_id) VALUES (%s)", [(pk,) for pk in noted])
 
 
-def _changed_by_checksums(cursor, sql: _Sql, types: _Types, params: dict) -> None:
-    if sql.postgres:
+def _changed_by_checksums(cursor, sql: Dialect, types: _Types, params: dict) -> None:
+    if sql.is_postgres:
         # Read the activities in index order, group them as they stream by and merge them with
         # the stored usage and the own caps, all in contact order: the planner's estimates for
         # the nested groupings would have it hash or sort 200,000 rows instead.
         for plan in STREAMING_PLAN:
             cursor.execute(f"SET LOCAL {plan} = off")
     cursor.execute(_changed_sql(sql, types), params)
-    if sql.postgres:
+    if sql.is_postgres:
         for plan in STREAMING_PLAN:
             cursor.execute(f"SET LOCAL {plan} = on")
 
 
-def _scope(cursor, sql: _Sql, types: _Types, params: dict, *, verify: bool) -> int | None:
+def _scope(cursor, sql: Dialect, types: _Types, params: dict, *, verify: bool) -> int | None:
     """Find those to judge again (steps 1 and 2): from the changes the triggers noted, or, to
     `verify`, from every contact's checksum.
 
@@ -736,7 +691,7 @@ def _scope(cursor, sql: _Sql, types: _Types, params: dict, *, verify: bool) -> i
     noted = NOTED.format(held=_held_sql(types, scoped=True, of="limits_noted"))
     if not verify:  # the checksums find those due by themselves
         cursor.execute(DUE, params)
-    if sql.postgres:
+    if sql.is_postgres:
         cursor.execute("ANALYZE limits_noted")  # their uses are read by index
     if verify:
         _changed_by_checksums(cursor, sql, types, params)
@@ -745,7 +700,7 @@ def _scope(cursor, sql: _Sql, types: _Types, params: dict, *, verify: bool) -> i
     else:
         cursor.execute(f"{sql.temp('limits_changed')} {noted}", params)
     cursor.execute(CHANGED_BY_REQUESTS.format(requested=_requested_sql(types)), params)
-    if sql.postgres:
+    if sql.is_postgres:
         cursor.execute("ANALYZE limits_changed")  # a few thousand rows: the next joins read by index
     cursor.execute(SCOPE.format(create=sql.temp("limits_scope")))
     cursor.execute("SELECT COUNT(*) FROM limits_scope")
@@ -753,18 +708,18 @@ def _scope(cursor, sql: _Sql, types: _Types, params: dict, *, verify: bool) -> i
     return in_scope if in_scope <= SCOPE_LIMIT else None
 
 
-def _judge(cursor, sql: _Sql, types: _Types, policy: LimitPolicy, params: dict, *, scoped: bool) -> None:
+def _judge(cursor, sql: Dialect, types: _Types, policy: LimitPolicy, params: dict, *, scoped: bool) -> None:
     """The uses of the contacts judged, and their verdicts compared with the stored ones (step 3)."""
-    if sql.postgres and scoped:
+    if sql.is_postgres and scoped:
         cursor.execute("ANALYZE limits_scope")
     cursor.execute(f"{sql.temp('limits_uses')} {_uses_sql(sql, types, scoped=scoped)}", params)
-    if sql.postgres and not scoped:
+    if sql.is_postgres and not scoped:
         # A temporary table has no statistics, and the aggregates in between defeat estimates:
         # measure the one, and keep the large joins of the other hash joins.
         cursor.execute("ANALYZE limits_uses")
         cursor.execute("SET LOCAL enable_nestloop = off")
     cursor.execute(_diff_sql(sql, types, policy, scoped=scoped), params)
-    if sql.postgres:
+    if sql.is_postgres:
         cursor.execute("SET LOCAL enable_nestloop = on")
 
 
@@ -780,15 +735,15 @@ def usage_recompute(*, today: date | None = None, full: bool = False, verify: bo
     """
     today = today or timezone.localdate()
     policy = LimitPolicy.current()
-    sql = _Sql(postgres=connection.vendor == "postgresql")
+    sql = Dialect.current()
     params = {**_parameters(sql, policy, today), "now": timezone.now()}
     result = UsageResult()
     with transaction.atomic(), connection.cursor() as cursor:
-        if sql.postgres:
+        if sql.is_postgres:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [JOB_LOCK])
         for name in TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
-        if sql.postgres:
+        if sql.is_postgres:
             # Sorts and hashes over a few hundred thousand rows stay in memory, and no statement
             # waits for a JIT compilation longer than it runs (this transaction only).
             cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
