@@ -63,7 +63,7 @@ from django.utils import timezone  # noqa: E402
 
 from core.dialect import Dialect  # noqa: E402
 from limits.models import ContactUsage, LimitPolicy  # noqa: E402
-from limits.services import quarter_bounds  # noqa: E402
+from limits.rules import quarter_bounds  # noqa: E402
 from limits.usage import (  # noqa: E402
     STREAMING_PLAN,
     WORK_MEM,

@@ -1,7 +1,7 @@
 """Burnout limits: the program's defaults, stricter rules, per-contact usage and overrides.
 
-How the limits are counted is in limits/services.py (one contact, exact, used when approving)
-and limits/usage.py (every contact at once, set-based, run by the periodic job).
+The rules are in limits/rules.py; limits/services.py applies them to one contact (exact, used
+when approving) and limits/usage.py to every contact at once (set-based, the periodic job).
 """
 
 from django.conf import settings

@@ -47,7 +47,7 @@ and who has used nothing is not stored (limit_check still refuses them).
 
 import hashlib
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -55,8 +55,23 @@ from django.utils import timezone
 from core.dialect import Dialect
 from limits.models import ContactUsage, LimitPolicy, LimitRule, LimitRun
 from limits.notices import limit_changes_notify
-from limits.services import COMMITTED_STATUSES, quarter_bounds
-from references.models import ActivityType
+from limits.rules import (
+    COMMITTED_SQL,
+    VerdictChange,
+    Windows,
+    account_cap_sql,
+    contact_cap_sql,
+    counting_types,
+    in_quarter_sql,
+    in_window_sql,
+    limit_code_sql,
+    longest_rest,
+    quarter_bounds,
+    reason_sql,
+    rest_days_sql,
+    sql_parameters,
+)
+from references.statuses import ReferenceStatus
 
 JOB_LOCK = 7_243_110_001  # pg_advisory_xact_lock key of this job
 WORK_MEM = "64MB"
@@ -67,14 +82,6 @@ FINGERPRINT_DAYS = 20_000
 STREAMING_PLAN = ("enable_hashagg", "enable_sort", "enable_hashjoin", "enable_nestloop")
 # Above this many contacts to judge again, ranking everyone in one pass beats reading by index.
 SCOPE_LIMIT = 25_000
-REASONS = {
-    "contact_window": "Burnout limit: reached the program's limit of activities per contact",
-    "contact_rule": "Burnout limit: reached a stricter limit of activities for this contact",
-    "own_cap": "Burnout limit: reached their own cap of activities per quarter",
-    "account_window": "Burnout limit: the account reached the program's limit of activities",
-    "account_rule": "Burnout limit: the account reached a stricter limit of activities",
-    "": "Burnout limit: a slot is free again",
-}
 
 
 @dataclass
@@ -271,7 +278,7 @@ per_account AS (
     GROUP BY p.account_id, ar.account_cap
 ),
 caps AS (
-    SELECT p.*, {contact_cap} AS cap, {rest} AS rest, pp.own_cap_per_quarter AS own_cap,
+    SELECT p.*, {contact_cap} AS cap, {rest_days} AS rest_days, pp.own_cap_per_quarter AS own_cap,
         pa.cap AS account_cap, pa.used AS account_used
     FROM per_contact p
     JOIN per_account pa ON pa.account_id = p.account_id
@@ -307,7 +314,7 @@ account_kth AS (
 ),
 slots AS (
     SELECT c.contact_id, c.account_id, c.used, c.quarter_used, c.uses_checksum, c.own_cap,
-        c.last_used_on, c.cap, c.account_cap, c.rest, {window_moves_on} AS window_moves_on,
+        c.last_used_on, c.cap, c.account_cap, c.rest_days, {window_moves_on} AS window_moves_on,
         c.cap - c.used AS contact_slots,
         c.own_cap - c.quarter_used AS own_slots,
         c.account_cap - c.account_used AS account_slots,
@@ -320,14 +327,7 @@ slots AS (
 verdict AS (
     SELECT contact_id, account_id, used, quarter_used, uses_checksum, own_cap, last_used_on, window_moves_on,
         {slots_left} AS slots_left,
-        CASE
-            WHEN contact_slots <= 0 THEN CASE WHEN cap < %(contact_max)s THEN 'contact_rule'
-                                             ELSE 'contact_window' END
-            WHEN own_slots <= 0 THEN 'own_cap'
-            WHEN account_slots <= 0 THEN CASE WHEN account_cap < %(account_max)s THEN 'account_rule'
-                                             ELSE 'account_window' END
-            ELSE ''
-        END AS limit_code,
+        {limit_code} AS limit_code,
         {free_from} AS free_from
     FROM slots
 ),
@@ -336,17 +336,17 @@ fresh AS (
         window_moves_on,
         -- A contact whose own cap is 0 is never free until they change it: no day to give.
         CASE WHEN own_cap = 0 THEN NULL WHEN free_from > %(today)s THEN free_from END AS available_from,
-        CASE WHEN limit_code <> '' THEN 'limited'
-             WHEN slots_left <= %(near)s THEN 'near'
-             ELSE 'available' END AS state,
+        CASE WHEN limit_code <> %(no_limit)s THEN %(state_limited)s
+             WHEN slots_left <= %(near_slots)s THEN %(state_near)s
+             ELSE %(state_available)s END AS state,
         limit_code
     FROM verdict
 )
 SELECT COALESCE(f.contact_id, u.contact_id) AS contact_id,
     u.contact_id IS NOT NULL AS stored,
     f.contact_id IS NOT NULL AS computed,
-    COALESCE(u.state, 'available') AS old_state,
-    COALESCE(f.state, 'available') AS new_state,
+    COALESCE(u.state, %(state_available)s) AS old_state,
+    COALESCE(f.state, %(state_available)s) AS new_state,
     COALESCE(u.rested_by_job, FALSE) AS rested_by_job,
     f.account_id, f.used, f.quarter_used, f.uses_checksum, f.own_cap, f.slots_left, f.last_used_on,
     f.window_moves_on,
@@ -371,23 +371,26 @@ WHERE u.contact_id IS NULL OR f.contact_id IS NULL
 CHANGES = """
 {create}
 SELECT contact_id,
-    CASE WHEN new_state = 'limited' THEN 'reached' WHEN old_state = 'limited' THEN 'freed' ELSE 'near' END
-        AS change
+    CASE WHEN new_state = %(state_limited)s THEN %(change_reached)s
+         WHEN old_state = %(state_limited)s THEN %(change_freed)s
+         ELSE %(change_near)s END AS change
 FROM limits_diff
-WHERE (new_state = 'limited') <> (old_state = 'limited') OR (new_state = 'near' AND old_state = 'available')
+WHERE (new_state = %(state_limited)s) <> (old_state = %(state_limited)s)
+    OR (new_state = %(state_near)s AND old_state = %(state_available)s)
 """
 
 # Contacts move when they reach or are freed from a limit: active ones to resting, and back the
 # ones this job rested. A manager's own status change is left alone until the next such moment.
 MOVES = """
 {create}
-SELECT d.contact_id, 'active' AS from_status, 'resting' AS to_status, d.limit_code
+SELECT d.contact_id, %(status_active)s AS from_status, %(status_resting)s AS to_status, d.limit_code
 FROM limits_diff d JOIN references_contact c ON c.id = d.contact_id
-WHERE d.new_state = 'limited' AND d.old_state <> 'limited' AND c.status = 'active'
+WHERE d.new_state = %(state_limited)s AND d.old_state <> %(state_limited)s AND c.status = %(status_active)s
 UNION ALL
-SELECT d.contact_id, 'resting', 'active', ''
+SELECT d.contact_id, %(status_resting)s, %(status_active)s, %(no_limit)s
 FROM limits_diff d JOIN references_contact c ON c.id = d.contact_id
-WHERE d.old_state = 'limited' AND d.new_state <> 'limited' AND d.rested_by_job AND c.status = 'resting'
+WHERE d.old_state = %(state_limited)s AND d.new_state <> %(state_limited)s AND d.rested_by_job
+    AND c.status = %(status_resting)s
 """
 
 # Lock the contacts about to move in id order (as every multi-row status change does), so the
@@ -425,8 +428,8 @@ UPDATE limits_contactusage SET
     last_used_on = d.last_used_on, available_from = d.available_from, state = d.new_state,
     limit_code = d.limit_code, uses_checksum = d.uses_checksum, own_cap = d.own_cap,
     window_moves_on = d.window_moves_on, rules_key = %(rules_key)s,
-    rested_by_job = CASE WHEN m.to_status = 'resting' THEN TRUE
-                         WHEN d.new_state <> 'limited' THEN FALSE
+    rested_by_job = CASE WHEN m.to_status = %(status_resting)s THEN TRUE
+                         WHEN d.new_state <> %(state_limited)s THEN FALSE
                          ELSE limits_contactusage.rested_by_job END
 FROM limits_diff d LEFT JOIN limits_moves m ON m.contact_id = d.contact_id
 WHERE d.contact_id = limits_contactusage.contact_id AND d.stored AND d.computed
@@ -437,7 +440,7 @@ INSERT INTO limits_contactusage
     (contact_id, account_id, used, quarter_used, slots_left, last_used_on, available_from, state,
      limit_code, rested_by_job, uses_checksum, own_cap, window_moves_on, rules_key)
 SELECT d.contact_id, d.account_id, d.used, d.quarter_used, d.slots_left, d.last_used_on, d.available_from,
-    d.new_state, d.limit_code, CASE WHEN m.to_status = 'resting' THEN TRUE ELSE FALSE END,
+    d.new_state, d.limit_code, CASE WHEN m.to_status = %(status_resting)s THEN TRUE ELSE FALSE END,
     d.uses_checksum, d.own_cap, d.window_moves_on, %(rules_key)s
 FROM limits_diff d LEFT JOIN limits_moves m ON m.contact_id = d.contact_id
 WHERE NOT d.stored
@@ -453,7 +456,7 @@ INSERT INTO limits_contactusage
      limit_code, rested_by_job, uses_checksum, own_cap, window_moves_on, rules_key)
 SELECT d.contact_id, d.account_id, d.used, d.quarter_used, d.slots_left, d.last_used_on, d.available_from,
     d.new_state, d.limit_code,
-    CASE WHEN m.to_status = 'resting' THEN TRUE WHEN d.new_state <> 'limited' THEN FALSE
+    CASE WHEN m.to_status = %(status_resting)s THEN TRUE WHEN d.new_state <> %(state_limited)s THEN FALSE
          ELSE d.rested_by_job END,
     d.uses_checksum, d.own_cap, d.window_moves_on, %(rules_key)s
 FROM limits_diff d LEFT JOIN limits_moves m ON m.contact_id = d.contact_id
@@ -482,12 +485,11 @@ def rules_key(policy: LimitPolicy, today: date) -> int:
     types use a slot, the program policy, the limit rules of accounts and contacts, and the quarter
     (own caps run to its end). When it changes, every contact is judged again."""
     rules = LimitRule.objects.filter(activity_type__isnull=True).order_by("pk")
-    types = ActivityType.objects.filter(counts_toward_limits=True).order_by("pk")
     text = repr(
         (
             CHECKSUM_VERSION,
             quarter_bounds(today),
-            list(types.values_list("pk", "is_one_to_many")),
+            counting_types(),
             policy.contact_max,
             policy.account_max,
             policy.window_days,
@@ -500,25 +502,22 @@ def rules_key(policy: LimitPolicy, today: date) -> int:
 
 
 def _parameters(sql: Dialect, policy: LimitPolicy, today: date) -> dict:
-    window_start = today - timedelta(days=policy.window_days)
-    quarter_start, quarter_end = quarter_bounds(today)
-    rules = LimitRule.objects.filter(activity_type__isnull=True, rest_days__isnull=False)
-    longest_rest = max([policy.rest_days, *rules.values_list("rest_days", flat=True)])
+    """The statements' parameters: the rules' days, caps, codes and statuses (limits.rules)."""
+    windows = Windows.on(today, policy, longest_rest(policy))
+    quarter_start, quarter_end = windows.quarter
     return {
+        **sql_parameters(),
         "today": sql.day(today),
-        "window_start": sql.day(window_start),
-        # The first day that counts: the window is the days after its start, and a use rests
-        # the contact until `rest` days after it (which may be longer than the window).
-        "horizon": sql.day(
-            min(window_start + timedelta(days=1), quarter_start, today - timedelta(days=longest_rest - 1))
-        ),
+        "window_start": sql.day(windows.window_start),
+        "window_days": policy.window_days,
+        "horizon": sql.day(windows.horizon),  # the first day that counts
         "quarter_start": sql.day(quarter_start),
         "quarter_end": sql.day(quarter_end),
         "contact_max": policy.contact_max,
         "account_max": policy.account_max,
-        "near": policy.near_limit_slots,
-        # How long a use from before the quarter counts: while in the window, or resting.
-        "reach": max(policy.window_days, longest_rest),
+        "rest_days": policy.rest_days,
+        "near_slots": policy.near_limit_slots,
+        "reach": windows.reach,
         "rules_key": rules_key(policy, today),
     }
 
@@ -533,8 +532,7 @@ class _Types:
 
     @classmethod
     def current(cls) -> "_Types":
-        counting = ActivityType.objects.filter(counts_toward_limits=True)
-        types = list(counting.values_list("pk", "is_one_to_many"))
+        types = counting_types()
         return cls(
             counting=", ".join(str(pk) for pk, _ in types) or "-1",
             one_to_many=", ".join(str(pk) for pk, one_to_many in types if one_to_many) or "-1",
@@ -550,18 +548,10 @@ def _held_sql(types: _Types, *, scoped: bool = False, of: str = "limits_scope") 
 def _requested_sql(types: _Types, *, scoped: bool = False) -> str:
     """Approved requests not yet held (a SELECT), of every contact or of those in `limits_scope`."""
     return REQUESTED.format(
-        committed=", ".join(f"'{status}'" for status in COMMITTED_STATUSES),
+        committed=COMMITTED_SQL,
         counting=types.counting,
         in_scope=IN_SCOPE.format(column="r.chosen_contact_id", table="limits_scope") if scoped else "",
     )
-
-
-def _in_window(day: str) -> str:
-    return f"{day} > %(window_start)s"
-
-
-def _in_quarter(day: str) -> str:
-    return f"{day} >= %(quarter_start)s AND {day} < %(quarter_end)s"
 
 
 def _uses_sql(sql: Dialect, types: _Types, *, scoped: bool = False) -> str:
@@ -576,7 +566,9 @@ def _uses_sql(sql: Dialect, types: _Types, *, scoped: bool = False) -> str:
 
 
 def _per_contact_sql(uses: str) -> str:
-    return PER_CONTACT.format(uses=uses, in_window=_in_window("on_date"), in_quarter=_in_quarter("on_date"))
+    return PER_CONTACT.format(
+        uses=uses, in_window=in_window_sql("on_date"), in_quarter=in_quarter_sql("on_date")
+    )
 
 
 def checksums_sql(sql: Dialect, types: _Types) -> str:
@@ -590,8 +582,8 @@ def _changed_sql(sql: Dialect, types: _Types) -> str:
     return CHANGED.format(create=sql.temp("limits_changed"), held_checksums=checksums_sql(sql, types))
 
 
-def _diff_sql(sql: Dialect, types: _Types, policy: LimitPolicy, *, scoped: bool) -> str:
-    window = str(policy.window_days)
+def _diff_sql(sql: Dialect, *, scoped: bool) -> str:
+    window = "%(window_days)s"
     slots = ["contact_slots", "COALESCE(own_slots, contact_slots)", "account_slots"]
     stored = "limits_contactusage"
     if scoped:
@@ -606,25 +598,18 @@ def _diff_sql(sql: Dialect, types: _Types, policy: LimitPolicy, *, scoped: bool)
         window_moves_on=sql.earliest_day(
             sql.plus_days("c.first_in_window", window), sql.plus_days("c.first_before_quarter", "%(reach)s")
         ),
-        contact_cap=sql.least(
-            "%(contact_max)s", "COALESCE(cr.cap, %(contact_max)s)", "COALESCE(ar.cap, %(contact_max)s)"
-        ),
-        account_cap=sql.least("%(account_max)s", "COALESCE(ar.account_cap, %(account_max)s)"),
-        rest=sql.greatest(str(policy.rest_days), "COALESCE(cr.rest, 0)", "COALESCE(ar.rest, 0)"),
+        contact_cap=contact_cap_sql(sql),
+        account_cap=account_cap_sql(sql),
+        rest_days=rest_days_sql(sql),
         slots_left=sql.least(*slots),
+        limit_code=limit_code_sql(),
         free_from=sql.latest_day(
             f"CASE WHEN contact_slots <= 0 THEN {sql.plus_days('contact_kth', window)} END",
             "CASE WHEN own_slots <= 0 THEN %(quarter_end)s END",
             f"CASE WHEN account_slots <= 0 THEN {sql.plus_days('account_kth', window)} END",
-            f"CASE WHEN last_used_on IS NOT NULL THEN {sql.plus_days('last_used_on', 'rest')} END",
+            f"CASE WHEN last_used_on IS NOT NULL THEN {sql.plus_days('last_used_on', 'rest_days')} END",
         ),
     )
-
-
-def _reason_sql() -> str:
-    quoted = {code: text.replace("'", "''") for code, text in REASONS.items()}
-    cases = " ".join(f"WHEN '{code}' THEN '{text}'" for code, text in quoted.items())
-    return f"CASE m.limit_code {cases} END"
 
 
 def _apply(cursor, sql: Dialect, params: dict, result: UsageResult, *, rewrite: bool) -> None:
@@ -632,9 +617,10 @@ def _apply(cursor, sql: Dialect, params: dict, result: UsageResult, *, rewrite: 
         cursor.execute(LOCK_MOVES)
     cursor.execute(COUNT_MOVES)
     moved = dict(cursor.fetchall())
-    result.rested, result.reactivated = moved.get("resting", 0), moved.get("active", 0)
+    result.rested = moved.get(ReferenceStatus.RESTING, 0)
+    result.reactivated = moved.get(ReferenceStatus.ACTIVE, 0)
     if moved:
-        cursor.execute(HISTORY.format(reason=_reason_sql()), params)
+        cursor.execute(HISTORY.format(reason=reason_sql("m.limit_code")), params)
         cursor.execute(APPLY_MOVES, params)
     cursor.execute(DELETE_USAGE)
     result.rows_written += cursor.rowcount
@@ -644,7 +630,7 @@ def _apply(cursor, sql: Dialect, params: dict, result: UsageResult, *, rewrite: 
     else:
         statements = (UPDATE_USAGE, INSERT_USAGE)
     for statement in statements:
-        cursor.execute(statement, {"rules_key": params["rules_key"]})
+        cursor.execute(statement, params)
         result.rows_written += cursor.rowcount
 
 
@@ -652,7 +638,7 @@ def _count_changes(cursor, result: UsageResult) -> None:
     cursor.execute("SELECT change, COUNT(*) FROM limits_changes GROUP BY change")
     changes = dict(cursor.fetchall())
     result.reached, result.freed, result.near = (
-        changes.get(name, 0) for name in ("reached", "freed", "near")
+        changes.get(change, 0) for change in (VerdictChange.REACHED, VerdictChange.FREED, VerdictChange.NEAR)
     )
 
 
@@ -708,7 +694,7 @@ def _scope(cursor, sql: Dialect, types: _Types, params: dict, *, verify: bool) -
     return in_scope if in_scope <= SCOPE_LIMIT else None
 
 
-def _judge(cursor, sql: Dialect, types: _Types, policy: LimitPolicy, params: dict, *, scoped: bool) -> None:
+def _judge(cursor, sql: Dialect, types: _Types, params: dict, *, scoped: bool) -> None:
     """The uses of the contacts judged, and their verdicts compared with the stored ones (step 3)."""
     if sql.is_postgres and scoped:
         cursor.execute("ANALYZE limits_scope")
@@ -718,7 +704,7 @@ def _judge(cursor, sql: Dialect, types: _Types, policy: LimitPolicy, params: dic
         # measure the one, and keep the large joins of the other hash joins.
         cursor.execute("ANALYZE limits_uses")
         cursor.execute("SET LOCAL enable_nestloop = off")
-    cursor.execute(_diff_sql(sql, types, policy, scoped=scoped), params)
+    cursor.execute(_diff_sql(sql, scoped=scoped), params)
     if sql.is_postgres:
         cursor.execute("SET LOCAL enable_nestloop = on")
 
@@ -758,9 +744,9 @@ def usage_recompute(*, today: date | None = None, full: bool = False, verify: bo
         in_scope = None if full else _scope(cursor, sql, types, params, verify=verify)
         result.full = in_scope is None
         if in_scope != 0:
-            _judge(cursor, sql, types, policy, params, scoped=not result.full)
-            cursor.execute(CHANGES.format(create=sql.temp("limits_changes")))
-            cursor.execute(MOVES.format(create=sql.temp("limits_moves")))
+            _judge(cursor, sql, types, params, scoped=not result.full)
+            cursor.execute(CHANGES.format(create=sql.temp("limits_changes")), params)
+            cursor.execute(MOVES.format(create=sql.temp("limits_moves")), params)
             _count_changes(cursor, result)
             _apply(cursor, sql, params, result, rewrite=rewrite)
         result.judged = in_scope
