@@ -24,8 +24,9 @@ One transaction, the same few statements whatever the number of contacts (no loo
    only what differs is kept;
 4. `limits_changes` and `limits_moves`, from the differences: who reached a limit, was freed
    from one or came near one; active contacts reaching a limit move to resting, and contacts this
-   job rested move back to active when freed — their rows locked in id order, a StatusChange
-   written for each (two statements);
+   job rested move back to active when freed — through references.services.contact_moves_apply,
+   the one place statuses change: their rows locked in id order, a StatusChange written for each
+   (two statements);
 5. the narrow usage table takes the differences: one UPDATE ... FROM, one INSERT, one DELETE
    (after a change of the rules, when every row differs, the table is written afresh in contact
    order instead);
@@ -71,6 +72,7 @@ from limits.rules import (
     rest_days_sql,
     sql_parameters,
 )
+from references.services import contact_moves_apply
 from references.statuses import ReferenceStatus
 
 JOB_LOCK = 7_243_110_001  # pg_advisory_xact_lock key of this job
@@ -380,7 +382,8 @@ WHERE (new_state = %(state_limited)s) <> (old_state = %(state_limited)s)
 """
 
 # Contacts move when they reach or are freed from a limit: active ones to resting, and back the
-# ones this job rested. A manager's own status change is left alone until the next such moment.
+# ones this job rested (references.services.contact_moves_apply moves them, in id order, with a
+# StatusChange each). A manager's own status change is left alone until the next such moment.
 MOVES = """
 {create}
 SELECT d.contact_id, %(status_active)s AS from_status, %(status_resting)s AS to_status, d.limit_code
@@ -391,35 +394,6 @@ SELECT d.contact_id, %(status_resting)s, %(status_active)s, %(no_limit)s
 FROM limits_diff d JOIN references_contact c ON c.id = d.contact_id
 WHERE d.old_state = %(state_limited)s AND d.new_state <> %(state_limited)s AND d.rested_by_job
     AND c.status = %(status_resting)s
-"""
-
-# Lock the contacts about to move in id order (as every multi-row status change does), so the
-# job and a bulk status change never deadlock; the history and the update then agree.
-LOCK_MOVES = """
-WITH locked AS (
-    SELECT c.id FROM references_contact c JOIN limits_moves m ON m.contact_id = c.id
-    ORDER BY c.id FOR UPDATE OF c
-)
-SELECT COUNT(*) FROM locked
-"""
-
-COUNT_MOVES = """
-SELECT m.to_status, COUNT(*) FROM limits_moves m
-JOIN references_contact c ON c.id = m.contact_id AND c.status = m.from_status
-GROUP BY m.to_status
-"""
-
-HISTORY = """
-INSERT INTO references_statuschange
-    (contact_id, account_id, from_status, to_status, reason, changed_by_id, changed_at)
-SELECT m.contact_id, NULL, m.from_status, m.to_status, {reason}, NULL, %(now)s
-FROM limits_moves m JOIN references_contact c ON c.id = m.contact_id AND c.status = m.from_status
-"""
-
-APPLY_MOVES = """
-UPDATE references_contact SET status = m.to_status, updated_at = %(now)s
-FROM limits_moves m
-WHERE m.contact_id = references_contact.id AND references_contact.status = m.from_status
 """
 
 UPDATE_USAGE = """
@@ -612,16 +586,13 @@ def _diff_sql(sql: Dialect, *, scoped: bool) -> str:
     )
 
 
-def _apply(cursor, sql: Dialect, params: dict, result: UsageResult, *, rewrite: bool) -> None:
-    if sql.is_postgres:
-        cursor.execute(LOCK_MOVES)
-    cursor.execute(COUNT_MOVES)
-    moved = dict(cursor.fetchall())
+def _apply(cursor, params: dict, result: UsageResult, *, rewrite: bool) -> None:
+    # The status moves go through the one place that changes statuses, with their history.
+    moved = contact_moves_apply(
+        moves="limits_moves", reason_sql=reason_sql("m.limit_code"), params=params, at=params["now"]
+    )
     result.rested = moved.get(ReferenceStatus.RESTING, 0)
     result.reactivated = moved.get(ReferenceStatus.ACTIVE, 0)
-    if moved:
-        cursor.execute(HISTORY.format(reason=reason_sql("m.limit_code")), params)
-        cursor.execute(APPLY_MOVES, params)
     cursor.execute(DELETE_USAGE)
     result.rows_written += cursor.rowcount
     if rewrite:  # every row differs (its rules key does): all of them are in limits_diff
@@ -748,7 +719,7 @@ def usage_recompute(*, today: date | None = None, full: bool = False, verify: bo
             cursor.execute(CHANGES.format(create=sql.temp("limits_changes")), params)
             cursor.execute(MOVES.format(create=sql.temp("limits_moves")), params)
             _count_changes(cursor, result)
-            _apply(cursor, sql, params, result, rewrite=rewrite)
+            _apply(cursor, params, result, rewrite=rewrite)
         result.judged = in_scope
         if result.reached or result.freed or result.near or result.rested or result.reactivated:
             run = LimitRun.objects.create(
