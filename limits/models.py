@@ -1,7 +1,7 @@
 """Burnout limits: the program's defaults, stricter rules, per-contact usage and overrides.
 
 The rules are in limits/rules.py; limits/services.py applies them to one contact (exact, used
-when approving) and limits/usage.py to every contact at once (set-based, the periodic job).
+when approving) and limits/usage/ to every contact at once (set-based, the periodic job).
 """
 
 from django.conf import settings
