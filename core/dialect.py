@@ -45,6 +45,14 @@ class Dialect:
         """Ends a subquery PostgreSQL must not merge into the outer query."""
         return "OFFSET 0" if self.is_postgres else ""
 
+    def in_rows(self, column: str, select: str) -> str:
+        """`column` is one of the values `select` returns — a few, looked up by the index of
+        `column`. On PostgreSQL an array of them, computed once, so that the index is read
+        whichever joins the statement's settings allow (a semi-join could scan the table)."""
+        if self.is_postgres:
+            return f"{column} = ANY(ARRAY({select}))"
+        return f"{column} IN ({select})"
+
     # --- values -----------------------------------------------------------------------------
 
     def least(self, *values: str) -> str:

@@ -154,11 +154,12 @@ class UsageState(models.TextChoices):
 
 
 class ContactUsage(models.Model):
-    """How much of their limits a contact has used: one narrow row per contact with recent use.
+    """How much of their limits a contact has used: one narrow row per contact with recent use,
+    or held back without it (by their account's uses, or an own cap of 0).
 
     Written only by the periodic job (limits.usage.usage_recompute), set-based; read by search
-    and lists. Contacts without a row have used nothing in the window. The exact, current answer
-    for one contact is limits.services.limit_check.
+    and lists. Contacts without a row have used nothing and have every slot their caps give. The
+    exact, current answer for one contact is limits.services.limit_check.
     """
 
     contact = models.OneToOneField(Contact, on_delete=models.CASCADE, primary_key=True, related_name="usage")

@@ -17,7 +17,7 @@ One transaction, the same few statements whatever the number of contacts (no loo
    disabled); it adds the noted contacts too, for an edit a checksum cannot tell (sums that
    cancel out). Both add every contact with an approved request not yet held (a few dozen: a
    request is a use from today);
-2. `limits_scope`: them and every stored contact of their accounts (an account's limit is shared);
+2. `limits_scope`: them and every contact of their accounts (an account's limit is shared);
 3. `limits_uses`: those contacts' uses per day and type (read by index), and `limits_diff`: per
    contact the tightest count limit and the day a slot frees (program limits, stricter rules,
    the contact's own cap per quarter, the account's limit), compared with the stored usage:
@@ -42,8 +42,10 @@ stores is what judging everyone would store (tested).
 Running it twice in a row changes nothing the second time: every write comes from a difference.
 Two runs at once take turns on a transaction-level advisory lock (PostgreSQL), and the second
 then finds nothing to do. The stored usage holds count limits and rest only; blackout dates and
-account health are read live (limits.selectors, limits.services). A contact whose own cap is 0
-and who has used nothing is not stored (limit_check still refuses them).
+account health are read live (limits.selectors, limits.services). Besides the contacts with
+uses, the job stores those the limits hold back without uses of their own — at an account whose
+uses leave fewer free slots than the program allows one contact, or with an own cap of 0 — so a
+contact without a stored row has used nothing and has every slot their caps give.
 
 The rules the statements follow are limits.rules', the same limit_check reads. The modules here:
 `uses` (what uses a slot, and the checksums), `changed` (steps 1 and 2), `judging` (step 3 and

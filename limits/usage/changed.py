@@ -23,26 +23,31 @@ SCOPE_LIMIT = 25_000
 # of `rules_key`). All three are read in contact order and merged as they stream by. A contact
 # with an approved request not yet held (a few dozen at a time) is always judged again, with the
 # account they are stored under: their request is counted in their stored usage, not in the held
-# checksums here.
+# checksums here. A contact stored without uses of their own, held back by their account's limit,
+# is judged again with that account (or when noted: an own cap changed); a stored contact whose
+# uses are all gone is judged with their own account, whose limit may hold them back now.
 CHANGED = """
 {create}
 SELECT COALESCE(h.contact_id, u.contact_id) AS contact_id,
-    h.account_id AS counted_in, u.account_id AS stored_in
+    COALESCE(h.account_id, (SELECT c.account_id FROM references_contact c WHERE c.id = u.contact_id))
+        AS counted_in,
+    u.account_id AS stored_in
 FROM ({held_checksums}) h
 LEFT JOIN references_participationpreferences pp
     ON pp.contact_id = h.contact_id AND pp.own_cap_per_quarter IS NOT NULL
 FULL OUTER JOIN limits_contactusage u ON u.contact_id = h.contact_id
-WHERE h.contact_id IS NULL OR u.contact_id IS NULL
+WHERE (h.contact_id IS NULL AND {stored_for_uses}) OR u.contact_id IS NULL
     OR h.account_id <> u.account_id
     OR h.uses_checksum <> u.uses_checksum
-    OR pp.own_cap_per_quarter IS DISTINCT FROM u.own_cap
+    OR (h.contact_id IS NOT NULL AND pp.own_cap_per_quarter IS DISTINCT FROM u.own_cap)
     OR u.available_from <= %(today)s
     OR u.window_moves_on <= %(today)s
 """
 
-# The contacts whose uses, own cap or approved requests changed since the last run, as the
-# database triggers noted them (limits.UsageChange, limits/change_triggers.py), taken off the
-# table in the statement that reads them: a change committed after it stays for the next run.
+# The contacts whose uses, own cap or approved requests changed since the last run, or who were
+# created or moved to another account, as the database triggers noted them (limits.UsageChange,
+# limits/change_triggers.py), taken off the table in the statement that reads them: a change
+# committed after it stays for the next run.
 TAKE_NOTED = """
 CREATE TEMP TABLE limits_noted ON COMMIT DROP AS
 WITH taken AS (DELETE FROM limits_usagechange RETURNING contact_id)
@@ -60,16 +65,18 @@ WHERE (u.available_from <= %(today)s OR u.window_moves_on <= %(today)s)
 
 # Step 1 as the hourly and daily runs take it, without reading every activity: the contacts
 # noted and due, with the account their uses count toward now (read by index: it moves when the
-# use spoken for the lowest account leaves the window) and the one they are stored under. The
-# same contacts the checksums find (tested).
+# use spoken for the lowest account leaves the window) — or, without uses, their own account,
+# whose limit may hold them back — and the one they are stored under. The same contacts the
+# checksums find (tested).
 NOTED = """
-SELECT n.contact_id, h.account_id AS counted_in, u.account_id AS stored_in
+SELECT n.contact_id, COALESCE(h.account_id, c.account_id) AS counted_in, u.account_id AS stored_in
 FROM limits_noted n
 LEFT JOIN (
     SELECT contact_id, MIN(account_id) AS account_id FROM ({held}) held GROUP BY contact_id
 ) h ON h.contact_id = n.contact_id
 LEFT JOIN limits_contactusage u ON u.contact_id = n.contact_id
-WHERE h.contact_id IS NOT NULL OR u.contact_id IS NOT NULL  -- no uses then or now: nothing to judge
+LEFT JOIN references_contact c ON c.id = n.contact_id
+WHERE h.contact_id IS NOT NULL OR u.contact_id IS NOT NULL OR c.id IS NOT NULL  -- not deleted
 """
 
 CHANGED_BY_REQUESTS = """
@@ -79,24 +86,37 @@ FROM ({requested}) requested
 LEFT JOIN limits_contactusage s ON s.contact_id = requested.contact_id
 """
 
-# Step 2 — who is judged again: the changed contacts and every stored contact of their
-# accounts (an account's limit is shared; the old account too, if a contact's uses moved).
+# Step 2 — who is judged again: the changed contacts and every contact of their accounts: those
+# stored under them, and theirs stored nowhere (an account's limit is shared, and holds back those
+# of its contacts who used nothing; the old account too, if a contact's uses moved). A contact
+# stored under another account is judged with that one.
 SCOPE = """
 {create}
-SELECT contact_id FROM limits_changed
-UNION
-SELECT u.contact_id
-FROM (
+WITH accounts AS (
     SELECT counted_in AS account_id FROM limits_changed WHERE counted_in IS NOT NULL
     UNION
     SELECT stored_in FROM limits_changed WHERE stored_in IS NOT NULL
-) accounts
-JOIN limits_contactusage u ON u.account_id = accounts.account_id
+)
+SELECT contact_id FROM limits_changed
+UNION
+SELECT u.contact_id FROM accounts JOIN limits_contactusage u ON u.account_id = accounts.account_id
+UNION
+SELECT c.id FROM references_contact c
+WHERE {of_accounts} AND NOT EXISTS (SELECT 1 FROM limits_contactusage s WHERE s.contact_id = c.id)
 """
 
 
+# A stored row for the contact's uses, not one for a contact held back without uses (who has used
+# nothing in the window and has no last use).
+STORED_FOR_USES = "(u.used > 0 OR u.last_used_on IS NOT NULL)"
+
+
 def _changed_sql(sql: Dialect, types: CountingTypes) -> str:
-    return CHANGED.format(create=sql.temp("limits_changed"), held_checksums=checksums_sql(sql, types))
+    return CHANGED.format(
+        create=sql.temp("limits_changed"),
+        held_checksums=checksums_sql(sql, types),
+        stored_for_uses=STORED_FOR_USES,
+    )
 
 
 def take_noted(cursor, sql: Dialect) -> None:
@@ -145,7 +165,8 @@ def scope(cursor, sql: Dialect, types: CountingTypes, params: dict, *, verify: b
     cursor.execute(CHANGED_BY_REQUESTS.format(requested=requested_sql(types)), params)
     if sql.is_postgres:
         cursor.execute("ANALYZE limits_changed")  # a few thousand rows: the next joins read by index
-    cursor.execute(SCOPE.format(create=sql.temp("limits_scope")))
+    of_accounts = sql.in_rows("c.account_id", "SELECT account_id FROM accounts")
+    cursor.execute(SCOPE.format(create=sql.temp("limits_scope"), of_accounts=of_accounts))
     cursor.execute("SELECT COUNT(*) FROM limits_scope")
     in_scope = cursor.fetchone()[0]
     return in_scope if in_scope <= SCOPE_LIMIT else None

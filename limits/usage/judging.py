@@ -24,13 +24,16 @@ from limits.rules import (
 )
 from limits.usage.uses import IN_SCOPE, CountingTypes, per_contact_sql, uses_sql
 
-# Part of every stored row's fingerprint: a new way of computing checksums, or of finding who
-# changed, judges everyone once.
-CHECKSUM_VERSION = 7
+# Part of every stored row's fingerprint: a new way of computing checksums, of finding who
+# changed, or of judging them, judges everyone once.
+CHECKSUM_VERSION = 8
 
 
 # Step 3 — per contact judged: slots used, the tightest count limit and the day a slot frees,
-# compared with the stored usage; only what differs is kept.
+# compared with the stored usage; only what differs is kept. The contacts judged are those with
+# uses, and those without whom the limits still hold back (`held_back`): at an account whose uses
+# leave fewer free slots than the program allows one contact, or with an own cap of 0. So a
+# contact without a stored row has used nothing, and their account leaves them every slot.
 DIFF = """
 {create}
 WITH per_contact AS ({per_contact}),
@@ -49,11 +52,20 @@ per_account AS (
     FROM per_contact p LEFT JOIN account_rules ar ON ar.account_id = p.account_id
     GROUP BY p.account_id, ar.account_cap
 ),
+held_back AS (
+    SELECT c.id AS contact_id, c.account_id, 0 AS used, 0 AS quarter_used,
+        CAST(NULL AS DATE) AS last_used_on, CAST(NULL AS DATE) AS first_in_window,
+        CAST(NULL AS DATE) AS first_before_quarter, 0 AS uses_checksum
+    FROM references_contact c
+    WHERE ({at_bound_account} OR {own_cap_zero}) {held_back_in_scope}
+        AND c.id NOT IN (SELECT contact_id FROM per_contact)  -- hashed once
+),
+judged AS (SELECT * FROM per_contact UNION ALL SELECT * FROM held_back),
 caps AS (
     SELECT p.*, {contact_cap} AS cap, {rest_days} AS rest_days, pp.own_cap_per_quarter AS own_cap,
-        pa.cap AS account_cap, pa.used AS account_used
-    FROM per_contact p
-    JOIN per_account pa ON pa.account_id = p.account_id
+        COALESCE(pa.cap, {account_cap}) AS account_cap, COALESCE(pa.used, 0) AS account_used
+    FROM judged p
+    LEFT JOIN per_account pa ON pa.account_id = p.account_id
     LEFT JOIN contact_rules cr ON cr.contact_id = p.contact_id
     LEFT JOIN account_rules ar ON ar.account_id = p.account_id
     LEFT JOIN references_participationpreferences pp
@@ -186,14 +198,24 @@ def parameters(sql: Dialect, policy: LimitPolicy, today: date) -> dict:
 def _diff_sql(sql: Dialect, *, scoped: bool) -> str:
     window = "%(window_days)s"
     slots = ["contact_slots", "COALESCE(own_slots, contact_slots)", "account_slots"]
-    stored = "limits_contactusage"
+    stored, held_back_in_scope = "limits_contactusage", ""
     if scoped:
         in_scope = IN_SCOPE.format(column="u.contact_id", table="limits_scope")
         stored = f"(SELECT * FROM limits_contactusage u WHERE TRUE {in_scope})"
+        held_back_in_scope = "AND " + sql.in_rows("c.id", "SELECT contact_id FROM limits_scope")
     return DIFF.format(
         create=sql.temp("limits_diff"),
         per_contact=per_contact_sql("limits_uses"),
         stored=stored,
+        # Read by index, a few contacts: of the accounts their uses leave fewer free slots than the
+        # program allows one contact, and those whose own cap is 0 (from the own caps' index).
+        at_bound_account=sql.in_rows(
+            "c.account_id", "SELECT account_id FROM per_account WHERE cap - used < %(contact_max)s"
+        ),
+        own_cap_zero=sql.in_rows(
+            "c.id", "SELECT contact_id FROM references_participationpreferences WHERE own_cap_per_quarter = 0"
+        ),
+        held_back_in_scope=held_back_in_scope,
         # Judged again when the earliest use in the window leaves it, or when a use from before
         # the quarter stops counting (a rest longer than the window keeps it counted for longer).
         window_moves_on=sql.earliest_day(
