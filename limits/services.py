@@ -224,6 +224,11 @@ def _health_hits(facts: _Facts, day: date) -> list[LimitHit]:
                 None,
             )
         )
+    # Not the catalogue's "may be offered" (references.querysets.OFFERABLE), though both read
+    # `at_risk`: the catalogue never offers an at-risk account, whatever the policy, and the
+    # approval guard refuses one before limits are counted; this is the program policy's own
+    # gate, which limit_check reports to the screens that show availability. With the policy's
+    # `exclude_at_risk` off, limit_check finds nothing here but the account is still not offered.
     if policy.exclude_at_risk and account.at_risk:
         hits.append(LimitHit(LimitCode.AT_RISK, f"{account.name} is at risk; no asks while it is.", None))
     renewal, days = account.renewal_date, policy.renewal_exclusion_days
