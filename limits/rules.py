@@ -8,10 +8,13 @@ the periodic job (`limits.usage`) judges every contact at once, in SQL. Both rea
 - the windows: the rolling window ending on the day asked about, the calendar quarter (for the
   contact's own cap), the rest after each use, and the first day that can count (`Windows`);
 - the caps: per contact and per account, the tightest of the program's and the stricter rules',
-  named by the rule only when the rule is stricter (`count_caps`, and `CONTACT_CAP` … for SQL);
-- which uses count: held activities of the types that count, a one-to-many occurrence once per
-  contact, type and day (`occurrence`), and approved requests not yet held
-  (`requests_app.statuses.COMMITTED_STATUSES`), a use each from today.
+  named by the rule only when the rule is stricter (`count_caps`; in SQL `contact_cap_sql`,
+  `account_cap_sql`, `REACHED_SQL`), and the rests (`rest_periods`, `rest_days_sql`);
+- which uses count: held activities of the types that count (`counting_types`), a one-to-many
+  occurrence once per contact, type and day (`occurrence`), and approved requests not yet held
+  (`requests_app.statuses.COMMITTED_STATUSES`, `COMMITTED_SQL`), a use each from today.
+
+The SQL takes codes, states and statuses as parameters (`sql_parameters`), never as literals.
 
 Where a rule has a Python and an SQL spelling, both are here side by side, and
 tests/limits/test_rules_agree.py checks on random programs that the two judge alike.

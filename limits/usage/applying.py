@@ -9,6 +9,8 @@ from limits.rules import VerdictChange, reason_sql
 from references.services import contact_moves_apply
 from references.statuses import ReferenceStatus
 
+# Step 4 — what each difference means for the people told: a contact reached a limit, was freed
+# from one, or came near one (the run's summaries, limits.notices, read this table).
 CHANGES = """
 {create}
 SELECT contact_id,
@@ -107,7 +109,11 @@ def changes_find(cursor, sql: Dialect, params: dict) -> Changes:
     cursor.execute(MOVES.format(create=sql.temp("limits_moves")), params)
     cursor.execute("SELECT change, COUNT(*) FROM limits_changes GROUP BY change")
     counts = dict(cursor.fetchall())
-    return Changes(*(counts.get(change, 0) for change in VerdictChange))
+    return Changes(
+        reached=counts.get(VerdictChange.REACHED, 0),
+        freed=counts.get(VerdictChange.FREED, 0),
+        near=counts.get(VerdictChange.NEAR, 0),
+    )
 
 
 def apply(cursor, params: dict, *, rewrite: bool) -> Applied:
