@@ -11,7 +11,7 @@ contacts and 1,000,000 activities) and the migrations applied. Measures, each as
   returned); also `bare_aggregate_index_only`, the same read from the covering index, and the
   ratios are to the faster of the two;
 - `job_aggregate`: the aggregate the job's first step is built on, alone — every contact's
-  account and checksum of their held uses (`limits.usage.checksums_sql`), run as the job runs it;
+  account and checksum of their held uses (`limits.usage.uses.checksums_sql`), run as the job runs it;
 - `job_unchanged`: a run that finds nothing new (beat's usual hourly run): no change noted by the
   triggers, a few dozen approved requests;
 - `job_after_edits`: an hourly run after a busy hour — 1,000 activities recorded across the
@@ -61,17 +61,14 @@ from django.db import connection, transaction  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from core.dialect import Dialect  # noqa: E402
 from limits.models import ContactUsage, LimitPolicy  # noqa: E402
-from limits.services import quarter_bounds  # noqa: E402
-from limits.usage import (  # noqa: E402
-    STREAMING_PLAN,
-    WORK_MEM,
-    _parameters,
-    _Sql,
-    _Types,
-    checksums_sql,
-    usage_recompute,
-)
+from limits.rules import quarter_bounds  # noqa: E402
+from limits.usage import usage_recompute  # noqa: E402
+from limits.usage.changed import STREAMING_PLAN  # noqa: E402
+from limits.usage.judging import parameters  # noqa: E402
+from limits.usage.runner import WORK_MEM  # noqa: E402
+from limits.usage.uses import CountingTypes, checksums_sql  # noqa: E402
 from references.models import ActivityType, Contact, ReferenceActivity  # noqa: E402
 
 BARE = """
@@ -87,7 +84,7 @@ SELECT COUNT(*), SUM(used) FROM (
 """
 
 
-# The job's own aggregate, alone (limits.usage.checksums_sql), every row of it consumed.
+# The job's own aggregate, alone (limits.usage.uses.checksums_sql), every row of it consumed.
 JOB_AGGREGATE = """
 SELECT COUNT(*), SUM(uses_checksum), MAX(account_id) FROM ({checksums}) per_contact
 """
@@ -125,14 +122,14 @@ def bare_aggregate(today, *, index_only: bool = False) -> float:
 def job_aggregate(today) -> float:
     """The job's own aggregate (its first statement, without comparing or writing)."""
     policy = LimitPolicy.current()
-    sql = _Sql(postgres=True)
-    params = _parameters(sql, policy, today)
+    sql = Dialect("postgresql")
+    params = parameters(sql, policy, today)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         cursor.execute("SET LOCAL jit = off")
         for plan in STREAMING_PLAN:  # as the job runs it: streamed in index order
             cursor.execute(f"SET LOCAL {plan} = off")
-        query = JOB_AGGREGATE.format(checksums=checksums_sql(sql, _Types.current()))
+        query = JOB_AGGREGATE.format(checksums=checksums_sql(sql, CountingTypes.current()))
         seconds, _ = _timed(lambda: cursor.execute(query, params) or cursor.fetchall())
     return seconds
 

@@ -1,6 +1,6 @@
 """The database triggers that note, in limits_usagechange, every contact whose uses may have changed.
 
-Written by migrations (limits 0008 and 0009), for PostgreSQL and SQLite. Triggers rather than
+Written by migrations (limits 0008, 0009 and 0010), for PostgreSQL and SQLite. Triggers rather than
 Django signals: a bulk load, an admin bulk delete or raw SQL writes rows without signals, and the
 limits job must never miss a change. A trigger appends the contact in the transaction of the
 write itself; PostgreSQL notes each statement once, from its transition tables, SQLite each row.
@@ -53,6 +53,81 @@ EVENTS = {
     "UPDATE": ("updated", "OLD TABLE AS old_rows NEW TABLE AS new_rows", None),
     "DELETE": ("deleted", "OLD TABLE AS old_rows", "OLD"),
 }
+
+
+@dataclass(frozen=True)
+class NotedContacts:
+    """The contacts table itself: a contact is noted when created, and when one of `inputs`
+    changes (a contact moving to another account, whose limit may hold them back though they
+    have used nothing themselves). Updates are noted row by row, and only by an UPDATE that sets
+    an input: most updates of contacts (the limits job's own status moves) set none and cost
+    nothing."""
+
+    table: str
+    prefix: str
+    inputs: tuple[str, ...]
+
+
+POSTGRES_CONTACT_FUNCTIONS = (
+    """
+CREATE FUNCTION {prefix}_note_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO limits_usagechange (contact_id) SELECT id FROM new_rows;
+    RETURN NULL;
+END $$
+""",
+    """
+CREATE FUNCTION {prefix}_note_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO limits_usagechange (contact_id) VALUES (NEW.id);
+    RETURN NULL;
+END $$
+""",
+)
+
+
+def contact_triggers_operation(noted: NotedContacts) -> migrations.RunPython:
+    """The migration operation that creates the triggers of the contacts table (and drops them)."""
+
+    def create(apps, schema_editor) -> None:
+        for statement in _contact_statements(schema_editor.connection.vendor, noted):
+            schema_editor.execute(statement)
+
+    def drop(apps, schema_editor) -> None:
+        postgres = schema_editor.connection.vendor == "postgresql"
+        for name in ("inserted", "updated"):
+            schema_editor.execute(
+                f"DROP TRIGGER {noted.prefix}_{name}" + (f" ON {noted.table}" if postgres else "")
+            )
+            if postgres:
+                schema_editor.execute(f"DROP FUNCTION {noted.prefix}_note_{name}()")
+
+    return migrations.RunPython(create, drop)
+
+
+def _contact_statements(vendor: str, noted: NotedContacts) -> list[str]:
+    columns = ", ".join(noted.inputs)
+    if vendor == "postgresql":
+        old = ", ".join(f"OLD.{column}" for column in noted.inputs)
+        new = ", ".join(f"NEW.{column}" for column in noted.inputs)
+        return [function.format(prefix=noted.prefix) for function in POSTGRES_CONTACT_FUNCTIONS] + [
+            f"CREATE TRIGGER {noted.prefix}_inserted AFTER INSERT ON {noted.table} "
+            f"REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
+            f"EXECUTE FUNCTION {noted.prefix}_note_inserted()",
+            f"CREATE TRIGGER {noted.prefix}_updated AFTER UPDATE OF {columns} ON {noted.table} FOR EACH ROW "
+            f"WHEN (({old}) IS DISTINCT FROM ({new})) EXECUTE FUNCTION {noted.prefix}_note_updated()",
+        ]
+    if vendor == "sqlite":
+        changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in noted.inputs)
+        note = "BEGIN INSERT INTO limits_usagechange (contact_id) VALUES (NEW.id); END"
+        return [
+            f"CREATE TRIGGER {noted.prefix}_inserted AFTER INSERT ON {noted.table} {note}",
+            f"CREATE TRIGGER {noted.prefix}_updated AFTER UPDATE OF {columns} ON {noted.table} "
+            f"WHEN {changed} {note}",
+        ]
+    raise ImproperlyConfigured(
+        f"RMS runs on PostgreSQL or SQLite (the limits job needs its triggers), not {vendor}"
+    )
 
 
 def triggers_operation(*tables: Noted) -> migrations.RunPython:

@@ -21,6 +21,7 @@ from references.models import (
     ParticipationPreferences,
     ReferenceActivity,
 )
+from references.statuses import ReferenceStatus
 
 AT_LIMIT_PER_REP = 3  # four activities in the window: resting until the oldest leaves it
 NEAR_PER_REP = 3  # three activities: one slot left
@@ -37,7 +38,8 @@ def _fresh_contacts(owner, today: date, count: int) -> list[Contact]:
     busy_accounts = ReferenceActivity.objects.filter(occurred_on__gt=window_start).values("account_id")
     contacts = (
         Contact.objects.offerable()
-        .filter(status="active", account__status="active", account__owner=owner, account__open_escalations=0)
+        .filter(status=ReferenceStatus.ACTIVE, account__status=ReferenceStatus.ACTIVE)
+        .filter(account__owner=owner, account__open_escalations=0)
         .filter(
             preferences__activity_types__code="reference_call", preferences__own_cap_per_quarter__isnull=True
         )

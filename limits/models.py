@@ -1,7 +1,7 @@
 """Burnout limits: the program's defaults, stricter rules, per-contact usage and overrides.
 
-How the limits are counted is in limits/services.py (one contact, exact, used when approving)
-and limits/usage.py (every contact at once, set-based, run by the periodic job).
+The rules are in limits/rules.py; limits/services.py applies them to one contact (exact, used
+when approving) and limits/usage/ to every contact at once (set-based, the periodic job).
 """
 
 from django.conf import settings
@@ -154,11 +154,12 @@ class UsageState(models.TextChoices):
 
 
 class ContactUsage(models.Model):
-    """How much of their limits a contact has used: one narrow row per contact with recent use.
+    """How much of their limits a contact has used: one narrow row per contact with recent use,
+    or held back without it (by their account's uses, or an own cap of 0).
 
     Written only by the periodic job (limits.usage.usage_recompute), set-based; read by search
-    and lists. Contacts without a row have used nothing in the window. The exact, current answer
-    for one contact is limits.services.limit_check.
+    and lists. Contacts without a row have used nothing and have every slot their caps give. The
+    exact, current answer for one contact is limits.services.limit_check.
     """
 
     contact = models.OneToOneField(Contact, on_delete=models.CASCADE, primary_key=True, related_name="usage")

@@ -19,7 +19,7 @@ def with_availability(contacts: QuerySet, *, today: date | None = None) -> Query
 
     - `usage_used`: slots used in the program window (0 without a usage row);
     - `usage_slots_left`: free slots under the tightest count limit (None: all of them);
-    - `usage_state`: "available", "near" or "limited";
+    - `usage_state`: a `UsageState` (available, near a limit, or at one);
     - `available_from`: the first day the contact may be asked, the later of the day a slot
       frees (and the rest ends) and the day after a blackout covering today; None: today.
     Blackouts are read live; account health is the caller's filter (`Contact.objects.offerable()`).

@@ -9,8 +9,9 @@ checked, so the strictest one wins: the program's per-contact and per-account co
 contact's own cap per calendar quarter, stricter rules (limits.models.LimitRule), blackout dates
 and the account's health.
 
-The periodic job (limits/usage.py) applies the same counting to every contact at once in SQL;
-tests/limits/test_usage_job.py checks that the two agree.
+The rules themselves — codes and their precedence, windows, caps, which uses count — are in
+limits/rules.py, which the periodic job (limits.usage) reads too to judge every contact at once
+in SQL; tests/limits/test_rules_agree.py checks on random programs that the two agree.
 """
 
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from django.utils.formats import date_format
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.roles import Role, has_role
 from limits.models import LimitOverride, LimitPolicy, LimitRule
+from limits.rules import PRECEDENCE, Cap, LimitCode, Rest, Windows, count_caps, occurrence, rest_periods
 from references.models import (
     Account,
     ActivityType,
@@ -34,9 +36,8 @@ from references.models import (
     ReferenceActivity,
 )
 from requests_app.models import ReferenceRequest
+from requests_app.statuses import COMMITTED_STATUSES
 
-# Requests approved with a chosen contact and not yet held: each holds one of the contact's slots.
-COMMITTED_STATUSES = ("awaiting_owner", "customer_asked", "scheduled")
 _SEARCH_STEPS = 60  # more than enough hops from one blocking limit to the next
 
 
@@ -44,7 +45,7 @@ _SEARCH_STEPS = 60  # more than enough hops from one blocking limit to the next
 class LimitHit:
     """One limit standing in the way on a date."""
 
-    code: str
+    code: LimitCode
     message: str
     next_date: date | None  # the first day this limit no longer applies; None: no date known
     overridable: bool = True
@@ -86,7 +87,7 @@ class Availability:
         12 Jan 2027" ("" when ok)."""
         if self.ok:
             return ""
-        if self.limit == "contact_window" and self.cap is not None:
+        if self.limit == LimitCode.CONTACT_WINDOW and self.cap is not None:
             what = f"{self.used} of {self.cap} used in {self.window_days} days"
         else:
             what = self.reason.rstrip(".")
@@ -115,23 +116,6 @@ class _Use:
     dated: bool  # a held activity (starts a rest period); approvals not yet held are not
 
 
-@dataclass(frozen=True)
-class _Cap:
-    code: str
-    cap: int
-    per_account: bool
-    type_id: int | None  # None: every use that counts toward limits
-    label: str  # what is counted, for the message
-    why: str = ""
-
-
-@dataclass(frozen=True)
-class _Rest:
-    code: str
-    days: int
-    type_id: int | None
-
-
 @dataclass
 class _Facts:
     contact: Contact
@@ -140,21 +124,17 @@ class _Facts:
     policy: LimitPolicy
     blackouts: list[BlackoutPeriod]
     uses: list[_Use]  # every contact of the account
-    caps: list[_Cap]
-    rests: list[_Rest]
+    caps: list[Cap]
+    rests: list[Rest]
     own_cap: int | None
+    longest_rest: int
+
+    def windows(self, day: date) -> Windows:
+        return Windows.on(day, self.policy, self.longest_rest)
 
 
 def _day(value: date) -> str:
     return date_format(value, "DATE_FORMAT")
-
-
-def quarter_bounds(day: date) -> tuple[date, date]:
-    """The first day of `day`'s calendar quarter and the first day of the next one."""
-    first_month = 3 * ((day.month - 1) // 3) + 1
-    start = date(day.year, first_month, 1)
-    end = date(day.year + 1, 1, 1) if first_month == 10 else date(day.year, first_month + 3, 1)
-    return start, end
 
 
 def _rules_for(contact: Contact, account: Account, activity_type: ActivityType) -> list[LimitRule]:
@@ -169,30 +149,6 @@ def _rules_for(contact: Contact, account: Account, activity_type: ActivityType) 
     )
 
 
-def _limits(policy: LimitPolicy, rules: list[LimitRule], activity_type: ActivityType):
-    """The count limits and rest periods that apply to an activity of `activity_type`."""
-    counts = activity_type.counts_toward_limits
-    caps, rests = [], []
-    if counts:
-        caps += [
-            _Cap("contact_window", policy.contact_max, False, None, "reference activities"),
-            _Cap("account_window", policy.account_max, True, None, "reference activities"),
-        ]
-        rests.append(_Rest("rest", policy.rest_days, None))
-    for rule in rules:
-        if rule.activity_type_id is None and not counts:
-            continue  # an activity that uses no slot is not held back by slot counts
-        label = rule.activity_type.name.lower() if rule.activity_type_id else "reference activities"
-        why = f" ({rule.reason})" if rule.reason else ""
-        if rule.contact_max:
-            caps.append(_Cap("contact_rule", rule.contact_max, False, rule.activity_type_id, label, why))
-        if rule.account_max:
-            caps.append(_Cap("account_rule", rule.account_max, True, rule.activity_type_id, label, why))
-        if rule.rest_days:
-            rests.append(_Rest("rule_rest", rule.rest_days, rule.activity_type_id))
-    return caps, rests
-
-
 def _uses(account: Account, horizon: date, today: date, exclude_request_id: int | None) -> list[_Use]:
     """Held activities since `horizon` and approvals not yet held, for every contact of the account."""
     uses: dict[tuple, _Use] = {}
@@ -205,8 +161,7 @@ def _uses(account: Account, horizon: date, today: date, exclude_request_id: int 
         "activity_type__is_one_to_many",
     )
     for pk, contact_id, type_id, occurred_on, counts, one_to_many in rows:
-        # One occurrence of a one-to-many activity counts once per contact, however many deals it served.
-        key = ("event", contact_id, type_id, occurred_on) if one_to_many else ("activity", pk)
+        key = occurrence(pk, contact_id, type_id, occurred_on, one_to_many)
         uses[key] = _Use(contact_id, type_id, occurred_on, counts, True)
     approved = (
         ReferenceRequest.objects.filter(chosen_contact__account_id=account.pk, status__in=COMMITTED_STATUSES)
@@ -228,13 +183,10 @@ def _own_cap(contact: Contact) -> int | None:
 
 def _load(contact, account, activity_type, on_date, exclude_request_id) -> _Facts:
     policy = LimitPolicy.current()
-    caps, rests = _limits(policy, _rules_for(contact, account, activity_type), activity_type)
+    rules = _rules_for(contact, account, activity_type)
+    rests = rest_periods(policy, rules, activity_type)
     longest_rest = max((rest.days for rest in rests), default=0)
-    horizon = min(
-        on_date - timedelta(days=policy.window_days),
-        quarter_bounds(on_date)[0],
-        on_date - timedelta(days=longest_rest),
-    )
+    horizon = Windows.on(on_date, policy, longest_rest).horizon
     return _Facts(
         contact=contact,
         account=account,
@@ -242,9 +194,10 @@ def _load(contact, account, activity_type, on_date, exclude_request_id) -> _Fact
         policy=policy,
         blackouts=list(BlackoutPeriod.objects.filter(contact_id=contact.pk, end__gte=on_date)),
         uses=_uses(account, horizon, timezone.localdate(), exclude_request_id),
-        caps=caps,
+        caps=count_caps(policy, rules, activity_type),
         rests=rests,
         own_cap=_own_cap(contact) if activity_type.counts_toward_limits else None,
+        longest_rest=longest_rest,
     )
 
 
@@ -266,16 +219,23 @@ def _health_hits(facts: _Facts, day: date) -> list[LimitHit]:
     if policy.exclude_open_escalations and account.open_escalations:
         hits.append(
             LimitHit(
-                "open_escalation", f"{account.name} has an open escalation; no asks until it is closed.", None
+                LimitCode.OPEN_ESCALATION,
+                f"{account.name} has an open escalation; no asks until it is closed.",
+                None,
             )
         )
+    # Not the catalogue's "may be offered" (references.querysets.OFFERABLE), though both read
+    # `at_risk`: the catalogue never offers an at-risk account, whatever the policy, and the
+    # approval guard refuses one before limits are counted; this is the program policy's own
+    # gate, which limit_check reports to the screens that show availability. With the policy's
+    # `exclude_at_risk` off, limit_check finds nothing here but the account is still not offered.
     if policy.exclude_at_risk and account.at_risk:
-        hits.append(LimitHit("at_risk", f"{account.name} is at risk; no asks while it is.", None))
+        hits.append(LimitHit(LimitCode.AT_RISK, f"{account.name} is at risk; no asks while it is.", None))
     renewal, days = account.renewal_date, policy.renewal_exclusion_days
     if days and renewal and day <= renewal <= day + timedelta(days=days):
         hits.append(
             LimitHit(
-                "renewal",
+                LimitCode.RENEWAL,
                 f"{account.name} renews on {_day(renewal)}; no asks in the {days} days before a renewal.",
                 renewal + timedelta(days=1),
             )
@@ -287,7 +247,7 @@ def _blackout_hits(facts: _Facts, day: date) -> list[LimitHit]:
     name = facts.contact.full_name
     return [
         LimitHit(
-            "blackout",
+            LimitCode.BLACKOUT,
             f"{name} asked not to be approached from {_day(b.start)} to {_day(b.end)}"
             f"{f' ({b.reason})' if b.reason else ''}.",
             b.end + timedelta(days=1),
@@ -303,20 +263,20 @@ def _rest_hits(facts: _Facts, day: date) -> list[LimitHit]:
     for rest in facts.rests:
         held = [u.on_date for u in _relevant(facts, rest.type_id, False) if u.dated and u.on_date <= day]
         last = max(held, default=None)
-        if rest.days and last is not None and day < last + timedelta(days=rest.days):
+        if rest.days and last is not None and day < rest.until(last):
             what = "each activity" if rest.type_id is None else f"each {facts.activity_type.name.lower()}"
             hits.append(
                 LimitHit(
                     rest.code,
                     f"{facts.contact.full_name} rests {rest.days} days after {what} (the last one was on "
                     f"{_day(last)}).",
-                    last + timedelta(days=rest.days),
+                    rest.until(last),
                 )
             )
     return hits
 
 
-def _cap_message(facts: _Facts, cap: _Cap, used: int) -> str:
+def _cap_message(facts: _Facts, cap: Cap, used: int) -> str:
     window = facts.policy.window_days
     if cap.per_account:
         who, unit = (
@@ -328,42 +288,47 @@ def _cap_message(facts: _Facts, cap: _Cap, used: int) -> str:
             f"{facts.contact.full_name} has {used} {cap.label} in the last {window} days",
             "per contact",
         )
-    source = "the program allows" if cap.code.endswith("_window") else "a stricter limit allows"
+    source = "the program allows" if cap.by_program else "a stricter limit allows"
     return f"{who}, held or approved; {source} {cap.cap} {unit}{cap.why}."
 
 
 def _count_hits(facts: _Facts, day: date) -> tuple[list[LimitHit], int | None]:
     """Hits of the count limits on `day`, and the free slots under the tightest one."""
-    window = timedelta(days=facts.policy.window_days)
+    windows = facts.windows(day)
     hits, slots = [], []
     for cap in facts.caps:
         dates = sorted(
-            (u.on_date for u in _relevant(facts, cap.type_id, cap.per_account) if u.on_date > day - window),
+            (
+                u.on_date
+                for u in _relevant(facts, cap.type_id, cap.per_account)
+                if windows.in_window(u.on_date)
+            ),
             reverse=True,
         )
         slots.append(cap.cap - len(dates))
         if len(dates) >= cap.cap:
-            # Free again once the cap-th most recent use has left the window.
-            hits.append(LimitHit(cap.code, _cap_message(facts, cap, len(dates)), dates[cap.cap - 1] + window))
+            free = windows.free_after_count(dates[cap.cap - 1])
+            hits.append(LimitHit(cap.code, _cap_message(facts, cap, len(dates)), free))
     if facts.own_cap is not None:
-        start, end = quarter_bounds(day)
-        used = sum(1 for u in _relevant(facts, None, False) if start <= u.on_date < end)
+        used = sum(1 for u in _relevant(facts, None, False) if windows.in_quarter(u.on_date))
         slots.append(facts.own_cap - used)
         if used >= facts.own_cap:
             hits.append(
                 LimitHit(
-                    "own_cap",
+                    LimitCode.OWN_CAP,
                     f"{facts.contact.full_name} asked for at most {facts.own_cap} activities per quarter "
                     f"and has {used} this quarter.",
-                    end,
+                    windows.quarter[1],
                 )
             )
     return hits, min(slots, default=None)
 
 
 def _hits_on(facts: _Facts, day: date) -> list[LimitHit]:
+    """Every limit in the way on `day`, in the rules' order of precedence (limits.rules.LimitCode)."""
     counts, _slots = _count_hits(facts, day)
-    return [*_blackout_hits(facts, day), *_health_hits(facts, day), *_rest_hits(facts, day), *counts]
+    hits = [*_blackout_hits(facts, day), *_health_hits(facts, day), *_rest_hits(facts, day), *counts]
+    return sorted(hits, key=lambda hit: PRECEDENCE.index(hit.code))
 
 
 def _first_free_day(facts: _Facts, day: date) -> date | None:
@@ -382,7 +347,7 @@ def _check(contact, account, activity_type, on_date, exclude_request_id) -> Avai
     facts = _load(contact, account, activity_type, on_date, exclude_request_id)
     hits = _hits_on(facts, on_date)
     _counts, slots = _count_hits(facts, on_date)
-    window = timedelta(days=facts.policy.window_days)
+    windows = facts.windows(on_date)
     counted = activity_type.counts_toward_limits
     return Availability(
         contact_id=contact.pk,
@@ -390,7 +355,7 @@ def _check(contact, account, activity_type, on_date, exclude_request_id) -> Avai
         hits=tuple(hits),
         available_from=on_date if not hits else _first_free_day(facts, on_date),
         slots_left=slots,
-        used=sum(1 for u in _relevant(facts, None, False) if u.on_date > on_date - window),
+        used=sum(1 for u in _relevant(facts, None, False) if windows.in_window(u.on_date)),
         cap=facts.policy.contact_max if counted else None,
         window_days=facts.policy.window_days,
     )

@@ -6,7 +6,7 @@ the whole index's counts in `FacetCount`).
 
 from dataclasses import dataclass
 
-from matching.sql import Dialect
+from matching.sql import SearchDialect
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ FACETS: tuple[FacetSpec, ...] = (
 )
 
 
-def count_member(dialect: Dialect, spec: FacetSpec, relation: str, where: str) -> str:
+def count_member(dialect: SearchDialect, spec: FacetSpec, relation: str, where: str) -> str:
     """One facet's `(facet, value, count)` rows over `relation` (a table or CTE of index rows,
     aliased `b`) that satisfy `where`."""
     if spec.many:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from matching.facets import FACETS, count_member
 from matching.models import FacetCount, ReferenceEntry, SearchDocument, SearchIndexState
-from matching.sql import Dialect
+from matching.sql import SearchDialect
 from references.models import (
     Account,
     Competitor,
@@ -134,7 +134,7 @@ def _refresh_accounts(account_ids: list[int]) -> IndexStats:
 
 def _recount_facets() -> None:
     """Count every facet value, and the total, over the whole index (see `FacetCount`)."""
-    dialect = Dialect.current()
+    dialect = SearchDialect.current()
     members = [count_member(dialect, spec, _table(ReferenceEntry), "1 = 1") for spec in FACETS]
     members.append(f"SELECT '{FacetCount.TOTAL}', '', COUNT(*) FROM {_table(ReferenceEntry)} b")
     _delete(FacetCount)
@@ -164,7 +164,7 @@ def _through(field) -> tuple[str, str, str]:
     )
 
 
-def _names_sql(dialect: Dialect, field, taxonomy, owner: str) -> str:
+def _names_sql(dialect: SearchDialect, field, taxonomy, owner: str) -> str:
     table, source, target = _through(field)
     return dialect.names_of(
         f"SELECT t.name AS n FROM {table} x JOIN {_table(taxonomy)} t ON t.id = x.{target} "
@@ -183,7 +183,7 @@ def _offerable_contacts_sql() -> tuple[str, list]:
 
 
 def _insert_documents(*, scope_sql: str, scope_params: list, now: datetime) -> int:
-    dialect = Dialect.current()
+    dialect = SearchDialect.current()
     products = _names_sql(dialect, Account.products.field, Product, "a.id")
     use_cases = _names_sql(dialect, Account.use_cases.field, UseCase, "a.id")
     competitors = _names_sql(dialect, Account.competitors_displaced.field, Competitor, "a.id")
@@ -209,7 +209,7 @@ def _insert_entries(*, account_ids: list[int] | None, now: datetime) -> int:
     Activities and id lists come from grouped subqueries joined once — one pass over each table,
     not one lookup per contact — each restricted to the accounts in scope.
     """
-    dialect = Dialect.current()
+    dialect = SearchDialect.current()
     scope = _Scope(account_ids)
     activity_sql = (
         "SELECT r.contact_id, MAX(r.occurred_on) AS latest "
@@ -278,7 +278,7 @@ class _Scope:
         return f"{column} IN ({', '.join(['%s'] * len(self.params))})"
 
 
-def _grouped_ids(dialect: Dialect, field, where: str) -> str:
+def _grouped_ids(dialect: SearchDialect, field, where: str) -> str:
     """`owner, ids` per owner row of a many-to-many field, for the owners in scope."""
     table, source, target = _through(field)
     return (

@@ -13,7 +13,7 @@ from matching.facets import FACETS, count_member
 from matching.filters import Cursor, Filters
 from matching.models import FacetCount, ReferenceEntry, SearchDocument
 from matching.scoring import Target, score_sql
-from matching.sql import Dialect
+from matching.sql import SearchDialect
 
 _FACET_BY_KEY = {spec.key: spec for spec in FACETS}
 
@@ -54,7 +54,7 @@ def _tables() -> tuple[str, str]:
 
 
 def _conditions(
-    dialect: Dialect, filters: Filters, alias: str, *, skip: str | None = None
+    dialect: SearchDialect, filters: Filters, alias: str, *, skip: str | None = None
 ) -> tuple[str, list]:
     """The facet filters (all but `skip`) and contact restrictions on rows of `alias`."""
     clauses, params = [], []
@@ -78,7 +78,7 @@ def _conditions(
     return " AND ".join(clauses) or "1 = 1", params
 
 
-def _source(dialect: Dialect, filters: Filters, *, ranked: bool = False) -> tuple[str, list]:
+def _source(dialect: SearchDialect, filters: Filters, *, ranked: bool = False) -> tuple[str, list]:
     """FROM for the index rows `e`; with words, joined to the matching documents `d` (and their
     relevance `d.rank`, computed once per account rather than once per contact)."""
     entries, documents = _tables()
@@ -93,7 +93,7 @@ def _source(dialect: Dialect, filters: Filters, *, ranked: bool = False) -> tupl
 
 
 def result_rows(
-    dialect: Dialect,
+    dialect: SearchDialect,
     filters: Filters,
     target: Target,
     catalogue: Catalogue,
@@ -151,7 +151,7 @@ def result_rows(
 # --- Facet counts (query 3) -----------------------------------------------------------------
 
 
-def facet_counts(dialect: Dialect, filters: Filters) -> tuple[dict[str, dict[str, int]], int]:
+def facet_counts(dialect: SearchDialect, filters: Filters) -> tuple[dict[str, dict[str, int]], int]:
     """Every facet's counts (each without its own filter) and the total, in one statement."""
     source, source_params = _source(dialect, filters)
     restrict, restrict_params = _conditions(dialect, Filters(**_restrictions(filters)), "e")
@@ -221,7 +221,7 @@ def _facets_only(filters: Filters) -> Filters:
     return replace(filters, q="", contacts=(), exclude_contacts=())
 
 
-def relaxation_counts(dialect: Dialect, filters: Filters) -> list[Relaxation]:
+def relaxation_counts(dialect: SearchDialect, filters: Filters) -> list[Relaxation]:
     """Counts with each single criterion dropped, best first, for an empty result."""
     members, params, labels = [], [], {}
     candidates = [spec.key for spec in filters.active_facets()] + (["q"] if filters.q else [])

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from matching.models import MatchWeights
-from matching.sql import Dialect
+from matching.sql import SearchDialect
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class ScoreSQL:
 
 
 def score_sql(
-    dialect: Dialect,
+    dialect: SearchDialect,
     target: Target,
     weights: Weights,
     *,

@@ -25,7 +25,7 @@ from matching.facets import FACETS
 from matching.filters import Cursor, Filters
 from matching.queries import Relaxation, facet_counts, relaxation_counts, result_rows
 from matching.scoring import Target
-from matching.sql import Dialect
+from matching.sql import SearchDialect
 from references.models import Opportunity
 
 # Re-exported: the search's public vocabulary.
@@ -92,7 +92,7 @@ def search_references(
     with_facets: bool = True,
 ) -> SearchPage:
     """One page of references matching `filters`, ranked against `target` (see module doc)."""
-    dialect = Dialect.current()
+    dialect = SearchDialect.current()
     catalogue = load_catalogue()
     target = catalogue.complete(target)
     rows = result_rows(dialect, filters, target, catalogue, after=after, limit=page_size + 1)
@@ -143,7 +143,7 @@ def rank_candidates(
 
 def reference_detail(*, contact_id: int, target: Target = NO_TARGET) -> ReferenceCard | None:
     """One offerable reference with its story, graded against `target`; None if not offerable."""
-    dialect = Dialect.current()
+    dialect = SearchDialect.current()
     catalogue = load_catalogue()
     target = catalogue.complete(target)
     rows = result_rows(dialect, Filters(contacts=(int(contact_id),)), target, catalogue, after=None, limit=1)

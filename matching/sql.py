@@ -1,4 +1,4 @@
-"""The few SQL fragments that differ between PostgreSQL and SQLite, in one place.
+"""Search's SQL fragments that differ between PostgreSQL and SQLite, on top of core.dialect.
 
 Search and indexing build their statements from these, so the rest of the code never branches on
 the database. PostgreSQL gets the real thing (integer arrays with GIN, tsvector full text);
@@ -8,23 +8,16 @@ SQLite gets a simple, correct fallback (JSON arrays read with json_each, LIKE pe
 import re
 from dataclasses import dataclass
 
-from django.db import connection as default_connection
+from core.dialect import Dialect
 
 TEXT_CONFIG = "english"
 _WORD = re.compile(r"\w[\w'&.-]*", re.UNICODE)
 
 
 @dataclass(frozen=True)
-class Dialect:
-    vendor: str
-
-    @classmethod
-    def current(cls, connection=None) -> "Dialect":
-        return cls((connection or default_connection).vendor)
-
-    @property
-    def is_postgres(self) -> bool:
-        return self.vendor == "postgresql"
+class SearchDialect(Dialect):
+    """core.dialect.Dialect (the generic spellings, and which database) with search's own:
+    id lists and full text."""
 
     # --- id lists ---------------------------------------------------------------------------
 
@@ -83,27 +76,6 @@ class Dialect:
             f"setweight(to_tsvector('{TEXT_CONFIG}', COALESCE({expr}, '')), '{weight}')"
             for expr, weight in weighted_parts
         )
-
-    # --- misc -------------------------------------------------------------------------------
-
-    def materialized(self, yes: bool) -> str:
-        """The CTE hint: PostgreSQL inlines single-use CTEs, so say what we mean."""
-        if not self.is_postgres:
-            return ""
-        return "MATERIALIZED" if yes else "NOT MATERIALIZED"
-
-    def fence(self) -> str:
-        """Ends a subquery PostgreSQL must not merge into the outer query."""
-        return "OFFSET 0" if self.is_postgres else ""
-
-    def least(self, a: str, b: str) -> str:
-        return f"LEAST({a}, {b})" if self.is_postgres else f"MIN({a}, {b})"
-
-    def greatest(self, a: str, b: str) -> str:
-        return f"GREATEST({a}, {b})" if self.is_postgres else f"MAX({a}, {b})"
-
-    def concat(self, *parts: str) -> str:
-        return " || ' ' || ".join(f"COALESCE({part}, '')" for part in parts)
 
 
 def words_of(q: str) -> list[str]:

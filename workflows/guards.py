@@ -33,24 +33,17 @@ def guard_contact_available(
     enforced inside the approval transaction; `override_reason` is a manager's written reason to
     use a contact at a limit (kept in the history note).
     """
-    preferences = getattr(contact, "preferences", None)
-    account = contact.account
-    name = contact.full_name
-    if preferences is None or preferences.opted_out:
-        raise Conflict(f"{name} has opted out of the reference program.", field="contact")
-    if preferences.paused_by_contact:
-        raise Conflict(f"{name} has asked not to be approached for now.", field="contact")
-    if account.status == "defected" or account.at_risk or account.status not in ("active", "resting"):
+    from references.statuses import ReferenceStatus
+
+    # The catalogue's one definition of who may be offered (references.querysets.OFFERABLE),
+    # evaluated by the database on the locked row; the refusal names the condition it fails.
+    refusal = Contact.objects.offerable_refusal(contact)
+    if refusal:
+        raise Conflict(refusal, field="contact")
+    if contact.status == ReferenceStatus.RESTING and not override_reason.strip():
         raise Conflict(
-            f"{account.name} cannot be used as a reference ({account.get_status_display().lower()}"
-            f"{', at risk' if account.at_risk else ''}).",
+            f"{contact.full_name} is resting at a usage limit. Give a written reason to override it.",
             field="contact",
-        )
-    if contact.status not in ("active", "resting"):
-        raise Conflict(f"{name} is {contact.get_status_display().lower()}, not an active reference.")
-    if contact.status == "resting" and not override_reason.strip():
-        raise Conflict(
-            f"{name} is resting at a usage limit. Give a written reason to override it.", field="contact"
         )
     # Burnout limits, counted under the contact's and the account's row locks (limits.services).
     limit_enforce(

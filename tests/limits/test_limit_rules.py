@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from limits.models import LimitRule
-from limits.services import limit_check, quarter_bounds
+from limits.rules import quarter_bounds
+from limits.services import limit_check
 from references.models import BlackoutPeriod, ParticipationPreferences
 from tests.builders import catalogue as factories
 from tests.builders.requests import drive_to, make_request

@@ -75,11 +75,25 @@ def test_every_change_to_a_contacts_uses_or_own_cap_is_noted_and_nothing_else(po
     assert taken() == {second.pk}
 
 
+def test_a_contact_is_noted_when_created_or_moved_to_another_account(policy, account_owner):
+    """Their account's limit holds back even a contact who has used nothing."""
+    account, other = factories.make_account(account_owner), factories.make_account(account_owner)
+    taken()
+    contact = factories.make_contact(account)
+    assert taken() == {contact.pk}
+
+    Contact.objects.filter(pk=contact.pk).update(status="resting", title="CTO")  # as the job moves them
+    assert taken() == set()
+    Contact.objects.filter(pk=contact.pk).update(account=other)
+    assert taken() == {contact.pk}
+
+
 def test_a_requests_chosen_contact_is_noted_when_its_status_contact_or_type_changes(
     policy, account_owner, sales_rep
 ):
     account = factories.make_account(account_owner)
     first, second = factories.make_contact(account), factories.make_contact(account)
+    taken()  # new contacts are noted (the next test)
     request = ReferenceRequest.objects.create(
         requester=sales_rep, campaign="Launch", activity_type=factories.activity_type(), needed_by=TODAY
     )

@@ -127,7 +127,7 @@ def test_a_changed_policy_rule_or_activity_type_judges_everyone_again(recompute,
 
 def test_a_large_share_of_the_program_to_judge_again_judges_everyone(recompute, people, monkeypatch):
     recompute(today=TODAY)
-    monkeypatch.setattr("limits.usage.SCOPE_LIMIT", 1)  # two contacts of one account will exceed it
+    monkeypatch.setattr("limits.usage.changed.SCOPE_LIMIT", 1)  # two contacts of one account will exceed it
 
     factories.make_activity(people["second"], ago(3))
     result = recompute(today=TODAY)

@@ -202,3 +202,44 @@ def test_an_activity_dated_centuries_ahead_by_mistake_does_not_stop_the_job(poli
 
     assert first.rows_written == 1 and not again.changed_anything
     assert ContactUsage.objects.get(contact=contact).used == 1
+
+
+def test_a_contact_who_used_nothing_rests_while_their_account_is_at_its_limit(program, manager):
+    """The account's six slots are used by its other contacts: a fourth contact is held back too."""
+    quiet = factories.make_contact(program["Shared0"].account, first_name="Quiet", last_name="Globex")
+    call = factories.activity_type()
+
+    usage_recompute(today=TODAY)
+
+    stored = ContactUsage.objects.get(contact=quiet)
+    assert (stored.used, stored.state, stored.limit_code, stored.slots_left) == (
+        0,
+        "limited",
+        "account_window",
+        0,
+    )
+    assert (
+        stored.available_from == limit_check(contact=quiet, activity_type=call, on_date=TODAY).available_from
+    )
+    assert status_of(quiet) == "resting"
+
+    later = TODAY + timedelta(days=75)  # the account's uses have left the window
+    usage_recompute(today=later)
+    assert status_of(quiet) == "active"
+    assert not ContactUsage.objects.filter(contact=quiet).exists()  # nothing used, every slot free
+
+
+def test_a_contact_whose_own_cap_is_0_is_stored_at_their_limit_though_they_used_nothing(
+    policy, account_owner
+):
+    contact = factories.make_contact(factories.make_account(account_owner), prefs={"own_cap_per_quarter": 0})
+
+    usage_recompute(today=TODAY)
+
+    stored = ContactUsage.objects.get(contact=contact)
+    assert (stored.used, stored.state, stored.limit_code, stored.available_from) == (
+        0,
+        "limited",
+        "own_cap",
+        None,
+    )

@@ -193,3 +193,46 @@ def test_concurrent_changes_to_the_same_status_record_it_once(account_owner, man
     # Having waited for the lock, the second change sees "paused" and is refused: one history row.
     assert outcome == {"second": "to_status"}
     assert list(StatusChange.objects.values_list("reason", flat=True)) == ["First"]
+
+
+def _moves_table(rows) -> None:
+    """A temporary table of moves, as a system job builds one (contact, from, to, why)."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS test_moves")
+        cursor.execute(
+            "CREATE TEMP TABLE test_moves (contact_id bigint, from_status varchar(20), "
+            "to_status varchar(20), why varchar(100))"
+        )
+        cursor.executemany("INSERT INTO test_moves VALUES (%s, %s, %s, %s)", rows)
+
+
+@pytest.mark.django_db
+def test_moves_from_a_table_change_each_status_once_with_its_history(account_owner):
+    account = factories.make_account(account_owner)
+    tired, back, moved_by_hand = (factories.make_contact(account) for _ in range(3))
+    Contact.objects.filter(pk=back.pk).update(status="resting")
+    Contact.objects.filter(pk=moved_by_hand.pk).update(status="paused")  # no longer in its from status
+    _moves_table(
+        [
+            (tired.pk, "active", "resting", "full"),
+            (back.pk, "resting", "active", "freed"),
+            (moved_by_hand.pk, "active", "resting", "full"),
+        ]
+    )
+
+    with transaction.atomic():
+        moved = services.contact_moves_apply(
+            moves="test_moves",
+            reason_sql="CASE m.why WHEN %(full)s THEN %(rested)s ELSE %(freed)s END",
+            params={"full": "full", "rested": "Reached a limit", "freed": "A slot is free again"},
+        )
+
+    assert moved == {"resting": 1, "active": 1}
+    statuses = dict(Contact.objects.filter(account=account).values_list("pk", "status"))
+    assert statuses == {tired.pk: "resting", back.pk: "active", moved_by_hand.pk: "paused"}
+    history = StatusChange.objects.order_by("contact_id")
+    assert list(history.values_list("contact_id", "from_status", "to_status", "reason", "changed_by")) == [
+        (tired.pk, "active", "resting", "Reached a limit", None),
+        (back.pk, "resting", "active", "A slot is free again", None),
+    ]
+    assert services.contact_moves_apply(moves="test_moves", reason_sql="'again'") == {}
