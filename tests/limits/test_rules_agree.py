@@ -23,7 +23,7 @@ from limits.usage import usage_recompute
 from references.models import ActivityType, Contact, ParticipationPreferences, ReferenceActivity
 from requests_app.models import ReferenceRequest
 from requests_app.statuses import RequestStatus
-from tests import factories
+from tests.builders import catalogue as factories
 
 pytestmark = pytest.mark.django_db
 

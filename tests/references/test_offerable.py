@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from references.models import Account, Contact, ParticipationPreferences
-from tests import factories
+from tests.builders import catalogue as factories
 
 pytestmark = pytest.mark.django_db
 
