@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from core.links import url_or
 from core.roles import Role, users_with_role
 from limits.models import LimitRun
+from limits.rules import VerdictChange
 from notifications.kinds import Delivery, Kind, register
 from notifications.message import Message
 from notifications.services import notify_each
@@ -53,11 +54,15 @@ SELECT NULL, change, n, first_name, last_name, account_name FROM (
 """
 
 HEADINGS = {
-    "reached": "Reached a limit (resting until a slot frees)",
-    "freed": "Freed from a limit",
-    "near": "Near a limit",
+    VerdictChange.REACHED: "Reached a limit (resting until a slot frees)",
+    VerdictChange.FREED: "Freed from a limit",
+    VerdictChange.NEAR: "Near a limit",
 }
-SHORT = {"reached": "reached a limit", "freed": "freed", "near": "near one"}
+SHORT = {
+    VerdictChange.REACHED: "reached a limit",
+    VerdictChange.FREED: "freed",
+    VerdictChange.NEAR: "near one",
+}
 
 
 @dataclass

@@ -16,6 +16,7 @@ from core.errors import Conflict, InvalidInput
 from core.roles import Role, has_role
 from limits.services import limit_enforce
 from references.models import Contact, ReferenceActivity
+from references.statuses import ReferenceStatus
 from requests_app.models import ReferenceRequest, RequestFeedback, RequestStatus
 from workflows.machine import Actor, TransitionContext
 from workflows.models import RequestActivity
@@ -33,8 +34,6 @@ def guard_contact_available(
     enforced inside the approval transaction; `override_reason` is a manager's written reason to
     use a contact at a limit (kept in the history note).
     """
-    from references.statuses import ReferenceStatus
-
     # The catalogue's one definition of who may be offered (references.querysets.OFFERABLE),
     # evaluated by the database on the locked row; the refusal names the condition it fails.
     refusal = Contact.objects.offerable_refusal(contact)

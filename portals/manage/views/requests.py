@@ -37,7 +37,6 @@ class Choice(NamedTuple):
     resting: bool
 
 
-
 def _detail_context(request: HttpRequest, ref_request: ReferenceRequest) -> dict:
     candidates = [c.contact for c in ref_request.candidates.all()]
     in_play = list(candidates)
