@@ -94,7 +94,9 @@ class RecordActivityForm(forms.Form):
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Notes")
     # The status the page showed (a request that moved since is a conflict).
-    expected_status = forms.ChoiceField(choices=RequestStatus.choices, required=False)
+    expected_status = forms.ChoiceField(
+        choices=RequestStatus.choices, required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, participants=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -109,7 +109,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     form = RecordActivityForm(
         request.POST or None,
         participants=_participants(ref_request),
-        initial={"participants": [ref_request.chosen_contact_id]},
+        initial={"participants": [ref_request.chosen_contact_id], "expected_status": ref_request.status},
     )
     context = {"req": ref_request, "form": form, "section": "inbox"}
     if request.method == "POST" and form.is_valid():
