@@ -36,7 +36,7 @@ from references.selectors import recent_since
 from requests_app.models import ReferenceRequest, RequestCandidate, RequestEvent, RequestStatus
 from requests_app.statuses import OPEN_STATUSES
 from workflows.models import Event, Task, WorkflowStep
-from workflows.transitions import UNDECIDED, past_tense
+from workflows.transitions import UNDECIDED, past_tense, statuses_where
 
 # --- Inbox ----------------------------------------------------------------------------------
 
@@ -219,6 +219,32 @@ def timeline(request: ReferenceRequest) -> list[TimelineEntry]:
         status = RequestStatus(event.to_status).label if event.to_status in RequestStatus.values else ""
         entries.append(TimelineEntry(event.created_at, who, what, event.note, status))
     return entries
+
+
+# --- The account owner's approvals ----------------------------------------------------------
+
+OWNER_ACTIONS = ("owner_approve", "owner_decline")
+APPROVALS_ANSWERED_SHOWN = 20
+
+
+def owned_requests(user: User) -> QuerySet[ReferenceRequest]:
+    """Requests naming a contact at an account `user` owns: the only ones they may answer."""
+    return ReferenceRequest.objects.filter(chosen_contact__account__owner=user)
+
+
+def owner_approvals(user: User) -> tuple[QuerySet[ReferenceRequest], QuerySet[ReferenceRequest]]:
+    """The owner's requests waiting for their answer (soonest needed first) and the latest ones
+    they answered."""
+    rows = owned_requests(user).select_related(
+        "requester", "activity_type", "opportunity", "chosen_contact__account", "assigned_manager"
+    )
+    pending = rows.filter(status__in=statuses_where(*OWNER_ACTIONS)).order_by("needed_by", "id")
+    answered = (
+        rows.filter(events__action__in=OWNER_ACTIONS, events__actor=user)
+        .distinct()
+        .order_by("-status_changed_at", "-id")[:APPROVALS_ANSWERED_SHOWN]
+    )
+    return pending, answered
 
 
 # --- Collisions -----------------------------------------------------------------------------

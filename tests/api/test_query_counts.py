@@ -13,3 +13,13 @@ def test_my_tasks_api(client, manager, program, django_assert_max_num_queries):
         response = client.get(reverse("api-tasks"))
     assert response.status_code == 200
     assert len(response.json()["results"]) == len(program)
+
+
+def test_my_requests_api(client, sales_rep, program, django_assert_max_num_queries):
+    client.force_login(sales_rep)
+    mine = [request for request in program if request.requester_id == sales_rep.pk]
+    # Session, user, groups (role check) + one cursor page of requests + their candidates.
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("api-requests"))
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == len(mine)

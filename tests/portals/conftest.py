@@ -14,3 +14,9 @@ def base_queries(client, manager):
     with CaptureQueriesContext(connection) as bare:
         client.get(reverse("no-role"))
     return len(bare.captured_queries)
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client

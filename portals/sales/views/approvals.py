@@ -12,29 +12,22 @@ from core.permissions import role_required
 from core.roles import Role
 from portals.shared.responses import render_refused
 from portals.shared.transitions import take_transition
-from requests_app.models import ReferenceRequest, RequestStatus
-from workflows.selectors import availability, collisions, contact_usage, request_detail
+from requests_app.models import ReferenceRequest
+from workflows.selectors import (
+    OWNER_ACTIONS,
+    availability,
+    collisions,
+    contact_usage,
+    owned_requests,
+    owner_approvals,
+    request_detail,
+)
 from workflows.transitions import available_transitions
-
-OWNER_ACTIONS = ("owner_approve", "owner_decline")
-
-
-def owned_requests(user):
-    """Requests naming a contact at an account `user` owns: the only ones they may answer."""
-    return ReferenceRequest.objects.filter(chosen_contact__account__owner=user)
 
 
 @role_required(Role.SALES, Role.MANAGER)
 def approval_list(request: HttpRequest) -> HttpResponse:
-    rows = owned_requests(request.user).select_related(
-        "requester", "activity_type", "opportunity", "chosen_contact__account", "assigned_manager"
-    )
-    pending = rows.filter(status=RequestStatus.AWAITING_OWNER).order_by("needed_by", "id")
-    answered = (
-        rows.filter(events__action__in=OWNER_ACTIONS, events__actor=request.user)
-        .distinct()
-        .order_by("-status_changed_at", "-id")[:20]
-    )
+    pending, answered = owner_approvals(request.user)
     return render(
         request,
         "portals/sales/approvals.html",
