@@ -58,3 +58,19 @@ def users_with_role(role: Role):
     from django.contrib.auth.models import User
 
     return User.objects.filter(is_active=True, groups__name=role.value).order_by("pk")
+
+
+# Who may own a customer account, and so answer the requests to use it.
+ACCOUNT_OWNER_ROLES = (Role.SALES, Role.MANAGER)
+
+
+def users_with_roles(*roles: Role):
+    """The active users holding any of `roles` (every program role when none is given), by name."""
+    from django.contrib.auth.models import User
+
+    names = [role.value for role in (roles or tuple(Role))]
+    return (
+        User.objects.filter(is_active=True, groups__name__in=names)
+        .distinct()
+        .order_by("first_name", "username", "pk")
+    )

@@ -12,9 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import DomainError, InvalidInput
-from references.models import ActivityType, Contact, ReferenceActivity
+from references.models import ActivityType, ReferenceActivity
 from requests_app.models import ReferenceRequest
 from workflows.models import Event
+from workflows.querysets import speakers_for
 from workflows.services import request_transition
 from workflows.transitions import statuses_where
 
@@ -27,17 +28,24 @@ def servable_requests():
     return ReferenceRequest.objects.filter(status__in=SERVABLE_STATUSES)
 
 
-def _validate(*, title: str, occurred_on: date | None, speakers: list, requests: list, request_ids) -> None:
+def _validate(
+    *, title: str, occurred_on: date | None, speakers: list, speaker_ids, requests: list, request_ids
+) -> None:
     if not title.strip():
         raise InvalidInput("Give the event a title.", field="title")
     if occurred_on is None:
         raise InvalidInput("Give the date of the event.", field="occurred_on")
     if occurred_on > timezone.localdate():
         raise InvalidInput("An event is recorded once it has happened.", field="occurred_on")
-    if not speakers:
-        raise InvalidInput("Choose at least one speaking contact.", field="speakers")
     if not requests or len(requests) != len(set(request_ids)):
         raise InvalidInput("Choose the requests the event served.", field="requests")
+    if not speaker_ids:
+        raise InvalidInput("Choose at least one speaking contact.", field="speakers")
+    if len(speakers) != len(set(speaker_ids)):
+        raise InvalidInput(
+            "The speakers must be people at the accounts of the contacts the served requests chose.",
+            field="speakers",
+        )
 
 
 def event_record(
@@ -57,14 +65,18 @@ def event_record(
     error names it and nothing is recorded.
     """
     with transaction.atomic():
-        speakers = list(Contact.objects.select_related("account").filter(pk__in=set(speaker_ids)))
         requests = list(
             servable_requests().select_for_update().filter(pk__in=set(request_ids)).order_by("pk")
+        )
+        # Only people at the accounts the served requests chose may speak (and so be counted).
+        speakers = list(
+            speakers_for([r.pk for r in requests]).select_related("account").filter(pk__in=set(speaker_ids))
         )
         _validate(
             title=title,
             occurred_on=occurred_on,
             speakers=speakers,
+            speaker_ids=speaker_ids,
             requests=requests,
             request_ids=request_ids,
         )

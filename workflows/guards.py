@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from core.errors import Conflict, InvalidInput
-from core.roles import Role, has_role
 from limits.services import limit_enforce
 from references.models import Contact, ReferenceActivity
 from references.statuses import ReferenceStatus
 from requests_app.models import ReferenceRequest, RequestFeedback, RequestStatus
 from workflows.machine import Actor, TransitionContext
 from workflows.models import RequestActivity
+from workflows.querysets import participants_for, request_managers
 
 # --- The burnout-limit plug point -----------------------------------------------------------
 
@@ -140,24 +140,58 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
+def _ids(values: Any, field: str, message: str) -> set[int]:
+    """Primary keys of model instances or integers; anything else refused on `field`."""
+    if not isinstance(values, (list, tuple, set, frozenset)):
+        values = [values]
+    ids = set()
+    for value in values:
+        pk = getattr(value, "pk", value)
+        if isinstance(pk, bool) or not isinstance(pk, int):
+            raise InvalidInput(message, field=field)
+        ids.add(pk)
+    return ids
+
+
 def _participants(ctx: TransitionContext) -> list[Contact]:
-    ids = ctx.payload.get("participants") or (
-        [ctx.request.chosen_contact_id] if ctx.request.chosen_contact_id else []
-    )
-    try:
-        ids = {int(getattr(value, "pk", value)) for value in ids}
-    except (TypeError, ValueError):
-        raise InvalidInput("Choose the contacts who took part.", field="participants") from None
-    contacts = list(Contact.objects.select_related("account").filter(pk__in=ids))
-    if not contacts or len(contacts) != len(ids):
-        raise InvalidInput("Choose the contacts who took part.", field="participants")
+    """The contacts who took part (the chosen contact unless named), each at the chosen contact's
+    account (`participants_for`); anyone else is refused without naming them."""
+    request = ctx.request
+    given = ctx.payload.get("participants")
+    if not given and request.chosen_contact_id:
+        given = [request.chosen_contact_id]
+    message = "Choose the contacts who took part."
+    ids = _ids(given or [], "participants", message)
+    if not ids:
+        raise InvalidInput(message, field="participants")
+    contacts = list(participants_for(request).select_related("account").filter(pk__in=ids).order_by("pk"))
+    if len(contacts) != len(ids):
+        account = request.chosen_contact.account.name if request.chosen_contact_id else "the chosen account"
+        raise InvalidInput(
+            f"The participants must be people at {account}, the account of the approved contact.",
+            field="participants",
+        )
     return contacts
+
+
+def _event_activities(ctx: TransitionContext) -> list[ReferenceActivity]:
+    """Activities already recorded by an event: only those of an event that serves this request
+    (one per speaker, `workflows.events.event_record`)."""
+    given = list(ctx.payload["activities"])
+    ids = _ids(given, "participants", "Choose the contacts who took part.")
+    served = ReferenceActivity.objects.filter(pk__in=ids, events__requests=ctx.request).distinct()
+    if served.count() != len(ids):
+        raise InvalidInput(
+            "Only the speakers of an event that served this request can be recorded for it.",
+            field="participants",
+        )
+    return given
 
 
 def activity_details(ctx: TransitionContext) -> None:
     """Either activities recorded already (an event) or the date, duration and participants."""
     if ctx.payload.get("activities"):
-        ctx.cleaned["activities"] = list(ctx.payload["activities"])
+        ctx.cleaned["activities"] = _event_activities(ctx)
         return
     occurred_on = _as_date(ctx.payload.get("occurred_on"))
     if occurred_on is None:
@@ -178,12 +212,16 @@ def activity_details(ctx: TransitionContext) -> None:
 
 
 def assignee_is_manager(ctx: TransitionContext) -> None:
+    """The assignee (a user or a user's id) must be an active reference manager (`request_managers`)."""
+    message = "Choose a reference manager."
     assignee = ctx.payload.get("assignee")
-    if not isinstance(assignee, User):
-        assignee = User.objects.filter(pk=assignee).first() if str(assignee or "").isdigit() else None
-    if assignee is None or not assignee.is_active or not has_role(assignee, Role.MANAGER):
-        raise InvalidInput("Choose a reference manager.", field="assignee")
-    ctx.cleaned["assignee"] = assignee
+    if assignee in (None, ""):
+        raise InvalidInput(message, field="assignee")
+    ids = _ids(assignee, "assignee", message)
+    found = request_managers().filter(pk__in=ids).first() if len(ids) == 1 else None
+    if found is None:
+        raise InvalidInput(message, field="assignee")
+    ctx.cleaned["assignee"] = found
 
 
 def past_needed_by(ctx: TransitionContext) -> None:

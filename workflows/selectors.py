@@ -28,7 +28,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.roles import Role
 from limits.services import Availability, limit_check
 from matching.selectors import ReferenceCard, criteria_for_request, rank_candidates
 from references.models import Contact, CurrencyRate, ReferenceActivity
@@ -36,6 +35,7 @@ from references.selectors import recent_since
 from requests_app.models import ReferenceRequest, RequestCandidate, RequestEvent, RequestStatus
 from requests_app.statuses import OPEN_STATUSES
 from workflows.models import Event, Task, WorkflowStep
+from workflows.querysets import request_managers
 from workflows.transitions import UNDECIDED, past_tense, statuses_where
 
 # --- Inbox ----------------------------------------------------------------------------------
@@ -104,9 +104,8 @@ def deal_size_in_usd(opportunity: str):
 
 
 def managers() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, groups__name=Role.MANAGER.value).order_by(
-        "first_name", "username"
-    )
+    """The active reference managers (a request's possible assignees)."""
+    return request_managers()
 
 
 def requesters() -> QuerySet[User]:

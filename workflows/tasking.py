@@ -17,16 +17,8 @@ from core.roles import Role, has_role
 from requests_app.models import ReferenceRequest, RequestEvent, RequestStatus
 from workflows.calendar import calendar_for
 from workflows.models import StepRole, Task, WorkflowStep
+from workflows.querysets import eligible_assignees, queues_of
 from workflows.transitions import APPROVAL_STATUSES, Actor, Transition, transitions_from
-
-# Who may be given a task of each role queue.
-ELIGIBLE_ROLES = {
-    StepRole.MANAGER: (Role.MANAGER,),
-    StepRole.MARKETING: (Role.MARKETING, Role.MANAGER),
-    StepRole.ACCOUNT_OWNER: (Role.SALES, Role.MANAGER),
-    StepRole.REQUESTER: (Role.SALES, Role.MARKETING, Role.MANAGER),
-    StepRole.CUSTOMER: (Role.MANAGER,),
-}
 
 
 def _steps(request: ReferenceRequest):
@@ -112,12 +104,11 @@ def _locked_task(task_id: int) -> Task:
 
 
 def can_work_task(task: Task, user: User) -> bool:
-    """The assignee, anyone in the task's queue while unassigned, and reference managers."""
+    """The assignee, anyone working the task's queue while unassigned, and reference managers
+    (the tasks `Task.objects.visible_to(user)` holds)."""
     if has_role(user, Role.MANAGER) or task.assignee_id == user.pk:
         return True
-    if task.assignee_id is None:
-        return any(has_role(user, role) for role in ELIGIBLE_ROLES[StepRole(task.assignee_role)])
-    return False
+    return task.assignee_id is None and task.assignee_role in queues_of(user)
 
 
 # The relation to a request that a task of each role gives its assignee.
@@ -226,7 +217,7 @@ def task_reassign(*, task_id: int, actor: User, assignee: User) -> Task:
             raise NotAllowed("Only the assignee or a reference manager can reassign this task.")
         if task.status != Task.Status.OPEN:
             raise Conflict(f"“{task.title}” is already closed.")
-        if not any(has_role(assignee, role) for role in ELIGIBLE_ROLES[StepRole(task.assignee_role)]):
+        if not eligible_assignees(task.assignee_role).filter(pk=assignee.pk).exists():
             raise InvalidInput(
                 f"{assignee.get_full_name() or assignee.username} cannot take a "
                 f"{task.get_assignee_role_display().lower()} task.",

@@ -1,8 +1,11 @@
 """JSON shapes of the workflow API: the actions open to a user, a transition's input, tasks."""
 
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
+from references.models import Contact
 from workflows.models import Task
+from workflows.querysets import participants_for, request_managers
 
 
 class ActionSerializer(serializers.Serializer):
@@ -14,7 +17,12 @@ class ActionSerializer(serializers.Serializer):
 
 
 class TransitionInputSerializer(serializers.Serializer):
-    """What a transition may take; the workflow service validates every value."""
+    """What a transition may take; the workflow service validates every value.
+
+    The ids name objects through the scope of the request acted on (`context["ref_request"]`):
+    an assignee is an active reference manager, a participant someone at the account of the
+    request's chosen contact (`workflows.querysets`); the guard checks the same under lock.
+    """
 
     action = serializers.CharField(max_length=40)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
@@ -22,10 +30,20 @@ class TransitionInputSerializer(serializers.Serializer):
     contact = serializers.IntegerField(required=False)
     override_reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
     scheduled_for = serializers.DateTimeField(required=False)
-    assignee = serializers.IntegerField(required=False)
+    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), required=False)
     occurred_on = serializers.DateField(required=False)
     duration_minutes = serializers.IntegerField(required=False, min_value=1, max_value=1440)
-    participants = serializers.ListField(child=serializers.IntegerField(), required=False)
+    participants = serializers.PrimaryKeyRelatedField(
+        queryset=Contact.objects.none(), many=True, required=False, allow_empty=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = request_managers()
+        ref_request = self.context.get("ref_request")
+        self.fields["participants"].child_relation.queryset = (
+            participants_for(ref_request) if ref_request is not None else Contact.objects.none()
+        )
 
 
 class RequestStateSerializer(serializers.Serializer):

@@ -59,7 +59,7 @@ class RequestTransitions(APIView):
     @extend_schema(request=TransitionInputSerializer, responses=RequestStateSerializer)
     def post(self, request: Request, pk: int) -> Response:
         ref_request = _visible_request(request.user, pk)
-        data = TransitionInputSerializer(data=request.data)
+        data = TransitionInputSerializer(data=request.data, context={"ref_request": ref_request})
         data.is_valid(raise_exception=True)
         payload = dict(data.validated_data)
         moved = request_transition(

@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from core.forms import DomainErrorsMixin
+from core.roles import ACCOUNT_OWNER_ROLES, users_with_roles
 from references.models import (
     Account,
     ActivityType,
@@ -148,9 +149,10 @@ class AccountForm(DomainErrorsMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        staff = User.objects.filter(is_active=True, is_staff=True).order_by("first_name", "username")
-        self.fields["owner"].queryset = staff
-        self.fields["stewards"].queryset = staff
+        # An owner answers the requests to use the account: someone who can (a rep or a reference
+        # manager), active; stewards are people of the program.
+        self.fields["owner"].queryset = users_with_roles(*ACCOUNT_OWNER_ROLES)
+        self.fields["stewards"].queryset = users_with_roles()
         self.fields["country"].queryset = Country.objects.select_related("region")
 
 

@@ -13,6 +13,10 @@ def is_htmx(request: HttpRequest) -> bool:
 
 
 def render_refused(request: HttpRequest, template: str, context: dict, error: DomainError) -> HttpResponse:
-    """Show the page again with the refusal as a message, answering 400/403/409."""
+    """Show the page again with the refusal as a message, answering 400/403/409.
+
+    Only for an object the user may see: the caller re-reads it through the user's scope before
+    building `context` (outside it, the answer is a 404 that shows nothing). A NotAllowed (403)
+    refuses an action, never the sight of the object."""
     messages.error(request, error.message)
     return render(request, template, context, status=error.http_status)

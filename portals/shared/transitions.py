@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from core.errors import InvalidInput
 from requests_app.models import ReferenceRequest, RequestStatus
+from workflows.querysets import request_managers
 from workflows.services import request_transition
 from workflows.transitions import ACTIONS, action_label
 
@@ -20,7 +21,7 @@ PAYLOAD_FIELDS = ("contact", "assignee", "scheduled_for", "override_reason")
 
 
 _CHOOSE_CONTACT = dict.fromkeys(("invalid", "min_value", "max_value"), "Choose a contact.")
-_CHOOSE_MANAGER = dict.fromkeys(("invalid", "min_value", "max_value"), "Choose a reference manager.")
+_CHOOSE_MANAGER = dict.fromkeys(("invalid_choice", "invalid_pk_value"), "Choose a reference manager.")
 
 
 class TransitionForm(forms.Form):
@@ -31,9 +32,8 @@ class TransitionForm(forms.Form):
     contact = forms.IntegerField(
         required=False, min_value=1, max_value=2**31 - 1, error_messages=_CHOOSE_CONTACT
     )
-    assignee = forms.IntegerField(
-        required=False, min_value=1, max_value=2**31 - 1, error_messages=_CHOOSE_MANAGER
-    )
+    # Parsed and scoped in one step: only an active reference manager can be chosen.
+    assignee = forms.ModelChoiceField(request_managers(), required=False, error_messages=_CHOOSE_MANAGER)
     scheduled_for = forms.DateTimeField(
         required=False, error_messages={"invalid": "Give the date and time it is scheduled for."}
     )

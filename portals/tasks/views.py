@@ -3,21 +3,22 @@
 Without JavaScript the same forms post normally and come back to the list.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.permissions import role_required
 from core.roles import Role, has_role
 from portals.shared.paging import paginate, query_without
 from workflows.models import StepRole, Task
+from workflows.querysets import ELIGIBLE_ROLES, eligible_assignees
 from workflows.selectors import task_counts, task_list, task_rows
 from workflows.tasking import (
-    ELIGIBLE_ROLES,
     can_work_task,
     finishing_transitions,
     task_complete,
@@ -79,10 +80,21 @@ def task_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "portals/tasks/tasks.html", context)
 
 
-def _answer(request: HttpRequest, task_id: int, error: DomainError | None, done_message: str) -> HttpResponse:
-    task = task_rows().get(pk=task_id)
+def _answer(request: HttpRequest, task: Task, error: DomainError | None, done_message: str) -> HttpResponse:
+    """The task's row (htmx) or back to the list. `task` is one the user may see: a refusal shows
+    nothing they could not see on their own list."""
     if request.headers.get("HX-Request"):
-        context = _row_context(task, request.user, _people_by_queue(), error.message if error else "")
+        # After a refusal, the row only if the task is still the user's to see (a success shows
+        # the row they just changed, even when it went to someone else).
+        rows = (
+            task_rows().filter(pk__in=Task.objects.visible_to(request.user).values("pk"))
+            if error
+            else task_rows()
+        )
+        row = rows.filter(pk=task.pk).first()
+        if row is None:
+            raise Http404("No such task on your list.")
+        context = _row_context(row, request.user, _people_by_queue(), error.message if error else "")
         context["nav_counts"] = task_counts(request.user)
         status = error.http_status if error else 200
         return render(request, "portals/tasks/_task_row.html", context, status=status)
@@ -93,34 +105,53 @@ def _answer(request: HttpRequest, task_id: int, error: DomainError | None, done_
     return redirect("tasks:list")
 
 
-def _task_exists(task_id: int) -> bool:
-    return Task.objects.filter(pk=task_id).exists()
+def _visible_task(request: HttpRequest, pk: int) -> Task:
+    """A task the user may see and act on; any other id is a 404 that says nothing about it."""
+    task = Task.objects.visible_to(request.user).filter(pk=pk).first()
+    if task is None:
+        raise Http404("No such task on your list.")
+    return task
+
+
+class ReassignForm(forms.Form):
+    """Who takes the task: parsed and scoped in one step, among the active users who may be given
+    a task of its role (`workflows.querysets.eligible_assignees`)."""
+
+    assignee = forms.ModelChoiceField(User.objects.none())
+
+    def __init__(self, *args, task: Task, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        field.queryset = eligible_assignees(task.assignee_role)
+        role = task.get_assignee_role_display().lower()
+        field.error_messages.update(
+            required="Choose who takes the task.",
+            invalid_choice=f"That person cannot take a {role} task; choose someone who can.",
+        )
 
 
 @role_required(*STAFF)
 @require_POST
 def complete(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _task_exists(pk):
-        return HttpResponse("This task no longer exists.", status=404)
+    task = _visible_task(request, pk)
     try:
-        task_complete(task_id=pk, actor=request.user)
+        task_complete(task_id=task.pk, actor=request.user)
     except DomainError as error:
-        return _answer(request, pk, error, "")
-    return _answer(request, pk, None, "Task done.")
+        return _answer(request, task, error, "")
+    return _answer(request, task, None, "Task done.")
 
 
 @role_required(*STAFF)
 @require_POST
 def reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _task_exists(pk):
-        return HttpResponse("This task no longer exists.", status=404)
-    assignee_id = request.POST.get("assignee", "")
-    assignee = User.objects.filter(pk=assignee_id, is_active=True).first() if assignee_id.isdigit() else None
+    task = _visible_task(request, pk)
+    form = ReassignForm(request.POST, task=task)
     try:
-        if assignee is None:
-            raise DomainError("Choose who takes the task.", field="assignee")
-        task_reassign(task_id=pk, actor=request.user, assignee=assignee)
+        if not form.is_valid():
+            raise InvalidInput(form.errors["assignee"][0], field="assignee")
+        assignee = form.cleaned_data["assignee"]
+        task_reassign(task_id=task.pk, actor=request.user, assignee=assignee)
     except DomainError as error:
-        return _answer(request, pk, error, "")
+        return _answer(request, task, error, "")
     name = assignee.get_full_name() or assignee.username
-    return _answer(request, pk, None, f"Task reassigned to {name}.")
+    return _answer(request, task, None, f"Task reassigned to {name}.")

@@ -14,9 +14,9 @@ from core.roles import Role
 from portals.manage.forms import RecordActivityForm
 from portals.shared.responses import render_refused
 from portals.shared.transitions import take_transition
-from references.models import Contact
 from references.statuses import ReferenceStatus
 from requests_app.models import ReferenceRequest
+from workflows.querysets import participants_for
 from workflows.selectors import (
     alternative_candidates,
     availability,
@@ -90,13 +90,6 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("manage:request", pk=pk)
 
 
-def _participants(ref_request: ReferenceRequest):
-    """Who may have taken part: contacts of the chosen contact's account (the chosen one first)."""
-    if ref_request.chosen_contact is None:
-        return Contact.objects.none()
-    return Contact.objects.filter(account_id=ref_request.chosen_contact.account_id).select_related("persona")
-
-
 @role_required(Role.MANAGER)
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the activity: date, duration, participants; the request is then completed."""
@@ -108,7 +101,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("manage:request", pk=pk)
     form = RecordActivityForm(
         request.POST or None,
-        participants=_participants(ref_request),
+        participants=participants_for(ref_request).select_related("persona").order_by("last_name", "pk"),
         initial={"participants": [ref_request.chosen_contact_id], "expected_status": ref_request.status},
     )
     context = {"req": ref_request, "form": form, "section": "inbox"}

@@ -64,11 +64,13 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.SALES, Role.MANAGER)
 @require_POST
 def approval_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    ref_request = _owned_detail(request, pk)
+    _owned_detail(request, pk)
     try:
         moved = take_transition(request, request_id=pk, actions=OWNER_ACTIONS)
     except DomainError as error:
-        context = _context(request, request_detail(pk) or ref_request)
+        # Shown again only while the request still names one of the user's accounts (a 404 if it
+        # moved to another account's contact meanwhile): a refusal never shows what they may not see.
+        context = _context(request, _owned_detail(request, pk))
         return render_refused(request, "portals/sales/approvals_detail.html", context, error)
     approved = request.POST.get("action") == "owner_approve"
     verb = "approved — the program will now ask the customer" if approved else "declined"

@@ -82,12 +82,44 @@ def test_a_task_that_ends_with_a_request_action_links_to_the_request(client, man
     assert _open(ref_request).pk == triage.pk
 
 
-def test_someone_elses_task_cannot_be_completed(client, other_rep, ref_request):
-    client.force_login(other_rep)
-    response = client.post(reverse("tasks:complete", args=[_open(ref_request).pk]), **HTMX)
-    assert response.status_code == 403
-    assert _open(ref_request).status == "open"
-    assert client.post(reverse("tasks:complete", args=[999999]), **HTMX).status_code == 404
+def _row_text(task: Task) -> list[str]:
+    """What a task's row would tell about its request: the prospect, the requester, the account."""
+    request = task.request
+    requester = request.requester
+    texts = [request.opportunity.prospect_name, requester.get_full_name(), requester.username]
+    if request.chosen_contact_id:
+        texts.append(request.chosen_contact.account.name)
+    return texts
+
+
+@pytest.mark.parametrize("action", ["complete", "reassign"])
+def test_someone_elses_task_is_not_found_and_shows_nothing_of_it(
+    client, action, other_rep, marketer, ref_request, manager, customer_contact
+):
+    drive_to(ref_request, "awaiting_owner", customer_contact, manager)
+    approval = _open(ref_request)  # the account owner's (Olivia's) approval of Sally's request
+    for intruder in (other_rep, marketer):
+        client.force_login(intruder)
+        url = reverse(f"tasks:{action}", args=[approval.pk])
+        response = client.post(url, {"assignee": intruder.pk}, **HTMX)
+        assert response.status_code == 404
+        body = response.content.decode()
+        assert not [text for text in _row_text(approval) if text in body]
+        assert f"#{ref_request.pk}" not in body
+    assert _open(ref_request).pk == approval.pk and _open(ref_request).assignee == approval.assignee
+    assert client.post(reverse(f"tasks:{action}", args=[999999]), **HTMX).status_code == 404
+
+
+def test_a_refused_task_of_ones_own_list_is_shown_with_the_reason(
+    client, ref_request, manager, customer_contact
+):
+    drive_to(ref_request, "awaiting_owner", customer_contact, manager)
+    approval = _open(ref_request)
+    client.force_login(customer_contact.account.owner)
+    response = client.post(reverse("tasks:complete", args=[approval.pk]), **HTMX)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f'id="task-{approval.pk}"' in body and "ends when the request moves on" in body
 
 
 def test_reassigning_a_task_inline(client, manager, sales_rep, ref_request):
