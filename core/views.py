@@ -1,13 +1,20 @@
-"""Sign-in landing and the health endpoints."""
+"""Sign-in landing, throttled password reset and the health endpoints."""
 
+import math
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.health import run_readiness_checks
 from core.roles import home_url_for
+from core.throttle import RateLimit, client_ip
+
+HOUR = 3600
 
 
 @login_required
@@ -39,3 +46,33 @@ def readyz(request: HttpRequest) -> JsonResponse:
         "checks": {name: (error or "ok") for name, error in results.items()},
     }
     return JsonResponse(body, status=503 if failing else 200)
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset with two limits per hour: requests per client address (past it, 429
+    saying so) and mails per email address (past it, no mail and the usual answer, so the page
+    tells nothing about the address)."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        per_client = RateLimit(
+            "password-reset-client", limit=settings.PASSWORD_RESET_REQUESTS_PER_IP, window=HOUR
+        )
+        verdict = per_client.hit(client_ip(request) or "unknown")
+        if not verdict.allowed:
+            minutes = math.ceil(verdict.retry_after / 60)
+            response = render(
+                request, "registration/password_reset_throttled.html", {"minutes": minutes}, status=429
+            )
+            response["Retry-After"] = str(verdict.retry_after)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form) -> HttpResponse:
+        address = form.cleaned_data["email"].strip().lower()
+        per_address = RateLimit(
+            "password-reset-address", limit=settings.PASSWORD_RESET_MAILS_PER_ADDRESS, window=HOUR
+        )
+        if per_address.hit(address).allowed:
+            return super().form_valid(form)
+        # Past the limit: no mail, and the answer a sent mail gets.
+        return HttpResponseRedirect(self.get_success_url())

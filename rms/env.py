@@ -29,14 +29,17 @@ def env_bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name}={value!r} is not a boolean; use 1/0, true/false, yes/no or on/off.")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ConfigError(f"{name}={value!r} is not a whole number.") from None
+    if minimum is not None and number < minimum:
+        raise ConfigError(f"{name}={value!r} must be at least {minimum}.")
+    return number
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

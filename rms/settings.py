@@ -5,6 +5,7 @@ file and a filesystem Celery broker under var/, so a newcomer needs no services.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -189,6 +190,36 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Sign-in and password-reset throttling (issue 12) ---------------------------------------
+# django-axes counts failed password sign-ins in the database; core/signin.py decides with a limit
+# per user and one per client address, and renders the 429 page. core/throttle.py limits password
+# reset mails (and, later, the customer portal's magic links) on the cache.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, so the other middleware dress its 429 page
+# Axes' gate comes first: it refuses a locked user or address before any backend checks a password.
+# Password-less backends (staff single sign-on) go after ModelBackend; the gate lets them through.
+AUTHENTICATION_BACKENDS = [
+    "core.signin.PasswordSignInGate",
+    "django.contrib.auth.backends.ModelBackend",
+]
+SIGNIN_FAILURES_PER_USER = env_int("SIGNIN_FAILURES_PER_USER", 5, minimum=1)
+SIGNIN_FAILURES_PER_ADDRESS = env_int("SIGNIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+SIGNIN_COOLOFF_MINUTES = env_int("SIGNIN_COOLOFF_MINUTES", 15, minimum=1)
+# Proxies in front of the app that append the client's address to X-Forwarded-For; 0 trusts only
+# REMOTE_ADDR (core.throttle.client_ip, used by axes and the password-reset limit).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_HANDLER = "core.signin.SignInAttempts"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCK_OUT_AT_FAILURE = False  # axes' single-limit decision; SignInAttempts decides with two limits
+AXES_FAILURE_LIMIT = SIGNIN_FAILURES_PER_USER  # shown as "attempts remaining" in the admin
+AXES_COOLOFF_TIME = timedelta(minutes=SIGNIN_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.signin.locked_out_response"
+AXES_CLIENT_IP_CALLABLE = "core.throttle.client_ip"
+AXES_VERBOSE = False
+PASSWORD_RESET_MAILS_PER_ADDRESS = env_int("PASSWORD_RESET_MAILS_PER_ADDRESS", 3, minimum=1)  # per hour
+PASSWORD_RESET_REQUESTS_PER_IP = env_int("PASSWORD_RESET_REQUESTS_PER_IP", 10, minimum=1)  # per hour
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -2,6 +2,9 @@
 several apps and front ends start from: a request just submitted, the rep's deal, a small indexed
 catalogue of references, and the program the query-count tests measure pages and endpoints on."""
 
+import copy
+import uuid
+
 import pytest
 from django.utils import timezone
 
@@ -9,6 +12,15 @@ from core.roles import Role
 from tests.builders import catalogue as factories
 from tests.builders.requests import make_program, make_request
 from tests.builders.search import index, make_reference, product
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_namespace(settings):
+    """Each test gets its own cache key prefix: rate-limit counters (core.throttle) never carry over
+    from another test, another xdist worker or an earlier run against the same Redis."""
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = uuid.uuid4().hex
+    settings.CACHES = caches
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from core.demo_pipeline import DemoContext
@@ -82,12 +83,12 @@ def test_demo_users_sign_in_with_demo_and_have_their_roles():
         "marketing": Role.MARKETING,
     }
     for username, role in expected.items():
-        user = authenticate(username=username, password="demo")
+        user = authenticate(RequestFactory().post("/login/"), username=username, password="demo")
         assert user is not None, username
         assert list(user.groups.values_list("name", flat=True)) == [role.value]
         assert user.first_name and user.last_name and "@" in user.email
         assert username in output
-    admin = authenticate(username="admin", password="demo")
+    admin = authenticate(RequestFactory().post("/login/"), username="admin", password="demo")
     assert admin is not None and admin.is_superuser and admin.is_staff
 
 

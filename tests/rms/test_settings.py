@@ -47,6 +47,7 @@ def test_debug_on_generates_a_secret_key_once_into_var(tmp_path):
         ("EMAIL_PORT", "twenty-five", "EMAIL_PORT='twenty-five' is not a whole number"),
         ("DATABASE_URL", "mysql://x/y", "DATABASE_URL='mysql://x/y' must be a URL"),
         ("REDIS_URL", "localhost:6379", "REDIS_URL='localhost:6379' must be a URL"),
+        ("SIGNIN_FAILURES_PER_USER", "0", "SIGNIN_FAILURES_PER_USER='0' must be at least 1"),
     ],
 )
 def test_malformed_values_name_the_variable(tmp_path, variable, value, message):
