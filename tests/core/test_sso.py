@@ -213,3 +213,22 @@ def test_password_sign_in_of_a_superuser_is_untouched(client, oidc_provider, adm
     factories.make_user("break-glass", is_superuser=True)
     response = client.post("/login/", {"username": "break-glass", "password": "pw"}, follow=True)
     assert response.redirect_chain[-1][0] == "/admin/"
+
+
+def test_the_roles_claim_can_sit_inside_an_object(client, oidc_provider, settings):
+    settings.OIDC_ROLES_CLAIM = "realm_access.roles"
+    oidc_provider.sign_in_as("emp-1010", email="val@vendor.test", realm_access={"roles": ["rms-marketing"]})
+    assert sso_sign_in(client).redirect_chain[-1][0] == "/content/"
+
+
+def test_a_deactivated_user_cannot_sign_in_through_the_provider(client, oidc_provider):
+    oidc_provider.sign_in_as("emp-1011", email="wes@vendor.test", groups=["rms-sales"])
+    sso_sign_in(client)
+    user = signed_in_user(client)
+    client.logout()
+    User.objects.filter(pk=user.pk).update(is_active=False)
+
+    response = sso_sign_in(client)
+
+    assert response.redirect_chain[-1][0] == "/login/"
+    assert "_auth_user_id" not in client.session
