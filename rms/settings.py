@@ -200,8 +200,9 @@ OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
 OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
 if OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
     raise ConfigError("OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too.")
-# Endpoints and keys come from {OIDC_ISSUER}/.well-known/openid-configuration, read at the first
-# sign-in and kept for an hour (core/sso/provider.py); these variables override single ones.
+# Endpoints come from {OIDC_ISSUER}/.well-known/openid-configuration, read at the first sign-in
+# and kept for an hour (core/sso/provider.py); these variables override single ones. The keys
+# (JWKS) are fetched at every sign-in, so a provider's key rotation works at once.
 _OIDC_SCHEMES = {"https", "http"}
 OIDC_OP_AUTHORIZATION_ENDPOINT = env_url("OIDC_AUTHORIZATION_ENDPOINT", None, _OIDC_SCHEMES)
 OIDC_OP_TOKEN_ENDPOINT = env_url("OIDC_TOKEN_ENDPOINT", None, _OIDC_SCHEMES)

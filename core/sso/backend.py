@@ -5,6 +5,7 @@ import logging
 import jwt
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
@@ -40,6 +41,11 @@ class SsoBackend(OIDCAuthenticationBackend):
         self.OIDC_RP_SIGN_ALGO = settings.OIDC_RP_SIGN_ALGO
         self.OIDC_RP_IDP_SIGN_KEY = None
         return super().authenticate(request, **kwargs)
+
+    def get_user(self, user_id):
+        # Django's check, which the library's get_user leaves out: a deactivated user's
+        # sessions end at their next request.
+        return ModelBackend.get_user(self, user_id)
 
     def verify_token(self, token, **kwargs):
         if not token:

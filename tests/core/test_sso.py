@@ -221,14 +221,14 @@ def test_the_roles_claim_can_sit_inside_an_object(client, oidc_provider, setting
     assert sso_sign_in(client).redirect_chain[-1][0] == "/content/"
 
 
-def test_a_deactivated_user_cannot_sign_in_through_the_provider(client, oidc_provider):
+def test_a_deactivated_user_is_signed_out_and_cannot_sign_in_again(client, oidc_provider):
     oidc_provider.sign_in_as("emp-1011", email="wes@vendor.test", groups=["rms-sales"])
     sso_sign_in(client)
     user = signed_in_user(client)
-    client.logout()
     User.objects.filter(pk=user.pk).update(is_active=False)
 
+    assert client.get("/sales/")["Location"].startswith("/login/")  # the open session ends
     response = sso_sign_in(client)
 
     assert response.redirect_chain[-1][0] == "/login/"
-    assert "_auth_user_id" not in client.session
+    assert client.get("/sales/")["Location"].startswith("/login/")
