@@ -58,3 +58,19 @@ def env_url(name: str, default: str | None, schemes: set[str]) -> str | None:
         allowed = ", ".join(sorted(schemes))
         raise ConfigError(f"{name}={value!r} must be a URL starting with one of: {allowed}.")
     return value
+
+
+def env_map(name: str, allowed_values: set[str]) -> dict[str, str]:
+    """Read `key=value,key=value` pairs; each value must be one of `allowed_values`.
+
+    A key may itself hold "=" (the value is what follows the last one), not ",".
+    """
+    pairs = {}
+    for item in env_list(name, []):
+        key, sep, value = item.rpartition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key or value not in allowed_values:
+            allowed = ", ".join(sorted(allowed_values))
+            raise ConfigError(f"{name}: {item!r} is not key=value with a value among: {allowed}.")
+        pairs[key] = value
+    return pairs

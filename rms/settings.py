@@ -11,7 +11,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from rms.env import ConfigError, env_bool, env_int, env_list, env_str, env_url
+from core.roles import Role
+from rms.env import ConfigError, env_bool, env_int, env_list, env_map, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("RMS_VAR_DIR", str(BASE_DIR / "var")))
@@ -220,6 +221,35 @@ AXES_CLIENT_IP_CALLABLE = "core.throttle.client_ip"
 AXES_VERBOSE = False
 PASSWORD_RESET_MAILS_PER_ADDRESS = env_int("PASSWORD_RESET_MAILS_PER_ADDRESS", 3, minimum=1)  # per hour
 PASSWORD_RESET_REQUESTS_PER_IP = env_int("PASSWORD_RESET_REQUESTS_PER_IP", 10, minimum=1)  # per hour
+
+# --- Single sign-on -------------------------------------------------------------------------
+# Staff sign in through an OpenID Connect provider (mozilla-django-oidc under core/sso/). Off while
+# OIDC_ISSUER is unset: no button on the sign-in page and its URLs answer 404. Local passwords
+# always work (the demo, break-glass admins); SSO never signs in a superuser.
+OIDC_ISSUER = env_url("OIDC_ISSUER", None, {"https", "http"})
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+if OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ConfigError("OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too.")
+# Endpoints come from {OIDC_ISSUER}/.well-known/openid-configuration, read at the first sign-in
+# and kept for an hour (core/sso/provider.py); these variables override single ones. The keys
+# (JWKS) are fetched at every sign-in, so a provider's key rotation works at once.
+_OIDC_SCHEMES = {"https", "http"}
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_url("OIDC_AUTHORIZATION_ENDPOINT", None, _OIDC_SCHEMES)
+OIDC_OP_TOKEN_ENDPOINT = env_url("OIDC_TOKEN_ENDPOINT", None, _OIDC_SCHEMES)
+OIDC_OP_USER_ENDPOINT = env_url("OIDC_USERINFO_ENDPOINT", None, _OIDC_SCHEMES)
+OIDC_OP_JWKS_ENDPOINT = env_url("OIDC_JWKS_URI", None, _OIDC_SCHEMES)
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+# The claim naming the user's groups (a dotted path reaches into objects, e.g.
+# realm_access.roles) and which of its values mean which RMS role; other values give no role.
+OIDC_ROLES_CLAIM = env_str("OIDC_ROLES_CLAIM", "groups")
+OIDC_ROLE_MAP = env_map("OIDC_ROLE_MAP", {role.value for role in Role})
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)  # seconds for each call to the provider
+# After the password backends (axes' gate, then ModelBackend): the SSO backend acts only on the
+# callback's code, never on a username and password.
+AUTHENTICATION_BACKENDS.append("core.sso.backend.SsoBackend")
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -56,6 +56,20 @@ def test_malformed_values_name_the_variable(tmp_path, variable, value, message):
     assert message in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"OIDC_ROLE_MAP": "rms-sales=Sales,x=Boss"}, "OIDC_ROLE_MAP: 'x=Boss' is not key=value"),
+        ({"OIDC_ISSUER": "idp.example.com"}, "OIDC_ISSUER='idp.example.com' must be a URL"),
+        ({"OIDC_ISSUER": "https://idp.example.com"}, "set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET"),
+    ],
+)
+def test_single_sign_on_settings_refuse_what_they_cannot_use(tmp_path, env, message):
+    result = run_manage(tmp_path, "check", DEBUG="1", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 def test_deploy_check_passes_with_production_environment(tmp_path):
     result = run_manage(
         tmp_path,
