@@ -2,6 +2,7 @@
 
 from enum import StrEnum
 
+from django.db.models import Q
 from django.urls import reverse
 
 
@@ -35,6 +36,15 @@ def has_role(user, role: Role) -> bool:
     return user.is_superuser or role in user_roles(user)
 
 
+def may_use_admin(user) -> bool:
+    """Whether `user` may enter the Django admin: active superusers, and active staff who run the
+    program (reference managers). Sales and marketing work in their portals, even with `is_staff`
+    set by mistake."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or (user.is_staff and Role.MANAGER in user_roles(user))
+
+
 def home_url_for(user) -> str:
     """Where a user lands after signing in."""
     roles = user_roles(user)
@@ -58,3 +68,12 @@ def users_with_role(role: Role):
     from django.contrib.auth.models import User
 
     return User.objects.filter(is_active=True, groups__name=role.value).order_by("pk")
+
+
+def program_staff():
+    """The active users who work in the program (any role, or superuser): who may own or steward
+    an account. Not `is_staff`, which only says who may use the admin."""
+    from django.contrib.auth.models import User
+
+    in_a_role = Q(groups__name__in=[role.value for role in Role]) | Q(is_superuser=True)
+    return User.objects.filter(in_a_role, is_active=True).distinct()

@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from core.forms import DomainErrorsMixin
+from core.roles import program_staff
 from references.models import (
     Account,
     ActivityType,
@@ -148,7 +149,7 @@ class AccountForm(DomainErrorsMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        staff = User.objects.filter(is_active=True, is_staff=True).order_by("first_name", "username")
+        staff = program_staff().order_by("first_name", "username")
         self.fields["owner"].queryset = staff
         self.fields["stewards"].queryset = staff
         self.fields["country"].queryset = Country.objects.select_related("region")
