@@ -15,6 +15,7 @@ from django.urls import reverse
 from core.admin_actions import export_as_csv, export_fields
 from references import services
 from references.models import (
+    Account,
     AccountNote,
     BlackoutPeriod,
     Contact,
@@ -65,7 +66,7 @@ def test_a_managers_admin_lists_what_the_manager_portal_lists(manager_client, pr
         page = manager_client.get(reverse("manage:account", args=[account.pk]))
         notes |= {note.pk for note in page.context["account"].notes.all()}
 
-    assert _admin_rows(manager_client, type(portal_accounts[0])) == {a.pk for a in portal_accounts}
+    assert _admin_rows(manager_client, Account) == {a.pk for a in portal_accounts}
     assert _admin_rows(manager_client, Contact) == {c.pk for c in portal_contacts}
     assert _admin_rows(manager_client, AccountNote) == notes
     # Managers see every deal, in the admin as in the request screens (Opportunity.visible_to).
