@@ -3,7 +3,10 @@
 `export_as_csv` streams the selected rows. Columns are `ModelAdmin.csv_fields` when set, otherwise
 every concrete field; foreign keys are written as the related object's name and many-to-many fields
 as a "; "-joined list, both loaded up front so the export runs a fixed number of queries.
-Secret-like fields (passwords, tokens, keys, verification codes) are never written, even if listed.
+Secret-like fields (passwords, tokens, keys, verification codes) are never written, even if listed,
+and neither is any field the ModelAdmin withholds from the user (`withheld_fields(request)`, such as a
+contact's email and phone for someone who may not see them). The rows are those the action is given:
+the changelist's own queryset, so an export never holds a row the user's changelist would not show.
 """
 
 import csv
@@ -45,12 +48,19 @@ def is_secret_like(name: str) -> bool:
     return bool(SECRET_LIKE.search(name))
 
 
-def export_fields(modeladmin: admin.ModelAdmin) -> list[models.Field]:
-    """The model fields one export writes, in order, with secret-like ones dropped."""
+def export_fields(modeladmin: admin.ModelAdmin, request: HttpRequest) -> list[models.Field]:
+    """The model fields one export writes for `request.user`, in order, with secret-like and
+    withheld ones dropped."""
     opts = modeladmin.model._meta
     names = getattr(modeladmin, "csv_fields", None)
     fields = [opts.get_field(name) for name in names] if names else opts.concrete_fields
-    return [f for f in fields if not is_secret_like(f.name) and not is_secret_like(f.attname)]
+    withheld_fields = getattr(modeladmin, "withheld_fields", None)
+    withheld = withheld_fields(request) if withheld_fields else set()
+    return [
+        f
+        for f in fields
+        if f.name not in withheld and not is_secret_like(f.name) and not is_secret_like(f.attname)
+    ]
 
 
 def _cell(obj: models.Model, field: models.Field) -> object:
@@ -90,7 +100,7 @@ def export_as_csv(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: models.QuerySet
 ) -> StreamingHttpResponse:
     """Stream the selected rows as CSV, one line per object, header first."""
-    fields = export_fields(modeladmin)
+    fields = export_fields(modeladmin, request)
     writer = csv.writer(_Echo())
     lines = (writer.writerow(row) for row in _rows(_loaded(queryset, fields), fields))
     filename = f"{modeladmin.model._meta.model_name}-{timezone.localdate():%Y-%m-%d}.csv"

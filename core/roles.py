@@ -35,6 +35,15 @@ def has_role(user, role: Role) -> bool:
     return user.is_superuser or role in user_roles(user)
 
 
+def may_use_admin(user) -> bool:
+    """Whether `user` may enter the Django admin: active superusers, and active staff who run the
+    program (reference managers). Sales and marketing work in their portals, even with `is_staff`
+    set by mistake."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or (user.is_staff and Role.MANAGER in user_roles(user))
+
+
 def home_url_for(user) -> str:
     """Where a user lands after signing in."""
     roles = user_roles(user)

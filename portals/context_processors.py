@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from core.roles import Role, has_role, role_label, user_roles
+from core.roles import Role, has_role, may_use_admin, role_label, user_roles
 from notifications.selectors import unread_count
 from workflows.selectors import task_counts
 
@@ -19,7 +19,7 @@ def portal(request) -> dict:
         links.append(("Manage", reverse("manage:home")))
     if has_role(user, Role.MARKETING):
         links.append(("Content", reverse("content:home")))
-    if user.is_staff:
+    if may_use_admin(user):
         links.append(("Admin", reverse("admin:index")))
     context = {
         "portal_links": links,

@@ -170,7 +170,7 @@ class DemoCatalogue:
                 first_name=first,
                 last_name=last,
                 email=f"{ascii_fold(first)}.{ascii_fold(last)}@vendor.example",
-                is_staff=True,
+                is_staff=False,  # reps work in /sales/; the admin is for administrators and managers
                 password=password,
             )
             for first, last in words.STAFF_NAMES[:REP_COUNT]

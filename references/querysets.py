@@ -13,8 +13,8 @@ from typing import Any
 from django.db import models
 from django.db.models import Case, Q, Value, When
 
-from core.roles import Role, user_roles
 from references.statuses import USABLE_STATUSES
+from references.visibility import is_program_staff, runs_the_program
 
 # An account that may be used as a reference: never defected, at risk, retired or paused.
 USABLE_ACCOUNT = {"status__in": USABLE_STATUSES, "at_risk": False}
@@ -70,12 +70,15 @@ class AccountQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "AccountQuerySet":
         """Program staff see every account; others none."""
-        if user.is_superuser or user_roles(user) & {Role.MANAGER, Role.MARKETING, Role.SALES}:
-            return self
-        return self.none()
+        return self if is_program_staff(user) else self.none()
 
 
 class ContactQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ContactQuerySet":
+        """Program staff see every contact's row; their email and phone are a column rule
+        (`references.visibility.sees_contact_details`), not a row rule."""
+        return self if is_program_staff(user) else self.none()
+
     def offerable(self) -> "ContactQuerySet":
         """Contacts that search may offer: active or resting, not opted out or self-paused,
         at an account that is itself usable (every condition of `OFFERABLE`)."""
@@ -98,6 +101,16 @@ class ContactQuerySet(models.QuerySet):
 class OpportunityQuerySet(models.QuerySet):
     def visible_to(self, user) -> "OpportunityQuerySet":
         """A rep sees the deals they own or are on the team of; managers see all."""
-        if user.is_superuser or Role.MANAGER in user_roles(user):
+        if runs_the_program(user):
             return self
+        if not user.is_authenticated:
+            return self.none()
         return self.filter(Q(owner=user) | Q(team=user)).distinct()
+
+
+class ProgramRecordQuerySet(models.QuerySet):
+    """The program's own records about customers — account notes, status history, activities,
+    participation preferences, blackout dates: reference managers (and administrators) only."""
+
+    def visible_to(self, user) -> "ProgramRecordQuerySet":
+        return self if runs_the_program(user) else self.none()

@@ -1,7 +1,8 @@
 """Reads of the catalogue for the managers' account and contact screens: one loaded queryset each.
 
 Counts and "latest" values are correlated subqueries, so a page of 50 rows costs one query for the
-rows however large the catalogue is.
+rows however large the catalogue is. Every selector starts from the `visible_to(user)` querysets
+(`references.visibility`), as the admin's changelists do, so neither shows more than the other.
 """
 
 from datetime import date, timedelta
@@ -10,7 +11,8 @@ from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.expressions import count_of
-from references.models import Account, AccountNote, Contact, ReferenceActivity, StatusChange
+from references.models import Account, AccountNote, BlackoutPeriod, Contact, ReferenceActivity, StatusChange
+from references.visibility import sees_contact_details
 
 # "Recent activities" on the lists and detail pages: those of the last this many days.
 RECENT_DAYS = 90
@@ -21,10 +23,14 @@ def recent_since() -> date:
     return timezone.localdate() - timedelta(days=RECENT_DAYS)
 
 
-def account_rows(*, q: str = "", status: str = "", industry=None, region=None) -> QuerySet[Account]:
-    accounts = Account.objects.select_related("industry", "country__region", "owner").annotate(
-        contact_count=count_of(Contact, "account"),
-        recent_activities=count_of(ReferenceActivity, "account", occurred_on__gte=recent_since()),
+def account_rows(*, user, q: str = "", status: str = "", industry=None, region=None) -> QuerySet[Account]:
+    accounts = (
+        Account.objects.visible_to(user)
+        .select_related("industry", "country__region", "owner")
+        .annotate(
+            contact_count=count_of(Contact, "account"),
+            recent_activities=count_of(ReferenceActivity, "account", occurred_on__gte=recent_since()),
+        )
     )
     if q:
         accounts = accounts.filter(name__icontains=q)
@@ -37,20 +43,23 @@ def account_rows(*, q: str = "", status: str = "", industry=None, region=None) -
     return accounts.order_by("name", "id")
 
 
-def contact_rows(*, q: str = "", status: str = "", industry=None, region=None) -> QuerySet[Contact]:
+def contact_rows(*, user, q: str = "", status: str = "", industry=None, region=None) -> QuerySet[Contact]:
     last = (
         ReferenceActivity.objects.filter(contact=OuterRef("pk"))
         .order_by("-occurred_on")
         .values("occurred_on")
     )
-    contacts = Contact.objects.select_related("account__country__region", "persona", "preferences").annotate(
-        recent_activities=count_of(ReferenceActivity, "contact", occurred_on__gte=recent_since()),
-        last_activity=Subquery(last[:1]),
+    contacts = (
+        Contact.objects.visible_to(user)
+        .select_related("account__country__region", "persona", "preferences")
+        .annotate(
+            recent_activities=count_of(ReferenceActivity, "contact", occurred_on__gte=recent_since()),
+            last_activity=Subquery(last[:1]),
+        )
     )
     if q:
-        contacts = contacts.filter(
-            Q(last_name__icontains=q) | Q(first_name__icontains=q) | Q(email__iexact=q)
-        )
+        by_email = Q(email__iexact=q) if sees_contact_details(user) else Q()
+        contacts = contacts.filter(Q(last_name__icontains=q) | Q(first_name__icontains=q) | by_email)
     if status:
         contacts = contacts.filter(status=status)
     if industry:
@@ -60,20 +69,25 @@ def contact_rows(*, q: str = "", status: str = "", industry=None, region=None) -
     return contacts.order_by("last_name", "first_name", "id")
 
 
-def account_detail(pk: int) -> Account | None:
-    activities = ReferenceActivity.objects.select_related("contact", "activity_type").prefetch_related(
-        "opportunities"
+def account_detail(*, user, pk: int) -> Account | None:
+    activities = (
+        ReferenceActivity.objects.visible_to(user)
+        .select_related("contact", "activity_type")
+        .prefetch_related("opportunities")
     )
     return (
-        Account.objects.select_related("industry", "country__region", "size_band", "owner")
+        Account.objects.visible_to(user)
+        .select_related("industry", "country__region", "size_band", "owner")
         .prefetch_related(
             "products",
             "use_cases",
             "competitors_displaced",
             "stewards",
-            Prefetch("contacts", queryset=Contact.objects.select_related("persona", "preferences")),
-            Prefetch("notes", queryset=AccountNote.objects.select_related("author")),
-            Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
+            Prefetch(
+                "contacts", queryset=Contact.objects.visible_to(user).select_related("persona", "preferences")
+            ),
+            Prefetch("notes", queryset=AccountNote.objects.visible_to(user).select_related("author")),
+            Prefetch("status_changes", queryset=_history(user)),
             Prefetch("activities", queryset=activities[:HISTORY_ROWS], to_attr="latest_activities"),
         )
         .annotate(recent_activities=count_of(ReferenceActivity, "account", occurred_on__gte=recent_since()))
@@ -82,14 +96,19 @@ def account_detail(pk: int) -> Account | None:
     )
 
 
-def contact_detail(pk: int) -> Contact | None:
-    activities = ReferenceActivity.objects.select_related("activity_type").prefetch_related("opportunities")
+def contact_detail(*, user, pk: int) -> Contact | None:
+    activities = (
+        ReferenceActivity.objects.visible_to(user)
+        .select_related("activity_type")
+        .prefetch_related("opportunities")
+    )
     return (
-        Contact.objects.select_related("account__owner", "account__country", "persona", "preferences")
+        Contact.objects.visible_to(user)
+        .select_related("account__owner", "account__country", "persona", "preferences")
         .prefetch_related(
             "preferences__activity_types",
-            "blackouts",
-            Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
+            Prefetch("blackouts", queryset=BlackoutPeriod.objects.visible_to(user)),
+            Prefetch("status_changes", queryset=_history(user)),
             Prefetch("activities", queryset=activities[:HISTORY_ROWS], to_attr="latest_activities"),
         )
         .annotate(
@@ -99,3 +118,7 @@ def contact_detail(pk: int) -> Contact | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def _history(user) -> QuerySet[StatusChange]:
+    return StatusChange.objects.visible_to(user).select_related("changed_by")

@@ -7,6 +7,9 @@ from django.utils import timezone
 from core.forms import DomainErrorsMixin
 from references.models import ActivityType, Country, Industry, Opportunity, Persona, Product, SizeBand
 
+# The stages of a deal still being worked (it closes by being won or lost).
+OPEN_STAGES = [c for c in Opportunity.Stage.choices if c[0] != Opportunity.Stage.CLOSED]
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -153,9 +156,33 @@ class OpportunityForm(DomainErrorsMixin, forms.Form):
     )
     amount = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2)
     currency = forms.CharField(max_length=3, initial="USD")
-    stage = forms.ChoiceField(
-        choices=[c for c in Opportunity.Stage.choices if c[0] != Opportunity.Stage.CLOSED],
-        initial=Opportunity.Stage.QUALIFICATION,
-    )
+    stage = forms.ChoiceField(choices=OPEN_STAGES, initial=Opportunity.Stage.QUALIFICATION)
     close_date = forms.DateField(widget=DateInput, label="Expected close date")
     external_id = forms.CharField(max_length=64, required=False, label="CRM id (optional)")
+
+
+class OpportunityEditForm(OpportunityForm):
+    """The owner's edit of their deal: every field but its owner and team (`requests_app.deals`);
+    marking it won or lost closes it."""
+
+    stage = forms.ChoiceField(choices=Opportunity.Stage.choices)
+    outcome = forms.ChoiceField(choices=Opportunity.Outcome.choices, help_text="Won or lost closes the deal.")
+    external_id = forms.CharField(max_length=64, required=False, label="CRM id")
+
+
+class OpportunityProgressForm(DomainErrorsMixin, forms.Form):
+    """A deal-team member's edit: where the open deal stands and when it should close."""
+
+    stage = forms.ChoiceField(
+        choices=[c for c in Opportunity.Stage.choices if c[0] != Opportunity.Stage.CLOSED]
+    )
+    close_date = forms.DateField(widget=DateInput, label="Expected close date")
+
+
+def opportunity_edit_form(deal: Opportunity, *, owner: bool, data=None) -> forms.Form:
+    """The edit form the user gets for `deal`, filled with its current values."""
+    form_class = OpportunityEditForm if owner else OpportunityProgressForm
+    initial = {name: getattr(deal, name) for name in form_class.base_fields if name != "products"}
+    if "products" in form_class.base_fields:
+        initial["products"] = list(deal.products.all())
+    return form_class(data, initial=initial)

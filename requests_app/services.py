@@ -1,4 +1,4 @@
-"""Writes of a sales rep's records: a request's own rows, feedback, nominations, deals.
+"""Writes of a sales rep's records: a request's own rows, feedback, nominations (deals: `requests_app.deals`).
 
 Every function validates before it writes, writes in one transaction, and refuses with
 `core.errors.InvalidInput(field=…)` naming the input at fault, so forms and the API show the
@@ -9,11 +9,9 @@ workflow in the same transaction; cancelling and the close after feedback are tr
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 
-import pycountry
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core.errors import Conflict, InvalidInput, NotAllowed
@@ -21,13 +19,9 @@ from references.models import (
     Account,
     ActivityType,
     Contact,
-    Country,
-    Industry,
     Opportunity,
     ParticipationPreferences,
     Persona,
-    Product,
-    SizeBand,
 )
 from references.statuses import USABLE_STATUSES, ReferenceStatus
 from requests_app.models import (
@@ -284,60 +278,3 @@ def _check_not_nominated(account: Account, contact: Contact | None, contact_name
         pending = pending.filter(contact__isnull=True, contact_name__iexact=contact_name)
     if pending.exists():
         raise InvalidInput("This person is already nominated and waiting for the program.", field="contact")
-
-
-# --- Opportunities --------------------------------------------------------------------------
-
-
-def opportunity_create(
-    *,
-    owner: User,
-    prospect_name: str,
-    industry: Industry,
-    country: Country,
-    amount: Decimal,
-    currency: str,
-    stage: str,
-    close_date: date,
-    external_id: str | None = None,
-    size_band: SizeBand | None = None,
-    products: Sequence[Product] = (),
-) -> Opportunity:
-    """Add a deal the rep is working on (when it is not mirrored from the CRM yet)."""
-    prospect_name = (prospect_name or "").strip()
-    currency = (currency or "").strip().upper()
-    external_id = (external_id or "").strip() or None
-    if not prospect_name:
-        raise InvalidInput("Give the prospect's name.", field="prospect_name")
-    if amount is None or amount < 0:
-        raise InvalidInput("The amount cannot be negative.", field="amount")
-    if pycountry.currencies.get(alpha_3=currency) is None:
-        raise InvalidInput(f"“{currency}” is not a currency code (like USD or EUR).", field="currency")
-    if stage not in Opportunity.Stage.values or stage == Opportunity.Stage.CLOSED:
-        raise InvalidInput("Choose the deal's current stage.", field="stage")
-    if close_date is None or close_date < timezone.localdate():
-        raise InvalidInput("The expected close date cannot be in the past.", field="close_date")
-    taken = InvalidInput(f"A deal with CRM id “{external_id}” already exists.", field="external_id")
-    if external_id and Opportunity.objects.filter(external_id=external_id).exists():
-        raise taken
-    try:
-        with transaction.atomic():
-            opportunity = Opportunity.objects.create(
-                owner=owner,
-                prospect_name=prospect_name,
-                industry=industry,
-                country=country,
-                size_band=size_band,
-                amount=amount,
-                currency=currency,
-                stage=stage,
-                close_date=close_date,
-                external_id=external_id,
-            )
-            opportunity.products.set(products)
-    except IntegrityError:
-        # Someone saved the same CRM id between our check and our insert.
-        raise InvalidInput(
-            f"A deal with CRM id “{external_id}” already exists.", field="external_id"
-        ) from None
-    return opportunity

@@ -44,7 +44,7 @@ SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", {"http", "https"}).rstri
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.apps.RMSAdminConfig",  # django.contrib.admin, open to administrators and managers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("opportunities/", opportunities.opportunity_list, name="opportunities"),
     path("opportunities/new/", opportunities.opportunity_new, name="opportunity-new"),
     path("opportunities/<int:pk>/", opportunities.opportunity_detail, name="opportunity"),
+    path("opportunities/<int:pk>/edit/", opportunities.opportunity_edit, name="opportunity-edit"),
     path("opportunities/<int:pk>/find/", search.find_for_opportunity, name="find"),
     path("requests/", requests.request_list, name="requests"),
     path("requests/new/", requests.request_new, name="request-new"),

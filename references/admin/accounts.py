@@ -12,11 +12,13 @@ from core.expressions import count_of
 from references import services
 from references.admin.saving import SavedByServiceMixin, adopt, form_values, save_inline
 from references.admin.status import ReferenceStatusAdminMixin, StatusChangeInline
+from references.admin.visibility import VisibleToUserMixin
 from references.models import Account, AccountNote, Contact, Product
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(VisibleToUserMixin, admin.TabularInline):
     model = Contact
+    contact_details = ""
     fields = ["first_name", "last_name", "title", "persona", "email", "phone", "status"]
     readonly_fields = ["status"]
     autocomplete_fields = ["persona"]
@@ -27,7 +29,7 @@ class ContactInline(admin.TabularInline):
         return super().get_queryset(request).select_related("persona")
 
 
-class AccountNoteInline(admin.StackedInline):
+class AccountNoteInline(VisibleToUserMixin, admin.StackedInline):
     model = AccountNote
     fields = ["kind", "body", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
@@ -38,7 +40,7 @@ class AccountNoteInline(admin.StackedInline):
 
 
 @admin.register(Account)
-class AccountAdmin(SavedByServiceMixin, ReferenceStatusAdminMixin, admin.ModelAdmin):
+class AccountAdmin(VisibleToUserMixin, SavedByServiceMixin, ReferenceStatusAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "status",
@@ -152,7 +154,7 @@ class AccountAdmin(SavedByServiceMixin, ReferenceStatusAdminMixin, admin.ModelAd
 
 
 @admin.register(AccountNote)
-class AccountNoteAdmin(SavedByServiceMixin, admin.ModelAdmin):
+class AccountNoteAdmin(VisibleToUserMixin, SavedByServiceMixin, admin.ModelAdmin):
     list_display = ["account", "kind", "author", "created_at"]
     list_filter = ["kind", "created_at"]
     list_select_related = ["account", "author"]

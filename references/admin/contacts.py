@@ -13,6 +13,7 @@ from core.admin_actions import export_as_csv
 from references import services
 from references.admin.saving import SavedByServiceMixin, adopt, form_values, save_inline
 from references.admin.status import ReferenceStatusAdminMixin, StatusChangeInline
+from references.admin.visibility import VisibleToUserMixin
 from references.models import ActivityType, BlackoutPeriod, Contact, ParticipationPreferences
 
 
@@ -40,7 +41,7 @@ class PreferencesForm(forms.ModelForm):
         return cleaned
 
 
-class PreferencesInline(admin.StackedInline):
+class PreferencesInline(VisibleToUserMixin, admin.StackedInline):
     model = ParticipationPreferences
     form = PreferencesForm
     autocomplete_fields = ["activity_types"]
@@ -63,14 +64,15 @@ class BlackoutForm(forms.ModelForm):
         return cleaned
 
 
-class BlackoutInline(admin.TabularInline):
+class BlackoutInline(VisibleToUserMixin, admin.TabularInline):
     model = BlackoutPeriod
     form = BlackoutForm
     extra = 0
 
 
 @admin.register(Contact)
-class ContactAdmin(SavedByServiceMixin, ReferenceStatusAdminMixin, admin.ModelAdmin):
+class ContactAdmin(VisibleToUserMixin, SavedByServiceMixin, ReferenceStatusAdminMixin, admin.ModelAdmin):
+    contact_details = ""
     list_display = [
         "__str__",
         "account",
@@ -158,7 +160,8 @@ def _preferences(contact: Contact) -> ParticipationPreferences | None:
 
 
 @admin.register(ParticipationPreferences)
-class ParticipationPreferencesAdmin(SavedByServiceMixin, admin.ModelAdmin):
+class ParticipationPreferencesAdmin(VisibleToUserMixin, SavedByServiceMixin, admin.ModelAdmin):
+    contact_details = "contact__"
     form = PreferencesForm
     list_display = [
         "contact",
@@ -195,7 +198,7 @@ class ParticipationPreferencesAdmin(SavedByServiceMixin, admin.ModelAdmin):
 
 
 @admin.register(BlackoutPeriod)
-class BlackoutPeriodAdmin(admin.ModelAdmin):
+class BlackoutPeriodAdmin(VisibleToUserMixin, admin.ModelAdmin):
     form = BlackoutForm
     list_display = ["contact", "start", "end", "reason"]
     list_filter = ["start"]

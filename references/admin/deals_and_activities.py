@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from core.admin_actions import export_as_csv
 from core.expressions import count_of
+from references.admin.visibility import VisibleToUserMixin
 from references.models import CurrencyRate, Opportunity, ReferenceActivity
 
 # The link table between activities and the deals they served.
@@ -20,7 +21,7 @@ class CurrencyRateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(VisibleToUserMixin, admin.ModelAdmin):
     list_display = [
         "prospect_name",
         "external_id",
@@ -70,7 +71,7 @@ class OpportunityAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReferenceActivity)
-class ReferenceActivityAdmin(admin.ModelAdmin):
+class ReferenceActivityAdmin(VisibleToUserMixin, admin.ModelAdmin):
     list_display = ["occurred_on", "activity_type", "contact", "account", "opportunity_count", "recorded_by"]
     list_filter = ["activity_type", "occurred_on", "account__country__region"]
     list_select_related = ["activity_type", "contact", "account", "recorded_by"]

@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from core.admin_actions import ReadOnlyAdminMixin, export_as_csv
 from core.errors import DomainError
 from references import services
+from references.admin.visibility import VisibleToUserMixin
 from references.models import StatusChange
 from references.statuses import ReferenceStatus
 
@@ -119,7 +120,7 @@ def _errors(form: forms.Form) -> str:
     return " ".join(parts)
 
 
-class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+class StatusChangeInline(VisibleToUserMixin, ReadOnlyAdminMixin, admin.TabularInline):
     """The status history of an account or contact, newest first; history is never edited."""
 
     model = StatusChange
@@ -134,7 +135,7 @@ class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class StatusChangeAdmin(VisibleToUserMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The status history: readable and exportable, never added, edited or deleted by hand."""
 
     list_display = ["changed_at", "account", "contact", "from_status", "to_status", "changed_by", "reason"]

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from references.models.taxonomies import Competitor, Country, Industry, Product, Region, SizeBand, UseCase
-from references.querysets import AccountQuerySet
+from references.querysets import AccountQuerySet, ProgramRecordQuerySet
 from references.statuses import ReferenceStatus, valid_status
 
 
@@ -98,6 +98,8 @@ class AccountNote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgramRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

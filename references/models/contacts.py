@@ -8,7 +8,7 @@ from django.db.models import F, Q
 
 from references.models.accounts import Account
 from references.models.taxonomies import ActivityType, Persona
-from references.querysets import ContactQuerySet
+from references.querysets import ContactQuerySet, ProgramRecordQuerySet
 from references.statuses import ReferenceStatus, valid_status
 
 
@@ -83,6 +83,8 @@ class ParticipationPreferences(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ProgramRecordQuerySet.as_manager()
+
     class Meta:
         verbose_name_plural = "participation preferences"
         constraints = [
@@ -118,6 +120,8 @@ class BlackoutPeriod(models.Model):
     end = models.DateField()
     reason = models.CharField(max_length=200, blank=True)
 
+    objects = ProgramRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["start"]
         constraints = [
@@ -144,6 +148,8 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     changed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgramRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-changed_at", "-id"]

@@ -10,7 +10,7 @@ from django.db.models import Q
 from references.models.accounts import Account
 from references.models.contacts import Contact
 from references.models.taxonomies import ActivityType, Country, Industry, Product, SizeBand
-from references.querysets import OpportunityQuerySet
+from references.querysets import OpportunityQuerySet, ProgramRecordQuerySet
 
 
 class CurrencyRate(models.Model):
@@ -124,6 +124,8 @@ class ReferenceActivity(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgramRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_on", "-id"]

@@ -30,7 +30,8 @@ def make_user(username: str | None = None, *roles: Role, **fields) -> User:
         username=username,
         password="pw",
         email=fields.pop("email", f"{username}@vendor.test"),
-        is_staff=fields.pop("is_staff", True),
+        # As in production: only reference managers and administrators are admin staff.
+        is_staff=fields.pop("is_staff", Role.MANAGER in roles or fields.get("is_superuser", False)),
         first_name=fields.pop("first_name", username.title()),
         **fields,
     )

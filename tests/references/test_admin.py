@@ -386,8 +386,10 @@ def test_csv_export_neutralises_spreadsheet_formulas(admin_client, account_owner
     assert row[1] == '\'=HYPERLINK("http://evil.test")'
 
 
-def test_csv_export_never_writes_secret_like_fields():
-    names = [field.name for field in export_fields(admin.site._registry[User])]
+def test_csv_export_never_writes_secret_like_fields(admin_user):
+    request = RequestFactory().get("/")
+    request.user = admin_user
+    names = [field.name for field in export_fields(admin.site._registry[User], request)]
 
     assert "username" in names
     assert "password" not in names
@@ -406,32 +408,3 @@ def test_non_staff_user_is_sent_to_the_admin_login(client, outsider, catalogue):
     assert index.status_code == 302 and index.url.startswith(login)
     assert changelist.status_code == 302 and changelist.url.startswith(login)
     assert "Globex" not in changelist.content.decode()
-
-
-def test_sales_rep_may_view_but_not_change_an_account(client, sales_rep, customer_account):
-    client.force_login(sales_rep)
-    change_url = _url(Account, "change", customer_account.pk)
-
-    assert client.get(change_url).status_code == 200
-    response = client.post(change_url, {"name": "Renamed", "nps": "1"})
-
-    assert response.status_code == 403
-    customer_account.refresh_from_db()
-    assert (customer_account.name, customer_account.nps) == ("Globex Bank", 9)
-
-
-def test_sales_rep_cannot_change_status(client, sales_rep, customer_account):
-    client.force_login(sales_rep)
-
-    changelist = client.get(_url(Account, "changelist")).content.decode()
-    button = client.post(
-        _url(Account, "change_status", customer_account.pk), {"to_status": "retired", "reason": "x"}
-    )
-    url, data = _status_post(Account, [customer_account], apply="1", to_status="retired", reason="x")
-    client.post(url, data)
-
-    assert 'value="change_status"' not in changelist
-    assert button.status_code == 403
-    customer_account.refresh_from_db()
-    assert customer_account.status == "active"
-    assert not StatusChange.objects.exists()

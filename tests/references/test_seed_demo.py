@@ -92,6 +92,14 @@ def test_demo_users_sign_in_with_demo_and_have_their_roles():
     assert admin is not None and admin.is_superuser and admin.is_staff
 
 
+def test_only_the_administrator_and_the_manager_are_admin_staff():
+    seed_demo(accounts=20)
+
+    staff = set(User.objects.filter(is_staff=True).values_list("username", flat=True))
+
+    assert staff == {"admin", "manager"}  # the demo reps, sales and marketing work in their portals
+
+
 def test_accounts_are_owned_by_the_demo_sellers_and_generated_reps():
     seed_demo(accounts=200)
 

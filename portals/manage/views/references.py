@@ -42,7 +42,7 @@ def _filters(form: ReferenceFilterForm) -> dict:
 @role_required(Role.MANAGER)
 def account_list(request: HttpRequest) -> HttpResponse:
     form = ReferenceFilterForm(request.GET or None)
-    page = paginate(request, selectors.account_rows(**_filters(form)), per_page=PAGE_SIZE)
+    page = paginate(request, selectors.account_rows(user=request.user, **_filters(form)), per_page=PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
@@ -52,8 +52,8 @@ def account_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portals/manage/accounts.html", context)
 
 
-def _account(pk: int) -> Account:
-    account = selectors.account_detail(pk)
+def _account(request: HttpRequest, pk: int) -> Account:
+    account = selectors.account_detail(user=request.user, pk=pk)
     if account is None:
         raise Http404("No such account.")
     return account
@@ -70,12 +70,12 @@ def _account_context(account: Account, status_form: StatusChangeForm | None = No
 
 @role_required(Role.MANAGER)
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "portals/manage/account_detail.html", _account_context(_account(pk)))
+    return render(request, "portals/manage/account_detail.html", _account_context(_account(request, pk)))
 
 
 @role_required(Role.MANAGER)
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _account(pk)
+    account = _account(request, pk)
     form = AccountForm(request.POST or None, instance=account)
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,7 +93,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.MANAGER)
 @require_POST
 def account_status(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _account(pk)
+    account = _account(request, pk)
     form = StatusChangeForm(request.POST)
     try:
         if not form.is_valid():
@@ -115,7 +115,7 @@ def _refused(request: HttpRequest, template: str, context: dict, status: int = 4
 @role_required(Role.MANAGER)
 def contact_list(request: HttpRequest) -> HttpResponse:
     form = ReferenceFilterForm(request.GET or None)
-    page = paginate(request, selectors.contact_rows(**_filters(form)), per_page=PAGE_SIZE)
+    page = paginate(request, selectors.contact_rows(user=request.user, **_filters(form)), per_page=PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
@@ -125,8 +125,8 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portals/manage/contacts.html", context)
 
 
-def _contact(pk: int) -> Contact:
-    contact = selectors.contact_detail(pk)
+def _contact(request: HttpRequest, pk: int) -> Contact:
+    contact = selectors.contact_detail(user=request.user, pk=pk)
     if contact is None:
         raise Http404("No such contact.")
     return contact
@@ -144,12 +144,12 @@ def _contact_context(contact: Contact, status_form: StatusChangeForm | None = No
 
 @role_required(Role.MANAGER)
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "portals/manage/contact_detail.html", _contact_context(_contact(pk)))
+    return render(request, "portals/manage/contact_detail.html", _contact_context(_contact(request, pk)))
 
 
 @role_required(Role.MANAGER)
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _contact(pk)
+    contact = _contact(request, pk)
     preferences = getattr(contact, "preferences", None) or ParticipationPreferences(contact=contact)
     form = ContactForm(request.POST or None, instance=contact)
     preferences_form = PreferencesForm(request.POST or None, instance=preferences, prefix="prefs")
@@ -174,7 +174,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.MANAGER)
 @require_POST
 def contact_status(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _contact(pk)
+    contact = _contact(request, pk)
     form = StatusChangeForm(request.POST)
     try:
         if not form.is_valid():

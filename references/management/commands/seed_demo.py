@@ -46,7 +46,8 @@ def create_demo_users() -> dict[str, User]:
             last_name=last,
             email=f"{first.lower()}.{last.lower()}@vendor.example",
             password=password,
-            is_staff=True,
+            # Only the administrator and the reference manager use the admin (core.admin_site).
+            is_staff=role in (None, Role.MANAGER),
             is_superuser=role is None,
         )
         if role is not None:
