@@ -149,7 +149,7 @@ def _methods(key: str, role: str) -> list[str]:
 
 def _cases():
     for key, row in CROSS.items():
-        if isinstance(row, str):
+        if isinstance(row, str) or key not in TABLE:  # a stale row: test_every_id_route_has_a_row
             continue
         for role, other in row.items():
             if other == SEES_ALL:
@@ -180,7 +180,7 @@ def test_every_id_route_has_a_row():
 def test_rows_name_every_role_that_gets_in():
     """Each row covers exactly the roles the access matrix lets in."""
     for key, row in CROSS.items():
-        if not isinstance(row, str):
+        if not isinstance(row, str) and key in TABLE:
             assert set(row) == reaching_roles(key), key
 
 
