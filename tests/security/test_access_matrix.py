@@ -1,0 +1,436 @@
+"""Who gets into every URL of the site: each URL pattern × method × role → the status expected.
+
+The table below has a row for every URL pattern the root resolver knows, the admin's and the
+API's included; `test_every_route_has_a_row` fails when a route appears without one (or a row
+outlives its route). The admin's rows are made per registered model from the rules written here
+by hand per app and model, never read back from the permission system, so that the test can
+fail. POSTs carry an empty body: the question is who gets in, not whether a form is valid, so an
+allowed role may get a form's errors (200 or 400) where a refused one gets a login page, 403, 404
+or 405.
+
+Expectations are sets of outcomes: a status, or LOGIN / ADMIN_LOGIN for a redirect to the
+portals' or the admin's sign-in page that comes back to the very URL asked for.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import pytest
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from tests.security.world import ROLES, World, routes, world_scope
+
+ANON, SALES, OWNER, MANAGER, MARKETING, ADMIN = ROLES
+
+LOGIN = "302 to /login/"
+ADMIN_LOGIN = "302 to /admin/login/"
+OK = frozenset({200})
+FORM = frozenset({200, 400})  # let in; the empty form comes back with its errors
+MOVED = frozenset({302})  # let in, then sent on (not to a sign-in page)
+DONE = frozenset({200, 302})  # let in: the page again, or sent on
+FORBIDDEN = frozenset({403})
+NOT_FOUND = frozenset({404})
+NO_METHOD = frozenset({405})
+
+# Who holds each portal's roles (a superuser holds every role).
+SALES_ROLES = (SALES, OWNER, ADMIN)
+APPROVER_ROLES = (SALES, OWNER, MANAGER, ADMIN)
+MANAGER_ROLES = (MANAGER, ADMIN)
+CONTENT_ROLES = (MARKETING, MANAGER, ADMIN)
+STAFF_ROLES = (SALES, OWNER, MANAGER, MARKETING, ADMIN)
+SIGNED_IN = STAFF_ROLES
+
+Expect = frozenset | dict  # one set for every role let in, or a set per role
+
+
+@dataclass(frozen=True)
+class Row:
+    """The expected outcome per method and role, and how to make the URL from the world: the
+    URL name's arguments, or the whole path for an unnamed route."""
+
+    cells: dict[str, dict[str, frozenset]]
+    kwargs: Callable[[World], dict] | None = None
+    path: Callable[[World], str] | None = None
+    query: str = ""
+
+    def url(self, key: str, world: World) -> str:
+        if self.path is not None:
+            return self.path(world)
+        return reverse(key, kwargs=self.kwargs(world) if self.kwargs else None) + self.query
+
+
+def _per_role(expect: Expect, roles) -> dict[str, frozenset]:
+    return dict(expect) if isinstance(expect, dict) else dict.fromkeys(roles, expect)
+
+
+def guarded(roles, *, get: Expect, post: Expect, anonymous=LOGIN, kwargs=None) -> Row:
+    """A page behind the portals' role policy: anonymous → sign-in page; a signed-in user
+    without one of `roles` → 403; the others get `get` and `post`."""
+    cells = {}
+    for method, expect in (("GET", get), ("POST", post)):
+        by_role = dict.fromkeys(SIGNED_IN, FORBIDDEN) | _per_role(expect, roles)
+        by_role[ANON] = frozenset({anonymous}) if isinstance(anonymous, str) else anonymous
+        cells[method] = by_role
+    return Row(cells, kwargs)
+
+
+def posted(roles, post: Expect, kwargs=None) -> Row:
+    """A URL that only takes POSTs: a GET from anyone let in is 405."""
+    return guarded(roles, get=NO_METHOD, post=post, kwargs=kwargs)
+
+
+def public(*, get: Expect, post: Expect, kwargs=None) -> Row:
+    """Open to everyone, signed in or not."""
+    return Row({"GET": _per_role(get, ROLES), "POST": _per_role(post, ROLES)}, kwargs)
+
+
+def only(role_sets: dict[str, frozenset], others: frozenset, roles=SALES_ROLES) -> dict[str, frozenset]:
+    """Per role among `roles`: what `role_sets` names, `others` for the rest."""
+    return {role: role_sets.get(role, others) for role in roles}
+
+
+def pk(name: str, kwarg: str = "pk") -> Callable[[World], dict]:
+    return lambda world: {kwarg: getattr(world, name).pk}
+
+
+# --- The portals, the API and the pages around them: one row per URL name ------------------
+# The objects are the world's: Sally's deal and requests, Olivia's account and approval, a task
+# on Maria's list, Sally's notification. Roles the object does not belong to get 404.
+
+SALLYS = only({SALES: OK, ADMIN: OK}, NOT_FOUND)  # Sally's deal or request: hers and the admin's
+# Maria's task: a manager (or the admin) works it (the empty form sends them back to the list
+# with the reason); nobody else may find it.
+MARIAS_TASK = only({MANAGER: MOVED, ADMIN: MOVED}, NOT_FOUND, STAFF_ROLES)
+
+ROWS: dict[str, Row] = {
+    # Sales portal (role_required(SALES)).
+    "sales:home": guarded(SALES_ROLES, get=OK, post=OK),
+    "sales:search": guarded(SALES_ROLES, get=OK, post=NO_METHOD),
+    "sales:reference": guarded(SALES_ROLES, get=OK, post=NO_METHOD, kwargs=pk("contact", "contact_id")),
+    "sales:opportunities": guarded(SALES_ROLES, get=OK, post=OK),
+    "sales:opportunity-new": guarded(SALES_ROLES, get=OK, post=FORM),
+    "sales:opportunity": guarded(SALES_ROLES, get=SALLYS, post=SALLYS, kwargs=pk("deal")),
+    "sales:find": guarded(
+        SALES_ROLES, get=only({SALES: MOVED, ADMIN: MOVED}, NOT_FOUND), post=NO_METHOD, kwargs=pk("deal")
+    ),
+    "sales:requests": guarded(SALES_ROLES, get=OK, post=OK),
+    "sales:request-new": guarded(SALES_ROLES, get=OK, post=FORM),
+    "sales:request": guarded(SALES_ROLES, get=SALLYS, post=SALLYS, kwargs=pk("request")),
+    # The admin sees the request but may not cancel it (only its requester may).
+    "sales:request-cancel": posted(
+        SALES_ROLES, only({SALES: FORM, ADMIN: FORM | FORBIDDEN}, NOT_FOUND), pk("request")
+    ),
+    "sales:request-feedback": posted(SALES_ROLES, only({SALES: FORM, ADMIN: FORM}, NOT_FOUND), pk("request")),
+    "sales:request-act": posted(SALES_ROLES, only({SALES: FORM, ADMIN: FORM}, NOT_FOUND), pk("request")),
+    "sales:nominations": guarded(SALES_ROLES, get=OK, post=OK),
+    "sales:nominate": guarded(SALES_ROLES, get=OK, post=OK),
+    # Every staff user may nominate a customer of any account.
+    "sales:nominate-account": guarded(SALES_ROLES, get=OK, post=FORM, kwargs=pk("account", "account_pk")),
+    # Approvals: the account owner's (Olivia's); a manager holds the role but owns no account.
+    "sales:approvals": guarded(APPROVER_ROLES, get=OK, post=OK),
+    "sales:approval": guarded(
+        APPROVER_ROLES,
+        get=only({OWNER: OK}, NOT_FOUND, APPROVER_ROLES),
+        post=only({OWNER: OK}, NOT_FOUND, APPROVER_ROLES),
+        kwargs=pk("request"),
+    ),
+    "sales:approval-answer": posted(
+        APPROVER_ROLES,
+        only({OWNER: FORM}, NOT_FOUND, APPROVER_ROLES),
+        kwargs=pk("request"),
+    ),
+    # Manager portal (role_required(MANAGER)): the program's every object.
+    "manage:home": guarded(MANAGER_ROLES, get=OK, post=OK),
+    "manage:bulk": posted(MANAGER_ROLES, MOVED),
+    "manage:request": guarded(MANAGER_ROLES, get=OK, post=OK, kwargs=pk("request")),
+    "manage:request-act": posted(MANAGER_ROLES, FORM, kwargs=pk("request")),
+    "manage:request-record": guarded(MANAGER_ROLES, get=OK, post=FORM, kwargs=pk("request_scheduled")),
+    "manage:events": guarded(MANAGER_ROLES, get=OK, post=OK),
+    "manage:event-new": guarded(MANAGER_ROLES, get=OK, post=FORM),
+    "manage:event": guarded(MANAGER_ROLES, get=OK, post=OK, kwargs=pk("event")),
+    "manage:accounts": guarded(MANAGER_ROLES, get=OK, post=OK),
+    "manage:account": guarded(MANAGER_ROLES, get=OK, post=OK, kwargs=pk("account")),
+    "manage:account-edit": guarded(MANAGER_ROLES, get=OK, post=FORM, kwargs=pk("account")),
+    "manage:account-status": posted(MANAGER_ROLES, FORM, kwargs=pk("account")),
+    "manage:contacts": guarded(MANAGER_ROLES, get=OK, post=OK),
+    "manage:contact": guarded(MANAGER_ROLES, get=OK, post=OK, kwargs=pk("contact")),
+    "manage:contact-edit": guarded(MANAGER_ROLES, get=OK, post=FORM, kwargs=pk("contact")),
+    "manage:contact-status": posted(MANAGER_ROLES, FORM, kwargs=pk("contact")),
+    # My tasks, for all staff.
+    "tasks:list": guarded(STAFF_ROLES, get=OK, post=OK),
+    "tasks:complete": posted(STAFF_ROLES, MARIAS_TASK, pk("task")),
+    "tasks:reassign": posted(STAFF_ROLES, MARIAS_TASK, pk("task")),
+    "content:home": guarded(CONTENT_ROLES, get=OK, post=OK),
+    # Notifications: everyone signed in, each their own (the notification is Sally's).
+    "notifications:list": guarded(SIGNED_IN, get=OK, post=OK),
+    "notifications:read": posted(
+        SIGNED_IN,
+        only({SALES: MOVED}, NOT_FOUND, SIGNED_IN),
+        kwargs=pk("notification_sally"),
+    ),
+    "notifications:read-all": posted(SIGNED_IN, MOVED),
+    "notifications:preferences": guarded(SIGNED_IN, get=OK, post=FORM),
+    # The API: session authentication, so anonymous gets DRF's 403 (no 401 without a challenge).
+    "api-schema": guarded(SIGNED_IN, get=OK, post=NO_METHOD, anonymous=FORBIDDEN),
+    "api-references": guarded(APPROVER_ROLES, get=OK, post=NO_METHOD, anonymous=FORBIDDEN),
+    "api-requests": guarded(APPROVER_ROLES, get=OK, post=FORM, anonymous=FORBIDDEN),
+    # A rep's own requests only: nobody else's, not even a manager's or the admin's view.
+    "api-request": guarded(
+        APPROVER_ROLES,
+        get=only({SALES: OK}, NOT_FOUND, APPROVER_ROLES),
+        post=NO_METHOD,
+        anonymous=FORBIDDEN,
+        kwargs=pk("request"),
+    ),
+    # The requester, the owner of the chosen contact's account and the program see the actions.
+    "api-request-transitions": guarded(
+        STAFF_ROLES,
+        get=only({MARKETING: NOT_FOUND}, OK, STAFF_ROLES),
+        post=only({MARKETING: NOT_FOUND}, FORM, STAFF_ROLES),
+        anonymous=FORBIDDEN,
+        kwargs=pk("request"),
+    ),
+    "api-tasks": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=FORBIDDEN),
+    # Sign-in, the landing redirect and the health endpoints.
+    "home": guarded(SIGNED_IN, get=MOVED, post=MOVED),
+    "no-role": guarded(SIGNED_IN, get=FORBIDDEN, post=FORBIDDEN),
+    "healthz": public(get=OK, post=NO_METHOD),
+    "readyz": public(get=OK, post=NO_METHOD),
+    "login": public(get=only({ANON: OK}, MOVED, ROLES), post=only({ANON: OK}, MOVED, ROLES)),
+    "logout": public(get=NO_METHOD, post=MOVED),
+    "password_reset": public(get=OK, post=OK),
+    "password_reset_done": public(get=OK, post=NO_METHOD),
+    "password_reset_confirm": public(
+        get=OK, post=OK, kwargs=lambda world: {"uidb64": "MQ", "token": "set-password"}
+    ),
+    "password_reset_complete": public(get=OK, post=NO_METHOD),
+}
+
+
+# --- The admin: only for administrators and, on the catalogue, reference managers -----------
+# Active superusers, and active staff holding the Reference manager role, use the admin; anyone
+# else gets the admin's sign-in page on every admin URL (sec-admin).
+ADMIN_USERS = (MANAGER, ADMIN)
+# The Reference manager group may view, add, change and delete every model of these apps, and
+# nothing else...
+MANAGER_APPS = {"references"}
+# ...but currency rates, which came after the roles migration gave the groups their permissions:
+# they are the administrator's alone.
+ADMIN_ONLY = {"references.currencyrate"}
+# What each model's admin allows even a superuser: histories and the records jobs write are
+# read-only; some rows are made by the workflow or the migrations, never added (or deleted) by hand.
+READ_ONLY = {
+    "references.statuschange",
+    "requests_app.requestevent",
+    "workflows.task",
+    "workflows.eventnotice",
+    "workflows.event",
+    "limits.contactusage",
+    "limits.limitoverride",
+    "limits.limitrun",
+}
+NEVER_ADDED = {
+    "requests_app.referencerequest",
+    "limits.limitpolicy",
+    "matching.matchweights",
+    "notifications.notification",
+}
+NEVER_DELETED = {"limits.limitpolicy", "matching.matchweights", "notifications.notification"}
+# The admin's views of a model, and what each one gives a user allowed the model: (GET, POST).
+MODEL_VIEWS = {
+    "changelist": (OK, OK),  # an empty POST is no action: the list again
+    "add": (OK, FORM),
+    "change": (OK, DONE),
+    "delete": (OK, OK),  # an empty POST does not confirm: the question again
+    "history": (OK, OK),
+    "object": (MOVED, MOVED),  # <id>/ → <id>/change/ (for anyone the admin lets in)
+    "change_status": (OK, OK),  # the status form, with its errors
+    "password": (OK, OK),  # a user's password form, with its errors
+}
+
+
+def _admin_cells(by_role: dict[str, tuple[frozenset, frozenset]], outsiders=ADMIN_LOGIN) -> dict:
+    """Cells of an admin URL: the admin's users as given, everyone else `outsiders`."""
+    refused = frozenset({outsiders}) if isinstance(outsiders, str) else outsiders
+    return {
+        method: {role: by_role[role][i] if role in by_role else refused for role in ROLES}
+        for i, method in enumerate(("GET", "POST"))
+    }
+
+
+def _model_allows(label: str, view: str) -> bool:
+    if view == "add":
+        return label not in READ_ONLY | NEVER_ADDED
+    if view == "delete":
+        return label not in READ_ONLY | NEVER_DELETED
+    return True
+
+
+def _model_cells(label: str, view: str) -> dict:
+    get, post = MODEL_VIEWS[view]
+    if not _model_allows(label, view):
+        get = post = FORBIDDEN
+    elif view in ("change", "change_status") and label in READ_ONLY:
+        post = FORBIDDEN  # shown read-only, never saved
+    by_role = {ADMIN: (get, post)}
+    if label.split(".")[0] in MANAGER_APPS and label not in ADMIN_ONLY:
+        by_role[MANAGER] = (get, post)
+    elif view != "object":
+        by_role[MANAGER] = (FORBIDDEN, FORBIDDEN)
+    else:
+        by_role[MANAGER] = (get, post)
+    return _admin_cells(by_role)
+
+
+def _first(model) -> Callable[[World], object]:
+    return lambda world: world.first_pk(model)
+
+
+def admin_model_rows() -> dict[str, Row]:
+    rows = {}
+    for model in admin.site._registry:
+        opts, label = model._meta, model._meta.label_lower
+        first = _first(model)
+        prefix = f"admin:{opts.app_label}_{opts.model_name}"
+        rows[f"{prefix}_changelist"] = Row(_model_cells(label, "changelist"))
+        rows[f"{prefix}_add"] = Row(_model_cells(label, "add"))
+        for view in ("change", "delete", "history"):
+            rows[f"{prefix}_{view}"] = Row(
+                _model_cells(label, view), lambda w, first=first: {"object_id": first(w)}
+            )
+        rows[f"admin/{opts.app_label}/{opts.model_name}/<path:object_id>/"] = Row(
+            _model_cells(label, "object"),
+            path=lambda w, o=opts, first=first: f"/admin/{o.app_label}/{o.model_name}/{first(w)}/",
+        )
+    # The catalogue's own view: a reference status changes with a reason (needs change).
+    for name in ("account", "contact"):
+        rows[f"admin:references_{name}_change_status"] = Row(
+            _model_cells(f"references.{name}", "change_status"), pk(name, "object_id")
+        )
+    rows["admin:auth_user_password_change"] = Row(_model_cells("auth.user", "password"), pk_of_user("sally"))
+    return rows
+
+
+def pk_of_user(name: str) -> Callable[[World], dict]:
+    return lambda world: {"id": world.users[name].pk}
+
+
+ADMIN_ROWS: dict[str, Row] = {
+    "admin:index": Row(_admin_cells(dict.fromkeys(ADMIN_USERS, (OK, OK)))),
+    # The sign-in page: shown to anyone the admin does not let in (it says so to a signed-in
+    # user); its users are sent on to the index.
+    "admin:login": Row(_admin_cells({MANAGER: (MOVED, OK), ADMIN: (MOVED, OK)}, outsiders=OK)),
+    # Signing out is a POST; anyone the admin does not let in is sent to its index.
+    "admin:logout": Row(_admin_cells(dict.fromkeys(ADMIN_USERS, (NO_METHOD, MOVED)), outsiders=MOVED)),
+    "admin:password_change": Row(_admin_cells(dict.fromkeys(ADMIN_USERS, (OK, OK)))),
+    "admin:password_change_done": Row(_admin_cells(dict.fromkeys(ADMIN_USERS, (OK, NO_METHOD)))),
+    # Autocomplete for a catalogue field: the target model's view permission decides.
+    "admin:autocomplete": Row(
+        _admin_cells(dict.fromkeys(ADMIN_USERS, (OK, NO_METHOD))),
+        query="?app_label=references&model_name=contact&field_name=account",
+    ),
+    "admin:jsi18n": Row(_admin_cells(dict.fromkeys(ADMIN_USERS, (OK, NO_METHOD)))),
+    # "View on site" of an account: the catalogue has no public page.
+    "admin:view_on_site": Row(
+        _admin_cells(dict.fromkeys(ADMIN_USERS, (NOT_FOUND, NOT_FOUND))),
+        lambda w: {
+            "content_type_id": ContentType.objects.get_for_model(w.account).pk,
+            "object_id": w.account.pk,
+        },
+    ),
+    "admin:app_list": Row(
+        _admin_cells(dict.fromkeys(ADMIN_USERS, (OK, OK))), lambda w: {"app_label": "references"}
+    ),
+    "admin/(?P<url>.*)$": Row(
+        _admin_cells(dict.fromkeys(ADMIN_USERS, (NOT_FOUND, NOT_FOUND))),
+        path=lambda w: "/admin/no-such-page/",
+    ),
+} | admin_model_rows()
+
+TABLE: dict[str, Row] = ROWS | ADMIN_ROWS
+
+# Cells that fail on today's code because a fix is pending on another branch; the lead drops
+# these marks after merging it.
+# sec-admin: today every staff user passes the admin's door, and the Sales and Marketing groups
+# hold view permissions on the whole catalogue (contacts' email and phone included). Only posting
+# the sign-in form and signing out already answer as they will.
+PENDING: dict[tuple[str, str, str], str] = {
+    (key, method, role): "sec-admin: the admin refuses sales and marketing users"
+    for key in ADMIN_ROWS
+    for method in ("GET", "POST")
+    for role in (SALES, OWNER, MARKETING)
+    if (key, method) not in {("admin:login", "POST"), ("admin:logout", "POST")}
+}
+# sec-scope: a task that is not on your list is a 404 (today: back to the list with the reason).
+PENDING |= {
+    (key, "POST", role): "sec-scope: another user's task is a 404"
+    for key in ("tasks:complete", "tasks:reassign")
+    for role in (SALES, OWNER, MARKETING)
+}
+
+
+def _cells():
+    for key, row in TABLE.items():
+        for method in row.cells:
+            for role in ROLES:
+                marks = ()
+                reason = PENDING.get((key, method, role))
+                if reason:
+                    marks = pytest.mark.xfail(strict=True, reason=reason)
+                yield pytest.param(key, method, role, id=f"{key}-{method}-{role}", marks=marks)
+
+
+def outcome(response, path: str) -> int | str:
+    """The status, or LOGIN / ADMIN_LOGIN for a redirect to a sign-in page that comes back here."""
+    if response.status_code == 302:
+        come_back = f"?next={quote(path)}"
+        if response["Location"] == reverse("login") + come_back:
+            return LOGIN
+        if response["Location"] == reverse("admin:login") + come_back:
+            return ADMIN_LOGIN
+    return response.status_code
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    yield from world_scope(django_db_blocker)
+
+
+pytestmark = pytest.mark.xdist_group("security-world")
+
+
+def test_every_route_has_a_row():
+    """A new route without a row fails here, and so does a row whose route is gone."""
+    keys = {route.key for route in routes()}
+    assert sorted(keys - TABLE.keys()) == [], "routes without a row in the access matrix"
+    assert sorted(TABLE.keys() - keys) == [], "rows of the access matrix without a route"
+
+
+def test_every_api_method_has_a_column():
+    """An API view that starts allowing PUT, PATCH or DELETE needs its expectations here."""
+    for route in routes():
+        view = route.view_class
+        if view is None or not route.route.startswith("api/"):
+            continue
+        allowed = {m.upper() for m in view.http_method_names if hasattr(view, m)} - {"HEAD", "OPTIONS"}
+        assert allowed <= TABLE[route.key].cells.keys(), route.key
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "method", "role"), list(_cells()))
+def test_access(world, key, method, role):
+    row = TABLE[key]
+    path = row.url(key, world)
+    response = world.client(role).generic(method, path)
+    got = outcome(response, path)
+    assert got in row.cells[method][role], f"{method} {path} as {role}: {got}"
+
+
+def test_world_has_a_row_of_every_admin_model(world, db):
+    """The admin's object pages are asked about a real row of each model (a missing one would
+    only show the admin's "does not exist" redirect)."""
+    missing = [model._meta.label for model in admin.site._registry if world.first_pk(model) is None]
+    assert missing == []

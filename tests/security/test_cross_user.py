@@ -1,0 +1,200 @@
+"""Every URL that takes an id, asked by each role that gets in with the id of an object that
+belongs to another user of the same kind: another rep's deal or request, another owner's
+approval, another user's task or notification. The answer is 404 (or 403), and its body never
+names the object.
+
+The table has a row per URL pattern that takes arguments (the resolver is walked, so a new
+id-taking route without a row fails `test_every_id_route_has_a_row`). A row names, per role that
+the access matrix lets in, the world's object that is someone else's for that role and the words
+that identify it; or says why the route's ids are not anyone's own (the shared catalogue, the
+program's pages, the admin).
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+from tests.security.test_access_matrix import ADMIN_LOGIN, ANON, LOGIN, TABLE
+from tests.security.world import PLAYED_BY, ROLES, World, routes, world_scope
+
+_, SALES, OWNER, MANAGER, MARKETING, ADMIN = ROLES
+
+SEES_ALL = "sees every object of this kind by design"
+
+
+@dataclass(frozen=True)
+class Other:
+    """Someone else's object for a role: its name in the world, the URL argument it fills, and
+    the words that would show it."""
+
+    name: str
+    texts: tuple[str, ...]
+    kwarg: str = "pk"
+
+
+# Oscar's deal and his request naming Otto's customer; their identifying words.
+OSCARS_DEAL = Other("other_deal", ("Zephyr Freight",))
+OSCARS_REQUEST = Other("other_request", ("Zephyr Freight", "Quentin Quokka", "Oscar Other"))
+# Tasks: Oscar's question to answer, Otto's approval, Mara's press briefing.
+OSCARS_TASK = Other("other_rep_task", ("Zephyr Freight", "Quinn Quokka", "Answer the manager"))
+OTTOS_TASK = Other("other_owner_task", ("Zephyr Freight", "Quentin Quokka", "Account owner approval"))
+MARAS_TASK = Other("other_marketing_task", ("Zephyr Freight", "Quincy Quokka", "Brief the customer"))
+
+
+def notification_of(name: str) -> Other:
+    return Other(f"notification_{name}", ())  # the title is read from the row itself
+
+
+# The program's pages and the admin: whoever gets in sees every object there.
+PROGRAM = "the program's pages: reference managers see every request, event, account and contact"
+ADMIN_SITE = "the admin: only administrators and reference managers get in (the access matrix)"
+
+CROSS: dict[str, dict[str, Other | str] | str] = {
+    "sales:reference": "the shared catalogue: every rep may open every offerable reference",
+    "sales:nominate-account": "any staff user may nominate a customer of any account",
+    "sales:opportunity": {SALES: OSCARS_DEAL, OWNER: OSCARS_DEAL, ADMIN: SEES_ALL},
+    "sales:find": {SALES: OSCARS_DEAL, OWNER: OSCARS_DEAL, ADMIN: SEES_ALL},
+    "sales:request": {SALES: OSCARS_REQUEST, OWNER: OSCARS_REQUEST, ADMIN: SEES_ALL},
+    "sales:request-cancel": {SALES: OSCARS_REQUEST, OWNER: OSCARS_REQUEST, ADMIN: SEES_ALL},
+    "sales:request-feedback": {SALES: OSCARS_REQUEST, OWNER: OSCARS_REQUEST, ADMIN: SEES_ALL},
+    "sales:request-act": {SALES: OSCARS_REQUEST, OWNER: OSCARS_REQUEST, ADMIN: SEES_ALL},
+    # An approval is the account owner's alone: Otto's is nobody else's, not even the program's.
+    "sales:approval": dict.fromkeys((SALES, OWNER, MANAGER, ADMIN), OSCARS_REQUEST),
+    "sales:approval-answer": dict.fromkeys((SALES, OWNER, MANAGER, ADMIN), OSCARS_REQUEST),
+    "manage:request": PROGRAM,
+    "manage:request-act": PROGRAM,
+    "manage:request-record": PROGRAM,
+    "manage:event": PROGRAM,
+    "manage:account": PROGRAM,
+    "manage:account-edit": PROGRAM,
+    "manage:account-status": PROGRAM,
+    "manage:contact": PROGRAM,
+    "manage:contact-edit": PROGRAM,
+    "manage:contact-status": PROGRAM,
+    # Tasks are personal except to the program, whose managers work every task.
+    "tasks:complete": {
+        SALES: OSCARS_TASK,
+        OWNER: OTTOS_TASK,
+        MARKETING: MARAS_TASK,
+        MANAGER: SEES_ALL,
+        ADMIN: SEES_ALL,
+    },
+    "tasks:reassign": {
+        SALES: OSCARS_TASK,
+        OWNER: OTTOS_TASK,
+        MARKETING: MARAS_TASK,
+        MANAGER: SEES_ALL,
+        ADMIN: SEES_ALL,
+    },
+    "notifications:read": {
+        SALES: notification_of("oscar"),
+        OWNER: notification_of("otto"),
+        MANAGER: notification_of("mo"),
+        MARKETING: notification_of("mara"),
+        ADMIN: notification_of("oscar"),
+    },
+    # The API's request is the requester's own, for everyone (the program reads it elsewhere).
+    "api-request": dict.fromkeys((SALES, OWNER, MANAGER, ADMIN), OSCARS_REQUEST),
+    "api-request-transitions": {
+        SALES: OSCARS_REQUEST,
+        OWNER: OSCARS_REQUEST,
+        MARKETING: OSCARS_REQUEST,
+        MANAGER: SEES_ALL,
+        ADMIN: SEES_ALL,
+    },
+    "password_reset_confirm": "a signed token, not an object's id",
+} | {
+    route.key: ADMIN_SITE for route in routes() if route.route.startswith("admin/") and route.takes_arguments
+}
+
+# What a POST carries: the body the owner of the object would send, so that a refusal must come
+# from whose object it is, not from a missing field.
+POST_DATA = {
+    "sales:request-cancel": lambda world, role: {"reason": "Not needed any more."},
+    "sales:request-feedback": lambda world, role: {"took_place": "on", "helpfulness": "5"},
+    "sales:request-act": lambda world, role: {"action": "close", "note": "Done."},
+    "sales:approval-answer": lambda world, role: {"action": "owner_approve", "note": "Fine by me."},
+    "tasks:reassign": lambda world, role: {"assignee": world.users[PLAYED_BY[role]].pk},
+    "api-request-transitions": lambda world, role: {"action": "cancel", "note": "Not needed."},
+}
+
+# Task pages answer htmx posts with the task's row: those are asked both ways.
+HTMX_TOO = {"tasks:complete", "tasks:reassign"}
+REFUSED = {LOGIN, ADMIN_LOGIN, 403}
+
+# sec-scope: a task that is not on your list is a 404 that shows nothing (today: a redirect back
+# to the list, and with htmx a 403 showing the task's row).
+PENDING = {
+    (key, role, htmx): "sec-scope: another user's task is a 404 that shows nothing"
+    for key in HTMX_TOO
+    for role in (SALES, OWNER, MARKETING)
+    for htmx in (False, True)
+}
+
+
+def reaching_roles(key: str) -> set[str]:
+    """The roles the access matrix lets past the door of `key` (a 404 or 405 means they got in)."""
+    cells = TABLE[key].cells
+    return {
+        role for role in ROLES if role != ANON and any(not cells[method][role] <= REFUSED for method in cells)
+    }
+
+
+def _methods(key: str, role: str) -> list[str]:
+    """The methods the route answers for this role (not only with 405)."""
+    cells = TABLE[key].cells
+    return [method for method in cells if cells[method][role] != frozenset({405})]
+
+
+def _cases():
+    for key, row in CROSS.items():
+        if isinstance(row, str) or key not in TABLE:  # a stale row: test_every_id_route_has_a_row
+            continue
+        for role, other in row.items():
+            if other == SEES_ALL:
+                continue
+            for method in _methods(key, role):
+                for htmx in (False, True) if key in HTMX_TOO else (False,):
+                    reason = PENDING.get((key, role, htmx))
+                    marks = pytest.mark.xfail(strict=True, reason=reason) if reason else ()
+                    label = f"{key}-{method}-{role}{'-htmx' if htmx else ''}"
+                    yield pytest.param(key, role, method, htmx, id=label, marks=marks)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    yield from world_scope(django_db_blocker)
+
+
+pytestmark = pytest.mark.xdist_group("security-world")
+
+
+def test_every_id_route_has_a_row():
+    """A new route taking an id fails here until its row says whose ids it takes."""
+    keys = {route.key for route in routes() if route.takes_arguments}
+    assert sorted(keys - CROSS.keys()) == [], "id-taking routes without a cross-user row"
+    assert sorted(CROSS.keys() - keys) == [], "cross-user rows without a route"
+
+
+def test_rows_name_every_role_that_gets_in():
+    """Each row covers exactly the roles the access matrix lets in."""
+    for key, row in CROSS.items():
+        if not isinstance(row, str) and key in TABLE:
+            assert set(row) == reaching_roles(key), key
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "role", "method", "htmx"), list(_cases()))
+def test_another_users_object_is_not_found(world: World, key, role, method, htmx):
+    other = CROSS[key][role]
+    target = getattr(world, other.name)
+    path = reverse(key, kwargs={other.kwarg: target.pk})
+    headers = {"HX-Request": "true"} if htmx else {}
+    data = POST_DATA[key](world, role) if method == "POST" and key in POST_DATA else {}
+    response = getattr(world.client(role), method.lower())(path, data, headers=headers)
+    assert response.status_code in (403, 404), f"{method} {path} as {role}: {response.status_code}"
+    body = response.content.decode()
+    texts = other.texts or (target.title,)
+    shown = [text for text in texts if text in body]
+    assert shown == [], f"{method} {path} as {role} shows {shown}"
