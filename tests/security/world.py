@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models, transaction
@@ -204,8 +205,26 @@ def _program(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models
             actor=u["maria"],
         ),
         "calendar": StaffCalendar.objects.create(user=u["maria"], country=catalogue.country()),
+        **_sign_in_records(),
         "currency_rate": CurrencyRate.objects.order_by("pk").first()
         or CurrencyRate.objects.create(currency="EUR", per_usd=Decimal("0.9")),
+    }
+
+
+def _sign_in_records() -> dict[str, models.Model]:
+    """django-axes' records of sign-ins, for a stranger's address (nobody in the world is locked)."""
+    where = {
+        "username": "stranger",
+        "ip_address": "203.0.113.9",
+        "user_agent": "curl",
+        "path_info": "/login/",
+    }
+    return {
+        "access_attempt": AccessAttempt.objects.create(
+            **where, get_data="", post_data="", http_accept="*/*", failures_since_start=1
+        ),
+        "access_log": AccessLog.objects.create(**where, http_accept="*/*"),
+        "access_failure_log": AccessFailureLog.objects.create(**where, http_accept="*/*"),
     }
 
 
