@@ -1,5 +1,6 @@
 """Sign-in throttling (django-axes with core.signin): after 5 failures a user, after 20 an address,
-is refused, even with the right password, until 15 minutes after the last failure; admins unlock."""
+is refused, even with the right password, until 15 minutes after the last failure; admins unlock.
+However many attempts arrive at once, no more passwords are checked than the limits allow."""
 
 import threading
 from datetime import timedelta
