@@ -2,22 +2,34 @@
 
 Axes records every failed password sign-in (`/login/`, `/admin/login/`, anything that calls
 `authenticate` with a request and a password) in `AccessAttempt` rows, one per username, address
-and user agent, counted up with an F() expression under a row lock, so concurrent failures are
-all counted. This module decides with those rows:
+and user agent, counted up with an F() expression under a row lock. This module decides with those
+rows:
 
 - a user is locked after SIGNIN_FAILURES_PER_USER failures from anywhere, an address after
   SIGNIN_FAILURES_PER_ADDRESS failures for any usernames, both within SIGNIN_COOLOFF_MINUTES of
   the last failure; then every attempt, even with the right password, gets the 429 page until the
   cool-off has passed since the last failure (axes has one limit for both; `SignInAttempts` adds
   the second);
+- checking and counting are one step, so a burst of simultaneous guesses cannot slip past the
+  count: before any password is checked, the gate counts the attempt as a failure (committed at
+  once: the sign-in views run in no transaction), then reads the totals, and lets the attempt
+  through only if they, this attempt included, are within both limits. Whoever counted later sees
+  everyone counted before, so of any number of simultaneous attempts at most
+  SIGNIN_FAILURES_PER_USER passwords of one user (SIGNIN_FAILURES_PER_ADDRESS from one address)
+  are checked, fewer when later ones are counted before earlier ones read. A failed check is not
+  counted twice; a successful sign-in takes its count back with the user's other failures. Nothing
+  waits on a lock, so colleagues behind one office address sign in side by side; while a password
+  is being checked the admin shows it as a failure (for the moment the hash takes);
 - a successful sign-in clears that user's failures, not the address's (one account of one's own
-  must not reset an address that is guessing other people's passwords);
+  must not reset an address that is guessing other people's passwords). Caution: the count is
+  given back by `login` (axes' user_logged_in), so code that calls `authenticate` with a password
+  without then signing the user in leaves a failure counted;
 - only password sign-ins count: a backend that takes no password (staff single sign-on) is its
   identity provider's to throttle, so `PasswordSignInGate` lets it through and its failures are
   not recorded.
 
-Admins unlock by deleting the rows (the admin's "Access attempts", or `manage.py axes_reset`,
-`axes_reset_username`, `axes_reset_ip`).
+Everything lives in the rows, so admins unlock by deleting them (the admin's "Access attempts", or
+`manage.py axes_reset`, `axes_reset_username`, `axes_reset_ip`); there is no other state to clear.
 """
 
 import math
@@ -51,12 +63,22 @@ def _is_password_attempt(credentials: dict | None) -> bool:
 
 
 class SignInAttempts(AxesDatabaseHandler):
-    """Axes' database handler with two limits (user, address) instead of one."""
+    """Axes' database handler with two limits (user, address) instead of one, that counts a
+    password attempt before the password is checked."""
+
+    def is_allowed(self, request: HttpRequest, credentials: dict | None = None) -> bool:
+        """The gate's question. A password attempt is counted first (it takes a slot), then let
+        through if the totals, its own slot included, are within both limits."""
+        if _is_password_attempt(credentials) and not self.is_whitelisted(request, credentials):
+            super().user_login_failed(None, credentials, request)  # counts this attempt
+            request.signin_slot_taken = True
+        return super().is_allowed(request, credentials)
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
         if request is not None and not _is_password_attempt(credentials):
             return
-        super().user_login_failed(sender, credentials, request, **kwargs)  # records the failure
+        if not (request is not None and request.__dict__.pop("signin_slot_taken", False)):
+            super().user_login_failed(sender, credentials, request, **kwargs)  # not counted by the gate
         if request is None or request.axes_locked_out or not self.is_locked(request, credentials):
             return
         request.axes_locked_out = True
@@ -65,17 +87,23 @@ class SignInAttempts(AxesDatabaseHandler):
         user_locked_out.send("axes", request=request, username=username, ip_address=request.axes_ip_address)
 
     def is_locked(self, request, credentials: dict | None = None) -> bool:
-        return locked_for(request, credentials) > timedelta(0)
+        own_slot = getattr(request, "signin_slot_taken", False)
+        return locked_for(request, credentials, own_slot=own_slot) > timedelta(0)
 
     def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
-        """After a successful sign-in: forget the user's failures, keep the address's for others."""
+        """After a successful sign-in: forget the user's failures (its own slot too), keep the
+        address's for others."""
+        request.__dict__.pop("signin_slot_taken", None)
         username = get_client_username(request, credentials)
         count, _ = AccessAttempt.objects.filter(username=username).delete()
         return count
 
 
-def locked_for(request: HttpRequest, credentials: dict | None = None) -> timedelta:
-    """How long the user or address of this attempt stays locked (zero when it may sign in)."""
+def locked_for(request: HttpRequest, credentials: dict | None = None, *, own_slot: bool = False) -> timedelta:
+    """How long the user or address of this attempt stays locked (zero when it may sign in).
+
+    `own_slot`: this attempt is already counted and not yet checked; it may go on while the totals
+    with it are within the limits."""
     cool_off = get_cool_off(request)
     username = get_client_username(request, credentials)
     by_user, by_address = Q(username=username), Q(ip_address=request.axes_ip_address)
@@ -86,10 +114,11 @@ def locked_for(request: HttpRequest, credentials: dict | None = None) -> timedel
         address_failures=Sum("failures_since_start", filter=by_address, default=0),
         address_last=Max("attempt_time", filter=by_address),
     )
+    spare = 1 if own_slot else 0
     until = []
-    if seen["user_failures"] >= settings.SIGNIN_FAILURES_PER_USER:
+    if seen["user_failures"] >= settings.SIGNIN_FAILURES_PER_USER + spare:
         until.append(seen["user_last"] + cool_off)
-    if seen["address_failures"] >= settings.SIGNIN_FAILURES_PER_ADDRESS:
+    if seen["address_failures"] >= settings.SIGNIN_FAILURES_PER_ADDRESS + spare:
         until.append(seen["address_last"] + cool_off)
     # Rows carry the time they were written (auto_now_add), a little after the request's own.
     now = timezone.now()
