@@ -4,7 +4,7 @@
 from django import forms
 from django.utils import timezone
 
-from core.forms import DomainErrorsMixin
+from core.forms import DateField, DomainErrorsMixin
 from references.models import ActivityType, Country, Industry, Opportunity, Persona, Product, SizeBand
 
 
@@ -29,9 +29,7 @@ class RequestForm(DomainErrorsMixin, forms.Form):
     third_choice = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Third choice")
     opportunity = forms.ModelChoiceField(queryset=Opportunity.objects.none(), empty_label="Choose the deal…")
     activity_type = forms.ModelChoiceField(queryset=_active(ActivityType), empty_label="Choose…")
-    needed_by = forms.DateField(
-        widget=DateInput, help_text="When the prospect needs to hear from the reference."
-    )
+    needed_by = DateField(widget=DateInput, help_text="When the prospect needs to hear from the reference.")
     prospect_contact_role = forms.ModelChoiceField(
         queryset=_active(Persona),
         required=False,
@@ -157,5 +155,5 @@ class OpportunityForm(DomainErrorsMixin, forms.Form):
         choices=[c for c in Opportunity.Stage.choices if c[0] != Opportunity.Stage.CLOSED],
         initial=Opportunity.Stage.QUALIFICATION,
     )
-    close_date = forms.DateField(widget=DateInput, label="Expected close date")
+    close_date = DateField(widget=DateInput, label="Expected close date")
     external_id = forms.CharField(max_length=64, required=False, label="CRM id (optional)")

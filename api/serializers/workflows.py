@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api.serializers.fields import DateField, DateTimeField, IdField
 from workflows.models import Task
 
 
@@ -19,13 +20,13 @@ class TransitionInputSerializer(serializers.Serializer):
     action = serializers.CharField(max_length=40)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     expected_status = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    contact = serializers.IntegerField(required=False)
+    contact = IdField(required=False)
     override_reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
-    scheduled_for = serializers.DateTimeField(required=False)
-    assignee = serializers.IntegerField(required=False)
-    occurred_on = serializers.DateField(required=False)
+    scheduled_for = DateTimeField(required=False)
+    assignee = IdField(required=False)
+    occurred_on = DateField(required=False)
     duration_minutes = serializers.IntegerField(required=False, min_value=1, max_value=1440)
-    participants = serializers.ListField(child=serializers.IntegerField(), required=False)
+    participants = serializers.ListField(child=IdField(), required=False, max_length=50)
 
 
 class RequestStateSerializer(serializers.Serializer):

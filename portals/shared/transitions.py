@@ -11,6 +11,7 @@ from django import forms
 from django.http import HttpRequest
 
 from core.errors import InvalidInput
+from core.forms import DateTimeField
 from requests_app.models import ReferenceRequest, RequestStatus
 from workflows.services import request_transition
 from workflows.transitions import ACTIONS, action_label
@@ -34,7 +35,7 @@ class TransitionForm(forms.Form):
     assignee = forms.IntegerField(
         required=False, min_value=1, max_value=2**31 - 1, error_messages=_CHOOSE_MANAGER
     )
-    scheduled_for = forms.DateTimeField(
+    scheduled_for = DateTimeField(
         required=False, error_messages={"invalid": "Give the date and time it is scheduled for."}
     )
     override_reason = forms.CharField(required=False, max_length=2000, strip=True)
