@@ -6,28 +6,18 @@ from datetime import date, datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.dates import OUT_OF_RANGE, in_range
 from core.errors import DomainError
 
 # The largest id a form accepts: every table's ids fit, and a bigger number is a field error
 # instead of an integer the database refuses.
 MAX_ID = 2**31 - 1
 
-# Dates outside these years are typing mistakes or tampering. Refused on the field, they never
-# reach date arithmetic (business calendars, windows), where year 1 or 9999 would overflow.
-# Product rules (a needed-by date at most a year ahead…) are the services' and come on top.
-EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2199, 12, 31)
-
 
 def validate_sane_date(value: date | datetime | None) -> None:
-    """Refuse a date (or a date and time) outside EARLIEST_DATE–LATEST_DATE."""
-    if value is None:
-        return
-    day = value.date() if isinstance(value, datetime) else value
-    if not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise ValidationError(
-            f"Give a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}.", code="out_of_range"
-        )
+    """Refuse a date (or a date and time) outside the years RMS takes (core.dates)."""
+    if value is not None and not in_range(value):
+        raise ValidationError(OUT_OF_RANGE, code="out_of_range")
 
 
 class DateField(forms.DateField):
