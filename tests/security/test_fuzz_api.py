@@ -16,7 +16,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from requests_app.models import ReferenceRequest
 from tests.security.fuzz_world import EXAMPLES, TRICKY, build_world, fuzz_settings, tricky_values
@@ -73,7 +77,13 @@ def _fuzz(schema, operation, cookies, ids) -> None:
     def check(case):
         response = case.call(cookies=cookies)
         case.validate_response(
-            response, checks=[not_a_server_error, content_type_conformance, response_schema_conformance]
+            response,
+            checks=[
+                not_a_server_error,
+                status_code_conformance,
+                content_type_conformance,
+                response_schema_conformance,
+            ],
         )
 
     check()
