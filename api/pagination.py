@@ -5,8 +5,11 @@ DRF decodes the cursor's position as text and filters the ordering field by it (
 position`); text that is not a value of that field failed inside the query, a 500.
 """
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
@@ -28,7 +31,10 @@ class CheckedCursorPagination(CursorPagination):
         if "\x00" in position:
             return False
         try:
-            field.get_db_prep_value(field.to_python(position), connection, prepared=False)
+            value = field.to_python(position)
+            if isinstance(value, datetime) and timezone.is_naive(value):
+                return False  # DRF writes aware times; a naive one was made up
+            field.get_db_prep_value(value, connection, prepared=False)
         except (ValidationError, ValueError, TypeError, OverflowError):
             return False
         return True

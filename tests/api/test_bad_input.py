@@ -27,7 +27,7 @@ def test_a_limit_out_of_range_is_a_400_and_an_ordinary_one_pages(rep_client, ref
     assert len(rep_client.get("/api/references/", {"limit": "2"}).json()["results"]) == 2
 
 
-@pytest.mark.parametrize("position", ["abc", "9999-99-99", "\x00", "2026-13-01"])
+@pytest.mark.parametrize("position", ["abc", "9999-99-99", "\x00", "2026-13-01", "0001-01-01 00:00:00"])
 @pytest.mark.parametrize("url", ["/api/requests/", "/api/tasks/"])
 def test_a_forged_page_cursor_is_404_invalid_cursor(client, sales_rep, ref_request, url, position):
     client.force_login(sales_rep)
