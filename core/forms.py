@@ -1,6 +1,76 @@
-"""Form plumbing shared by every page that writes through a service."""
+"""Form plumbing shared by every page that writes through a service, and the fields every form
+parses ids and dates with (so a tampered value is an error on its field, never a server error)."""
 
+from datetime import date, datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from core.dates import OUT_OF_RANGE, in_range
 from core.errors import DomainError
+
+# The largest id a form accepts: every table's ids fit, and a bigger number is a field error
+# instead of an integer the database refuses.
+MAX_ID = 2**31 - 1
+
+
+def validate_sane_date(value: date | datetime | None) -> None:
+    """Refuse a date (or a date and time) outside the years RMS takes (core.dates)."""
+    if value is not None and not in_range(value):
+        raise ValidationError(OUT_OF_RANGE, code="out_of_range")
+
+
+class DateField(forms.DateField):
+    default_validators = [validate_sane_date]
+
+
+class DateTimeField(forms.DateTimeField):
+    default_validators = [validate_sane_date]
+
+
+class SaneDatesMixin:
+    """For model forms: the date fields Django makes from the model refuse far dates too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            dated = isinstance(field, forms.DateField | forms.DateTimeField)
+            if dated and validate_sane_date not in field.validators:
+                field.validators.append(validate_sane_date)
+
+
+class IdField(forms.IntegerField):
+    """One id: a positive integer that fits the database."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class IdsField(forms.Field):
+    """Any number of ids (a repeated parameter), in order, without repeats, at most `limit`."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": "Unknown value."}
+
+    def __init__(self, *, limit: int | None = None, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.limit = limit
+
+    def to_python(self, value) -> tuple[int, ...]:
+        if not value:
+            return ()
+        values = value if isinstance(value, list | tuple) else [value]
+        try:
+            # int() refuses "²" (which str.isdigit() accepts) with a ValueError: a field error here.
+            ids = tuple(dict.fromkeys(int(v) for v in values if str(v).strip()))
+        except (TypeError, ValueError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if any(i <= 0 or i > MAX_ID for i in ids):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return ids[: self.limit] if self.limit else ids
 
 
 class DomainErrorsMixin:

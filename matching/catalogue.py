@@ -50,7 +50,10 @@ class Catalogue:
         names = self.names[kind]
         if value in names:
             return names[value]
-        return names.get(int(value), "—") if str(value).isdigit() else "—"
+        try:
+            return names.get(int(value), "—")
+        except (TypeError, ValueError):  # "²" passes str.isdigit() and fails int()
+            return "—"
 
     def neighbours(self, kind: str, value: int | None) -> tuple[int, ...]:
         """The values next to `value` in the taxonomy's order (the "close" size band or persona)."""

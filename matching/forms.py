@@ -8,27 +8,10 @@ import re
 
 from django import forms
 
+from core.forms import IdField, IdsField
 from matching.selectors import FACETS, Cursor, Filters
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
-
-
-class IdsField(forms.Field):
-    """Any number of integer ids (a repeated GET parameter)."""
-
-    widget = forms.MultipleHiddenInput
-
-    def to_python(self, value) -> tuple[int, ...]:
-        if not value:
-            return ()
-        values = value if isinstance(value, list | tuple) else [value]
-        try:
-            ids = tuple(dict.fromkeys(int(v) for v in values if str(v).strip()))
-        except (TypeError, ValueError):
-            raise forms.ValidationError("Unknown value.", code="invalid") from None
-        if any(i <= 0 or i > 2**31 - 1 for i in ids):
-            raise forms.ValidationError("Unknown value.", code="invalid")
-        return ids
 
 
 class CodesField(forms.Field):
@@ -48,8 +31,8 @@ class CodesField(forms.Field):
 
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search words")
-    opportunity = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    role = forms.IntegerField(required=False, min_value=1, label="Prospect's contact role")
+    opportunity = IdField(required=False, widget=forms.HiddenInput)
+    role = IdField(required=False, label="Prospect's contact role")
     after = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def __init__(self, data=None, **kwargs):

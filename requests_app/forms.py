@@ -4,7 +4,7 @@
 from django import forms
 from django.utils import timezone
 
-from core.forms import DomainErrorsMixin
+from core.forms import DateField, DomainErrorsMixin
 from references.models import ActivityType, Country, Industry, Opportunity, Persona, Product, SizeBand
 
 # The stages of a deal still being worked (it closes by being won or lost).
@@ -32,9 +32,7 @@ class RequestForm(DomainErrorsMixin, forms.Form):
     third_choice = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Third choice")
     opportunity = forms.ModelChoiceField(queryset=Opportunity.objects.none(), empty_label="Choose the deal…")
     activity_type = forms.ModelChoiceField(queryset=_active(ActivityType), empty_label="Choose…")
-    needed_by = forms.DateField(
-        widget=DateInput, help_text="When the prospect needs to hear from the reference."
-    )
+    needed_by = DateField(widget=DateInput, help_text="When the prospect needs to hear from the reference.")
     prospect_contact_role = forms.ModelChoiceField(
         queryset=_active(Persona),
         required=False,
@@ -157,7 +155,7 @@ class OpportunityForm(DomainErrorsMixin, forms.Form):
     amount = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2)
     currency = forms.CharField(max_length=3, initial="USD")
     stage = forms.ChoiceField(choices=OPEN_STAGES, initial=Opportunity.Stage.QUALIFICATION)
-    close_date = forms.DateField(widget=DateInput, label="Expected close date")
+    close_date = DateField(widget=DateInput, label="Expected close date")
     external_id = forms.CharField(max_length=64, required=False, label="CRM id (optional)")
 
 

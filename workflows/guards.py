@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from core.dates import OUT_OF_RANGE, in_range
 from core.errors import Conflict, InvalidInput
 from limits.services import limit_enforce
 from references.models import Contact, ReferenceActivity
@@ -124,6 +125,8 @@ def schedule_given(ctx: TransitionContext) -> None:
         raise InvalidInput("Give the date and time it is scheduled for.", field="scheduled_for")
     if moment <= ctx.now:
         raise InvalidInput("The scheduled time must be in the future.", field="scheduled_for")
+    if not in_range(moment):  # the task due times count business hours up to it
+        raise InvalidInput(OUT_OF_RANGE, field="scheduled_for")
     ctx.cleaned["scheduled_for"] = moment
 
 

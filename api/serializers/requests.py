@@ -3,6 +3,7 @@ the first contact, and the rep reads the details on the request page once it is 
 
 from rest_framework import serializers
 
+from api.serializers.fields import DateField, IdField
 from requests_app.models import ReferenceRequest
 
 
@@ -47,15 +48,15 @@ class ReferenceRequestSerializer(serializers.ModelSerializer):
 class RequestSubmitSerializer(serializers.Serializer):
     """What a rep sends to submit a request; the rules are the service's (`request_submit`)."""
 
-    opportunity = serializers.IntegerField(min_value=1)
+    opportunity = IdField()
     activity_type = serializers.SlugField(help_text="An activity type code, e.g. reference_call.")
     contacts = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         min_length=1,
         max_length=3,
         help_text="1–3, first choice first.",
     )
-    needed_by = serializers.DateField()
+    needed_by = DateField()
     prospect_contact_role = serializers.SlugField(
         required=False, allow_blank=True, help_text="A persona code."
     )

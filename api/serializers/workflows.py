@@ -3,6 +3,7 @@
 from django.contrib.auth.models import User
 from rest_framework import serializers
 
+from api.serializers.fields import DateField, DateTimeField, IdField
 from references.models import Contact
 from workflows.models import Task
 from workflows.querysets import participants_for, request_managers
@@ -27,11 +28,11 @@ class TransitionInputSerializer(serializers.Serializer):
     action = serializers.CharField(max_length=40)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     expected_status = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    contact = serializers.IntegerField(required=False)
+    contact = IdField(required=False)
     override_reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
-    scheduled_for = serializers.DateTimeField(required=False)
+    scheduled_for = DateTimeField(required=False)
     assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), required=False)
-    occurred_on = serializers.DateField(required=False)
+    occurred_on = DateField(required=False)
     duration_minutes = serializers.IntegerField(required=False, min_value=1, max_value=1440)
     participants = serializers.PrimaryKeyRelatedField(
         queryset=Contact.objects.none(), many=True, required=False, allow_empty=False

@@ -8,9 +8,9 @@ import django_filters
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from api.pagination import CheckedCursorPagination
 from api.permissions import SalesRole
 from api.serializers.requests import ReferenceRequestSerializer, RequestSubmitSerializer
 from core.errors import InvalidInput
@@ -40,7 +40,7 @@ class RequestFilter(django_filters.FilterSet):
         )
 
 
-class RequestPages(CursorPagination):
+class RequestPages(CheckedCursorPagination):
     ordering = ("needed_by", "id")
     page_size = 50
 

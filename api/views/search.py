@@ -1,6 +1,7 @@
 """`GET /api/references/`: the reference search as JSON — the same form, the same selector and
 the same ranking as the portal page; never a contact's email or phone."""
 
+from django import forms
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -33,12 +34,18 @@ _PARAMETERS = [
 ]
 
 
+class ApiSearchForm(SearchForm):
+    """The portal's search form and the page size an API client asks for."""
+
+    limit = forms.IntegerField(required=False, min_value=1, max_value=MAX_LIMIT)
+
+
 class ReferenceSearch(APIView):
     permission_classes = [SalesRole]
 
     @extend_schema(parameters=_PARAMETERS, responses=SearchPageSerializer)
     def get(self, request):
-        form = SearchForm(request.query_params)
+        form = ApiSearchForm(request.query_params)
         if not form.is_valid():
             return Response(form.errors.get_json_data(), status=400)
         filters = form.filters()
@@ -53,7 +60,7 @@ class ReferenceSearch(APIView):
             else target_from_filters(filters, persona_id=role)
         )
         page = search_references(
-            filters=filters, target=target, after=form.cursor(), page_size=_limit(request)
+            filters=filters, target=target, after=form.cursor(), page_size=form.value_of("limit") or 20
         )
         next_url = None
         if page.next_cursor:
@@ -61,8 +68,3 @@ class ReferenceSearch(APIView):
             params["after"] = str(page.next_cursor)
             next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
         return Response(SearchPageSerializer(page, context={"next": next_url}).data)
-
-
-def _limit(request) -> int:
-    raw = request.query_params.get("limit", "")
-    return min(MAX_LIMIT, max(1, int(raw))) if raw.isdigit() else 20

@@ -9,11 +9,11 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.pagination import CheckedCursorPagination
 from api.permissions import StaffRole
 from api.serializers.workflows import (
     ActionSerializer,
@@ -73,7 +73,7 @@ class RequestTransitions(APIView):
         return Response(RequestStateSerializer(moved).data)
 
 
-class TaskPages(CursorPagination):
+class TaskPages(CheckedCursorPagination):
     ordering = ("due_at", "id")
     page_size = 50
 

@@ -3,9 +3,10 @@ refusals the views put back on the field they name (`add_domain_error`)."""
 
 from django import forms
 from django.contrib.auth.models import User
+from django.http import QueryDict
 from django.utils import timezone
 
-from core.forms import DomainErrorsMixin
+from core.forms import DateField, DomainErrorsMixin, IdsField, SaneDatesMixin
 from core.roles import ACCOUNT_OWNER_ROLES, users_with_roles
 from references.models import (
     Account,
@@ -59,22 +60,22 @@ class InboxFilterForm(forms.Form):
         )
 
 
-class _AnyInt(forms.TypedMultipleChoiceField):
-    """A list of ids checked by the service, not against a fixed choice list."""
-
-    def valid_value(self, value):
-        return str(value).isdigit()
-
-
 class BulkForm(forms.Form):
-    ids = _AnyInt(coerce=int, error_messages={"required": "Tick some requests first."})
+    ids = IdsField(required=True, error_messages={"required": "Tick some requests first."})
     action = forms.ChoiceField(choices=[("reassign", "Assign to"), ("decline", "Decline")])
     assignee = forms.ModelChoiceField(User.objects.none(), required=False)
     note = forms.CharField(required=False, max_length=2000, label="Reason")
+    # The inbox's query string, to return to the same filters and page.
+    next = forms.CharField(required=False, max_length=2000)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = managers()
+
+    def back_query(self) -> str:
+        """The inbox's query string the form came from, re-encoded ("" when there is none)."""
+        back = getattr(self, "cleaned_data", {}).get("next") or ""
+        return f"?{QueryDict(back[1:]).urlencode()}" if back.startswith("?") else ""
 
     def clean(self):
         data = super().clean()
@@ -86,7 +87,7 @@ class BulkForm(forms.Form):
 
 
 class RecordActivityForm(forms.Form):
-    occurred_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date it happened")
+    occurred_on = DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date it happened")
     duration_minutes = forms.IntegerField(
         min_value=1, max_value=1440, required=False, label="Duration (minutes)"
     )
@@ -110,16 +111,16 @@ class RecordActivityForm(forms.Form):
 class EventForm(forms.Form):
     title = forms.CharField(max_length=200)
     activity_type = forms.ModelChoiceField(ActivityType.objects.all())
-    occurred_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date it happened")
+    occurred_on = DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date it happened")
     duration_minutes = forms.IntegerField(
         min_value=1, max_value=1440, required=False, label="Duration (minutes)"
     )
-    requests = _AnyInt(coerce=int, label="Requests it served", widget=forms.CheckboxSelectMultiple)
-    speakers = _AnyInt(coerce=int, label="Speaking contacts", widget=forms.CheckboxSelectMultiple)
+    requests = IdsField(required=True, label="Requests it served", widget=forms.CheckboxSelectMultiple)
+    speakers = IdsField(required=True, label="Speaking contacts", widget=forms.CheckboxSelectMultiple)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class AccountForm(DomainErrorsMixin, forms.ModelForm):
+class AccountForm(SaneDatesMixin, DomainErrorsMixin, forms.ModelForm):
     class Meta:
         model = Account
         fields = [
@@ -156,13 +157,13 @@ class AccountForm(DomainErrorsMixin, forms.ModelForm):
         self.fields["country"].queryset = Country.objects.select_related("region")
 
 
-class ContactForm(DomainErrorsMixin, forms.ModelForm):
+class ContactForm(SaneDatesMixin, DomainErrorsMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["first_name", "last_name", "title", "persona", "email", "phone", "language", "time_zone"]
 
 
-class PreferencesForm(DomainErrorsMixin, forms.ModelForm):
+class PreferencesForm(SaneDatesMixin, DomainErrorsMixin, forms.ModelForm):
     class Meta:
         model = ParticipationPreferences
         fields = [

@@ -19,12 +19,3 @@ def query_without(params: QueryDict, *names: str, **replace) -> str:
     for name, value in replace.items():
         params[name] = value
     return params.urlencode()
-
-
-def ids_param(params: QueryDict, name: str, limit: int = 10) -> list[int]:
-    """The positive integer values of a repeated parameter, in order, without repeats."""
-    ids = []
-    for raw in params.getlist(name):
-        if raw.strip().isdigit() and 0 < int(raw) < 2**31 and int(raw) not in ids:
-            ids.append(int(raw))
-    return ids[:limit]

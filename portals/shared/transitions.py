@@ -11,6 +11,7 @@ from django import forms
 from django.http import HttpRequest
 
 from core.errors import InvalidInput
+from core.forms import DateTimeField
 from requests_app.models import ReferenceRequest, RequestStatus
 from workflows.querysets import request_managers
 from workflows.services import request_transition
@@ -34,7 +35,7 @@ class TransitionForm(forms.Form):
     )
     # Parsed and scoped in one step: only an active reference manager can be chosen.
     assignee = forms.ModelChoiceField(request_managers(), required=False, error_messages=_CHOOSE_MANAGER)
-    scheduled_for = forms.DateTimeField(
+    scheduled_for = DateTimeField(
         required=False, error_messages={"invalid": "Give the date and time it is scheduled for."}
     )
     override_reason = forms.CharField(required=False, max_length=2000, strip=True)

@@ -4,6 +4,7 @@ sales and manager portals, My tasks, the notification pages and the API, through
 import pytest
 
 from tests.builders import catalogue as factories
+from tests.builders.requests import drive_to
 
 GARBAGE = ["abc", "-1", "99999999999999999999", "1;DROP TABLE x", "%00", "' OR 1=1 --", "2026-13-45"]
 
@@ -76,3 +77,69 @@ def test_posts_with_tampered_fields_are_refused_without_server_error(client, sal
     ]:
         response = client.post(url, data)
         assert response.status_code < 500, (url, response.status_code)
+
+
+# --- Finding 6 of issue 12: values that used to be a 500 ----------------------------------------
+# "²".isdigit() is True and int("²") raises: ids were parsed with both.
+
+
+def test_a_unicode_digit_in_the_request_form_link_is_left_out(client, sales_rep, references):
+    client.force_login(sales_rep)
+    picked = references["full"].pk
+    response = client.get("/sales/requests/new/", {"contact": picked, "opportunity": "²", "activity": "²"})
+    assert response.status_code == 200
+    assert [card.contact_id for card in response.context["references"]] == [picked]
+    # A tampered list of references is dropped whole: the form opens with none picked.
+    response = client.get("/sales/requests/new/", {"contact": ["²", picked]})
+    assert response.status_code == 200
+    assert response.context["references"] == []
+
+
+def test_a_unicode_digit_as_the_deal_filter_of_my_requests_is_ignored(client, sales_rep, ref_request):
+    client.force_login(sales_rep)
+    response = client.get("/sales/requests/", {"opportunity": "²"})
+    assert response.status_code == 200
+    assert [r.pk for r in response.context["page"]] == [ref_request.pk]
+
+
+@pytest.mark.parametrize("url", ["/sales/opportunities/", "/sales/nominations/new/"])
+def test_nul_in_a_search_box_is_an_error_on_the_box(client, sales_rep, deal, customer_account, url):
+    # On PostgreSQL the NUL in the deals search reached the database (DataError, a 500).
+    client.force_login(sales_rep)
+    response = client.get(url, {"q": "Glo\x00"})
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.content.decode()
+
+
+def test_the_deals_list_shows_every_deal_when_its_search_is_refused(client, sales_rep, deal):
+    client.force_login(sales_rep)
+    response = client.get("/sales/opportunities/", {"q": "Prospect\x00"})
+    assert [d.pk for d in response.context["page"]] == [deal.pk]
+
+
+def test_scheduling_in_the_year_9999_is_an_error_on_the_time(client, manager, ref_request, customer_contact):
+    drive_to(ref_request, "customer_asked", customer_contact, manager)
+    client.force_login(manager)
+    response = client.post(
+        f"/manage/requests/{ref_request.pk}/act/", {"action": "schedule", "scheduled_for": "9999-12-31T23:59"}
+    )
+    assert response.status_code == 400
+    assert "Give a date between 1900 and 2199." in response.content.decode()
+
+
+def test_bulk_ids_that_are_not_ids_are_refused_with_a_message(client, manager, ref_request):
+    client.force_login(manager)
+    for ids in (["²"], ["99999999999999999999"], ["1\x00"]):
+        response = client.post("/manage/bulk/", {"ids": ids, "action": "decline", "note": "x"}, follow=True)
+        assert response.status_code == 200
+        assert "Unknown value." in response.content.decode()
+
+
+def test_the_bulk_form_returns_to_the_inbox_query_re_encoded(client, manager, ref_request):
+    client.force_login(manager)
+    response = client.post(
+        "/manage/bulk/",
+        {"ids": [ref_request.pk], "action": "decline", "note": "x", "next": "?sort=amount\r\nX: y"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/manage/?sort=amount%0D%0AX%3A+y"

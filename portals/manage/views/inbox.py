@@ -40,9 +40,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def bulk(request: HttpRequest) -> HttpResponse:
     """Assign or decline the ticked requests; each one that cannot move is named with the reason."""
     form = BulkForm(request.POST)
-    back = request.POST.get("next") or ""
-    target = back if back.startswith("?") else ""
-    if not form.is_valid():
+    valid = form.is_valid()
+    target = form.back_query()
+    if not valid:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)

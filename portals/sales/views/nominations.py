@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from core.errors import DomainError
 from core.permissions import role_required
 from core.roles import Role
+from portals.sales.forms import AccountSearchForm
 from portals.shared.paging import paginate
 from requests_app import selectors
 from requests_app.forms import NominationForm
@@ -23,9 +24,10 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.SALES)
 def nomination_account(request: HttpRequest) -> HttpResponse:
     """Step 1: find the customer account by name."""
-    q = request.GET.get("q", "")[:100]
+    form = AccountSearchForm(request.GET)
+    q = form.value("q", "")
     accounts = selectors.accounts_to_nominate(user=request.user, q=q)
-    context = {"section": "nominations", "q": q, "accounts": accounts}
+    context = {"section": "nominations", "q": q, "accounts": accounts, "form": form}
     return render(request, "portals/sales/nomination_account.html", context)
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from core.errors import DomainError
 from core.permissions import role_required
 from core.roles import Role
+from portals.sales.forms import OpportunityListForm
 from portals.shared.paging import paginate, query_without
 from references.models import Opportunity
 from requests_app import selectors
@@ -18,8 +19,8 @@ from requests_app.forms import OpportunityForm, opportunity_edit_form
 
 @role_required(Role.SALES)
 def opportunity_list(request: HttpRequest) -> HttpResponse:
-    outcome = request.GET.get("outcome", "open")
-    q = request.GET.get("q", "")[:100]
+    form = OpportunityListForm(request.GET)
+    outcome, q = form.value("outcome", "open"), form.value("q", "")
     rows = selectors.my_opportunities(user=request.user, outcome=outcome, q=q)
     context = {
         "section": "opportunities",
@@ -27,6 +28,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
         "outcome": outcome if outcome in Opportunity.Outcome.values else "",
         "outcomes": Opportunity.Outcome.choices,
         "q": q,
+        "form": form,
         "page_query": query_without(request.GET),
     }
     return render(request, "portals/sales/opportunity_list.html", context)

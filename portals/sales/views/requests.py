@@ -15,7 +15,8 @@ from core.permissions import role_required
 from core.roles import Role
 from limits.services import limit_check
 from matching.selectors import Filters, search_references, target_for_opportunity
-from portals.shared.paging import ids_param, paginate, query_without
+from portals.sales.forms import RequestListForm, RequestStartForm
+from portals.shared.paging import paginate, query_without
 from portals.shared.transitions import take_transition
 from references.models import ActivityType, Contact
 from requests_app import selectors
@@ -35,11 +36,11 @@ REQUESTER_ACTIONS = ("provide_info", "close")
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
     """The request form, for the references picked in the search (up to three)."""
-    params = request.POST if request.method == "POST" else request.GET
-    picked = ids_param(params, "contact")
-    deal_id = ids_param(request.GET, "opportunity", 1)
+    params = RequestStartForm(request.POST if request.method == "POST" else request.GET)
+    picked = list(params.value("contact", ()))
+    deal_id = RequestStartForm(request.GET).value("opportunity")
     # A link to someone else's deal is a 404; a form posted with one gets a form error.
-    deal = selectors.opportunity_detail(user=request.user, pk=deal_id[0]) if deal_id else None
+    deal = selectors.opportunity_detail(user=request.user, pk=deal_id) if deal_id else None
     references = []
     if picked:
         target = target_for_opportunity(deal)
@@ -106,16 +107,16 @@ def _form_value(form: RequestForm, name: str):
     return value
 
 
-def _initial(params, picked: list[int], deal) -> dict:
+def _initial(params: RequestStartForm, picked: list[int], deal) -> dict:
     initial = {"contact": picked, "needed_by": timezone.localdate() + timedelta(days=14)}
     for name, pk in zip(("first_choice", "second_choice", "third_choice"), picked, strict=False):
         initial[name] = pk
     if deal is not None:
         initial["opportunity"] = deal.pk
     for name, param in (("activity_type", "activity"), ("prospect_contact_role", "role")):
-        value = ids_param(params, param, 1)
+        value = params.value(param)
         if value:
-            initial[name] = value[0]
+            initial[name] = value
     return initial
 
 
@@ -145,21 +146,20 @@ def _submit(request: HttpRequest, form: RequestForm):
 @role_required(Role.SALES)
 def request_list(request: HttpRequest) -> HttpResponse:
     """My requests: filter by open/finished, status or deal; sort by date, status or deal."""
-    group = request.GET.get("group", "all")
-    sort = request.GET.get("sort", "needed_by")
-    status = request.GET.get("status", "")
-    deal = ids_param(request.GET, "opportunity", 1)
+    params = RequestListForm(request.GET)
+    group, sort = params.value("group", "all"), params.value("sort", "needed_by")
+    status = params.value("status", "")
     rows = selectors.my_requests(
-        user=request.user, group=group, status=status, opportunity_id=deal[0] if deal else None, sort=sort
+        user=request.user, group=group, status=status, opportunity_id=params.value("opportunity"), sort=sort
     )
     context = {
         "section": "requests",
         "page": paginate(request, rows),
-        "group": group if group in selectors.REQUEST_GROUPS else "all",
+        "group": group,
         "groups": [(key, label) for key, (label, _s) in selectors.REQUEST_GROUPS.items()],
-        "sort": sort if sort in selectors.REQUEST_SORTS else "needed_by",
+        "sort": sort,
         "sorts": [(key, label) for key, (label, _o) in selectors.REQUEST_SORTS.items()],
-        "status": status if status in RequestStatus.values else "",
+        "status": status,
         "statuses": RequestStatus.choices,
         "page_query": query_without(request.GET),
     }
