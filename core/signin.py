@@ -42,6 +42,7 @@ from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.db import IntegrityError
 from django.db.models import Max, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -70,7 +71,7 @@ class SignInAttempts(AxesDatabaseHandler):
         """The gate's question. A password attempt is counted first (it takes a slot), then let
         through if the totals, its own slot included, are within both limits."""
         if _is_password_attempt(credentials) and not self.is_whitelisted(request, credentials):
-            super().user_login_failed(None, credentials, request)  # counts this attempt
+            self._count(None, credentials, request)  # counts this attempt
             request.signin_slot_taken = True
         return super().is_allowed(request, credentials)
 
@@ -78,13 +79,24 @@ class SignInAttempts(AxesDatabaseHandler):
         if request is not None and not _is_password_attempt(credentials):
             return
         if not (request is not None and request.__dict__.pop("signin_slot_taken", False)):
-            super().user_login_failed(sender, credentials, request, **kwargs)  # not counted by the gate
+            self._count(sender, credentials, request, **kwargs)  # not counted by the gate
         if request is None or request.axes_locked_out or not self.is_locked(request, credentials):
             return
         request.axes_locked_out = True
         request.axes_credentials = credentials
         username = get_client_username(request, credentials)
         user_locked_out.send("axes", request=request, username=username, ip_address=request.axes_ip_address)
+
+    def _count(self, sender, credentials: dict, request, **kwargs) -> None:
+        """Record a failure. Axes' get_or_create of the row can lose a race with a sign-in or an
+        unlock deleting it (IntegrityError, its savepoint rolled back): count again."""
+        for attempt in range(3):
+            try:
+                super().user_login_failed(sender, credentials, request, **kwargs)
+                return
+            except IntegrityError:
+                if attempt == 2:
+                    raise
 
     def is_locked(self, request, credentials: dict | None = None) -> bool:
         own_slot = getattr(request, "signin_slot_taken", False)
