@@ -1,23 +1,15 @@
 """Form plumbing shared by every page that writes through a service, and the fields every form
 parses ids and dates with (so a tampered value is an error on its field, never a server error)."""
 
-from datetime import date, datetime
-
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.dates import OUT_OF_RANGE, in_range
+from core.dates import validate_sane_date
 from core.errors import DomainError
 
 # The largest id a form accepts: every table's ids fit, and a bigger number is a field error
 # instead of an integer the database refuses.
 MAX_ID = 2**31 - 1
-
-
-def validate_sane_date(value: date | datetime | None) -> None:
-    """Refuse a date (or a date and time) outside the years RMS takes (core.dates)."""
-    if value is not None and not in_range(value):
-        raise ValidationError(OUT_OF_RANGE, code="out_of_range")
 
 
 class DateField(forms.DateField):

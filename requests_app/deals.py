@@ -21,6 +21,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.dates import OUT_OF_RANGE, in_range
 from core.errors import InvalidInput, NotAllowed
 from references.models import Country, Industry, Opportunity, Product, SizeBand
 
@@ -159,6 +160,8 @@ def _check_stage_and_outcome(deal: Opportunity, values: dict[str, Any]) -> None:
 def _check_close_date(close_date: date) -> None:
     if close_date < timezone.localdate():
         raise InvalidInput("The expected close date cannot be in the past.", field="close_date")
+    if not in_range(close_date):
+        raise InvalidInput(OUT_OF_RANGE, field="close_date")
 
 
 @contextmanager

@@ -174,7 +174,7 @@ class OpportunityProgressForm(DomainErrorsMixin, forms.Form):
     stage = forms.ChoiceField(
         choices=[c for c in Opportunity.Stage.choices if c[0] != Opportunity.Stage.CLOSED]
     )
-    close_date = forms.DateField(widget=DateInput, label="Expected close date")
+    close_date = DateField(widget=DateInput, label="Expected close date")
 
 
 def opportunity_edit_form(deal: Opportunity, *, owner: bool, data=None) -> forms.Form:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.dates import validate_sane_date
 from references.models import Account, ActivityType, Contact, Opportunity, Persona
 from requests_app.querysets import NominationQuerySet, ReferenceRequestQuerySet
 from requests_app.statuses import (
@@ -32,7 +33,7 @@ class ReferenceRequest(models.Model):
         max_length=200, blank=True, help_text="For requests not tied to a deal (press, analyst, event)."
     )
     activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, related_name="+")
-    needed_by = models.DateField()
+    needed_by = models.DateField(validators=[validate_sane_date])
     prospect_contact_role = models.ForeignKey(
         Persona,
         on_delete=models.PROTECT,
@@ -63,7 +64,7 @@ class ReferenceRequest(models.Model):
         editable=False,
         help_text="The contact approved for this request.",
     )
-    scheduled_for = models.DateTimeField(null=True, blank=True)
+    scheduled_for = models.DateTimeField(validators=[validate_sane_date], null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)

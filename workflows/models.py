@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.dates import validate_sane_date
 from references.models import ActivityType, Contact, Country, ReferenceActivity
 from requests_app.models import ReferenceRequest, RequestEvent, RequestStatus
 from workflows.querysets import TaskQuerySet
@@ -207,7 +208,7 @@ class Event(models.Model):
 
     title = models.CharField(max_length=200)
     activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, related_name="+")
-    occurred_on = models.DateField()
+    occurred_on = models.DateField(validators=[validate_sane_date])
     duration_minutes = models.PositiveIntegerField(null=True, blank=True)
     notes = models.TextField(blank=True)
     speakers = models.ManyToManyField(Contact, related_name="speaking_events")

@@ -1,9 +1,10 @@
 """Input fields the API's serializers share: dates refuse far years as the portal's forms do
-(`core.forms.validate_sane_date`), ids refuse numbers no table holds."""
+(`core.dates.validate_sane_date`), ids refuse numbers no table holds."""
 
 from rest_framework import serializers
 
-from core.forms import MAX_ID, validate_sane_date
+from core.dates import validate_sane_date
+from core.forms import MAX_ID
 
 
 class DateField(serializers.DateField):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.dates import validate_sane_date
 from references.models.taxonomies import Competitor, Country, Industry, Product, Region, SizeBand, UseCase
 from references.querysets import AccountQuerySet, ProgramRecordQuerySet
 from references.statuses import ReferenceStatus, valid_status
@@ -23,13 +24,13 @@ class Account(models.Model):
     products = models.ManyToManyField(Product, blank=True, related_name="accounts")
     use_cases = models.ManyToManyField(UseCase, blank=True, related_name="accounts")
     competitors_displaced = models.ManyToManyField(Competitor, blank=True, related_name="accounts")
-    customer_since = models.DateField(null=True, blank=True)
+    customer_since = models.DateField(validators=[validate_sane_date], null=True, blank=True)
     annual_contract_value = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     currency = models.CharField(max_length=3, default="USD")
     # Health: who may be used as a reference depends on it.
     nps = models.SmallIntegerField(null=True, blank=True, help_text="Latest NPS answer, 0–10.")
     open_escalations = models.PositiveSmallIntegerField(default=0)
-    renewal_date = models.DateField(null=True, blank=True)
+    renewal_date = models.DateField(validators=[validate_sane_date], null=True, blank=True)
     at_risk = models.BooleanField(default=False, help_text="Renewal or relationship at risk.")
     status = models.CharField(
         max_length=20, choices=ReferenceStatus.choices, default=ReferenceStatus.CANDIDATE

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from core.dates import validate_sane_date
 from references.models.accounts import Account
 from references.models.taxonomies import ActivityType, Persona
 from references.querysets import ContactQuerySet, ProgramRecordQuerySet
@@ -75,9 +76,9 @@ class ParticipationPreferences(models.Model):
     wants_in_return = models.TextField(
         blank=True, help_text="What the contact values: product influence, peer networking, speaking…"
     )
-    consent_given_at = models.DateTimeField(null=True, blank=True)
+    consent_given_at = models.DateTimeField(validators=[validate_sane_date], null=True, blank=True)
     opted_out = models.BooleanField(default=False)
-    opted_out_at = models.DateTimeField(null=True, blank=True)
+    opted_out_at = models.DateTimeField(validators=[validate_sane_date], null=True, blank=True)
     paused_by_contact = models.BooleanField(
         default=False, help_text="The contact asked not to be approached for now."
     )
@@ -116,8 +117,8 @@ class BlackoutPeriod(models.Model):
     """Dates on which a contact must not be approached (holidays, quarter close…)."""
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="blackouts")
-    start = models.DateField()
-    end = models.DateField()
+    start = models.DateField(validators=[validate_sane_date])
+    end = models.DateField(validators=[validate_sane_date])
     reason = models.CharField(max_length=200, blank=True)
 
     objects = ProgramRecordQuerySet.as_manager()

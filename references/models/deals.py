@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from core.dates import validate_sane_date
 from references.models.accounts import Account
 from references.models.contacts import Contact
 from references.models.taxonomies import ActivityType, Country, Industry, Product, SizeBand
@@ -74,7 +75,7 @@ class Opportunity(models.Model):
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     currency = models.CharField(max_length=3, default="USD")
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.PROSPECTING)
-    close_date = models.DateField()
+    close_date = models.DateField(validators=[validate_sane_date])
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opportunities"
@@ -116,7 +117,7 @@ class ReferenceActivity(models.Model):
     # Denormalized from the contact so per-account limits are one indexed range scan.
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="activities")
     activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, related_name="+")
-    occurred_on = models.DateField()
+    occurred_on = models.DateField(validators=[validate_sane_date])
     duration_minutes = models.PositiveIntegerField(null=True, blank=True)
     opportunities = models.ManyToManyField(Opportunity, blank=True, related_name="activities")
     notes = models.TextField(blank=True)

@@ -4,7 +4,8 @@ preferences, notes are signed, and no edit touches a status."""
 import pytest
 from django.urls import reverse
 
-from references.models import Account, AccountNote, Contact, ParticipationPreferences, Product
+from references.admin.contacts import BlackoutForm
+from references.models import Account, AccountNote, BlackoutPeriod, Contact, ParticipationPreferences, Product
 from references.statuses import ReferenceStatus
 from tests.builders import catalogue as factories
 
@@ -193,3 +194,14 @@ def test_preferences_stay_with_their_contact(admin_client, customer_contact):
         "phone",
         3,
     )
+
+
+def test_a_blackout_ending_in_year_9999_is_refused_on_its_field(customer_contact):
+    """Such a date once saved, then every limit check on the contact overflowed adding a day to it."""
+    form = BlackoutForm(
+        data={"contact": customer_contact.pk, "start": "2027-01-04", "end": "9999-12-31", "reason": "x"}
+    )
+
+    assert not form.is_valid()
+    assert list(form.errors) == ["end"]
+    assert not BlackoutPeriod.objects.exists()

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.errors import NotAllowed
+from core.errors import InvalidInput, NotAllowed
 from core.roles import Role
 from references.models import Opportunity
 from requests_app.deals import opportunity_update
@@ -170,3 +170,20 @@ def test_marketing_has_no_deal_pages(client, marketer, own_deal):
     client.force_login(marketer)
 
     assert client.get(_url(own_deal)).status_code == 403
+
+
+def test_a_far_close_date_is_refused_on_its_field_for_the_team_and_the_service(
+    rep_client, sales_rep, oscars_deal
+):
+    """Year 9999 once got saved by a team member and then broke the admin's date hierarchy."""
+    oscars_deal.team.add(sales_rep)
+
+    response = rep_client.post(_url(oscars_deal), {"stage": "proposal", "close_date": "9999-12-31"})
+
+    assert response.status_code == 400
+    assert "close_date" in response.context["form"].errors
+    with pytest.raises(InvalidInput) as refused:
+        opportunity_update(opportunity=oscars_deal, actor=sales_rep, close_date=date(9999, 12, 31))
+    assert refused.value.field == "close_date"
+    oscars_deal.refresh_from_db()
+    assert oscars_deal.close_date.year < 9999
