@@ -13,17 +13,23 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
 from core.roles import may_use_admin
+from core.signin import right_password_refused
 
 
 class AdminSignInForm(AdminAuthenticationForm):
     def confirm_login_allowed(self, user):
-        super().confirm_login_allowed(user)
-        if not may_use_admin(user):
-            raise ValidationError(
-                self.error_messages["invalid_login"],
-                code="invalid_login",
-                params={"username": self.username_field.verbose_name},
-            )
+        try:
+            super().confirm_login_allowed(user)
+            if not may_use_admin(user):
+                raise ValidationError(
+                    self.error_messages["invalid_login"],
+                    code="invalid_login",
+                    params={"username": self.username_field.verbose_name},
+                )
+        except ValidationError:
+            # The password was right: turning the user away here must not count towards a lock-out.
+            right_password_refused(self.request, self.cleaned_data.get("username") or "")
+            raise
 
 
 class RMSAdminSite(admin.AdminSite):

@@ -111,6 +111,13 @@ class SignInAttempts(AxesDatabaseHandler):
         return count
 
 
+def right_password_refused(request: HttpRequest, username: str) -> None:
+    """For a form that turns away a user whose password was right (the admin refusing a rep): give
+    back what the gate counted, as a sign-in would; a right password never counts as a failure."""
+    request.__dict__.pop("signin_slot_taken", None)
+    AccessAttempt.objects.filter(username=username).delete()
+
+
 def locked_for(request: HttpRequest, credentials: dict | None = None, *, own_slot: bool = False) -> timedelta:
     """How long the user or address of this attempt stays locked (zero when it may sign in).
 

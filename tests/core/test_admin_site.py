@@ -128,6 +128,18 @@ def test_a_staff_rep_cannot_sign_in_through_the_admin_login(client, rows):
     assert "_auth_user_id" not in client.session
 
 
+def test_being_turned_away_by_the_admin_with_the_right_password_does_not_lock_the_rep_out(client, rows):
+    """Each refusal at the admin's door came after a right password: none may count as a failure."""
+    factories.make_user("stan", Role.SALES, is_staff=True)
+    for _ in range(6):
+        client.post(reverse("admin:login"), {"username": "stan", "password": "pw"})
+
+    response = client.post(reverse("login"), {"username": "stan", "password": "pw"})
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
+
+
 def test_sales_and_marketing_groups_hold_no_model_permission(db):
     for role in (Role.SALES, Role.MARKETING):
         assert list(Group.objects.get(name=role.value).permissions.values_list("codename", flat=True)) == []
