@@ -1,6 +1,7 @@
 """Sign-in landing, throttled password reset and the health endpoints."""
 
 import math
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -68,7 +69,9 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form) -> HttpResponse:
-        address = form.cleaned_data["email"].strip().lower()
+        # Counted per address as Django matches it to users (NFKC, case-folded): a look-alike such
+        # as "ſally@…" reaches the same user and must share the count.
+        address = unicodedata.normalize("NFKC", form.cleaned_data["email"].strip()).casefold()
         per_address = RateLimit(
             "password-reset-address", limit=settings.PASSWORD_RESET_MAILS_PER_ADDRESS, window=HOUR
         )

@@ -52,7 +52,7 @@ class SsoBackend(OIDCAuthenticationBackend):
             raise SuspiciousOperation("The provider returned no ID token.")
         try:
             return super().verify_token(token, **kwargs)
-        except (jwt.InvalidTokenError, KeyError, ValueError) as error:
+        except (jwt.PyJWTError, KeyError, ValueError) as error:  # a bad token, or a bad key
             raise SuspiciousOperation(f"ID token refused: {error!r}") from error
 
     def _verify_jws(self, payload, key):

@@ -232,3 +232,16 @@ def test_a_deactivated_user_is_signed_out_and_cannot_sign_in_again(client, oidc_
 
     assert response.redirect_chain[-1][0] == "/login/"
     assert client.get("/sales/")["Location"].startswith("/login/")
+
+
+def test_a_malformed_signing_key_at_the_provider_signs_nobody_in(client, oidc_provider):
+    """A key the JWT library cannot even load (its errors are not token errors) is a refusal."""
+    oidc_provider.sign_in_as("emp-1010", email="kim@vendor.test", groups=["rms-sales"])
+    broken = {"kty": "RSA", "kid": oidc_provider.kid, "alg": "RS256", "use": "sig", "n": "AA", "e": "AA"}
+    oidc_provider.jwks = lambda: {"keys": [broken]}
+
+    response = sso_sign_in(client)
+
+    assert response.redirect_chain[-1][0] == "/login/"
+    assert "_auth_user_id" not in client.session
+    assert not SsoIdentity.objects.exists()
