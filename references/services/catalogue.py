@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from core.errors import InvalidInput
+from core.roles import ACCOUNT_OWNER_ROLES, users_with_roles
 from references.models import (
     Account,
     AccountNote,
@@ -114,6 +115,7 @@ _CONSTRAINT_REFUSALS = {
 @transaction.atomic
 def account_create(**fields: Unpack[AccountFields]) -> Account:
     """Add a customer account. It starts as a candidate; see `account_change_status`."""
+    _check_people(fields)
     return _save(Account(), fields, allowed=AccountFields)
 
 
@@ -123,7 +125,20 @@ def account_update(*, account: Account, **changes: Unpack[AccountFields]) -> Acc
 
     Returns the account as locked and saved (a fresh row, not the object passed in).
     """
+    _check_people(changes)
     return _save(_locked(account), changes, allowed=AccountFields)
+
+
+def _check_people(fields: Mapping[str, Any]) -> None:
+    """An owner answers the requests to use the account, so must be someone who can (an active rep
+    or reference manager); stewards are active people of the program. The same rule whether the
+    manager portal, the admin or an import sets them."""
+    owner = fields.get("owner")
+    if owner is not None and not users_with_roles(*ACCOUNT_OWNER_ROLES).filter(pk=owner.pk).exists():
+        raise InvalidInput("The owner must be an active sales rep or reference manager.", field="owner")
+    stewards = [user.pk for user in fields.get("stewards") or ()]
+    if stewards and users_with_roles().filter(pk__in=stewards).count() != len(set(stewards)):
+        raise InvalidInput("Stewards must be active people of the program.", field="stewards")
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from core.errors import InvalidInput
+from core.roles import Role
 from references import services
 from references.models import (
     Account,
@@ -97,6 +98,25 @@ def test_an_account_edit_never_overwrites_a_status_changed_meanwhile(customer_ac
 
     customer_account.refresh_from_db()
     assert (customer_account.name, customer_account.status) == ("Globex Bank plc", ReferenceStatus.PAUSED)
+
+
+def test_an_owner_or_steward_outside_the_program_is_refused_wherever_the_edit_comes_from(
+    customer_account, account_owner, marketer, outsider
+):
+    """The admin and imports call the same service as the manager portal: the rule holds for all."""
+    inactive_rep = factories.make_user("ivan", Role.SALES, is_active=False)
+    for owner in (marketer, outsider, inactive_rep):
+        with pytest.raises(InvalidInput) as refused:
+            services.account_update(account=customer_account, owner=owner)
+        assert refused.value.field == "owner"
+    with pytest.raises(InvalidInput) as refused:
+        services.account_update(account=customer_account, stewards=[marketer, outsider])
+    assert refused.value.field == "stewards"
+
+    customer_account.refresh_from_db()
+    assert customer_account.owner == account_owner and not customer_account.stewards.exists()
+    services.account_update(account=customer_account, stewards=[marketer])
+    assert list(customer_account.stewards.all()) == [marketer]
 
 
 def test_a_status_is_not_an_editable_field(customer_account):
