@@ -252,6 +252,16 @@ NEVER_ADDED = {
     "axes.accesslog",
     "axes.accessfailurelog",
 }
+# Records a reference manager keeps: retired by status, closed, or history (core 0004); only the
+# administrator deletes them.
+MANAGER_KEEPS = {
+    "references.account",
+    "references.contact",
+    "references.opportunity",
+    "references.referenceactivity",
+    "references.accountnote",
+    "references.participationpreferences",
+}
 NEVER_DELETED = {"limits.limitpolicy", "matching.matchweights", "notifications.notification"}
 # The admin's views of a model, and what each one gives a user allowed the model: (GET, POST).
 MODEL_VIEWS = {
@@ -290,7 +300,9 @@ def _model_cells(label: str, view: str) -> dict:
     elif view in ("change", "change_status") and label in READ_ONLY:
         post = FORBIDDEN  # shown read-only, never saved
     by_role = {ADMIN: (get, post)}
-    if label.split(".")[0] in MANAGER_APPS and label not in ADMIN_ONLY:
+    if view == "delete" and label in MANAGER_KEEPS:
+        by_role[MANAGER] = (FORBIDDEN, FORBIDDEN)
+    elif label.split(".")[0] in MANAGER_APPS and label not in ADMIN_ONLY:
         by_role[MANAGER] = (get, post)
     elif view != "object":
         by_role[MANAGER] = (FORBIDDEN, FORBIDDEN)
