@@ -6,6 +6,9 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"
 
+    def ready(self):
+        from core import checks  # noqa: F401  (registers the deploy checks)
+
 
 class RMSAdminConfig(admin_apps.AdminConfig):
     """`django.contrib.admin` with RMS's site (`core.admin_site`) as `admin.site`; listed in

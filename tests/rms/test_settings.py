@@ -81,8 +81,26 @@ def test_deploy_check_passes_with_production_environment(tmp_path):
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="rms.example.com",
         SITE_URL="https://rms.example.com",
+        TRUSTED_PROXY_COUNT="1",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_asks_how_many_proxies_stand_in_front(tmp_path):
+    """Behind the proxy the settings assume, a count of 0 makes every client share one address."""
+    result = run_manage(
+        tmp_path,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="rms.example.com",
+        SITE_URL="https://rms.example.com",
+    )
+    assert result.returncode != 0
+    assert "rms.W001" in result.stdout + result.stderr
 
 
 def test_production_responses_carry_the_security_headers(client, settings):
