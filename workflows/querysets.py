@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from core.roles import ACCOUNT_OWNER_ROLES, Role, user_roles, users_with_roles
 from references.models import Contact
+from references.visibility import runs_the_program
 from requests_app.models import ReferenceRequest
 from workflows.statuses import StepRole, TaskStatus
 
@@ -33,10 +34,6 @@ def queues_of(user) -> list[str]:
     return [queue for role in user_roles(user) for queue in QUEUES_BY_ROLE.get(role, ())]
 
 
-def _sees_every_task(user) -> bool:
-    return user.is_superuser or Role.MANAGER in user_roles(user)
-
-
 class TaskQuerySet(models.QuerySet):
     def open(self) -> "TaskQuerySet":
         return self.filter(status=TaskStatus.OPEN)
@@ -44,7 +41,7 @@ class TaskQuerySet(models.QuerySet):
     def visible_to(self, user) -> "TaskQuerySet":
         """Tasks `user` may see and act on: reference managers every task; anyone else the tasks
         assigned to them and the unassigned ones of their roles' queues. Outside it, a 404."""
-        if _sees_every_task(user):
+        if runs_the_program(user):  # the same rule as the catalogue's
             return self
         if not user.is_authenticated:
             return self.none()

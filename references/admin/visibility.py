@@ -1,4 +1,5 @@
-"""The catalogue admin sees what the portals see: one mixin on every ModelAdmin and inline.
+"""The catalogue admin sees what the portals see: one mixin on every catalogue ModelAdmin and inline
+(the other apps' admins are the administrator's alone, by model permissions).
 
 Only administrators and reference managers enter the admin at all (`core.admin_site`); inside it,
 the same rules as the portals apply (`references.visibility`), so the admin can never show more:
@@ -8,7 +9,8 @@ the same rules as the portals apply (`references.visibility`), so the admin can 
   hold only what the user may see; choices of foreign keys too (`get_field_queryset`);
 - contact email and phone (`contact_details` names where a ModelAdmin reaches them: "" on a
   contact, "contact__" on rows of a contact): left out of the list, the form, the search and the
-  export for anyone who may not see them (`withheld_fields`, read by `core.admin_actions`).
+  export for anyone who may not see them (`withheld_fields`, read by `core.admin_actions`). Only
+  managers and administrators enter the admin today, and both may: a second line of defence.
 """
 
 from references.visibility import CONTACT_DETAIL_FIELDS, sees_contact_details
