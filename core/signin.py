@@ -39,7 +39,7 @@ from axes.attempts import get_cool_off_threshold
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.db import IntegrityError
@@ -109,6 +109,15 @@ class SignInAttempts(AxesDatabaseHandler):
         username = get_client_username(request, credentials)
         count, _ = AccessAttempt.objects.filter(username=username).delete()
         return count
+
+
+def forget_old_sign_ins() -> int:
+    """Delete axes' records of sign-ins (successes and logged failures) older than SIGNIN_LOG_DAYS;
+    returns how many went. Lock-out counts (AccessAttempt) are not touched: they expire by cool-off."""
+    cutoff = timezone.now() - timedelta(days=settings.SIGNIN_LOG_DAYS)
+    removed, _ = AccessLog.objects.filter(attempt_time__lt=cutoff).delete()
+    failures, _ = AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
+    return removed + failures
 
 
 def right_password_refused(request: HttpRequest, username: str) -> None:

@@ -165,6 +165,7 @@ CELERY_TASK_ROUTES = {
     "notifications.*": {"queue": "maintenance"},
     "limits.*": {"queue": "maintenance"},
     "workflows.*": {"queue": "maintenance"},
+    "core.*": {"queue": "maintenance"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
@@ -219,6 +220,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.signin.locked_out_response"
 AXES_CLIENT_IP_CALLABLE = "core.throttle.client_ip"
 AXES_VERBOSE = False
+# Axes logs every sign-in (who, from where, when); core.forget_old_sign_ins trims it nightly.
+SIGNIN_LOG_DAYS = env_int("SIGNIN_LOG_DAYS", 90, minimum=1)
 PASSWORD_RESET_MAILS_PER_ADDRESS = env_int("PASSWORD_RESET_MAILS_PER_ADDRESS", 3, minimum=1)  # per hour
 PASSWORD_RESET_REQUESTS_PER_IP = env_int("PASSWORD_RESET_REQUESTS_PER_IP", 10, minimum=1)  # per hour
 
