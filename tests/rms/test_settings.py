@@ -70,35 +70,25 @@ def test_single_sign_on_settings_refuse_what_they_cannot_use(tmp_path, env, mess
     assert message in result.stderr
 
 
+def deploy_check(tmp_path, **env):
+    """`check --deploy` failing on warnings, in a production environment (plus `env`)."""
+    production = {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "rms.example.com",
+        "SITE_URL": "https://rms.example.com",
+    }
+    return run_manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **production, **env)
+
+
 def test_deploy_check_passes_with_production_environment(tmp_path):
-    result = run_manage(
-        tmp_path,
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(60),
-        ALLOWED_HOSTS="rms.example.com",
-        SITE_URL="https://rms.example.com",
-        TRUSTED_PROXY_COUNT="1",
-    )
+    result = deploy_check(tmp_path, TRUSTED_PROXY_COUNT="1")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_deploy_check_asks_how_many_proxies_stand_in_front(tmp_path):
     """Behind the proxy the settings assume, a count of 0 makes every client share one address."""
-    result = run_manage(
-        tmp_path,
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(60),
-        ALLOWED_HOSTS="rms.example.com",
-        SITE_URL="https://rms.example.com",
-    )
+    result = deploy_check(tmp_path)
     assert result.returncode != 0
     assert "rms.W001" in result.stdout + result.stderr
 
