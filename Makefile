@@ -36,7 +36,10 @@ lint: $(STAMP)
 
 ## make test: lint, migrations check, the whole suite (uses DATABASE_URL / REDIS_URL when set).
 test: $(STAMP) browser-deps lint
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	# Groups (xdist_group) keep the real-worker tests on one xdist worker; collection order is kept
+	# (no reorder by group size) so pytest-django's order holds: transactional tests, which empty the
+	# database, run after the others.
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 ## make bench: search and limit benchmarks on PostgreSQL (see bench/README.md).
 bench: $(STAMP)
