@@ -66,8 +66,6 @@ class AccountAdmin(VisibleToUserMixin, SavedByServiceMixin, ReferenceStatusAdmin
         "products",
         "use_cases",
         "competitors_displaced",
-        "owner",
-        "stewards",
     ]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
@@ -159,7 +157,7 @@ class AccountNoteAdmin(VisibleToUserMixin, SavedByServiceMixin, admin.ModelAdmin
     list_filter = ["kind", "created_at"]
     list_select_related = ["account", "author"]
     search_fields = ["body", "account__name"]
-    autocomplete_fields = ["account", "author"]
+    autocomplete_fields = ["account"]
     readonly_fields = ["created_at"]
     actions = [export_as_csv]
 

@@ -38,7 +38,7 @@ class OpportunityAdmin(VisibleToUserMixin, admin.ModelAdmin):
     list_filter = ["outcome", "stage", "country__region", "industry", "close_date"]
     list_select_related = ["industry", "country", "owner"]
     search_fields = ["prospect_name", "external_id", "owner__username", "owner__last_name"]
-    autocomplete_fields = ["industry", "country", "size_band", "products", "owner", "team"]
+    autocomplete_fields = ["industry", "country", "size_band", "products"]
     readonly_fields = ["created_at", "updated_at"]
     date_hierarchy = "close_date"
     actions = [export_as_csv]
@@ -76,7 +76,7 @@ class ReferenceActivityAdmin(VisibleToUserMixin, admin.ModelAdmin):
     list_filter = ["activity_type", "occurred_on", "account__country__region"]
     list_select_related = ["activity_type", "contact", "account", "recorded_by"]
     search_fields = ["contact__first_name", "contact__last_name", "account__name", "notes"]
-    autocomplete_fields = ["contact", "activity_type", "opportunities", "recorded_by"]
+    autocomplete_fields = ["contact", "activity_type", "opportunities"]
     # The account is always the contact's: it is copied on save, never chosen.
     readonly_fields = ["account", "created_at"]
     # A million rows: no date hierarchy (it scans the table) and no second, unfiltered COUNT(*).

@@ -6,13 +6,17 @@ the same rules as the portals apply (`references.visibility`), so the admin can 
 
 - rows: `get_queryset` starts from the model's `visible_to(user)`, so changelists, change forms,
   inlines, autocomplete answers, actions and the CSV export (which takes the changelist's rows)
-  hold only what the user may see; choices of foreign keys too (`get_field_queryset`);
+  hold only what the user may see; choices of foreign keys too (`get_field_queryset`), people
+  from the program's users;
 - contact email and phone (`contact_details` names where a ModelAdmin reaches them: "" on a
   contact, "contact__" on rows of a contact): left out of the list, the form, the search and the
   export for anyone who may not see them (`withheld_fields`, read by `core.admin_actions`). Only
   managers and administrators enter the admin today, and both may: a second line of defence.
 """
 
+from django.contrib.auth import get_user_model
+
+from core.roles import users_with_roles
 from references.visibility import CONTACT_DETAIL_FIELDS, sees_contact_details
 
 
@@ -29,6 +33,10 @@ class VisibleToUserMixin:
     def get_field_queryset(self, db, db_field, request):
         queryset = super().get_field_queryset(db, db_field, request)
         model = db_field.remote_field.model
+        if model is get_user_model():
+            # People are picked from a list of the program's users (owners, teams, stewards,
+            # authors): managers hold no permission on users, so the admin's user search is closed.
+            return users_with_roles()
         if not hasattr(model._default_manager.none(), "visible_to"):
             return queryset
         if queryset is None:

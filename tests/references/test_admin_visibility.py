@@ -141,3 +141,31 @@ def test_autocomplete_answers_only_with_what_the_user_may_see(manager_client, pr
 
     assert [row["id"] for row in results] == [str(program["contacts"][0].pk)]
     assert all("@" not in row["text"] for row in results)
+
+
+def test_a_manager_hands_a_deal_over_in_the_admin_choosing_from_the_programs_people(
+    manager_client, manager, sales_rep, other_rep, outsider
+):
+    """Managers hold no permission on users, so people are a list of the program's users, not the
+    admin's user search (which answers them 403)."""
+    deal = factories.make_opportunity(sales_rep, prospect_name="Handed Over")
+    page = manager_client.get(reverse("admin:references_opportunity_change", args=[deal.pk]))
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert {other_rep, sales_rep, manager} <= set(form.fields["owner"].queryset)
+    assert outsider not in form.fields["owner"].queryset
+
+    request = RequestFactory().post("/")
+    request.user = manager
+    model_admin = admin.site._registry[Opportunity]
+    form_class = model_admin.get_form(request, deal)
+    data = {**form.initial, "owner": other_rep.pk, "team": [sales_rep.pk], "products": []}
+    data = {name: value for name, value in data.items() if value is not None}
+    bound = form_class(data=data, instance=deal)
+    assert bound.is_valid(), bound.errors
+    bound.save()
+
+    deal.refresh_from_db()
+    assert deal.owner == other_rep and list(deal.team.all()) == [sales_rep]
+    refused = form_class(data={**data, "owner": outsider.pk}, instance=deal)
+    assert not refused.is_valid() and "owner" in refused.errors
