@@ -55,13 +55,11 @@ class IdsField(forms.Field):
         if not value:
             return ()
         values = value if isinstance(value, list | tuple) else [value]
+        one_id = IdField()  # each value parsed as one id is: "²", "-1" or 2**40 is an error here
         try:
-            # int() refuses "²" (which str.isdigit() accepts) with a ValueError: a field error here.
-            ids = tuple(dict.fromkeys(int(v) for v in values if str(v).strip()))
-        except (TypeError, ValueError):
+            ids = tuple(dict.fromkeys(one_id.clean(v) for v in values if str(v).strip()))
+        except ValidationError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if any(i <= 0 or i > MAX_ID for i in ids):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
         return ids[: self.limit] if self.limit else ids
 
 

@@ -50,10 +50,14 @@ class Catalogue:
         names = self.names[kind]
         if value in names:
             return names[value]
-        try:
-            return names.get(int(value), "—")
-        except (TypeError, ValueError):  # "²" passes str.isdigit() and fails int()
-            return "—"
+        # Facet values come as ids in text (the counts' keys, the parsed filters): matched as text.
+        return self._names_by_text(kind).get(str(value), "—")
+
+    def _names_by_text(self, kind: str) -> dict[str, str]:
+        cache = self.__dict__.setdefault("_by_text", {})
+        if kind not in cache:
+            cache[kind] = {str(pk): name for pk, name in self.names[kind].items()}
+        return cache[kind]
 
     def neighbours(self, kind: str, value: int | None) -> tuple[int, ...]:
         """The values next to `value` in the taxonomy's order (the "close" size band or persona)."""

@@ -39,17 +39,17 @@ def _filters(form: ReferenceFilterForm) -> dict:
     return {key: value for key, value in form.cleaned_data.items() if value}
 
 
+def _catalogue_list(request: HttpRequest, rows, section: str) -> HttpResponse:
+    """A filtered, paged list of the catalogue (`rows(user=…, **filters)`): accounts or contacts."""
+    form = ReferenceFilterForm(request.GET or None)
+    page = paginate(request, rows(user=request.user, **_filters(form)), per_page=PAGE_SIZE)
+    context = {"form": form, "page": page, "page_query": query_without(request.GET), "section": section}
+    return render(request, f"portals/manage/{section}.html", context)
+
+
 @role_required(Role.MANAGER)
 def account_list(request: HttpRequest) -> HttpResponse:
-    form = ReferenceFilterForm(request.GET or None)
-    page = paginate(request, selectors.account_rows(user=request.user, **_filters(form)), per_page=PAGE_SIZE)
-    context = {
-        "form": form,
-        "page": page,
-        "page_query": query_without(request.GET),
-        "section": "accounts",
-    }
-    return render(request, "portals/manage/accounts.html", context)
+    return _catalogue_list(request, selectors.account_rows, "accounts")
 
 
 def _account(request: HttpRequest, pk: int) -> Account:
@@ -114,15 +114,7 @@ def _refused(request: HttpRequest, template: str, context: dict, status: int = 4
 
 @role_required(Role.MANAGER)
 def contact_list(request: HttpRequest) -> HttpResponse:
-    form = ReferenceFilterForm(request.GET or None)
-    page = paginate(request, selectors.contact_rows(user=request.user, **_filters(form)), per_page=PAGE_SIZE)
-    context = {
-        "form": form,
-        "page": page,
-        "page_query": query_without(request.GET),
-        "section": "contacts",
-    }
-    return render(request, "portals/manage/contacts.html", context)
+    return _catalogue_list(request, selectors.contact_rows, "contacts")
 
 
 def _contact(request: HttpRequest, pk: int) -> Contact:
