@@ -74,3 +74,15 @@ def env_map(name: str, allowed_values: set[str]) -> dict[str, str]:
             raise ConfigError(f"{name}: {item!r} is not key=value with a value among: {allowed}.")
         pairs[key] = value
     return pairs
+
+
+def site_url_for_address(address: str) -> str:
+    """The base URL a browser reaches `runserver ADDRESS` at: "0.0.0.0:8123" → http://localhost:8123
+    (a wildcard address is not one to browse to), "127.0.0.1:9000" → http://127.0.0.1:9000, and a bare
+    port is runserver's 127.0.0.1."""
+    host, sep, port = address.strip().rpartition(":")
+    if not sep:
+        host, port = "", address.strip()
+    if host in ("", "[::]", "0.0.0.0", "::"):
+        host = "localhost" if host else "127.0.0.1"
+    return f"http://{host}:{port}"

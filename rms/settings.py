@@ -12,7 +12,16 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from core.roles import Role
-from rms.env import ConfigError, env_bool, env_int, env_list, env_map, env_str, env_url
+from rms.env import (
+    ConfigError,
+    env_bool,
+    env_int,
+    env_list,
+    env_map,
+    env_str,
+    env_url,
+    site_url_for_address,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("RMS_VAR_DIR", str(BASE_DIR / "var")))
@@ -40,7 +49,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
-SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", {"http", "https"}).rstrip("/")
+# Emailed links point where `make run` serves (RMS_ADDRESS, scripts/devserver.py) unless SITE_URL says.
+_SERVED_AT = site_url_for_address(env_str("RMS_ADDRESS", "127.0.0.1:8000"))
+SITE_URL = env_url("SITE_URL", _SERVED_AT, {"http", "https"}).rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
 INSTALLED_APPS = [
@@ -351,6 +362,15 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals_without_traceback": {"()": "core.log_filters.RefusalsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's default logging gives `django` a console handler of its own, so every record
+        # printed twice (once there, once by the root's): the root's handler alone prints it.
+        "django": {"handlers": [], "propagate": True},
+        "django.request": {"filters": ["refusals_without_traceback"]},
+    },
 }
+# The worker logs what a task prints (the console email backend) at INFO, not Celery's WARNING.
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"

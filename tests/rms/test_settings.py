@@ -103,3 +103,30 @@ def test_production_responses_carry_the_security_headers(client, settings):
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
+
+
+def emailed_link(tmp_path, **env: str) -> str:
+    """The link an email of the app would carry to /sales/, under `env`."""
+    code = "from notifications.emails import absolute; print(absolute('/sales/'))"
+    result = run_manage(tmp_path, "shell", "-c", code, DEBUG="1", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("address", "link"),
+    [
+        ("0.0.0.0:8123", "http://localhost:8123/sales/"),  # every interface: browse to localhost
+        ("127.0.0.1:9000", "http://127.0.0.1:9000/sales/"),
+        ("8124", "http://127.0.0.1:8124/sales/"),  # a bare port, as runserver takes it
+    ],
+)
+def test_emailed_links_point_where_make_run_serves(tmp_path, address, link):
+    assert emailed_link(tmp_path, RMS_ADDRESS=address) == link
+
+
+def test_site_url_wins_over_the_served_address(tmp_path):
+    link = emailed_link(tmp_path, RMS_ADDRESS="0.0.0.0:8123", SITE_URL="https://rms.example.com")
+
+    assert link == "https://rms.example.com/sales/"
+    assert emailed_link(tmp_path) == "http://127.0.0.1:8000/sales/"  # neither set: make run's default
