@@ -7,16 +7,20 @@ what earlier ones made (references first). Everything draws from `ctx.rng` so a 
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from importlib import import_module
 from importlib.util import find_spec
 from typing import Any, TextIO
 
 from django.apps import apps
+from django.utils import timezone
 
 
 @dataclass
 class DemoContext:
+    """What every seeder shares. Every demo date and time is built from `today` and `now` (this
+    moment on `today`), never from a fixed year: the demo is as alive as the day it is seeded."""
+
     rng: random.Random
     accounts: int
     today: date
@@ -25,6 +29,11 @@ class DemoContext:
     users: dict[str, Any] = field(default_factory=dict)
     # Free-form hand-over between apps' seeders (e.g. ids of demo opportunities).
     shared: dict[str, Any] = field(default_factory=dict)
+    now: datetime | None = None
+
+    def __post_init__(self):
+        if self.now is None:
+            self.now = timezone.now() + timedelta(days=(self.today - timezone.localdate()).days)
 
     def log(self, message: str) -> None:
         self.stdout.write(message + "\n")

@@ -7,8 +7,6 @@ as well as by email, and has the last two weeks' digests under the bell.
 
 from datetime import timedelta
 
-from django.utils import timezone
-
 from core.demo_pipeline import DemoContext
 from insights.weekly import WEEKLY_DIGEST, week_figures, weekly_digest
 from notifications.kinds import Delivery
@@ -41,7 +39,7 @@ def seed(ctx: DemoContext) -> None:
     users = list(ctx.users.values())
     if not users:
         return
-    now = timezone.now()
+    now = ctx.now
     digests = weekly_digest(now=now)
     without = [user for user in users if not Notification.objects.filter(user=user).exists()]
     if without:

@@ -8,27 +8,26 @@ not mail anyone on start-up), and the older half of each user's in-app notificat
 """
 
 from django.db.models import OuterRef, Subquery
-from django.utils import timezone
 
 from core.demo_pipeline import DemoContext
 from notifications.models import Channel, Notification, Status
 from requests_app.models import RequestEvent
 
 
-def _settle_into_the_past() -> None:
+def _settle_into_the_past(now) -> None:
     caused_at = RequestEvent.objects.filter(pk=OuterRef("event_id")).values("created_at")[:1]
     Notification.objects.filter(event__isnull=False).update(created_at=Subquery(caused_at))
     pending = Notification.objects.filter(channel=Channel.EMAIL, status__in=[Status.PENDING, Status.HELD])
-    pending.update(status=Status.SENT, sent_at=timezone.now(), attempts=1)
+    pending.update(status=Status.SENT, sent_at=now, attempts=1)
 
 
-def _read_the_older_half(users) -> int:
+def _read_the_older_half(users, now) -> int:
     read = 0
     for user in users:
         inbox = Notification.objects.filter(user=user, channel=Channel.IN_APP).order_by("-created_at", "-pk")
         ids = list(inbox.values_list("pk", flat=True))
         older = ids[len(ids) // 2 :]
-        read += Notification.objects.filter(pk__in=older).update(read_at=timezone.now())
+        read += Notification.objects.filter(pk__in=older).update(read_at=now)
     return read
 
 
@@ -37,7 +36,7 @@ def seed(ctx: DemoContext) -> None:
     users = list(ctx.users.values())
     if not users:
         return
-    _settle_into_the_past()
-    read = _read_the_older_half(users)
+    _settle_into_the_past(ctx.now)
+    read = _read_the_older_half(users, ctx.now)
     total = Notification.objects.filter(user__in=users, channel=Channel.IN_APP).count()
     ctx.log(f"  notifications: {total} in-app notifications for the demo users, {read} of them read")

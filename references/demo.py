@@ -22,7 +22,6 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
-from django.utils import timezone
 
 from core.demo_pipeline import DemoContext
 from core.roles import Role
@@ -89,7 +88,7 @@ class DemoCatalogue:
         self.ctx = ctx
         self.rng = ctx.rng
         self.today = ctx.today.toordinal()
-        self.now = timezone.now()
+        self.now = ctx.now
         self.tax = Taxonomies.load()
         self.names = CompanyNames(self.rng)
         self.calendar = Calendar()
@@ -228,7 +227,8 @@ class DemoCatalogue:
                 )
 
     def seed_opportunities(self, count: int) -> range:
-        """Prospects' deals of the past two years and the next nine months, owned by the reps."""
+        """Prospects' deals of the past two years (won or lost) and the next nine months (open),
+        owned by the reps."""
         rng, tax, today = self.rng, self.tax, self.today
         index = []
         for _ in range(count):
@@ -257,11 +257,8 @@ class DemoCatalogue:
 
     def _deal_state(self, days_to_close: int) -> tuple[str, str]:
         rng = self.rng
-        if days_to_close < 0:
-            roll = rng.random()
-            if roll < 0.08:
-                return Stage.NEGOTIATION, Outcome.OPEN  # slipped past its close date
-            return Stage.CLOSED, (Outcome.WON if roll < 0.56 else Outcome.LOST)
+        if days_to_close < 0:  # an open deal's close date is ahead: the demo has none slipped past it
+            return Stage.CLOSED, (Outcome.WON if rng.random() < 0.52 else Outcome.LOST)
         if days_to_close < 45:
             return one_of(rng, (Stage.PROPOSAL, Stage.NEGOTIATION, Stage.NEGOTIATION)), Outcome.OPEN
         if days_to_close < 120:

@@ -8,7 +8,7 @@ Runs after the catalogue's seeder (references.demo), drawing from `ctx.rng`.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -91,7 +91,7 @@ class WorkflowDemo:
     def __init__(self, ctx: DemoContext):
         self.ctx = ctx
         self.rng = ctx.rng
-        self.now = timezone.now()
+        self.now = ctx.now
         self.manager = ctx.users["manager"]
         self.types = {t.code: t for t in ActivityType.objects.all()}
         self.reps = list(User.objects.filter(pk__in=list(ctx.shared.get("demo_rep_ids", []))[:30]))
@@ -106,9 +106,12 @@ class WorkflowDemo:
             return self.rng.choice(self.reps)
         return self.ctx.users["sales" if name == "rep" else name]
 
-    def opportunity(self, requester: User) -> Opportunity | None:
+    def opportunity(self, requester: User, needed_by: date) -> Opportunity | None:
+        """One of the requester's open deals that closes on or after `needed_by`."""
         deals = list(
-            Opportunity.objects.filter(owner=requester, outcome=Opportunity.Outcome.OPEN).order_by("id")[:40]
+            Opportunity.objects.filter(
+                owner=requester, outcome=Opportunity.Outcome.OPEN, close_date__gte=needed_by
+            ).order_by("id")[:40]
         )
         return self.rng.choice(deals) if deals else None
 
@@ -149,7 +152,12 @@ class WorkflowDemo:
 
     def make(self, plan: Plan) -> ReferenceRequest | None:
         requester = self.requester(plan.requester)
-        opportunity = self.opportunity(requester)
+        # Needed soon, after the call a scheduled request has (within 12 days); a finished one was
+        # needed by the day it moved last.
+        needed_by = self.ctx.today + timedelta(days=self.rng.randint(14, 40))
+        if plan.status in (S.EXPIRED, S.COMPLETED, S.CLOSED):
+            needed_by = self.ctx.today - timedelta(days=max(1, int(plan.age_days)))
+        opportunity = self.opportunity(requester, needed_by)
         contacts = self.contacts(plan.code, plan.owner, 3)
         if opportunity is None or not contacts:
             why = "no open deal" if opportunity is None else "no contact the limits allow"
@@ -158,9 +166,6 @@ class WorkflowDemo:
         # Only the first choice is reserved: other candidates may be proposed again (collisions).
         self.used_contacts.add(contacts[0].pk)
         self.used_accounts.add(contacts[0].account_id)
-        needed_by = self.ctx.today + timedelta(days=self.rng.randint(6, 40))
-        if plan.status in (S.EXPIRED, S.COMPLETED, S.CLOSED):
-            needed_by = self.ctx.today - timedelta(days=max(1, int(plan.age_days)))
         request = ReferenceRequest.objects.create(
             requester=requester,
             opportunity=opportunity,
@@ -196,7 +201,8 @@ class WorkflowDemo:
             elif action == "owner_approve":
                 actor = contact.account.owner
             elif action == "schedule":
-                payload["scheduled_for"] = self.now + timedelta(days=self.rng.randint(2, 12), hours=3)
+                day = self.ctx.today + timedelta(days=self.rng.randint(2, 12))
+                payload["scheduled_for"] = timezone.make_aware(datetime.combine(day, time(15)))
             elif action == "record_activity":
                 payload.update(occurred_on=occurred_on, duration_minutes=self.rng.choice([30, 45, 60]))
             elif action in ("cancel", "close"):
@@ -299,5 +305,5 @@ def seed(ctx: DemoContext) -> None:
     if "manager" not in ctx.users or not ActivityType.objects.exists():
         return
     WorkflowDemo(ctx).run()
-    reminders = task_reminders(now=timezone.now())
+    reminders = task_reminders(now=ctx.now)
     ctx.log(f"  workflows: {reminders} task reminders")

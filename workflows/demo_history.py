@@ -43,6 +43,7 @@ DEMO_REPS = ("sales", "sales2")
 # Finished requests per demo rep, by final status; and one request in each open status.
 HISTORY = {S.CLOSED: 6, S.DECLINED: 2, S.CANCELLED: 2, S.EXPIRED: 2}
 HISTORY_DAYS = 360  # finished requests were submitted within the last year
+LIVE_NEEDED_BY = (12, 30)  # days ahead an open request is needed by: after its call (within 10 days)
 LIVE = (S.SUBMITTED, S.IN_REVIEW, S.NEEDS_INFO, S.AWAITING_OWNER, S.CUSTOMER_ASKED, S.SCHEDULED, S.COMPLETED)
 N = NominationStatus
 NOMINATIONS = (N.SUBMITTED, N.SUBMITTED, N.QUALIFYING, N.ACCEPTED, N.REJECTED)
@@ -226,9 +227,15 @@ class SalesDemo:
     def seed_requests(self, rep: User) -> tuple[int, int]:
         """(open, finished) requests of `rep`: one in each open state, then the year's history."""
         deals = list(Opportunity.objects.filter(owner=rep).order_by("id")[:60])
-        open_deals = [deal for deal in deals if deal.outcome == Opportunity.Outcome.OPEN] or deals
+        # An open request is needed within LIVE_NEEDED_BY days, before its deal closes.
+        soonest_close = self.ctx.today + timedelta(days=max(LIVE_NEEDED_BY))
+        open_deals = [
+            deal
+            for deal in deals
+            if deal.outcome == Opportunity.Outcome.OPEN and deal.close_date >= soonest_close
+        ]
         pool = self.pool(rep)
-        if not deals or len(pool) < 3 or self.manager is None:
+        if not open_deals or len(pool) < 3 or self.manager is None:
             return 0, 0
         for status in LIVE:
             contacts = self.rng.sample(pool, self.rng.randint(1, 3))
@@ -256,7 +263,7 @@ class SalesDemo:
         when = dict(zip((step[0] for step in steps), days, strict=True))
         last_day = days[-1] if days else submitted_day
         if live:
-            needed_by = self.ctx.today + timedelta(days=self.rng.randint(7, 30))
+            needed_by = self.ctx.today + timedelta(days=self.rng.randint(*LIVE_NEEDED_BY))
         else:
             needed_by = submitted_day + timedelta(days=self.rng.randint(14, 28))
         if status == S.EXPIRED:

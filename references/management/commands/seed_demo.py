@@ -6,12 +6,12 @@ Creates the demo users (the only place they are made), then runs every app's dem
 
 import random
 import time
-from datetime import date
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from core.demo_pipeline import DemoContext, demo_seeders
 from core.roles import Role
@@ -83,7 +83,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             ctx = DemoContext(
-                rng=random.Random(seed), accounts=accounts, today=date.today(), stdout=self.stdout
+                rng=random.Random(seed), accounts=accounts, today=timezone.localdate(), stdout=self.stdout
             )
             ctx.users = create_demo_users()
             for seeder in demo_seeders():
