@@ -175,6 +175,10 @@ class WorkflowDemo:
                 ["Late-stage deal; the CFO wants to hear from a peer.", "Competitive bake-off.", ""]
             ),
         )
+        # Made when its story starts (spread_history settles the exact times), so an activity the
+        # story records on a past day is not older than the request it serves.
+        submitted = self.now - timedelta(days=plan.age_days + plan.span_days + 1)
+        ReferenceRequest.objects.filter(pk=request.pk).update(created_at=submitted)
         RequestCandidate.objects.bulk_create(
             RequestCandidate(request=request, contact=c, preference=i)
             for i, c in enumerate(contacts, start=1)
