@@ -227,13 +227,8 @@ class SalesDemo:
     def seed_requests(self, rep: User) -> tuple[int, int]:
         """(open, finished) requests of `rep`: one in each open state, then the year's history."""
         deals = list(Opportunity.objects.filter(owner=rep).order_by("id")[:60])
-        # An open request is needed within LIVE_NEEDED_BY days, before its deal closes.
-        soonest_close = self.ctx.today + timedelta(days=max(LIVE_NEEDED_BY))
-        open_deals = [
-            deal
-            for deal in deals
-            if deal.outcome == Opportunity.Outcome.OPEN and deal.close_date >= soonest_close
-        ]
+        soon = self.ctx.today + timedelta(days=max(LIVE_NEEDED_BY))  # needed by before the deal closes
+        open_deals = [d for d in deals if d.outcome == Opportunity.Outcome.OPEN and d.close_date >= soon]
         pool = self.pool(rep)
         if not open_deals or len(pool) < 3 or self.manager is None:
             return 0, 0
@@ -262,10 +257,8 @@ class SalesDemo:
         days = [submitted_day + timedelta(days=i + 1 if live else step[4]) for i, step in enumerate(steps)]
         when = dict(zip((step[0] for step in steps), days, strict=True))
         last_day = days[-1] if days else submitted_day
-        if live:
-            needed_by = self.ctx.today + timedelta(days=self.rng.randint(*LIVE_NEEDED_BY))
-        else:
-            needed_by = submitted_day + timedelta(days=self.rng.randint(14, 28))
+        start, days_ahead = (self.ctx.today, LIVE_NEEDED_BY) if live else (submitted_day, (14, 28))
+        needed_by = start + timedelta(days=self.rng.randint(*days_ahead))
         if status == S.EXPIRED:
             needed_by = last_day - timedelta(days=1)
         chosen = contacts[0] if "approve" in when else None
