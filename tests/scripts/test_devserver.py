@@ -70,7 +70,6 @@ def _leave_nothing_behind(launcher: subprocess.Popen, token: str) -> None:
 # How a user stops it: Ctrl-C in its terminal (SIGINT to the terminal's process group), `kill`.
 STOPS = {
     "ctrl-c": lambda launcher: os.killpg(launcher.pid, signal.SIGINT),
-    "sigint": lambda launcher: launcher.send_signal(signal.SIGINT),
     "sigterm": lambda launcher: launcher.send_signal(signal.SIGTERM),
 }
 pytestmark = pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc to find the processes")
