@@ -121,6 +121,9 @@ class EventForm(forms.Form):
 
 
 class AccountForm(SaneDatesMixin, DomainErrorsMixin, forms.ModelForm):
+    # Its range said on the field (the model's check constraint would only name itself).
+    nps = forms.IntegerField(min_value=0, max_value=10, required=False, label="NPS", help_text="0–10")
+
     class Meta:
         model = Account
         fields = [
