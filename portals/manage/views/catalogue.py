@@ -47,7 +47,7 @@ def account_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{account.name} added as a candidate.")
             return redirect("manage:account", pk=account.pk)
     context = {"form": form, "heading": "New account", "section": "accounts"}
-    return _answer(request, "portals/manage/catalogue_form.html", context)
+    return _answer(request, "portals/manage/reference_edit.html", context)
 
 
 @role_required(Role.MANAGER)
@@ -75,15 +75,15 @@ def contact_new(request: HttpRequest) -> HttpResponse:
         "heading": "New contact",
         "section": "contacts",
     }
-    return _answer(request, "portals/manage/catalogue_form.html", context)
+    return _answer(request, "portals/manage/reference_edit.html", context)
 
 
 def _retire(request: HttpRequest, subject: Account | Contact, change, url_name: str) -> HttpResponse:
     """The confirmation page, and on POST the move to "retired" with its reason (`change` is the
     status service of the subject's kind)."""
     form = RetireForm(request.POST or None)
+    kind = "account" if isinstance(subject, Account) else "contact"
     if request.method == "POST" and form.is_valid():
-        kind = "account" if isinstance(subject, Account) else "contact"
         try:
             change(
                 **{kind: subject},
@@ -96,7 +96,7 @@ def _retire(request: HttpRequest, subject: Account | Contact, change, url_name: 
         else:
             messages.success(request, f"{subject} is retired; its history is kept.")
             return redirect(url_name, pk=subject.pk)
-    context = {"form": form, "subject": subject, "back": url_name, "section": f"{url_name[7:]}s"}
+    context = {"form": form, "subject": subject, "back": url_name, "section": f"{kind}s"}
     return _answer(request, "portals/manage/retire_confirm.html", context)
 
 

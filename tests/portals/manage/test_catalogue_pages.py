@@ -53,6 +53,20 @@ def test_a_new_account_is_refused_with_the_reason_on_the_field(manager_client, a
     assert not Account.objects.filter(name="Initech Retail").exists()
 
 
+def _contact_post(account, **changes) -> dict:
+    return {
+        "account": account.pk,
+        "first_name": "Hana",
+        "last_name": "Hughes",
+        "persona": catalogue.persona().pk,
+        "email": "hana@globex.test",
+        "language": "en",
+        "time_zone": "Europe/London",
+        "prefs-preferred_channel": "email",
+        **changes,
+    }
+
+
 def test_a_manager_adds_a_contact_from_the_account_page(manager_client, customer_account):
     page = manager_client.get(reverse("manage:account", args=[customer_account.pk])).content.decode()
     link = f"{reverse('manage:contact-new')}?account={customer_account.pk}"
@@ -60,43 +74,19 @@ def test_a_manager_adds_a_contact_from_the_account_page(manager_client, customer
     form = manager_client.get(link).content.decode()
     assert f'<option value="{customer_account.pk}" selected>' in form
     reference_call = catalogue.activity_type()
-    response = manager_client.post(
-        reverse("manage:contact-new"),
-        {
-            "account": customer_account.pk,
-            "first_name": "Hana",
-            "last_name": "Hughes",
-            "persona": catalogue.persona().pk,
-            "email": "hana@globex.test",
-            "language": "en",
-            "time_zone": "Europe/London",
-            "prefs-activity_types": [reference_call.pk],
-            "prefs-preferred_channel": "email",
-        },
-    )
+    post = _contact_post(customer_account, **{"prefs-activity_types": [reference_call.pk]})
+    response = manager_client.post(reverse("manage:contact-new"), post)
     contact = Contact.objects.get(email="hana@globex.test")
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "manage:contact", args=[contact.pk]
-    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("manage:contact", args=[contact.pk])
     assert contact.account == customer_account and contact.status == "candidate"
     # With their preferences, as every contact the catalogue service creates.
     assert list(contact.preferences.activity_types.all()) == [reference_call]
 
 
 def test_a_contact_cannot_repeat_an_email_of_their_account(manager_client, customer_contact):
-    response = manager_client.post(
-        reverse("manage:contact-new"),
-        {
-            "account": customer_contact.account_id,
-            "first_name": "Grace",
-            "last_name": "Again",
-            "persona": catalogue.persona().pk,
-            "email": customer_contact.email,
-            "language": "en",
-            "time_zone": "UTC",
-            "prefs-preferred_channel": "email",
-        },
-    )
+    post = _contact_post(customer_contact.account, email=customer_contact.email)
+    response = manager_client.post(reverse("manage:contact-new"), post)
     assert response.status_code == 400
     assert Contact.objects.filter(email=customer_contact.email).count() == 1
 
