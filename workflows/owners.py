@@ -12,6 +12,7 @@ from django.db import transaction
 from references.models import Account
 from references.services import account_owner_change
 from requests_app.models import ReferenceRequest, RequestEvent
+from requests_app.statuses import OPEN_STATUSES
 from workflows.models import NoticeKind, StepRole, Task
 from workflows.services import display_name, record_notices
 from workflows.transitions import statuses_where
@@ -22,23 +23,27 @@ WAITING_FOR_OWNER = statuses_where("owner_approve")
 
 def account_owner_reassign(*, account: Account, owner: User, reason: str, actor: User) -> Account:
     """Give `account` to `owner` (the catalogue's `account_owner_change`: who may own, the note
-    in the account's history) and hand its open approvals to them, in one transaction.
+    in the account's history) and hand its open approvals and owner tasks to them, in one
+    transaction; each request waiting for the owner gets a history row that tells the new owner.
 
-    Locks the requests concerned first, then the account (the lock order of every writer)."""
+    Locks the account's open requests first, then the account (the lock order of every writer)."""
     with transaction.atomic():
         requests = list(
             ReferenceRequest.objects.select_for_update(of=("self",))
-            .filter(chosen_contact__account=account, status__in=WAITING_FOR_OWNER)
+            .filter(chosen_contact__account=account, status__in=OPEN_STATUSES)
             .select_related("activity_type", "opportunity", "requester", "chosen_contact__account__owner")
             .order_by("pk")
         )
         before = display_name(account.owner)
         account = account_owner_change(account=account, owner=owner, reason=reason, actor=actor)
+        # Every open task of the owner's on these requests is the new owner's now.
         Task.objects.filter(
             request__in=requests, status=Task.Status.OPEN, assignee_role=StepRole.ACCOUNT_OWNER
         ).update(assignee=owner)
         note = f"The account's owner is now {display_name(owner)} (was {before}): {reason.strip()}"
         for request in requests:
+            if request.status not in WAITING_FOR_OWNER:
+                continue
             request.chosen_contact.account = account  # the notice names the new owner
             event = RequestEvent.objects.create(
                 request=request,

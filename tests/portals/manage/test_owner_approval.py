@@ -157,3 +157,14 @@ def test_only_reference_managers_reassign_an_owner(client, request, who, custome
     url = reverse("manage:account-owner", args=[customer_contact.account_id])
     assert client.post(url, {"owner": other_rep.pk, "reason": "Mine now"}).status_code == 403
     assert Account.objects.get(pk=customer_contact.account_id).owner.username == "olivia"
+
+
+def test_only_requests_waiting_for_the_owner_tell_the_new_owner(
+    manager_client, awaiting, sales_rep, manager, customer_contact, other_rep
+):
+    asked = drive_to(make_request(sales_rep, customer_contact), "customer_asked", customer_contact, manager)
+    url = reverse("manage:account-owner", args=[customer_contact.account_id])
+    assert manager_client.post(url, {"owner": other_rep.pk, "reason": "Territory change"}).status_code == 302
+    assert awaiting.events.filter(action="owner_changed").count() == 1
+    assert not asked.events.filter(action="owner_changed").exists()
+    assert Notification.objects.filter(kind="approval_needed", user=other_rep).count() == 2  # in app, email
