@@ -97,6 +97,11 @@ class ReferenceRequest(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def waits_for_owner(self) -> bool:
+        """Waiting for the account owner's approval (or a manager's on their behalf)."""
+        return self.status == RequestStatus.AWAITING_OWNER
+
+    @property
     def waits_for_information(self) -> bool:
         """Paused until the requester answers the program's question (`resume_status` says where to)."""
         return self.status == RequestStatus.NEEDS_INFO

@@ -104,6 +104,16 @@ def chosen_contact_available(ctx: TransitionContext) -> None:
     )
 
 
+def approval_for_owner(ctx: TransitionContext) -> None:
+    """A manager approves for the account owner: the history row names the owner it stands in for,
+    then the same check as the owner's own approval."""
+    owner = ctx.request.chosen_contact.account.owner if ctx.request.chosen_contact_id else None
+    if owner is not None:
+        name = owner.get_full_name() or owner.get_username()
+        ctx.cleaned["history_note"] = f"On behalf of {name}, the account owner: {ctx.note}"
+    chosen_contact_available(ctx)
+
+
 def _as_datetime(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         moment = value

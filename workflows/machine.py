@@ -75,6 +75,12 @@ class Transition:
     notifications: tuple[str, ...] = ()
     needs: Needs = Needs.NOTHING
     style: str = ""
+    # Relations that may not take the action even when they hold one of `roles` (the account
+    # owner approves as the owner, never "on behalf of" themselves).
+    not_for: frozenset[Actor] = frozenset()
+
+    def open_to(self, relations: frozenset[Actor]) -> bool:
+        return bool(self.roles & relations) and not self.not_for & relations
 
     @property
     def note_required(self) -> bool:

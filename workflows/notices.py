@@ -86,6 +86,14 @@ class _Facts:
         return [self.account.owner] if self.account else []
 
     @property
+    def approver(self) -> str:
+        """Who approved for the account: its owner, or a manager standing in for them."""
+        actor = self.event.actor
+        if actor is None or self.account is None or actor.pk == self.account.owner_id:
+            return "The account owner"
+        return f"{_name(actor)}, on behalf of the account owner,"
+
+    @property
     def scheduled(self) -> str:
         moment = self.request.scheduled_for
         return date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else "a date to be agreed"
@@ -204,7 +212,7 @@ COMPOSERS: dict[str, Callable[[_Facts], list[Group]]] = {
     N.APPROVAL_NEEDED: _approval_needed,
     N.REQUEST_APPROVED: _to_requester(
         "Request {f.number} approved: {f.contact.full_name} of {f.account.name}",
-        "The account owner approved; the program is now asking {f.contact.full_name} for the {f.what}.",
+        "{f.approver} approved; the program is now asking {f.contact.full_name} for the {f.what}.",
     ),
     N.REQUEST_DECLINED: _to_requester(
         "Request {f.number} declined", "The {f.what} for {f.deal} was declined."

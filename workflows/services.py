@@ -93,7 +93,7 @@ def record_notices(*, event: RequestEvent, kinds: tuple[str, ...]) -> None:
 
 def _check(ctx: TransitionContext, note: str) -> None:
     transition = ctx.transition
-    if not transition.roles & ctx.relations:
+    if not transition.open_to(ctx.relations):
         raise NotAllowed(f"You may not {transition.label.lower()} request #{ctx.request.pk}.")
     if transition.note_required and not note:
         raise InvalidInput("Give a reason or the information asked for.", field="note")
@@ -165,13 +165,14 @@ def request_transition(
         updates = transition.effect(ctx) if transition.effect else {}
         _set_status(request, target, updates, ctx.now)
         override = str(payload.get("override_reason") or "").strip()
+        event_note = ctx.cleaned.get("history_note", note)  # a guard may word the history row
         event = RequestEvent.objects.create(
             request=request,
             actor=actor,
             action=action,
             from_status=source,
             to_status=target,
-            note=f"{note}\nLimit overridden: {override}".strip() if override else note,
+            note=f"{event_note}\nLimit overridden: {override}".strip() if override else event_note,
         )
         record_notices(event=event, kinds=transition.notifications)
         _move_tasks(request, transition, source, updates, ctx)

@@ -63,8 +63,16 @@ TABLE: tuple[Transition, ...] = (
         notifications=(N.INFO_PROVIDED,),
     ),
     *_rows(
-        [S.AWAITING_OWNER], "owner_approve", S.CUSTOMER_ASKED, {OWN, M}, label="Approve",
+        [S.AWAITING_OWNER], "owner_approve", S.CUSTOMER_ASKED, {OWN}, label="Approve",
         done="approved for the account", guard=g.chosen_contact_available, style="primary",
+        notifications=(N.REQUEST_APPROVED, N.CUSTOMER_ASKED),
+    ),
+    # When the owner cannot answer (away, gone, never signed in), a manager approves for them,
+    # with a reason; the history names the owner (or reassigns the account's owner instead).
+    *_rows(
+        [S.AWAITING_OWNER], "approve_for_owner", S.CUSTOMER_ASKED, {M}, not_for=frozenset({OWN}),
+        label="Approve on behalf of the owner", done="approved on behalf of the account owner",
+        guard=g.approval_for_owner, needs=Needs.NOTE, style="primary",
         notifications=(N.REQUEST_APPROVED, N.CUSTOMER_ASKED),
     ),
     *_rows(
@@ -130,7 +138,7 @@ def statuses_where(*actions: str) -> tuple[str, ...]:
 
 # Statuses left by an approval decision: their approval tasks are answered by approving or
 # declining the request, never ticked off on a task list.
-APPROVAL_STATUSES = statuses_where("approve", "owner_approve")
+APPROVAL_STATUSES = statuses_where("approve", "owner_approve", "approve_for_owner")
 # Requests the program has not decided on yet: it can approve them, or it waits for the
 # requester's information before it can (the managers' inbox, "to triage").
 UNDECIDED = statuses_where("approve", "provide_info")
@@ -178,6 +186,7 @@ OTHER_EVENT_WORDS = {
     "feedback": "gave feedback",
     "task_done": "finished a task",
     "task_reassigned": "reassigned a task",
+    "owner_changed": "handed the approval to the account's new owner",
 }
 
 
@@ -217,4 +226,4 @@ def actor_relations(request: ReferenceRequest, user) -> frozenset[Actor]:
 def available_transitions(request: ReferenceRequest, user) -> list[Transition]:
     """The actions `user` may offer on `request` now: the buttons to show."""
     relations = actor_relations(request, user)
-    return [t for t in transitions_from(request.status) if t.roles & relations]
+    return [t for t in transitions_from(request.status) if t.open_to(relations)]

@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.http import QueryDict
 from django.utils import timezone
 
-from core.forms import DateField, DomainErrorsMixin, IdsField, SaneDatesMixin
+from core.forms import DateField, DomainErrorsMixin, IdField, IdsField, SaneDatesMixin
 from core.roles import ACCOUNT_OWNER_ROLES, users_with_roles
 from references.models import (
     Account,
@@ -121,6 +121,9 @@ class EventForm(forms.Form):
 
 
 class AccountForm(SaneDatesMixin, DomainErrorsMixin, forms.ModelForm):
+    # Its range said on the field (the model's check constraint would only name itself).
+    nps = forms.IntegerField(min_value=0, max_value=10, required=False, label="NPS", help_text="0–10")
+
     class Meta:
         model = Account
         fields = [
@@ -161,6 +164,50 @@ class ContactForm(SaneDatesMixin, DomainErrorsMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["first_name", "last_name", "title", "persona", "email", "phone", "language", "time_zone"]
+
+
+class NewContactForm(ContactForm):
+    """A new contact: the contact's fields and the account they work at."""
+
+    account = forms.ModelChoiceField(Account.objects.none(), label="Account")
+    field_order = ["account"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = Account.objects.visible_to(user).only("pk", "name")
+
+
+class AccountChoiceForm(forms.Form):
+    """`?account=<id>`: the account a new contact is added to, when coming from its page."""
+
+    account = IdField(required=False)
+
+
+class RequestBackForm(forms.Form):
+    """`?request=<id>`: the request page a form was opened from, to go back to."""
+
+    request = IdField(required=False)
+
+
+class RetireForm(DomainErrorsMixin, forms.Form):
+    """Retiring keeps every record: a status change with its reason, never a deletion."""
+
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Why retire")
+
+
+class AccountOwnerForm(DomainErrorsMixin, forms.Form):
+    """Give an account to another owner (someone who may own accounts), with the reason; the
+    request page it came from, to go back to."""
+
+    owner = forms.ModelChoiceField(User.objects.none(), label="New owner")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Why")
+    request = IdField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, current_owner_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        owner.queryset = users_with_roles(*ACCOUNT_OWNER_ROLES).exclude(pk=current_owner_id)
+        owner.label_from_instance = lambda user: user.get_full_name() or user.username
 
 
 class PreferencesForm(SaneDatesMixin, DomainErrorsMixin, forms.ModelForm):

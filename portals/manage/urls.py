@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portals.manage.views import events, inbox, references, requests
+from portals.manage.views import catalogue, events, inbox, references, requests
 
 urlpatterns = [
     path("", inbox.inbox, name="home"),
@@ -14,11 +14,16 @@ urlpatterns = [
     path("events/new/", events.event_new, name="event-new"),
     path("events/<int:pk>/", events.event_detail, name="event"),
     path("accounts/", references.account_list, name="accounts"),
+    path("accounts/new/", catalogue.account_new, name="account-new"),
     path("accounts/<int:pk>/", references.account_detail, name="account"),
     path("accounts/<int:pk>/edit/", references.account_edit, name="account-edit"),
     path("accounts/<int:pk>/status/", references.account_status, name="account-status"),
+    path("accounts/<int:pk>/retire/", catalogue.account_retire, name="account-retire"),
+    path("accounts/<int:pk>/owner/", catalogue.account_owner, name="account-owner"),
     path("contacts/", references.contact_list, name="contacts"),
+    path("contacts/new/", catalogue.contact_new, name="contact-new"),
     path("contacts/<int:pk>/", references.contact_detail, name="contact"),
     path("contacts/<int:pk>/edit/", references.contact_edit, name="contact-edit"),
     path("contacts/<int:pk>/status/", references.contact_status, name="contact-status"),
+    path("contacts/<int:pk>/retire/", catalogue.contact_retire, name="contact-retire"),
 ]

@@ -72,6 +72,10 @@ class Account(models.Model):
         return self.name
 
     @property
+    def is_retired(self) -> bool:
+        return self.status == ReferenceStatus.RETIRED
+
+    @property
     def region(self) -> Region:
         return self.country.region
 

@@ -54,6 +54,10 @@ class Contact(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def is_retired(self) -> bool:
+        return self.status == ReferenceStatus.RETIRED
+
 
 class PreferredChannel(models.TextChoices):
     EMAIL = "email", "Email"

@@ -129,6 +129,31 @@ def account_update(*, account: Account, **changes: Unpack[AccountFields]) -> Acc
     return _save(_locked(account), changes, allowed=AccountFields)
 
 
+@transaction.atomic
+def account_owner_change(*, account: Account, owner: AbstractBaseUser, reason: str, actor: Actor) -> Account:
+    """Give the account to another owner, who answers its requests from now on, with the reason
+    kept in the account's notes (who, when, from whom to whom, why).
+
+    The open approvals of its requests follow the owner: the workflow's
+    `workflows.owners.account_owner_reassign` calls this and re-addresses them.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Say why the account changes owner.", field="reason")
+    locked = _locked(account)
+    if owner is None or owner.pk == locked.owner_id:
+        raise InvalidInput("Choose someone other than the current owner.", field="owner")
+    before = locked.owner
+    changed = account_update(account=locked, owner=owner)
+    body = f"Owner changed from {_person(before)} to {_person(owner)}: {reason}"
+    account_note_create(account=changed, body=body, author=actor)
+    return changed
+
+
+def _person(user: AbstractBaseUser) -> str:
+    return user.get_full_name() or user.get_username()
+
+
 def _check_people(fields: Mapping[str, Any]) -> None:
     """An owner answers the requests to use the account, so must be someone who can (an active rep
     or reference manager); stewards are active people of the program. The same rule whether the

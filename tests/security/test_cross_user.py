@@ -70,9 +70,12 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
     "manage:account": PROGRAM,
     "manage:account-edit": PROGRAM,
     "manage:account-status": PROGRAM,
+    "manage:account-retire": PROGRAM,
+    "manage:account-owner": PROGRAM,
     "manage:contact": PROGRAM,
     "manage:contact-edit": PROGRAM,
     "manage:contact-status": PROGRAM,
+    "manage:contact-retire": PROGRAM,
     # Tasks are personal except to the program, whose managers work every task.
     "tasks:complete": {
         SALES: OSCARS_TASK,

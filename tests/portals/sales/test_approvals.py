@@ -54,15 +54,18 @@ def test_a_rep_cannot_see_or_answer_another_owners_approval(client, awaiting, ot
 
 def test_a_second_answer_is_told_who_answered(client, awaiting, account_owner, manager):
     client.force_login(manager)
-    # The manager may answer an escalated approval on the owner's behalf.
-    client.post(reverse("manage:request-act", args=[awaiting.pk]), {"action": "owner_approve"})
+    # The manager may answer an escalated approval on the owner's behalf, with a reason.
+    client.post(
+        reverse("manage:request-act", args=[awaiting.pk]),
+        {"action": "approve_for_owner", "note": "Olivia is away this month."},
+    )
     client.force_login(account_owner)
     response = client.post(
         reverse("sales:approval-answer", args=[awaiting.pk]),
         {"action": "owner_approve", "expected_status": "awaiting_owner"},
     )
     assert response.status_code == 409
-    assert "already approved for the account by Maria Manager" in response.content.decode()
+    assert "approved on behalf of the account owner by Maria Manager" in response.content.decode()
 
 
 def test_the_approval_shows_collisions(client, awaiting, account_owner, other_rep, customer_contact):
