@@ -102,7 +102,7 @@ class Availability:
     def slots_text(self) -> str:
         """The figure as people read it, naming what binds unless it is the program's cap per
         contact: "3 slots left", "1 slot left — the account's cap of 6 in 90 days",
-        "Resting — free from 12 Jan 2027", "In a blackout — free from 3 Feb 2027"."""
+        "Resting · free from 12 Jan 2027", "In a blackout · free from 3 Feb 2027"."""
         if self.hits:
             code = self.hits[0].code
             held = _HELD_BY.get(code)
@@ -113,7 +113,7 @@ class Availability:
                     else "No slot left"
                 )
             when = f"free from {day_text(self.available_from)}" if self.available_from else "no date known"
-            return f"{held} — {when}"
+            return f"{held} · {when}"
         if self.slots is None:
             return "Available"
         text = f"{self.slots} slot{'' if self.slots == 1 else 's'} left"

@@ -36,8 +36,8 @@ def availability_for(
 
     The one answer for every screen: it is the live check the approval enforces (limit_enforce),
     and a contact whose reference status is resting counts as held, as the approval guard refuses
-    them too (workflows.guards.guard_contact_available). Eight queries at most, however many
-    contacts; contacts not found are left out.
+    them too (workflows.guards.guard_contact_available). Six queries (seven given an activity type's
+    id), however many contacts; contacts not found are left out.
     """
     ids = sorted({int(pk) for pk in contact_ids})
     if not ids:
@@ -46,7 +46,7 @@ def availability_for(
         activity_type = ANY_COUNTED_ACTIVITY
     elif not isinstance(activity_type, ActivityType):
         activity_type = ActivityType.objects.get(pk=activity_type)
-    contacts = list(Contact.objects.select_related("account").filter(pk__in=ids))
+    contacts = list(Contact.objects.select_related("account", "preferences").filter(pk__in=ids))
     answers = evaluate_many(contacts, activity_type, on_date or timezone.localdate(), exclude_request_id)
     for contact in contacts:
         answer = answers[contact.pk]

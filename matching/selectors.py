@@ -13,7 +13,7 @@ A results page is at most four queries, whatever its size:
    matched, the counts with each single criterion dropped ("3 matches if you drop Region");
 
 and, for the cards shown, the burnout limits' live figure (`limits.selectors.availability_for`,
-at most eight more queries, whatever the page size): what the card says is what an approval
+six more queries, seven for one activity type, whatever the page size): what the card says is what an approval
 will enforce; the index's stored usage only ranks.
 
 Facet counts are disjunctive: a facet's counts apply every filter except its own, so a rep sees
