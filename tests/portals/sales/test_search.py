@@ -31,7 +31,7 @@ def test_search_for_a_deal_ranks_and_explains(rep_client, deal, references):
     order = [page.index(name) for name in ("Acme Savings", "Brightline Insurance", "Cobalt Manufacturing")]
     assert order == sorted(order)
     assert "Echo Opted Out" not in page
-    assert "Industry ✓" in page and "Product ✗" in page and "4 of 4 slots free this quarter" in page
+    assert "Industry ✓" in page and "Product ✗" in page and "4 slots left" in page
     assert "4 references" in page
     assert "Prospect Bank" in page
 
