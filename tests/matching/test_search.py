@@ -198,7 +198,8 @@ def test_a_contact_the_limits_job_rests_sorts_below_the_available(account_owner)
     assert usage.slots_left == 0 and card.resting
     assert card.available_from == usage.available_from == today - timedelta(days=80) + timedelta(days=90)
     assert card.explanation.availability == (
-        f"No slot left — the program's cap of 4 per contact in 90 days · free from {day_text(usage.available_from)}"
+        "No slot left — the program's cap of 4 per contact in 90 days"
+        f" · free from {day_text(usage.available_from)}"
     )
 
 

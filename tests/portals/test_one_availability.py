@@ -73,7 +73,8 @@ def _situations(owner, sales_rep, manager) -> dict:
             _approve(sales_rep, colleague, manager)
     found["account at its cap"] = (
         full,
-        f"No slot left — the account's cap of 6 in 90 days · free from {day_text(today + timedelta(days=90))}",
+        "No slot left — the account's cap of 6 in 90 days"
+        f" · free from {day_text(today + timedelta(days=90))}",
         0,
     )
 
@@ -93,8 +94,17 @@ def _search_card_figure(page: str, contact) -> str:
     return html.unescape(re.search(r'class="avail[^"]*">(.*?)</span>', card[1], re.S)[1].strip())
 
 
+def _slots(figure: str) -> int:
+    """The free slots a figure says: its first number, unless it is not about free slots."""
+    number = re.match(r"(\d+) (of \d+ )?slots? (left|free)", figure)
+    return int(number[1]) if number else 0
+
+
 def _manager_figure(page: str) -> str:
-    return html.unescape(re.search(r'class="slots">(.*?)</small>', page, re.S)[1].strip())
+    """The figure beside the candidate's available/limit badge."""
+    figure = re.search(r'class="badge (?:ok|warn)">[^<]*</span>\s*<small[^>]*>(.*?)</small>', page, re.S)
+    assert figure, "no figure beside the candidate"
+    return html.unescape(figure[1].strip())
 
 
 @pytest.mark.django_db(transaction=False)
@@ -107,16 +117,26 @@ def test_the_rep_the_manager_and_the_approval_agree_in_every_limit_situation(
     search = client.get("/sales/search/").content.decode()
     probes = {name: make_request(sales_rep, contact) for name, (contact, _f, _n) in situations.items()}
 
-    for name, (contact, expected, more) in situations.items():
+    seen = {}
+    for name, (contact, _expected, _more) in situations.items():
         client.force_login(sales_rep)
-        assert _search_card_figure(search, contact) == expected, name
         detail = html.unescape(client.get(f"/sales/references/{contact.pk}/").content.decode())
-        assert expected in detail, name
         client.force_login(manager)
-        page = client.get(f"/manage/requests/{probes[name].pk}/").content.decode()
-        assert _manager_figure(page) == expected, name
+        on_request = _manager_figure(client.get(f"/manage/requests/{probes[name].pk}/").content.decode())
+        seen[name] = (_search_card_figure(search, contact), on_request, detail)
 
-        # The verdict: approving succeeds exactly `more` times (this request first), then refuses.
+    # The same number of free slots everywhere, whatever the words, then the same words.
+    assert {name: (_slots(card), _slots(request)) for name, (card, request, _d) in seen.items()} == {
+        name: (more, more) for name, (_c, _e, more) in situations.items()
+    }
+    for name, (_contact, expected, _more) in situations.items():
+        on_card, on_request, detail = seen[name]
+        assert on_card == on_request == expected, name
+        assert expected in detail, name
+
+    # The verdict: approving succeeds exactly as often as the figure says (the probe first), then
+    # the approval's guard refuses.
+    for name, (contact, _expected, more) in situations.items():
         requests = [probes[name]] + [make_request(sales_rep, contact) for _ in range(more)]
         for request in requests[:more]:
             drive_to(request, APPROVED, contact, manager)
