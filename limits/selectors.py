@@ -22,6 +22,18 @@ from references.statuses import ReferenceStatus
 # back by every rule without a type (a rule for one type binds only that type's requests).
 ANY_COUNTED_ACTIVITY = ActivityType(name="activity", counts_toward_limits=True)
 
+# What the live check reads of a contact, their account and preferences (the rows are wide).
+_FIELDS_JUDGED = (
+    "first_name",
+    "last_name",
+    "status",
+    "account__name",
+    "account__open_escalations",
+    "account__at_risk",
+    "account__renewal_date",
+    "preferences__own_cap_per_quarter",
+)
+
 
 def availability_for(
     contact_ids: Iterable[int],
@@ -46,7 +58,9 @@ def availability_for(
         activity_type = ANY_COUNTED_ACTIVITY
     elif not isinstance(activity_type, ActivityType):
         activity_type = ActivityType.objects.get(pk=activity_type)
-    contacts = list(Contact.objects.select_related("account", "preferences").filter(pk__in=ids))
+    contacts = list(
+        Contact.objects.select_related("account", "preferences").filter(pk__in=ids).only(*_FIELDS_JUDGED)
+    )
     answers = evaluate_many(contacts, activity_type, on_date or timezone.localdate(), exclude_request_id)
     for contact in contacts:
         answer = answers[contact.pk]
