@@ -1,6 +1,8 @@
 """The live check of one contact's burnout limits: the facts loaded once (a few queries), then
 every rule evaluated on a date, hopping from one blocking limit's end to the next to find the
-first free day. `limits.services` answers (`limit_check`) and refuses (`limit_enforce`) with it.
+first free day. `limits.services` answers (`limit_check`) and refuses (`limit_enforce`) with it
+for one contact; `limits.selectors.availability_for` asks it about many at once (`evaluate_many`,
+the same facts loaded for all of them in one go), for the figure the screens show.
 
 The rules themselves — codes and their precedence, windows, caps, which uses count — are in
 limits/rules.py, which the periodic job (limits.usage) reads too.
