@@ -1,6 +1,9 @@
 """Reference search through the API: ranked cards without contact details, pages, refusals, query counts."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from tests.builders import catalogue as factories
 from tests.builders.search import contact_secrets, index, make_reference
@@ -61,3 +64,18 @@ def test_reference_search_queries_do_not_grow(
     with django_assert_max_num_queries(13):
         response = client.get("/api/references/", {"industry": finance})
     assert len(response.json()["results"]) == min(20, size // 2)
+
+
+def test_a_card_gives_the_live_figure_an_approval_would_enforce(rep_client, account_owner):
+    shared = make_reference(account_owner, name="Shared Co")
+    busy = factories.make_contact(shared.account, first_name="Busy")
+    today = timezone.localdate()
+    for days_ago in (20, 35, 50, 65):
+        factories.make_activity(busy, today - timedelta(days=days_ago))
+    index()
+
+    cards = rep_client.get("/api/references/").json()["results"]
+
+    card = next(c for c in cards if c["contact_id"] == shared.pk)
+    assert card["explanation"]["free_slots"] == 2
+    assert card["explanation"]["availability"] == "2 slots left — the account's cap of 6 in 90 days"
