@@ -1,6 +1,8 @@
 """The live check of one contact's burnout limits: the facts loaded once (a few queries), then
 every rule evaluated on a date, hopping from one blocking limit's end to the next to find the
-first free day. `limits.services` answers (`limit_check`) and refuses (`limit_enforce`) with it.
+first free day. `limits.services` answers (`limit_check`) and refuses (`limit_enforce`) with it
+for one contact; `limits.selectors.availability_for` asks it about many at once (`evaluate_many`,
+the same facts loaded for all of them in one go), for the figure the screens show.
 
 The rules themselves — codes and their precedence, windows, caps, which uses count — are in
 limits/rules.py, which the periodic job (limits.usage) reads too.
@@ -11,8 +13,8 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from limits.availability import Availability, LimitHit, day_text
 from limits.models import LimitPolicy, LimitRule
 from limits.rules import PRECEDENCE, Cap, LimitCode, Rest, Windows, count_caps, occurrence, rest_periods
 from references.models import (
@@ -29,74 +31,12 @@ from requests_app.statuses import COMMITTED_STATUSES
 _SEARCH_STEPS = 60  # more than enough hops from one blocking limit to the next
 
 
-@dataclass(frozen=True)
-class LimitHit:
-    """One limit standing in the way on a date."""
-
-    code: LimitCode
-    message: str
-    next_date: date | None  # the first day this limit no longer applies; None: no date known
-    overridable: bool = True
-
-
-@dataclass(frozen=True)
-class Availability:
-    """Whether a contact can be used for an activity on a date and, if not, why and from when."""
-
-    contact_id: int
-    on_date: date
-    hits: tuple[LimitHit, ...] = ()
-    available_from: date | None = None  # `on_date` when ok; None when no date can be given
-    slots_left: int | None = None  # free slots under the tightest count limit; None: no count limit
-    used: int = 0  # the contact's own slots used in the program's window ending on `on_date`
-    cap: int | None = None  # the program's limit per contact in that window; None: not counted
-    window_days: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.hits
-
-    @property
-    def limit(self) -> str:
-        """The code of the first limit in the way ("" when ok)."""
-        return self.hits[0].code if self.hits else ""
-
-    @property
-    def reason(self) -> str:
-        return self.hits[0].message if self.hits else ""
-
-    @property
-    def overridable(self) -> bool:
-        return all(hit.overridable for hit in self.hits)
-
-    @property
-    def summary(self) -> str:
-        """A short line for a warning, e.g. "Resting: 4 of 4 used in 90 days — available from
-        12 Jan 2027" ("" when ok)."""
-        if self.ok:
-            return ""
-        if self.limit == LimitCode.CONTACT_WINDOW and self.cap is not None:
-            what = f"{self.used} of {self.cap} used in {self.window_days} days"
-        else:
-            what = self.reason.rstrip(".")
-        when = f"available from {self.available_from:%d %b %Y}" if self.available_from else "no date known"
-        return f"Resting: {what} — {when}"
-
-    @property
-    def message(self) -> str:
-        """The refusal as shown to people: the limit, and the date the contact becomes available."""
-        if self.ok:
-            return ""
-        if self.available_from is None:
-            return f"{self.reason} No date can be given when this ends."
-        return f"{self.reason} Available from {_day(self.available_from)}."
-
-
 # --- The facts about one contact, loaded once --------------------------------------------
 
 
 @dataclass(frozen=True)
 class _Use:
+    account_id: int
     contact_id: int
     activity_type_id: int
     on_date: date
@@ -121,72 +61,115 @@ class _Facts:
         return Windows.on(day, self.policy, self.longest_rest)
 
 
-def _day(value: date) -> str:
-    return date_format(value, "DATE_FORMAT")
-
-
-def _rules_for(contact: Contact, account: Account, activity_type: ActivityType) -> list[LimitRule]:
+def _rules_for(people: list[tuple[Contact, Account]], activity_type: ActivityType) -> list[LimitRule]:
+    """The rules that may apply to any of `people` for an `activity_type` activity (an unsaved
+    type stands for any activity that counts: only the rules without a type)."""
+    of_type = Q(activity_type__isnull=True)
+    if activity_type.pk is not None:
+        of_type |= Q(activity_type_id=activity_type.pk)
     return list(
         LimitRule.objects.filter(
-            Q(contact_id=contact.pk)
-            | Q(account_id=account.pk)
+            Q(contact_id__in=[contact.pk for contact, _account in people])
+            | Q(account_id__in={account.pk for _contact, account in people})
             | Q(contact__isnull=True, account__isnull=True)
         )
-        .filter(Q(activity_type__isnull=True) | Q(activity_type_id=activity_type.pk))
+        .filter(of_type)
         .select_related("activity_type")
     )
 
 
-def _uses(account: Account, horizon: date, today: date, exclude_request_id: int | None) -> list[_Use]:
-    """Held activities since `horizon` and approvals not yet held, for every contact of the account."""
+def _applies(rule: LimitRule, contact: Contact, account: Account) -> bool:
+    if rule.contact_id is not None:
+        return rule.contact_id == contact.pk
+    return rule.account_id is None or rule.account_id == account.pk
+
+
+def _uses(
+    account_ids: set[int], horizon: date, today: date, exclude_request_id: int | None
+) -> dict[int, list[_Use]]:
+    """Held activities since `horizon` and approvals not yet held, for every contact of the
+    accounts, by account."""
     uses: dict[tuple, _Use] = {}
-    rows = ReferenceActivity.objects.filter(account_id=account.pk, occurred_on__gte=horizon).values_list(
+    rows = ReferenceActivity.objects.filter(account_id__in=account_ids, occurred_on__gte=horizon).values_list(
         "pk",
+        "account_id",
         "contact_id",
         "activity_type_id",
         "occurred_on",
         "activity_type__counts_toward_limits",
         "activity_type__is_one_to_many",
     )
-    for pk, contact_id, type_id, occurred_on, counts, one_to_many in rows:
+    for pk, account_id, contact_id, type_id, occurred_on, counts, one_to_many in rows:
         key = occurrence(pk, contact_id, type_id, occurred_on, one_to_many)
-        uses[key] = _Use(contact_id, type_id, occurred_on, counts, True)
+        uses[key] = _Use(account_id, contact_id, type_id, occurred_on, counts, True)
     approved = (
-        ReferenceRequest.objects.filter(chosen_contact__account_id=account.pk, status__in=COMMITTED_STATUSES)
+        ReferenceRequest.objects.filter(
+            chosen_contact__account_id__in=account_ids, status__in=COMMITTED_STATUSES
+        )
         .exclude(pk=exclude_request_id)
-        .values_list("pk", "chosen_contact_id", "activity_type_id", "activity_type__counts_toward_limits")
+        .values_list(
+            "pk",
+            "chosen_contact__account_id",
+            "chosen_contact_id",
+            "activity_type_id",
+            "activity_type__counts_toward_limits",
+        )
     )
-    for pk, contact_id, type_id, counts in approved:
-        uses[("request", pk)] = _Use(contact_id, type_id, today, counts, False)
-    return list(uses.values())
+    for pk, account_id, contact_id, type_id, counts in approved:
+        uses[("request", pk)] = _Use(account_id, contact_id, type_id, today, counts, False)
+    by_account: dict[int, list[_Use]] = {pk: [] for pk in account_ids}
+    for use in uses.values():
+        by_account[use.account_id].append(use)
+    return by_account
 
 
-def _own_cap(contact: Contact) -> int | None:
-    return (
-        ParticipationPreferences.objects.filter(contact_id=contact.pk)
-        .values_list("own_cap_per_quarter", flat=True)
-        .first()
+def _own_caps(contact_ids: list[int]) -> dict[int, int | None]:
+    return dict(
+        ParticipationPreferences.objects.filter(contact_id__in=contact_ids).values_list(
+            "contact_id", "own_cap_per_quarter"
+        )
     )
 
 
-def _load(contact, account, activity_type, on_date, exclude_request_id) -> _Facts:
+def _load_many(
+    people: list[tuple[Contact, Account]],
+    activity_type: ActivityType,
+    on_date: date,
+    exclude_request_id: int | None,
+    own_caps: dict[int, int | None] | None = None,
+) -> dict[int, _Facts]:
+    """The facts about each (contact, the account they count toward), in six queries however
+    many there are (five when the caller read the contacts' `own_caps`)."""
     policy = LimitPolicy.current()
-    rules = _rules_for(contact, account, activity_type)
-    rests = rest_periods(policy, rules, activity_type)
-    longest_rest = max((rest.days for rest in rests), default=0)
-    horizon = Windows.on(on_date, policy, longest_rest).horizon
-    return _Facts(
-        contact=contact,
-        account=account,
-        activity_type=activity_type,
-        policy=policy,
-        blackouts=list(BlackoutPeriod.objects.filter(contact_id=contact.pk, end__gte=on_date)),
-        uses=_uses(account, horizon, timezone.localdate(), exclude_request_id),
-        caps=count_caps(policy, rules, activity_type),
-        rests=rests,
-        own_cap=_own_cap(contact) if activity_type.counts_toward_limits else None,
-        longest_rest=longest_rest,
-    )
+    rules = _rules_for(people, activity_type)
+    applying = {c.pk: [r for r in rules if _applies(r, c, a)] for c, a in people}
+    rests = {pk: rest_periods(policy, each, activity_type) for pk, each in applying.items()}
+    longest = {pk: max((rest.days for rest in each), default=0) for pk, each in rests.items()}
+    horizon = min(Windows.on(on_date, policy, days).horizon for days in longest.values())
+    ids = [contact.pk for contact, _account in people]
+    blackouts: dict[int, list[BlackoutPeriod]] = {pk: [] for pk in ids}
+    for blackout in BlackoutPeriod.objects.filter(contact_id__in=ids, end__gte=on_date):
+        blackouts[blackout.contact_id].append(blackout)
+    uses = _uses({a.pk for _c, a in people}, horizon, timezone.localdate(), exclude_request_id)
+    if not activity_type.counts_toward_limits:
+        own_caps = {}
+    elif own_caps is None:
+        own_caps = _own_caps(ids)
+    return {
+        contact.pk: _Facts(
+            contact=contact,
+            account=account,
+            activity_type=activity_type,
+            policy=policy,
+            blackouts=blackouts[contact.pk],
+            uses=uses[account.pk],
+            caps=count_caps(policy, applying[contact.pk], activity_type),
+            rests=rests[contact.pk],
+            own_cap=own_caps.get(contact.pk),
+            longest_rest=longest[contact.pk],
+        )
+        for contact, account in people
+    }
 
 
 # --- The rules, evaluated on one date ------------------------------------------------------
@@ -224,7 +207,7 @@ def _health_hits(facts: _Facts, day: date) -> list[LimitHit]:
         hits.append(
             LimitHit(
                 LimitCode.RENEWAL,
-                f"{account.name} renews on {_day(renewal)}; no asks in the {days} days before a renewal.",
+                f"{account.name} renews on {day_text(renewal)}; no asks in the {days} days before a renewal.",
                 renewal + timedelta(days=1),
             )
         )
@@ -236,7 +219,7 @@ def _blackout_hits(facts: _Facts, day: date) -> list[LimitHit]:
     return [
         LimitHit(
             LimitCode.BLACKOUT,
-            f"{name} asked not to be approached from {_day(b.start)} to {_day(b.end)}"
+            f"{name} asked not to be approached from {day_text(b.start)} to {day_text(b.end)}"
             f"{f' ({b.reason})' if b.reason else ''}.",
             b.end + timedelta(days=1),
             overridable=False,
@@ -257,7 +240,7 @@ def _rest_hits(facts: _Facts, day: date) -> list[LimitHit]:
                 LimitHit(
                     rest.code,
                     f"{facts.contact.full_name} rests {rest.days} days after {what} (the last one was on "
-                    f"{_day(last)}).",
+                    f"{day_text(last)}).",
                     rest.until(last),
                 )
             )
@@ -280,8 +263,9 @@ def _cap_message(facts: _Facts, cap: Cap, used: int) -> str:
     return f"{who}, held or approved; {source} {cap.cap} {unit}{cap.why}."
 
 
-def _count_hits(facts: _Facts, day: date) -> tuple[list[LimitHit], int | None]:
-    """Hits of the count limits on `day`, and the free slots under the tightest one."""
+def _count_hits(facts: _Facts, day: date) -> tuple[list[LimitHit], Cap | None, int | None]:
+    """Hits of the count limits on `day`, the tightest one (the first in precedence among those
+    with the fewest free slots) and its free slots."""
     windows = facts.windows(day)
     hits, slots = [], []
     for cap in facts.caps:
@@ -293,13 +277,13 @@ def _count_hits(facts: _Facts, day: date) -> tuple[list[LimitHit], int | None]:
             ),
             reverse=True,
         )
-        slots.append(cap.cap - len(dates))
+        slots.append((cap.cap - len(dates), cap))
         if len(dates) >= cap.cap:
             free = windows.free_after_count(dates[cap.cap - 1])
             hits.append(LimitHit(cap.code, _cap_message(facts, cap, len(dates)), free))
     if facts.own_cap is not None:
         used = sum(1 for u in _relevant(facts, None, False) if windows.in_quarter(u.on_date))
-        slots.append(facts.own_cap - used)
+        slots.append((facts.own_cap - used, Cap(LimitCode.OWN_CAP, facts.own_cap, False, None, "activities")))
         if used >= facts.own_cap:
             hits.append(
                 LimitHit(
@@ -309,17 +293,21 @@ def _count_hits(facts: _Facts, day: date) -> tuple[list[LimitHit], int | None]:
                     windows.quarter[1],
                 )
             )
-    return hits, min(slots, default=None)
+    if not slots:
+        return hits, None, None
+    # Past a cap counts as at it, so the tightest is the first in precedence of those reached.
+    _left, tightest = min(slots, key=lambda pair: (max(pair[0], 0), PRECEDENCE.index(pair[1].code)))
+    return hits, tightest, min(left for left, _cap in slots)
 
 
 def _hits_on(facts: _Facts, day: date) -> list[LimitHit]:
     """Every limit in the way on `day`, in the rules' order of precedence (limits.rules.LimitCode)."""
-    counts, _slots = _count_hits(facts, day)
+    counts, _tightest, _slots = _count_hits(facts, day)
     hits = [*_blackout_hits(facts, day), *_health_hits(facts, day), *_rest_hits(facts, day), *counts]
     return sorted(hits, key=lambda hit: PRECEDENCE.index(hit.code))
 
 
-def _first_free_day(facts: _Facts, day: date) -> date | None:
+def _first_freeday_text(facts: _Facts, day: date) -> date | None:
     """Hop from one blocking limit's end to the next until nothing blocks (None: no end known)."""
     for _step in range(_SEARCH_STEPS):
         hits = _hits_on(facts, day)
@@ -331,21 +319,45 @@ def _first_free_day(facts: _Facts, day: date) -> date | None:
     return None
 
 
+def _judge(facts: _Facts, on_date: date) -> Availability:
+    hits = _hits_on(facts, on_date)
+    _counts, tightest, slots = _count_hits(facts, on_date)
+    windows = facts.windows(on_date)
+    return Availability(
+        contact_id=facts.contact.pk,
+        on_date=on_date,
+        hits=tuple(hits),
+        available_from=on_date if not hits else _first_freeday_text(facts, on_date),
+        slots_left=slots,
+        used=sum(1 for u in _relevant(facts, None, False) if windows.in_window(u.on_date)),
+        cap=facts.policy.contact_max if facts.activity_type.counts_toward_limits else None,
+        window_days=facts.policy.window_days,
+        tightest=tightest,
+    )
+
+
 def evaluate(contact, account, activity_type, on_date, exclude_request_id) -> Availability:
     """The answer for `contact` (counted toward `account`) on `on_date`: every limit in the way,
     the first free day, the slots left. Reads only."""
-    facts = _load(contact, account, activity_type, on_date, exclude_request_id)
-    hits = _hits_on(facts, on_date)
-    _counts, slots = _count_hits(facts, on_date)
-    windows = facts.windows(on_date)
-    counted = activity_type.counts_toward_limits
-    return Availability(
-        contact_id=contact.pk,
-        on_date=on_date,
-        hits=tuple(hits),
-        available_from=on_date if not hits else _first_free_day(facts, on_date),
-        slots_left=slots,
-        used=sum(1 for u in _relevant(facts, None, False) if windows.in_window(u.on_date)),
-        cap=facts.policy.contact_max if counted else None,
-        window_days=facts.policy.window_days,
-    )
+    facts = _load_many([(contact, account)], activity_type, on_date, exclude_request_id)
+    return _judge(facts[contact.pk], on_date)
+
+
+def evaluate_many(
+    contacts: list[Contact], activity_type: ActivityType, on_date: date, exclude_request_id: int | None
+) -> dict[int, Availability]:
+    """The same answer for each of `contacts` (their `account` and `preferences` loaded), in five
+    queries however many."""
+    if not contacts:
+        return {}
+    own_caps = {c.pk: getattr(_preferences(c), "own_cap_per_quarter", None) for c in contacts}
+    people = [(c, c.account) for c in contacts]
+    facts = _load_many(people, activity_type, on_date, exclude_request_id, own_caps)
+    return {pk: _judge(each, on_date) for pk, each in facts.items()}
+
+
+def _preferences(contact: Contact) -> ParticipationPreferences | None:
+    try:
+        return contact.preferences
+    except ParticipationPreferences.DoesNotExist:
+        return None

@@ -1,17 +1,73 @@
-"""Reads of usage and availability for lists and search (the narrow table, never a recount).
-
-For one contact's exact, current answer (approvals, the request form) use
-limits.services.limit_check.
+"""Reads of usage and availability: the one figure every screen shows (`availability_for`, a
+live recount for the rows on screen), and the stored usage for lists and search to filter and
+rank on (the narrow table, never a recount).
 """
 
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, timedelta
 
 from django.db.models import DateField, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
 from django.utils import timezone
 
+from limits.availability import Availability, LimitHit
+from limits.live_check import evaluate_many
 from limits.models import ContactUsage, LimitPolicy, UsageState
-from references.models import BlackoutPeriod
+from limits.rules import LimitCode
+from references.models import ActivityType, BlackoutPeriod, Contact
+from references.statuses import ReferenceStatus
+
+# What the figure counts when no activity type is named: any activity that uses a slot, held
+# back by every rule without a type (a rule for one type binds only that type's requests).
+ANY_COUNTED_ACTIVITY = ActivityType(name="activity", counts_toward_limits=True)
+
+# What the live check reads of a contact, their account and preferences (the rows are wide).
+_FIELDS_JUDGED = (
+    "first_name",
+    "last_name",
+    "status",
+    "account__name",
+    "account__open_escalations",
+    "account__at_risk",
+    "account__renewal_date",
+    "preferences__own_cap_per_quarter",
+)
+
+
+def availability_for(
+    contact_ids: Iterable[int],
+    *,
+    activity_type: ActivityType | int | None = None,
+    on_date: date | None = None,
+    exclude_request_id: int | None = None,
+) -> dict[int, Availability]:
+    """How many more activities each contact can take on `on_date` (today) before any limit
+    refuses — their own cap, the program's or a stricter window cap, their account's, a rest, a
+    blackout, the account's health — with the limit that binds and the day a slot frees.
+
+    The one answer for every screen: it is the live check the approval enforces (limit_enforce),
+    and a contact whose reference status is resting counts as held, as the approval guard refuses
+    them too (workflows.guards.guard_contact_available). Six queries (seven given an activity type's
+    id), however many contacts; contacts not found are left out.
+    """
+    ids = sorted({int(pk) for pk in contact_ids})
+    if not ids:
+        return {}
+    if activity_type is None:
+        activity_type = ANY_COUNTED_ACTIVITY
+    elif not isinstance(activity_type, ActivityType):
+        activity_type = ActivityType.objects.get(pk=activity_type)
+    contacts = list(
+        Contact.objects.select_related("account", "preferences").filter(pk__in=ids).only(*_FIELDS_JUDGED)
+    )
+    answers = evaluate_many(contacts, activity_type, on_date or timezone.localdate(), exclude_request_id)
+    for contact in contacts:
+        answer = answers[contact.pk]
+        if contact.status == ReferenceStatus.RESTING and answer.ok:
+            held = LimitHit(LimitCode.REST, f"{contact.full_name} is resting at a usage limit.", None)
+            answers[contact.pk] = replace(answer, hits=(held,), available_from=None)
+    return answers
 
 
 def with_availability(contacts: QuerySet, *, today: date | None = None) -> QuerySet:

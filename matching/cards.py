@@ -2,6 +2,10 @@
 
 Re-reading the page's contacts through `ContactQuerySet.offerable()` means a contact who opted out
 a moment ago never shows, even before the index catches up. Email and phone are never read.
+
+The availability a card shows is the burnout limits' live figure for the page's contacts
+(`limits.selectors.availability_for`, a constant number of queries): the one the approval will
+enforce. The index's stored usage only ranks and orders the results.
 """
 
 import json
@@ -12,6 +16,8 @@ from functools import lru_cache
 from django.db import connection
 from django.utils import timezone
 
+from limits.availability import Availability
+from limits.selectors import availability_for
 from matching.catalogue import Catalogue
 from matching.scoring import Explanation, Target, explain, max_score
 from references.models import Contact
@@ -52,16 +58,24 @@ class ReferenceCard:
 
 
 def build_cards(
-    rows: list[dict], target: Target, catalogue: Catalogue, *, with_text: bool, with_story: bool = False
+    rows: list[dict],
+    target: Target,
+    catalogue: Catalogue,
+    *,
+    with_text: bool,
+    with_story: bool = False,
+    activity_type_id: int | None = None,
 ) -> list[ReferenceCard]:
+    """The cards of `rows`, their availability counted for an `activity_type_id` activity (None:
+    any that uses a slot)."""
     live = _live_contacts([int(row["contact_id"]) for row in rows], with_story)
     best = max_score(target, catalogue.weights, with_text=with_text) or 1
-    today = timezone.localdate()
+    answers = availability_for(live, activity_type=activity_type_id, on_date=timezone.localdate())
     cards = []
     for row in rows:
         contact = live.get(row["contact_id"])
         if contact is not None:
-            cards.append(_card(row, contact, target, catalogue, best, with_story, today))
+            cards.append(_card(row, contact, target, catalogue, best, with_story, answers[contact["pk"]]))
     return cards
 
 
@@ -95,14 +109,15 @@ def _live_contacts_sql(count: int, with_story: bool) -> tuple[str, tuple, tuple[
 
 
 def _card(
-    row: dict, contact: dict, target: Target, catalogue: Catalogue, best: int, with_story: bool, today: date
+    row: dict,
+    contact: dict,
+    target: Target,
+    catalogue: Catalogue,
+    best: int,
+    with_story: bool,
+    availability: Availability,
 ):
     label = catalogue.label
-    resting = bool(row["resting"])
-    # The day the burnout limits free the contact again (limits.ContactUsage), if not today.
-    available_from = _as_date(row["usage_available_from"])
-    if available_from is not None and available_from <= today:
-        available_from = None
     activity_ids = _ids(row["activity_type_ids"])
     return ReferenceCard(
         contact_id=contact["pk"],
@@ -123,11 +138,11 @@ def _card(
         activity_types=tuple((a, label("activity", a)) for a in activity_ids),
         used_this_quarter=int(row["usage_used"]),
         last_activity_on=_as_date(row["last_activity_on"]),
-        resting=resting,
-        available_from=available_from,
+        resting=not availability.ok,
+        available_from=availability.frees_on,
         score=int(row["score"]),
         score_percent=min(100, round(100 * int(row["score"]) / best)),
-        explanation=explain(row, target, available_from=available_from),
+        explanation=explain(row, target, availability=availability),
         story=contact["account__reference_story"] if with_story else "",
     )
 

@@ -11,6 +11,7 @@ reads is what ranked the result.
 from dataclasses import dataclass
 from datetime import date
 
+from limits.availability import Availability
 from matching.models import MatchWeights
 from matching.sql import SearchDialect
 
@@ -172,7 +173,10 @@ class Criterion:
 @dataclass(frozen=True)
 class Explanation:
     """Why a reference ranks where it does, e.g.
-    "Industry ✓ Product ✓ Region ✗ · 2 of 4 slots free this quarter · NPS 9"."""
+    "Industry ✓ Product ✓ Region ✗ · 1 slot left — the account's cap of 6 in 90 days · NPS 9".
+
+    The availability is the burnout limits' live figure (limits.availability.Availability), not
+    the stored usage the ranking used: it is what an approval will enforce."""
 
     criteria: tuple[Criterion, ...] = ()
     free: int = 0
@@ -181,13 +185,7 @@ class Explanation:
     resting: bool = False
     available_from: date | None = None
     text_points: int = 0
-
-    @property
-    def availability(self) -> str:
-        when = f" · available from {self.available_from:%d %b %Y}" if self.available_from else ""
-        if self.resting:
-            return f"Resting{when}"
-        return f"{self.free} of {self.cap} slots free this quarter{when}"
+    availability: str = ""
 
     def __str__(self) -> str:
         pieces = []
@@ -199,17 +197,19 @@ class Explanation:
         return " · ".join(pieces)
 
 
-def explain(row: dict, target: Target, *, available_from: date | None) -> Explanation:
-    """The explanation of one graded result row (see `score_sql`)."""
+def explain(row: dict, target: Target, *, availability: Availability) -> Explanation:
+    """The explanation of one graded result row (see `score_sql`) and the contact's live figure."""
     criteria = tuple(
         Criterion(label, int(row[column])) for column, attr, label in CRITERIA if getattr(target, attr)
     )
+    cap = int(row["cap"])
     return Explanation(
         criteria=criteria,
-        free=int(row["free"]),
-        cap=int(row["cap"]),
+        free=cap if availability.slots is None else availability.slots,
+        cap=cap,
         nps=row["nps"],
-        resting=bool(row["resting"]),
-        available_from=available_from,
+        resting=not availability.ok,
+        available_from=availability.frees_on,
         text_points=int(row["t_points"]),
+        availability=availability.slots_text,
     )

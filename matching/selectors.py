@@ -10,7 +10,11 @@ A results page is at most four queries, whatever its size:
 3. every facet's counts and the total, in one statement (a UNION ALL of grouped counts);
 4. the live catalogue rows of the page's contacts — re-checked with `offerable()`, so a contact who
    opted out a second ago never shows even if the index has not caught up — or, when nothing
-   matched, the counts with each single criterion dropped ("3 matches if you drop Region").
+   matched, the counts with each single criterion dropped ("3 matches if you drop Region");
+
+and, for the cards shown, the burnout limits' live figure (`limits.selectors.availability_for`,
+six more queries, seven for one activity type, whatever the page size): what the card says is what an approval
+will enforce; the index's stored usage only ranks.
 
 Facet counts are disjunctive: a facet's counts apply every filter except its own, so a rep sees
 what ticking one more value of that facet would add. Contact email and phone are never read here.
@@ -106,7 +110,13 @@ def search_references(
     if not rows and after is None and (filters.active_facets() or filters.q):
         relaxations = relaxation_counts(dialect, filters)
         total = 0
-    cards = build_cards(rows, target, catalogue, with_text=bool(filters.q)) if rows else []
+    # A search for one activity type counts availability for that type, as its request would.
+    activity = filters.activity[0] if len(filters.activity) == 1 else None
+    cards = (
+        build_cards(rows, target, catalogue, with_text=bool(filters.q), activity_type_id=activity)
+        if rows
+        else []
+    )
     last = rows[-1] if rows else None
     return SearchPage(
         cards=cards,

@@ -6,7 +6,9 @@ from rest_framework import serializers
 class ExplanationSerializer(serializers.Serializer):
     summary = serializers.CharField(source="__str__")
     criteria = serializers.SerializerMethodField()
+    # The burnout limits' live figure: what an approval would enforce now, and in words.
     free_slots = serializers.IntegerField(source="free")
+    availability = serializers.CharField()
     cap = serializers.IntegerField()
     resting = serializers.BooleanField()
     available_from = serializers.DateField(allow_null=True)

@@ -1,6 +1,9 @@
 """Reference search through the API: ranked cards without contact details, pages, refusals, query counts."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from tests.builders import catalogue as factories
 from tests.builders.search import contact_secrets, index, make_reference
@@ -56,7 +59,23 @@ def test_reference_search_queries_do_not_grow(
     client.force_login(sales_rep)
     finance = factories.industry("52").pk
 
-    # Session, user, groups; labels and weights, the page, facet counts, live rows of the page.
-    with django_assert_max_num_queries(7):
+    # Session, user, groups; labels and weights, the page, facet counts, live rows of the page;
+    # the page's live availability: contacts, policy, rules, blackouts, activities, approvals.
+    with django_assert_max_num_queries(13):
         response = client.get("/api/references/", {"industry": finance})
     assert len(response.json()["results"]) == min(20, size // 2)
+
+
+def test_a_card_gives_the_live_figure_an_approval_would_enforce(rep_client, account_owner):
+    shared = make_reference(account_owner, name="Shared Co")
+    busy = factories.make_contact(shared.account, first_name="Busy")
+    today = timezone.localdate()
+    for days_ago in (20, 35, 50, 65):
+        factories.make_activity(busy, today - timedelta(days=days_ago))
+    index()
+
+    cards = rep_client.get("/api/references/").json()["results"]
+
+    card = next(c for c in cards if c["contact_id"] == shared.pk)
+    assert card["explanation"]["free_slots"] == 2
+    assert card["explanation"]["availability"] == "2 slots left — the account's cap of 6 in 90 days"

@@ -4,7 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from limits.selectors import available_on, with_availability
+from limits.selectors import availability_for, available_on, with_availability
+from limits.services import limit_check
 from limits.usage import usage_recompute
 from references.models import BlackoutPeriod, Contact
 from tests.builders import catalogue as factories
@@ -55,3 +56,57 @@ def test_available_on_a_day_leaves_out_limits_and_blackouts(contacts):
         contacts["full"],
         contacts["away"],
     }
+
+
+def test_availability_for_many_contacts_is_six_queries_however_many(
+    policy, account_owner, django_assert_num_queries
+):
+    """The live figure for a page of contacts: the contacts, the policy, the rules, blackouts,
+    held activities and approved requests, whether there are three contacts or twelve."""
+    today = date.today()
+    asked = []
+    for n in range(12):
+        contact = factories.make_contact(factories.make_account(account_owner))
+        factories.make_activity(contact, today - timedelta(days=3 + 7 * n))
+        if n % 3 == 0:
+            BlackoutPeriod.objects.create(contact=contact, start=today, end=today + timedelta(days=n))
+        asked.append(contact.pk)
+    for few_or_many in (asked[:3], asked):
+        with django_assert_num_queries(6):
+            answers = availability_for(few_or_many)
+        assert set(answers) == set(few_or_many)
+
+
+def test_availability_names_what_binds_and_agrees_with_the_approvals_check(policy, account_owner):
+    today = date.today()
+    account = factories.make_account(account_owner)
+    quiet, busy = factories.make_contact(account), factories.make_contact(account)
+    for n in (20, 35, 50, 65):
+        factories.make_activity(busy, today - timedelta(days=n))
+
+    answers = availability_for([quiet.pk, busy.pk])
+
+    assert answers[quiet.pk].slots == 2
+    assert answers[quiet.pk].slots_text == "2 slots left — the account's cap of 6 in 90 days"
+    assert answers[busy.pk].slots == 0
+    assert answers[busy.pk].slots_text.startswith("No slot left — the program's cap of 4 per contact")
+    for contact in (quiet, busy):  # the same answer as the check the approval enforces
+        exact = limit_check(contact=contact, activity_type=factories.activity_type(), on_date=today)
+        assert (exact.ok, exact.slots, exact.slots_text) == (
+            answers[contact.pk].ok,
+            answers[contact.pk].slots,
+            answers[contact.pk].slots_text,
+        )
+
+
+def test_an_activity_that_uses_no_slot_is_held_back_only_by_rest_rules_and_blackouts(policy, account_owner):
+    contact = factories.make_contact(factories.make_account(account_owner))
+    for n in (20, 35, 50, 65):
+        factories.make_activity(contact, date.today() - timedelta(days=n))
+    free_type = factories.activity_type("peer_networking")
+    free_type.counts_toward_limits = False
+    free_type.save()
+
+    answer = availability_for([contact.pk], activity_type=free_type)[contact.pk]
+
+    assert answer.ok and answer.slots is None and answer.slots_text == "Available"

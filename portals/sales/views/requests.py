@@ -13,12 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.errors import DomainError
 from core.permissions import role_required
 from core.roles import Role
-from limits.services import limit_check
+from limits.selectors import availability_for
 from matching.selectors import Filters, search_references, target_for_opportunity
 from portals.sales.forms import RequestListForm, RequestStartForm
 from portals.shared.paging import paginate, query_without
 from portals.shared.transitions import take_transition
-from references.models import ActivityType, Contact
+from references.models import ActivityType
 from requests_app import selectors
 from requests_app.forms import CancelForm, FeedbackForm, RequestForm
 from requests_app.models import RequestStatus
@@ -85,16 +85,14 @@ def _limit_warnings(form: RequestForm, references: list) -> list[tuple[str, str]
     activity_type, needed_by = _form_value(form, "activity_type"), _form_value(form, "needed_by")
     if not references or not isinstance(activity_type, ActivityType) or not isinstance(needed_by, date):
         return []
-    contacts = Contact.objects.select_related("account").in_bulk([card.contact_id for card in references])
-    warnings = []
-    for card in references:
-        contact = contacts.get(card.contact_id)
-        if contact is None:
-            continue
-        availability = limit_check(contact=contact, activity_type=activity_type, on_date=needed_by)
-        if not availability.ok:
-            warnings.append((card.name, availability.summary))
-    return warnings
+    answers = availability_for(
+        [card.contact_id for card in references], activity_type=activity_type, on_date=needed_by
+    )
+    return [
+        (card.name, answers[card.contact_id].summary)
+        for card in references
+        if card.contact_id in answers and not answers[card.contact_id].ok
+    ]
 
 
 def _form_value(form: RequestForm, name: str):

@@ -24,9 +24,11 @@ def test_request_detail(client, manager, program, django_assert_max_num_queries,
     # The base + the request + its deal's products + candidates + history rows + their notices
     # + tasks + the ranked alternatives (matching: catalogue, ranked rows, their contacts) + usage
     # of the contacts in play + colliding requests + their candidates + colliding events + their
-    # speakers + the speakers' accounts + managers (reassign form) + the burnout limits' exact
-    # answer for the contact in play (six queries per contact; a request has at most four).
-    with django_assert_max_num_queries(base_queries + 16 + 6):
+    # speakers + the speakers' accounts + managers (reassign form); the burnout limits' live
+    # figure (limits.selectors.availability_for) for the alternatives (the activity type, the
+    # contacts, policy, rules, blackouts, activities, approved requests) and, once more, for the
+    # contacts in play (six queries however many).
+    with django_assert_max_num_queries(base_queries + 16 + 7 + 6):
         response = client.get(reverse("manage:request", args=[program[0].pk]))
     assert len(response.context["collisions"]) >= len(program) // 5 - 1
     assert response.context["alternatives"]
