@@ -79,7 +79,7 @@ class Availability:
             what = f"{self.used} of {self.cap} used in {self.window_days} days"
         else:
             what = self.reason.rstrip(".")
-        when = f"available from {self.available_from:%d %b %Y}" if self.available_from else "no date known"
+        when = f"available from {_day(self.available_from)}" if self.available_from else "no date known"
         return f"Resting: {what} — {when}"
 
     @property

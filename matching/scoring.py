@@ -11,6 +11,7 @@ reads is what ranked the result.
 from dataclasses import dataclass
 from datetime import date
 
+from core.dates import day_text
 from matching.models import MatchWeights
 from matching.sql import SearchDialect
 
@@ -184,7 +185,7 @@ class Explanation:
 
     @property
     def availability(self) -> str:
-        when = f" · available from {self.available_from:%d %b %Y}" if self.available_from else ""
+        when = f" · available from {day_text(self.available_from)}" if self.available_from else ""
         if self.resting:
             return f"Resting{when}"
         return f"{self.free} of {self.cap} slots free this quarter{when}"
