@@ -22,6 +22,14 @@ def in_range(value: date | datetime) -> bool:
     return EARLIEST_DATE <= day <= LATEST_DATE
 
 
+def a_year_after(day: date) -> date:
+    """The same day a year later (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
 def validate_sane_date(value: date | datetime | None) -> None:
     """Refuse a date (or a date and time) outside the years RMS takes: on the model fields people
     type (so the admin and every service's full_clean refuse it) and on the form fields."""

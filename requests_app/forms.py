@@ -4,7 +4,7 @@
 from django import forms
 from django.utils import timezone
 
-from core.dates import day_text
+from core.dates import a_year_after, day_text
 from core.forms import DateField, DomainErrorsMixin
 from references.models import ActivityType, Country, Industry, Opportunity, Persona, Product, SizeBand
 
@@ -62,6 +62,7 @@ class RequestForm(DomainErrorsMixin, forms.Form):
             (deal.pk, f"{deal.prospect_name} (closes {day_text(deal.close_date)})") for deal in opportunities
         ]
         self.fields["needed_by"].widget.attrs["min"] = timezone.localdate().isoformat()
+        self.fields["needed_by"].widget.attrs["max"] = a_year_after(timezone.localdate()).isoformat()
 
     def clean(self):
         cleaned = super().clean()
