@@ -7,6 +7,7 @@ import zoneinfo
 from datetime import date, datetime
 from functools import cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -78,3 +79,8 @@ def known_zones() -> frozenset[str]:
 
 def zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(known_zones())]
+
+
+def zone_or_default(name: str | None) -> zoneinfo.ZoneInfo:
+    """The zone of that name, or the program's (settings.TIME_ZONE) for an unknown or empty one."""
+    return zoneinfo.ZoneInfo(name if name in known_zones() else settings.TIME_ZONE)

@@ -1,8 +1,9 @@
 """The time zone each staff user reads times in: their StaffCalendar's, else settings.TIME_ZONE.
 
-Pages activate it per request (portals.middleware), notifications when they write a message or
-an email for the user. The lookup is cached per user (no query on most page views); saving a
-zone here forgets the cached one, an edit in the admin shows within ZONE_CACHE_SECONDS.
+Pages activate it per request (portals.middleware; the calendar comes joined to the session's
+user, core.signin.session_user), notifications when they write a message or an email for the
+user. Elsewhere the lookup is cached per user: saving a zone here forgets the cached one, an edit
+in the admin shows within ZONE_CACHE_SECONDS.
 """
 
 import zoneinfo
@@ -12,7 +13,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache as shared_cache
 from django.db import transaction
 
-from core.dates import known_zones
+from core.dates import known_zones, zone_or_default
 from core.errors import InvalidInput
 from references.models import Country
 from workflows.models import StaffCalendar
@@ -50,7 +51,7 @@ def zone_of(user: User | None) -> zoneinfo.ZoneInfo:
 
 def contact_zone(contact) -> zoneinfo.ZoneInfo:
     """A customer contact's zone (their record's), else the program's."""
-    return zoneinfo.ZoneInfo(_known_or_default(getattr(contact, "time_zone", "") or ""))
+    return zone_or_default(getattr(contact, "time_zone", ""))
 
 
 @transaction.atomic

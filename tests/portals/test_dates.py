@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.emails import build_email, recipient_zone
 from notifications.models import Notification
 from tests.builders import catalogue
 from tests.builders.requests import drive_to, make_request
@@ -98,6 +99,10 @@ def test_a_notification_tells_the_time_in_the_readers_zone(manager, sales_rep, c
     to_contact = Notification.objects.filter(contact=customer_contact, kind="request_scheduled").first()
     assert _expected(moment, "America/New_York") in to_rep.title
     assert _expected(moment, "Asia/Tokyo") in to_contact.title
+    # Their emails are written in the same zones (any time a template writes included).
+    assert recipient_zone(to_rep) == zoneinfo.ZoneInfo("America/New_York")
+    assert recipient_zone(to_contact) == zoneinfo.ZoneInfo("Asia/Tokyo")
+    assert _expected(moment, "America/New_York") in build_email(to_rep, "rep@example.com").body
 
 
 @pytest.mark.django_db
