@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.dates import day_text
 from limits.models import ContactUsage, LimitPolicy, UsageState
 from matching.models import MatchWeights
 from matching.scoring import Target
@@ -112,7 +113,7 @@ def test_explanation_reads_criteria_availability_and_nps(account_owner, deal_tar
     rested = today + timedelta(days=9)  # 14 days of rest after the last activity
     assert str(card.explanation) == (
         "Industry ✓ Product ✓ Region ✗ Size close Persona close · 2 of 4 slots free this quarter"
-        f" · available from {rested:%d %b %Y} · NPS 9"
+        f" · available from {day_text(rested)} · NPS 9"
     )
     assert card.used_this_quarter == 2
     assert card.last_activity_on == today - timedelta(days=5)
@@ -127,7 +128,7 @@ def test_the_contacts_own_lower_cap_wins(account_owner):
 
     rested = timezone.localdate() + timedelta(days=11)
     assert (
-        card.explanation.availability == f"1 of 2 slots free this quarter · available from {rested:%d %b %Y}"
+        card.explanation.availability == f"1 of 2 slots free this quarter · available from {day_text(rested)}"
     )
 
 
@@ -160,7 +161,7 @@ def test_free_slots_come_from_the_burnout_limits_usage(account_owner):
     assert by_name["One used"].used_this_quarter == 1
     at_limit = by_name["At the limit"]
     assert at_limit.explanation.availability == (
-        f"0 of 4 slots free this quarter · available from {today + timedelta(days=30):%d %b %Y}"
+        f"0 of 4 slots free this quarter · available from {day_text(today + timedelta(days=30))}"
     )
     assert at_limit.used_this_quarter == 4 and not at_limit.resting
 
@@ -185,7 +186,7 @@ def test_a_contact_the_limits_job_rests_sorts_below_the_available(account_owner)
     usage = ContactUsage.objects.get(contact=busy)
     assert usage.slots_left == 0 and card.resting
     assert card.available_from == usage.available_from == today - timedelta(days=80) + timedelta(days=90)
-    assert card.explanation.availability == f"Resting · available from {usage.available_from:%d %b %Y}"
+    assert card.explanation.availability == f"Resting · available from {day_text(usage.available_from)}"
 
 
 def test_weights_are_read_from_the_admin_editable_row(account_owner, deal_target):
