@@ -11,5 +11,7 @@ def domain_exception_handler(exc, context):
         body = {"detail": exc.message}
         if exc.field:
             body[exc.field] = [exc.message]
+        if confirm := getattr(exc, "confirm", None):  # NeedsConfirmation: send it again with this true
+            body["confirm"] = confirm
         return Response(body, status=exc.http_status)
     return exception_handler(exc, context)

@@ -20,6 +20,16 @@ class InvalidInput(DomainError):
     """The input breaks a rule (a past date, an unknown choice…); `field` names it when known."""
 
 
+class NeedsConfirmation(InvalidInput):
+    """Plausible but probably a mistake (a call after the deal closes): refused until the same
+    input comes back with `confirm` (the name of a yes/no input) set. Pages show the warning with
+    a button that sends it; the API answers 400 naming the field, and `confirm` in the body."""
+
+    def __init__(self, message: str, *, field: str | None = None, confirm: str):
+        super().__init__(message, field=field)
+        self.confirm = confirm
+
+
 class NotAllowed(DomainError):
     """The user may not do this to this object."""
 

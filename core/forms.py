@@ -4,7 +4,7 @@ parses ids and dates with (so a tampered value is an error on its field, never a
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.dates import validate_sane_date
+from core.dates import validate_sane_date, zone_choices
 from core.errors import DomainError
 
 # The largest id a form accepts: every table's ids fit, and a bigger number is a field error
@@ -29,6 +29,20 @@ class SaneDatesMixin:
             dated = isinstance(field, forms.DateField | forms.DateTimeField)
             if dated and validate_sane_date not in field.validators:
                 field.validators.append(validate_sane_date)
+
+
+class TimeZoneForm(forms.Form):
+    """The zone a staff user reads times in (saved by workflows.zones.staff_time_zone_set)."""
+
+    time_zone = forms.ChoiceField(
+        label="Show times in",
+        error_messages={"invalid_choice": "Choose a time zone from the list."},
+        help_text="Dates and times on every page and in your emails use this zone.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = zone_choices()
 
 
 class IdField(forms.IntegerField):

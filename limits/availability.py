@@ -10,13 +10,8 @@ approval will do: `slots` further activities can be approved now, and no more.
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils.formats import date_format
-
+from core.dates import day_text
 from limits.rules import Cap, LimitCode
-
-
-def day_text(value: date) -> str:
-    return date_format(value, "DATE_FORMAT")
 
 
 @dataclass(frozen=True)
@@ -131,7 +126,7 @@ class Availability:
             what = f"{self.used} of {self.cap} used in {self.window_days} days"
         else:
             what = self.reason.rstrip(".")
-        when = f"available from {self.available_from:%d %b %Y}" if self.available_from else "no date known"
+        when = f"available from {day_text(self.available_from)}" if self.available_from else "no date known"
         return f"Resting: {what} — {when}"
 
     @property

@@ -14,7 +14,8 @@ from datetime import date, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from limits.availability import Availability, LimitHit, day_text
+from core.dates import day_text
+from limits.availability import Availability, LimitHit
 from limits.models import LimitPolicy, LimitRule
 from limits.rules import PRECEDENCE, Cap, LimitCode, Rest, Windows, count_caps, occurrence, rest_periods
 from references.models import (
@@ -307,7 +308,7 @@ def _hits_on(facts: _Facts, day: date) -> list[LimitHit]:
     return sorted(hits, key=lambda hit: PRECEDENCE.index(hit.code))
 
 
-def _first_freeday_text(facts: _Facts, day: date) -> date | None:
+def _first_free_day(facts: _Facts, day: date) -> date | None:
     """Hop from one blocking limit's end to the next until nothing blocks (None: no end known)."""
     for _step in range(_SEARCH_STEPS):
         hits = _hits_on(facts, day)
@@ -327,7 +328,7 @@ def _judge(facts: _Facts, on_date: date) -> Availability:
         contact_id=facts.contact.pk,
         on_date=on_date,
         hits=tuple(hits),
-        available_from=on_date if not hits else _first_freeday_text(facts, on_date),
+        available_from=on_date if not hits else _first_free_day(facts, on_date),
         slots_left=slots,
         used=sum(1 for u in _relevant(facts, None, False) if windows.in_window(u.on_date)),
         cap=facts.policy.contact_max if facts.activity_type.counts_toward_limits else None,

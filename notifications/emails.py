@@ -4,13 +4,35 @@ A kind may have its own templates (emails/<kind>.txt and .html); the others use
 emails/notification.*.
 """
 
+import zoneinfo
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import timezone
 
+from core.dates import zone_or_default
 from core.links import url_or
 from notifications import kinds
 from notifications.models import Notification
+
+# The zone a staff user reads times in: registered by the app that keeps staff calendars
+# (workflows.zones, from its AppConfig.ready()); settings.TIME_ZONE until then.
+_staff_zone: Callable[..., zoneinfo.ZoneInfo] | None = None
+
+
+def register_staff_zone(lookup: Callable[..., zoneinfo.ZoneInfo]) -> None:
+    global _staff_zone
+    _staff_zone = lookup
+
+
+def recipient_zone(notification: Notification) -> zoneinfo.ZoneInfo:
+    """The zone an email is written in: the staff user's (their calendar), the contact's (their
+    record), else the program's."""
+    if notification.user_id is not None and _staff_zone is not None:
+        return _staff_zone(notification.user)
+    return zone_or_default(notification.contact.time_zone if notification.contact_id else "")
 
 
 def absolute(path: str) -> str:
@@ -45,8 +67,9 @@ def _context(notification: Notification) -> dict:
 def build_email(notification: Notification, address: str) -> EmailMultiAlternatives:
     context = _context(notification)
     names = [f"emails/{notification.kind}", "emails/notification"]
-    text = render_to_string([f"{name}.txt" for name in names], context)
-    html = render_to_string([f"{name}.html" for name in names], context)
+    with timezone.override(recipient_zone(notification)):  # any time a template writes, in theirs
+        text = render_to_string([f"{name}.txt" for name in names], context)
+        html = render_to_string([f"{name}.html" for name in names], context)
     subject = " ".join(f"[RMS] {notification.title}".split())  # one line, whatever the title held
     message = EmailMultiAlternatives(
         subject=subject,

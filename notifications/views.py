@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.forms import TimeZoneForm
 from notifications.kinds import Delivery
 from notifications.selectors import inbox, preference_rows, unread_count
 from notifications.services import notification_mark_read, preferences_save
@@ -57,4 +59,6 @@ def preferences(request: HttpRequest) -> HttpResponse:
         preferences_save(user=request.user, choices=form.cleaned_data)
         messages.success(request, "Your notification preferences are saved.")
         return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    # The zone times are shown in (set through its own form: a staff calendar is the workflow's).
+    zone_form = TimeZoneForm(initial={"time_zone": timezone.get_current_timezone_name()})
+    return render(request, "notifications/preferences.html", {"form": form, "zone_form": zone_form})

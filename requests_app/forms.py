@@ -4,6 +4,7 @@
 from django import forms
 from django.utils import timezone
 
+from core.dates import a_year_after, day_text
 from core.forms import DateField, DomainErrorsMixin
 from references.models import ActivityType, Country, Industry, Opportunity, Persona, Product, SizeBand
 
@@ -58,9 +59,10 @@ class RequestForm(DomainErrorsMixin, forms.Form):
         deal_field.queryset = Opportunity.objects.visible_to(user).filter(outcome=Opportunity.Outcome.OPEN)
         # Validation uses the whole queryset; the menu shows the soonest-closing deals only.
         deal_field.widget.choices = [("", "Choose the deal…")] + [
-            (deal.pk, f"{deal.prospect_name} (closes {deal.close_date:%d %b %Y})") for deal in opportunities
+            (deal.pk, f"{deal.prospect_name} (closes {day_text(deal.close_date)})") for deal in opportunities
         ]
         self.fields["needed_by"].widget.attrs["min"] = timezone.localdate().isoformat()
+        self.fields["needed_by"].widget.attrs["max"] = a_year_after(timezone.localdate()).isoformat()
 
     def clean(self):
         cleaned = super().clean()

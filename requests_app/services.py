@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from core.dates import a_year_after
 from core.errors import Conflict, InvalidInput, NotAllowed
 from references.models import (
     Account,
@@ -112,11 +113,16 @@ def _candidate_ids(contacts: Sequence[Contact | int]) -> list[int]:
     return ids
 
 
+NEEDED_BY_TOO_FAR = "Needed by must be within a year from today."
+
+
 def _check_needed_by(needed_by: date | None) -> None:
     if needed_by is None:
         raise InvalidInput("Say by when you need the reference.", field="needed_by")
     if needed_by <= timezone.localdate():
         raise InvalidInput("The needed-by date must be in the future.", field="needed_by")
+    if needed_by > a_year_after(timezone.localdate()):  # a typo ("2099"), not a plan
+        raise InvalidInput(NEEDED_BY_TOO_FAR, field="needed_by")
 
 
 def _lock_visible_open_deal(requester: User, opportunity: Opportunity | None) -> Opportunity:

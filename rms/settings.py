@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "portals.middleware.StaffTimeZoneMiddleware",  # times in the signed-in user's zone
 ]
 
 ROOT_URLCONF = "rms.urls"
@@ -105,6 +106,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portals.context_processors.portal",
             ],
+            # `|day` and `|moment` on every page: the one way dates are written (no load needed).
+            "builtins": ["core.templatetags.rms_dates"],
         },
     },
 ]
@@ -214,8 +217,11 @@ MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, so the other middle
 # Password-less backends (staff single sign-on) go after ModelBackend; the gate lets them through.
 AUTHENTICATION_BACKENDS = [
     "core.signin.PasswordSignInGate",
-    "django.contrib.auth.backends.ModelBackend",
+    "core.signin.PasswordBackend",
 ]
+# Joined to the signed-in user's row on every request (core.signin.session_user): the staff
+# calendar, whose zone pages show times in (workflows.zones), costs no query of its own.
+SESSION_USER_RELATED = ["work_calendar"]
 SIGNIN_FAILURES_PER_USER = env_int("SIGNIN_FAILURES_PER_USER", 5, minimum=1)
 SIGNIN_FAILURES_PER_ADDRESS = env_int("SIGNIN_FAILURES_PER_ADDRESS", 20, minimum=1)
 SIGNIN_COOLOFF_MINUTES = env_int("SIGNIN_COOLOFF_MINUTES", 15, minimum=1)
@@ -281,6 +287,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# One date format and one date-time format everywhere ("20 Dec 2026", "20 Dec 2026, 17:00").
+FORMAT_MODULE_PATH = ["rms.formats"]
 
 # --- Static ---------------------------------------------------------------------------------
 STATIC_URL = "static/"

@@ -6,6 +6,9 @@ class WorkflowsConfig(AppConfig):
     name = "workflows"
 
     def ready(self) -> None:
+        from notifications.emails import register_staff_zone
         from workflows.notices import register_kinds
+        from workflows.zones import zone_of
 
         register_kinds()
+        register_staff_zone(zone_of)

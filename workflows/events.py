@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from core.dates import day_text
 from core.errors import DomainError, InvalidInput
 from references.models import ActivityType, ReferenceActivity
 from requests_app.models import ReferenceRequest
@@ -111,7 +112,7 @@ def event_record(
                     request_id=request.pk,
                     action="record_activity",
                     actor=actor,
-                    note=f"Served by the event “{event.title}” on {occurred_on:%d %b %Y}.",
+                    note=f"Served by the event “{event.title}” on {day_text(occurred_on)}.",
                     activities=activities,
                 )
             except DomainError as error:

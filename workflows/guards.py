@@ -12,8 +12,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from core.dates import OUT_OF_RANGE, in_range
-from core.errors import Conflict, InvalidInput
+from core.dates import OUT_OF_RANGE, day_text, in_range, moment_text
+from core.errors import Conflict, InvalidInput, NeedsConfirmation
 from limits.services import limit_enforce
 from references.models import Contact, ReferenceActivity
 from references.statuses import ReferenceStatus
@@ -137,7 +137,31 @@ def schedule_given(ctx: TransitionContext) -> None:
         raise InvalidInput("The scheduled time must be in the future.", field="scheduled_for")
     if not in_range(moment):  # the task due times count business hours up to it
         raise InvalidInput(OUT_OF_RANGE, field="scheduled_for")
+    if not ctx.payload.get(SCHEDULE_ANYWAY):
+        _warn_if_late(ctx.request, moment)
     ctx.cleaned["scheduled_for"] = moment
+
+
+# The yes/no input that confirms a time after the needed-by date or the deal's close.
+SCHEDULE_ANYWAY = "schedule_anyway"
+
+
+def _warn_if_late(request: ReferenceRequest, moment: datetime) -> None:
+    """A call after the day it was needed by, or after the deal closes, may still be wanted (the
+    prospect moved the date) but is more often a typo: it asks for a confirmation."""
+    day = timezone.localdate(moment)
+    late = []
+    if day > request.needed_by:
+        late.append(f"after the needed-by date ({day_text(request.needed_by)})")
+    deal = request.opportunity if request.opportunity_id else None
+    if deal is not None and day > deal.close_date:
+        late.append(f"after the deal's close date ({day_text(deal.close_date)})")
+    if late:
+        raise NeedsConfirmation(
+            f"{moment_text(moment, with_zone=True)} is {' and '.join(late)}. Schedule anyway?",
+            field="scheduled_for",
+            confirm=SCHEDULE_ANYWAY,
+        )
 
 
 def _as_date(value: Any) -> date | None:
@@ -201,6 +225,28 @@ def _event_activities(ctx: TransitionContext) -> list[ReferenceActivity]:
     return given
 
 
+def _check_held_on(ctx: TransitionContext, occurred_on: date) -> None:
+    """An activity is recorded once it has happened: not in the future, not before the request
+    asked for it, not before the time it was scheduled for (days in the reader's zone)."""
+    if occurred_on > timezone.localdate(ctx.now):
+        raise InvalidInput(
+            "An activity is recorded once it has happened: give today's date or an earlier one.",
+            field="occurred_on",
+        )
+    asked_on = timezone.localdate(ctx.request.created_at)
+    if occurred_on < asked_on:
+        raise InvalidInput(
+            f"The request was made on {day_text(asked_on)}: the activity cannot have happened before.",
+            field="occurred_on",
+        )
+    scheduled = ctx.request.scheduled_for
+    if scheduled is not None and occurred_on < timezone.localdate(scheduled):
+        raise InvalidInput(
+            f"It was scheduled for {moment_text(scheduled)}: give that day or a later one.",
+            field="occurred_on",
+        )
+
+
 def activity_details(ctx: TransitionContext) -> None:
     """Either activities recorded already (an event) or the date, duration and participants."""
     if ctx.payload.get("activities"):
@@ -209,8 +255,7 @@ def activity_details(ctx: TransitionContext) -> None:
     occurred_on = _as_date(ctx.payload.get("occurred_on"))
     if occurred_on is None:
         raise InvalidInput("Give the date it happened.", field="occurred_on")
-    if occurred_on > timezone.localdate(ctx.now):
-        raise InvalidInput("An activity is recorded once it has happened, not before.", field="occurred_on")
+    _check_held_on(ctx, occurred_on)
     duration = ctx.payload.get("duration_minutes")
     if duration in ("", None):
         duration = None

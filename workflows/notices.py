@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 
 from django.contrib.auth.models import User
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from core.dates import day_text, moment_text
 from core.links import url_or
 from core.roles import Role, users_with_role
 from notifications.kinds import Delivery, Kind, register
@@ -20,6 +20,7 @@ from notifications.message import Message
 from notifications.services import notify
 from requests_app.models import ReferenceRequest, RequestEvent
 from workflows.models import NoticeKind as N
+from workflows.zones import contact_zone, zone_of
 
 Group = tuple[list, list, Message]
 
@@ -54,7 +55,7 @@ class _Facts:
         self.number = f"#{request.pk}"
         self.what = request.activity_type.name.lower()
         self.deal = request.opportunity.prospect_name if request.opportunity_id else request.campaign
-        self.needed = date_format(request.needed_by, "DATE_FORMAT")
+        self.needed = day_text(request.needed_by)
         self.contact = request.chosen_contact
         self.account = self.contact.account if self.contact else None
         self.note = event.note
@@ -96,7 +97,7 @@ class _Facts:
     @property
     def scheduled(self) -> str:
         moment = self.request.scheduled_for
-        return date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else "a date to be agreed"
+        return moment_text(moment, with_zone=True) if moment else "a date to be agreed"
 
     def with_note(self, text: str) -> str:
         return f"{text}\n\n{self.note}" if self.note else text
@@ -167,14 +168,18 @@ def _customer_declined(f: _Facts) -> list[Group]:
 
 
 def _scheduled(f: _Facts) -> list[Group]:
-    title = f"Scheduled: {f.what} on {f.scheduled}"
+    # The time in each reader's own zone: the requester's calendar, the contact's record.
+    with timezone.override(zone_of(f.request.requester)):
+        staff_title = f"Scheduled: {f.what} on {f.scheduled}"
+    with timezone.override(contact_zone(f.contact)):
+        contact_title = f"Scheduled: {f.what} on {f.scheduled}"
     return [
         (
             [f.request.requester],
             [],
-            Message(title, f"With {f.contact.full_name} for {f.deal}.", f.requester_link),
+            Message(staff_title, f"With {f.contact.full_name} for {f.deal}.", f.requester_link),
         ),
-        ([], [f.contact], Message(title, f"Thank you for agreeing to a {f.what}.", f.customer_link)),
+        ([], [f.contact], Message(contact_title, f"Thank you for agreeing to a {f.what}.", f.customer_link)),
     ]
 
 

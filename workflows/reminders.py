@@ -9,18 +9,20 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from core.dates import moment_text
 from core.links import url_or
 from notifications.message import Message
 from notifications.models import Notification
 from notifications.services import notify
 from workflows.models import Task
 from workflows.notices import TASK_DUE_SOON, TASK_OVERDUE
+from workflows.zones import zone_of
 
 
 def _task_message(task: Task, overdue: bool) -> Message:
-    due = date_format(timezone.localtime(task.due_at), "DATETIME_FORMAT")
+    with timezone.override(zone_of(task.assignee)):  # the due time in the assignee's zone
+        due = moment_text(task.due_at, with_zone=True)
     request = task.request
     what = request.activity_type.name.lower()
     title = f"{'Overdue' if overdue else 'Due soon'}: {task.title} (request #{request.pk})"

@@ -16,8 +16,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from core.dates import moment_text
 from core.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from references.models import ActivityType, Contact, Opportunity, Persona
 from requests_app.models import ReferenceRequest, RequestEvent, RequestFeedback, RequestStatus
@@ -70,7 +70,7 @@ def _conflict(request: ReferenceRequest, action: str) -> Conflict:
     status = RequestStatus(request.status).label.lower()
     if last is None:
         return Conflict(f"“{action_label(action)}” is not possible while request #{request.pk} is {status}.")
-    when = date_format(timezone.localtime(last.created_at), "j M Y, H:i")
+    when = moment_text(last.created_at)
     moved = f"{past_tense(last.action)} by {display_name(last.actor)} on {when}"
     if last.action == action:
         return Conflict(f"Request #{request.pk} was already {moved}.")

@@ -31,6 +31,8 @@ class TransitionInputSerializer(serializers.Serializer):
     contact = IdField(required=False)
     override_reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
     scheduled_for = DateTimeField(required=False)
+    # Confirms a time after the needed-by date or the deal's close (otherwise a 400 asks for it).
+    schedule_anyway = serializers.BooleanField(required=False)
     assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), required=False)
     occurred_on = DateField(required=False)
     duration_minutes = serializers.IntegerField(required=False, min_value=1, max_value=1440)

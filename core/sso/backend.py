@@ -5,11 +5,11 @@ import logging
 import jwt
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from core.errors import NotAllowed
+from core.signin import session_user
 from core.sso.provider import provider, sso_enabled
 from core.sso.services import sso_user_sign_in
 
@@ -45,7 +45,7 @@ class SsoBackend(OIDCAuthenticationBackend):
     def get_user(self, user_id):
         # Django's check, which the library's get_user leaves out: a deactivated user's
         # sessions end at their next request.
-        return ModelBackend.get_user(self, user_id)
+        return session_user(user_id)
 
     def verify_token(self, token, **kwargs):
         if not token:

@@ -13,12 +13,13 @@ from django.http import HttpRequest
 from core.errors import InvalidInput
 from core.forms import DateTimeField
 from requests_app.models import ReferenceRequest, RequestStatus
+from workflows.guards import SCHEDULE_ANYWAY
 from workflows.querysets import request_managers
 from workflows.services import request_transition
 from workflows.transitions import ACTIONS, action_label
 
 # The inputs an action may carry besides the note, as the guards take them.
-PAYLOAD_FIELDS = ("contact", "assignee", "scheduled_for", "override_reason")
+PAYLOAD_FIELDS = ("contact", "assignee", "scheduled_for", SCHEDULE_ANYWAY, "override_reason")
 
 
 _CHOOSE_CONTACT = dict.fromkeys(("invalid", "min_value", "max_value"), "Choose a contact.")
@@ -39,6 +40,8 @@ class TransitionForm(forms.Form):
         required=False, error_messages={"invalid": "Give the date and time it is scheduled for."}
     )
     override_reason = forms.CharField(required=False, max_length=2000, strip=True)
+    # Sent by the "Schedule anyway" button of the warning (workflows.guards._warn_if_late).
+    schedule_anyway = forms.BooleanField(required=False)
 
     def __init__(self, *args, actions: Iterable[str] = ACTIONS, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ from core.roles import Role
 from references.models import ReferenceActivity
 from requests_app.models import ReferenceRequest
 from tests.builders import catalogue as factories
-from tests.builders.requests import drive_to
+from tests.builders.requests import drive_to, held
 from workflows.models import RequestActivity
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_a_requester_cannot_record_an_activity_naming_contacts_of_unrelated_acco
 def test_a_requester_records_the_people_who_took_part(
     client, ref_request, manager, sales_rep, customer_contact, customer_account
 ):
-    drive_to(ref_request, "scheduled", customer_contact, manager)
+    held(drive_to(ref_request, "scheduled", customer_contact, manager))  # its time has come
     colleague = factories.make_contact(customer_account)
     client.force_login(sales_rep)
     response = _post(client, ref_request, _record([customer_contact.pk, colleague.pk]))

@@ -75,7 +75,8 @@ def payload_for(action: str, request: ReferenceRequest, contact: Contact, manage
         Needs.NOTHING: {},
         Needs.NOTE: {"note": f"{action_label(action)}: the reason"},
         Needs.CONTACT: {"contact": contact.pk},
-        Needs.SCHEDULE: {"scheduled_for": timezone.now() + timedelta(days=3)},
+        # Confirmed: a request built with its needed-by date passed is still scheduled.
+        Needs.SCHEDULE: {"scheduled_for": timezone.now() + timedelta(days=3), "schedule_anyway": True},
         Needs.ASSIGNEE: {"assignee": manager},
         Needs.ACTIVITY: {"occurred_on": timezone.localdate(), "duration_minutes": 45},
     }[NEEDS[action]]
@@ -96,6 +97,16 @@ def actor_for(action: str, request: ReferenceRequest, manager):
     raise ValueError(f"Nobody given may {action_label(action).lower()} request #{request.pk}.")
 
 
+def held(request: ReferenceRequest) -> ReferenceRequest:
+    """A scheduled call whose time has come: moved to an hour ago (an activity is recorded once it
+    has happened, not before its scheduled time)."""
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    if request.scheduled_for and request.scheduled_for > an_hour_ago:
+        ReferenceRequest.objects.filter(pk=request.pk).update(scheduled_for=an_hour_ago)
+        request.refresh_from_db()
+    return request
+
+
 def drive_to(request: ReferenceRequest, status: str, contact: Contact, manager) -> ReferenceRequest:
     """Move `request` to `status` along the usual path, through the real transition service.
 
@@ -109,6 +120,8 @@ def drive_to(request: ReferenceRequest, status: str, contact: Contact, manager) 
         request.refresh_from_db()
         if action == "expire":
             ReferenceRequest.objects.filter(pk=request.pk).update(needed_by=date.today() - timedelta(days=1))
+        if action == "record_activity":
+            held(request)
         request = request_transition(
             request_id=request.pk,
             action=action,

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from limits.availability import day_text
+from core.dates import day_text
 from limits.models import ContactUsage, LimitPolicy, UsageState
 from limits.rules import quarter_bounds
 from matching.models import MatchWeights

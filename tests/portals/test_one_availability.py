@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from core.errors import Conflict
-from limits.availability import day_text
+from core.dates import day_text
 from limits.models import LimitRule
 from references.models import BlackoutPeriod
 from requests_app.statuses import RequestStatus

@@ -175,6 +175,7 @@ ROWS: dict[str, Row] = {
     "tasks:list": guarded(STAFF_ROLES, get=OK, post=OK),
     "tasks:complete": posted(STAFF_ROLES, MARIAS_TASK, pk("task")),
     "tasks:reassign": posted(STAFF_ROLES, MARIAS_TASK, pk("task")),
+    "tasks:time-zone": posted(STAFF_ROLES, MOVED),
     "content:home": guarded(CONTENT_ROLES, get=OK, post=OK),
     # Notifications: everyone signed in, each their own (the notification is Sally's).
     "notifications:list": guarded(SIGNED_IN, get=OK, post=OK),

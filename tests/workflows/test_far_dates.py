@@ -25,6 +25,10 @@ def test_a_time_within_the_years_rms_takes_is_scheduled(manager, ref_request, cu
     drive_to(ref_request, "customer_asked", customer_contact, manager)
     moment = datetime(2199, 12, 31, 12, 0, tzinfo=UTC)
     moved = request_transition(
-        request_id=ref_request.pk, action="schedule", actor=manager, scheduled_for=moment
+        request_id=ref_request.pk,
+        action="schedule",
+        actor=manager,
+        scheduled_for=moment,
+        schedule_anyway=True,
     )
     assert moved.status == RequestStatus.SCHEDULED

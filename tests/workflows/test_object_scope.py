@@ -12,7 +12,7 @@ from core.roles import Role
 from references.models import ReferenceActivity
 from requests_app.models import ReferenceRequest
 from tests.builders import catalogue as factories
-from tests.builders.requests import drive_to, make_request
+from tests.builders.requests import drive_to, held, make_request
 from workflows.events import event_record
 from workflows.models import Event, RequestActivity, Task
 from workflows.querysets import participants_for
@@ -44,7 +44,7 @@ def _record(request, actor, participants):
 def test_a_requester_cannot_record_an_activity_naming_other_customers(
     ref_request, manager, sales_rep, customer_contact
 ):
-    drive_to(ref_request, "scheduled", customer_contact, manager)
+    held(drive_to(ref_request, "scheduled", customer_contact, manager))  # its time has come
     strangers = _strangers()
     with pytest.raises(InvalidInput) as refused:
         _record(ref_request, sales_rep, [c.pk for c in strangers])
@@ -70,7 +70,7 @@ def test_one_stranger_among_the_right_participants_refuses_them_all(
 def test_people_at_the_approved_contacts_account_are_recorded(
     ref_request, manager, sales_rep, customer_contact, customer_account
 ):
-    ref_request = drive_to(ref_request, "scheduled", customer_contact, manager)
+    ref_request = held(drive_to(ref_request, "scheduled", customer_contact, manager))  # its time has come
     colleague = factories.make_contact(customer_account)
     assert set(participants_for(ref_request)) == {customer_contact, colleague}
     moved = _record(ref_request, sales_rep, [customer_contact.pk, colleague.pk])

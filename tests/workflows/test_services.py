@@ -9,7 +9,7 @@ from core.roles import Role
 from references.models import ReferenceActivity
 from requests_app.models import ReferenceRequest, RequestEvent
 from tests.builders import catalogue as factories
-from tests.builders.requests import drive_to
+from tests.builders.requests import drive_to, held
 from workflows.models import EventNotice, RequestActivity, Task
 from workflows.services import feedback_submit, open_workflow_tasks, request_transition
 
@@ -164,7 +164,7 @@ def test_reassigning_moves_the_managers_tasks(ref_request, manager, sales_rep, c
 def test_recording_the_activity_links_it_to_the_opportunity_and_asks_feedback(
     ref_request, manager, sales_rep, customer_contact
 ):
-    drive_to(ref_request, "scheduled", customer_contact, manager)
+    held(drive_to(ref_request, "scheduled", customer_contact, manager))  # its time has come
     with pytest.raises(InvalidInput, match="once it has happened"):
         request_transition(
             request_id=ref_request.pk,

@@ -59,7 +59,7 @@ def _force_status(request: ReferenceRequest, status: str, contact, action: str) 
     if status == "needs_info":
         fields["resume_status"] = "in_review"
     if status in ("scheduled", "completed", "closed"):
-        fields["scheduled_for"] = timezone.now() + timedelta(days=2)
+        fields["scheduled_for"] = timezone.now() - timedelta(hours=1)  # held: it can be recorded
     if action == "expire":
         fields["needed_by"] = date.today() - timedelta(days=1)
     ReferenceRequest.objects.filter(pk=request.pk).update(**fields)

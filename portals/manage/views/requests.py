@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError
+from core.errors import DomainError, NeedsConfirmation
 from core.permissions import role_required
 from core.roles import Role
 from portals.manage.forms import RecordActivityForm
@@ -76,12 +76,24 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portals/manage/request_detail.html", _detail_context(request, ref_request))
 
 
+def _confirmation(request: HttpRequest, warning: NeedsConfirmation) -> dict:
+    """What the warning's button posts again: the same inputs (as typed) and the confirmation."""
+    posted = {
+        name: request.POST.get(name, "") for name in ("action", "expected_status", "note", "scheduled_for")
+    }
+    return {"message": warning.message, "field": warning.confirm, "posted": posted}
+
+
 @role_required(Role.MANAGER)
 @require_POST
 def act(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply the posted action through the transition service; a refusal re-renders the page."""
     try:
         moved = take_transition(request, request_id=pk)
+    except NeedsConfirmation as warning:
+        # The page again with the warning and a button that sends the same post confirmed.
+        context = _detail_context(request, _get(pk)) | {"confirm": _confirmation(request, warning)}
+        return render(request, "portals/manage/request_detail.html", context, status=warning.http_status)
     except DomainError as error:
         return render_refused(
             request, "portals/manage/request_detail.html", _detail_context(request, _get(pk)), error

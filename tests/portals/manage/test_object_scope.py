@@ -10,7 +10,7 @@ from core.roles import Role
 from references.models import Account, ReferenceActivity
 from requests_app.models import ReferenceRequest
 from tests.builders import catalogue as factories
-from tests.builders.requests import drive_to, make_request
+from tests.builders.requests import drive_to, held, make_request
 from workflows.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def _stranger():
 def test_recording_refuses_a_participant_from_another_account(
     manager_client, ref_request, manager, customer_contact, customer_account
 ):
-    drive_to(ref_request, "scheduled", customer_contact, manager)
+    held(drive_to(ref_request, "scheduled", customer_contact, manager))  # its time has come
     url = reverse("manage:request-record", args=[ref_request.pk])
     data = {"occurred_on": date.today().isoformat(), "participants": [customer_contact.pk, _stranger().pk]}
     response = manager_client.post(url, data)

@@ -12,7 +12,7 @@ from matching.indexing import search_index_rebuild
 from references.models import CurrencyRate, ReferenceActivity, StatusChange
 from requests_app.models import ReferenceRequest, RequestEvent
 from tests.builders import catalogue as factories
-from tests.builders.requests import drive_to, make_request
+from tests.builders.requests import drive_to, held, make_request
 from workflows.models import Event, Task
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +155,7 @@ def test_no_collision_outside_the_window(manager_client, ref_request, other_rep,
 
 
 def test_recording_the_activity_completes_the_request(manager_client, ref_request, manager, customer_contact):
-    drive_to(ref_request, "scheduled", customer_contact, manager)
+    held(drive_to(ref_request, "scheduled", customer_contact, manager))
     url = reverse("manage:request-record", args=[ref_request.pk])
     assert manager_client.get(url).status_code == 200
     response = manager_client.post(url, {"occurred_on": "2999-01-01", "participants": [customer_contact.pk]})
