@@ -33,7 +33,8 @@ def no_role(request: HttpRequest) -> HttpResponse:
 @cache_control(public=True, max_age=7 * 24 * HOUR)
 def favicon(request: HttpRequest) -> FileResponse:
     """Browsers ask for /favicon.ico whatever the page says: answer with the icon itself."""
-    return FileResponse((settings.BASE_DIR / "static" / "favicon.ico").open("rb"), content_type="image/x-icon")
+    icon = settings.BASE_DIR / "static" / "favicon.ico"
+    return FileResponse(icon.open("rb"), content_type="image/x-icon")
 
 
 @require_GET
