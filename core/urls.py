@@ -7,6 +7,7 @@ from core.sso import views as sso_views
 urlpatterns = [
     path("", views.home, name="home"),
     path("no-role/", views.no_role, name="no-role"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("login/", sso_views.SignInView.as_view(), name="login"),

@@ -6,9 +6,9 @@ import unicodedata
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from core.health import run_readiness_checks
@@ -27,6 +27,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def no_role(request: HttpRequest) -> HttpResponse:
     return render(request, "core/no_role.html", status=403)
+
+
+@require_GET
+@cache_control(public=True, max_age=7 * 24 * HOUR)
+def favicon(request: HttpRequest) -> FileResponse:
+    """Browsers ask for /favicon.ico whatever the page says: answer with the icon itself."""
+    icon = settings.BASE_DIR / "static" / "favicon.ico"
+    return FileResponse(icon.open("rb"), content_type="image/x-icon")
 
 
 @require_GET

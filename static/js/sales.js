@@ -25,3 +25,20 @@ document.addEventListener(
   true,
 );
 document.addEventListener("htmx:afterSettle", updatePicks);
+
+// The filters are folded on a phone so the first result is near the top, and open on a wider
+// screen; once the user opens or folds them, a new page of results keeps their choice.
+let filtersOpen = null;
+function showFilters() {
+  const filters = document.querySelector(".facets-toggle");
+  if (filters) filters.open = filtersOpen ?? window.matchMedia("(min-width: 801px)").matches;
+}
+document.addEventListener(
+  "toggle",
+  (event) => {
+    if (event.target.matches?.(".facets-toggle")) filtersOpen = event.target.open;
+  },
+  true,
+);
+document.addEventListener("DOMContentLoaded", showFilters);
+document.addEventListener("htmx:afterSettle", showFilters);

@@ -210,6 +210,7 @@ ROWS: dict[str, Row] = {
     # Sign-in, the landing redirect and the health endpoints.
     "home": guarded(SIGNED_IN, get=MOVED, post=MOVED),
     "no-role": guarded(SIGNED_IN, get=FORBIDDEN, post=FORBIDDEN),
+    "favicon": public(get=OK, post=NO_METHOD),
     "healthz": public(get=OK, post=NO_METHOD),
     "readyz": public(get=OK, post=NO_METHOD),
     "login": public(get=only({ANON: OK}, MOVED, ROLES), post=only({ANON: OK}, MOVED, ROLES)),
