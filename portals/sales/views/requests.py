@@ -145,9 +145,10 @@ def _submit(request: HttpRequest, form: RequestForm):
 
 @role_required(Role.SALES)
 def request_list(request: HttpRequest) -> HttpResponse:
-    """My requests: filter by open/finished, status or deal; sort by date, status or deal."""
+    """My requests: filter by open/finished, status or deal; open ones first, latest activity on
+    top, unless another sort is chosen."""
     params = RequestListForm(request.GET)
-    group, sort = params.value("group", "all"), params.value("sort", "needed_by")
+    group, sort = params.value("group", "all"), params.value("sort", "recent")
     status = params.value("status", "")
     rows = selectors.my_requests(
         user=request.user, group=group, status=status, opportunity_id=params.value("opportunity"), sort=sort
