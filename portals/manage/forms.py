@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.http import QueryDict
 from django.utils import timezone
 
-from core.forms import DateField, DomainErrorsMixin, IdsField, SaneDatesMixin
+from core.forms import CutToFitMixin, DateField, DomainErrorsMixin, IdsField, SaneDatesMixin
 from core.roles import ACCOUNT_OWNER_ROLES, users_with_roles
 from references.models import (
     Account,
@@ -184,8 +184,10 @@ class StatusChangeForm(DomainErrorsMixin, forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
-class ReferenceFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Name")
+class ReferenceFilterForm(CutToFitMixin, forms.Form):
+    cut_to_fit = {"q": "Your search text"}
+
+    q = forms.CharField(required=False, max_length=100, label="Name")
     status = forms.ChoiceField(choices=[("", "Any status"), *ReferenceStatus.choices], required=False)
     industry = forms.ModelChoiceField(Industry.objects.all(), required=False, empty_label="Any industry")
     region = forms.ModelChoiceField(Region.objects.all(), required=False, empty_label="Any region")
