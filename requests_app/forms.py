@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from core.forms import DateField, DomainErrorsMixin
+from core.text import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 from references.models import ActivityType, Country, Industry, Opportunity, Persona, Product, SizeBand
 
 # The stages of a deal still being worked (it closes by being won or lost).
@@ -43,7 +44,7 @@ class RequestForm(DomainErrorsMixin, forms.Form):
     notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        max_length=4000,
+        max_length=NOTE_MAX_LENGTH,
         label="Notes for the reference manager",
     )
 
@@ -74,7 +75,9 @@ class RequestForm(DomainErrorsMixin, forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Why are you cancelling?"
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
+        label="Why are you cancelling?",
     )
 
 
@@ -108,7 +111,7 @@ class FeedbackForm(DomainErrorsMixin, forms.Form):
     outcome_note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        max_length=4000,
+        max_length=NOTE_MAX_LENGTH,
         label="What came of it?",
     )
 
@@ -124,7 +127,7 @@ class NominationForm(DomainErrorsMixin, forms.Form):
     contact_email = forms.EmailField(required=False, label="Email")
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
+        max_length=NOTE_MAX_LENGTH,
         label="Why would they make a good reference?",
     )
     activity_types = forms.ModelMultipleChoiceField(

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.dates import validate_sane_date
+from core.text import NOTE_MAX_LENGTH, note_field
 from references.models.accounts import Account
 from references.models.contacts import Contact
 from references.models.taxonomies import ActivityType, Country, Industry, Product, SizeBand
@@ -120,7 +121,7 @@ class ReferenceActivity(models.Model):
     occurred_on = models.DateField(validators=[validate_sane_date])
     duration_minutes = models.PositiveIntegerField(null=True, blank=True)
     opportunities = models.ManyToManyField(Opportunity, blank=True, related_name="activities")
-    notes = models.TextField(blank=True)
+    notes = note_field(NOTE_MAX_LENGTH, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
