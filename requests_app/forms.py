@@ -31,7 +31,9 @@ class RequestForm(DomainErrorsMixin, forms.Form):
         coerce=int, required=False, empty_value=None, label="Second choice"
     )
     third_choice = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Third choice")
-    opportunity = forms.ModelChoiceField(queryset=Opportunity.objects.none(), empty_label="Choose the deal…")
+    opportunity = forms.ModelChoiceField(
+        queryset=Opportunity.objects.none(), empty_label="Choose the deal…", label="Deal"
+    )
     activity_type = forms.ModelChoiceField(queryset=_active(ActivityType), empty_label="Choose…")
     needed_by = DateField(widget=DateInput, help_text="When the prospect needs to hear from the reference.")
     prospect_contact_role = forms.ModelChoiceField(

@@ -28,7 +28,12 @@ class ReferenceRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reference_requests"
     )
     opportunity = models.ForeignKey(
-        Opportunity, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+        Opportunity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name="deal",
     )
     campaign = models.CharField(
         max_length=200, blank=True, help_text="For requests not tied to a deal (press, analyst, event)."

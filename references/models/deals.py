@@ -89,7 +89,9 @@ class Opportunity(models.Model):
 
     class Meta:
         ordering = ["close_date", "prospect_name"]
-        verbose_name_plural = "opportunities"
+        # "Deal" is the word the portals use (the model keeps the CRM's name).
+        verbose_name = "deal"
+        verbose_name_plural = "deals"
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="opportunity_amount_non_negative"),
             models.CheckConstraint(
@@ -120,7 +122,9 @@ class ReferenceActivity(models.Model):
     activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, related_name="+")
     occurred_on = models.DateField(validators=[validate_sane_date])
     duration_minutes = models.PositiveIntegerField(null=True, blank=True)
-    opportunities = models.ManyToManyField(Opportunity, blank=True, related_name="activities")
+    opportunities = models.ManyToManyField(
+        Opportunity, blank=True, related_name="activities", verbose_name="deals"
+    )
     notes = note_field(NOTE_MAX_LENGTH, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
