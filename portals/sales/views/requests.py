@@ -259,7 +259,7 @@ def _confirmation(moved: ReferenceRequest, action: str) -> str:
     if action == "provide_info":
         # The answer is for the manager looking after the request (workflows.notices: `program`).
         manager = moved.assigned_manager
-        to = manager.get_full_name() or manager.username if manager and manager.is_active else None
+        to = (manager.get_full_name() or manager.username) if manager and manager.is_active else None
         return (
             f"Your answer was sent to {to or 'the reference team'}; request #{moved.pk} is back "
             f"with the reference team ({status})."
