@@ -86,3 +86,29 @@ class DomainErrorsMixin:
     def add_domain_error(self, error: DomainError, message=None) -> None:
         field = self.service_fields.get(error.field or "", error.field)
         self.add_error(field if field in self.fields else None, message or error.message)
+
+
+class CutToFitMixin:
+    """For GET filter forms: a text longer than its field's `max_length` is cut to fit and used,
+    and the form says so in `cut_notices`, instead of being dropped (which silently showed
+    everything). `cut_to_fit` maps each such field to how the notice names it."""
+
+    cut_to_fit: dict[str, str] = {}
+
+    def __init__(self, data=None, *args, **kwargs):
+        self.cut_notices: list[str] = []
+        if data:
+            data = data.copy()  # a QueryDict's copy is mutable
+            for name, what in self.cut_to_fit.items():
+                limit = self.base_fields[name].max_length
+                text = data.get(name)
+                if isinstance(text, str) and len(text) > limit:
+                    data[name] = text[:limit]
+                    self.cut_notices.append(_cut_notice(what, limit, text[:limit]))
+        super().__init__(data, *args, **kwargs)
+
+
+def _cut_notice(what: str, limit: int, kept: str) -> str:
+    shown = kept.strip()
+    shown = f"{shown[:60].rstrip()}…" if len(shown) > 60 else shown
+    return f"{what} was longer than {limit:,} characters; it was cut to the first {limit:,}: “{shown}”."

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 
+from core.text import REASON_MAX_LENGTH, note_field
 from references.models import Account, ActivityType, Contact
 from requests_app.models import ReferenceRequest
 
@@ -242,7 +243,7 @@ class LimitOverride(models.Model):
     )
     limit = models.CharField(max_length=20, help_text="The limit overridden (code).")
     refusal = models.TextField(help_text="What the limit check said.")
-    reason = models.TextField()
+    reason = note_field(REASON_MAX_LENGTH)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -250,7 +251,9 @@ class LimitOverride(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="limitoverride_reason_required")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="limitoverride_reason_required"),
+        ]
 
     def __str__(self) -> str:
         return f"Override of {self.limit} for contact {self.contact_id}"

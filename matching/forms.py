@@ -8,7 +8,7 @@ import re
 
 from django import forms
 
-from core.forms import IdField, IdsField
+from core.forms import CutToFitMixin, IdField, IdsField
 from matching.selectors import FACETS, Cursor, Filters
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -29,7 +29,10 @@ class CodesField(forms.Field):
         return codes
 
 
-class SearchForm(forms.Form):
+class SearchForm(CutToFitMixin, forms.Form):
+    # Over-long words are cut to fit and searched, with a notice saying so (`cut_notices`).
+    cut_to_fit = {"q": "Your search text"}
+
     q = forms.CharField(required=False, max_length=200, label="Search words")
     opportunity = IdField(required=False, widget=forms.HiddenInput)
     role = IdField(required=False, label="Prospect's contact role")

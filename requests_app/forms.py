@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from core.dates import a_year_after, day_text
 from core.forms import DateField, DomainErrorsMixin
+from core.text import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 from references.models import ActivityType, Country, Industry, Opportunity, Persona, Product, SizeBand
 
 # The stages of a deal still being worked (it closes by being won or lost).
@@ -31,7 +32,9 @@ class RequestForm(DomainErrorsMixin, forms.Form):
         coerce=int, required=False, empty_value=None, label="Second choice"
     )
     third_choice = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Third choice")
-    opportunity = forms.ModelChoiceField(queryset=Opportunity.objects.none(), empty_label="Choose the deal…")
+    opportunity = forms.ModelChoiceField(
+        queryset=Opportunity.objects.none(), empty_label="Choose the deal…", label="Deal"
+    )
     activity_type = forms.ModelChoiceField(queryset=_active(ActivityType), empty_label="Choose…")
     needed_by = DateField(widget=DateInput, help_text="When the prospect needs to hear from the reference.")
     prospect_contact_role = forms.ModelChoiceField(
@@ -44,7 +47,7 @@ class RequestForm(DomainErrorsMixin, forms.Form):
     notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        max_length=4000,
+        max_length=NOTE_MAX_LENGTH,
         label="Notes for the reference manager",
     )
 
@@ -76,7 +79,9 @@ class RequestForm(DomainErrorsMixin, forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Why are you cancelling?"
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
+        label="Why are you cancelling?",
     )
 
 
@@ -110,7 +115,7 @@ class FeedbackForm(DomainErrorsMixin, forms.Form):
     outcome_note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        max_length=4000,
+        max_length=NOTE_MAX_LENGTH,
         label="What came of it?",
     )
 
@@ -126,7 +131,7 @@ class NominationForm(DomainErrorsMixin, forms.Form):
     contact_email = forms.EmailField(required=False, label="Email")
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
+        max_length=NOTE_MAX_LENGTH,
         label="Why would they make a good reference?",
     )
     activity_types = forms.ModelMultipleChoiceField(

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.dates import validate_sane_date
+from core.text import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, note_field
 from references.models import Account, ActivityType, Contact, Opportunity, Persona
 from requests_app.querysets import NominationQuerySet, ReferenceRequestQuerySet
 from requests_app.statuses import (
@@ -27,7 +28,12 @@ class ReferenceRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reference_requests"
     )
     opportunity = models.ForeignKey(
-        Opportunity, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+        Opportunity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name="deal",
     )
     campaign = models.CharField(
         max_length=200, blank=True, help_text="For requests not tied to a deal (press, analyst, event)."
@@ -42,7 +48,7 @@ class ReferenceRequest(models.Model):
         related_name="+",
         help_text="Who at the prospect will talk to the reference.",
     )
-    notes = models.TextField(blank=True, help_text="For the reference manager.")
+    notes = note_field(NOTE_MAX_LENGTH, blank=True, help_text="For the reference manager.")
     status = models.CharField(
         max_length=20, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED, editable=False
     )
@@ -144,7 +150,7 @@ class RequestEvent(models.Model):
     action = models.CharField(max_length=40)
     from_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True)
-    note = models.TextField(blank=True)
+    note = note_field(NOTE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -162,7 +168,7 @@ class RequestFeedback(models.Model):
     took_place = models.BooleanField()
     helpfulness = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 (not) to 5 (very).")
     would_use_again = models.BooleanField(null=True, blank=True)
-    outcome_note = models.TextField(blank=True)
+    outcome_note = note_field(NOTE_MAX_LENGTH, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -173,7 +179,7 @@ class RequestFeedback(models.Model):
             models.CheckConstraint(
                 condition=Q(helpfulness__isnull=True) | Q(helpfulness__gte=1, helpfulness__lte=5),
                 name="feedback_helpfulness_1_5",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -197,10 +203,10 @@ class Nomination(models.Model):
     contact_name = models.CharField(max_length=200, blank=True)
     contact_title = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
-    reason = models.TextField(help_text="Why this customer would make a good reference.")
+    reason = note_field(NOTE_MAX_LENGTH, help_text="Why this customer would make a good reference.")
     activity_types = models.ManyToManyField(ActivityType, blank=True, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
-    decision_note = models.TextField(blank=True)
+    decision_note = note_field(REASON_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -22,6 +22,16 @@ class ReferenceRequestQuerySet(models.QuerySet):
     def open(self) -> "ReferenceRequestQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
 
+    def with_open_first(self) -> "ReferenceRequestQuerySet":
+        """Annotate `closed_rank`: 0 for an open request, 1 for a finished one, so a list can put
+        the requests still in play before those that are done."""
+        rank = models.Case(
+            models.When(status__in=OPEN_STATUSES, then=models.Value(0)),
+            default=models.Value(1),
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(closed_rank=rank)
+
 
 class NominationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "NominationQuerySet":

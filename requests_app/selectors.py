@@ -24,13 +24,16 @@ from requests_app.models import (
 )
 
 # (label, ORDER BY) of the "My requests" sorts, by the `sort` parameter.
+# The default puts open requests first, the one that moved last on top, so a request just made or
+# just answered is the first row, not under the closed ones.
 REQUEST_SORTS = {
+    "recent": ("Open first, latest activity on top", ("closed_rank", "-updated_at", "-id")),
     "needed_by": ("Needed by (soonest first)", ("needed_by", "id")),
     "-needed_by": ("Needed by (latest first)", ("-needed_by", "-id")),
     "-created": ("Newest first", ("-created_at", "-id")),
     "created": ("Oldest first", ("created_at", "id")),
     "status": ("Status", ("status", "needed_by", "id")),
-    "opportunity": ("Opportunity", ("opportunity__prospect_name", "needed_by", "id")),
+    "opportunity": ("Deal", ("opportunity__prospect_name", "needed_by", "id")),
 }
 REQUEST_GROUPS = {
     "open": ("Open", OPEN_STATUSES),
@@ -55,7 +58,7 @@ def my_requests(
     group: str = "all",
     status: str = "",
     opportunity_id: int | None = None,
-    sort: str = "needed_by",
+    sort: str = "recent",
 ) -> QuerySet[ReferenceRequest]:
     """The requests `user` made, filtered and sorted, with deal, type, contacts and accounts."""
     requests = ReferenceRequest.objects.visible_to(user).filter(requester=user)
@@ -66,9 +69,10 @@ def my_requests(
         requests = requests.filter(status=status)
     if opportunity_id:
         requests = requests.filter(opportunity_id=opportunity_id)
-    order = REQUEST_SORTS.get(sort, REQUEST_SORTS["needed_by"])[1]
+    order = REQUEST_SORTS.get(sort, REQUEST_SORTS["recent"])[1]
     return (
-        requests.select_related("opportunity", "activity_type", "chosen_contact__account")
+        requests.with_open_first()
+        .select_related("opportunity", "activity_type", "chosen_contact__account")
         .defer("chosen_contact__email", "chosen_contact__phone", "chosen_contact__account__reference_story")
         .prefetch_related(_candidates_prefetch())
         .order_by(*order)

@@ -127,9 +127,9 @@ def _check_needed_by(needed_by: date | None) -> None:
 
 def _lock_visible_open_deal(requester: User, opportunity: Opportunity | None) -> Opportunity:
     if opportunity is None:
-        raise InvalidInput("Choose the opportunity the reference is for.", field="opportunity")
+        raise InvalidInput("Choose the deal the reference is for.", field="opportunity")
     if not Opportunity.objects.visible_to(requester).filter(pk=opportunity.pk).exists():
-        raise InvalidInput("You can only request references for your own opportunities.", field="opportunity")
+        raise InvalidInput("You can only request references for your own deals.", field="opportunity")
     deal = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if deal.outcome != Opportunity.Outcome.OPEN:
         raise InvalidInput(f"{deal} is already {deal.get_outcome_display().lower()}.", field="opportunity")

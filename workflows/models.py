@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.dates import validate_sane_date
+from core.text import NOTE_MAX_LENGTH, note_field
 from references.models import ActivityType, Contact, Country, ReferenceActivity
 from requests_app.models import ReferenceRequest, RequestEvent, RequestStatus
 from workflows.querysets import TaskQuerySet
@@ -210,7 +211,7 @@ class Event(models.Model):
     activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, related_name="+")
     occurred_on = models.DateField(validators=[validate_sane_date])
     duration_minutes = models.PositiveIntegerField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = note_field(NOTE_MAX_LENGTH, blank=True)
     speakers = models.ManyToManyField(Contact, related_name="speaking_events")
     requests = models.ManyToManyField(ReferenceRequest, blank=True, related_name="served_by_events")
     activities = models.ManyToManyField(ReferenceActivity, blank=True, related_name="events")

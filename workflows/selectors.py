@@ -64,7 +64,7 @@ def _candidates_prefetch() -> Prefetch:
 
 
 def inbox_requests(*, filters: InboxFilters, user: User) -> QuerySet[ReferenceRequest]:
-    """Requests for the manager's inbox, soonest needed (or biggest deal) first."""
+    """Requests for the manager's inbox: open ones first, then soonest needed (or biggest deal)."""
     requests = ReferenceRequest.objects.select_related(
         "requester",
         "activity_type",
@@ -86,11 +86,12 @@ def inbox_requests(*, filters: InboxFilters, user: User) -> QuerySet[ReferenceRe
         requests = requests.filter(assigned_manager=user)
     elif filters.assigned == "none":
         requests = requests.filter(assigned_manager__isnull=True)
-    requests = requests.annotate(deal_size_usd=deal_size_in_usd("opportunity"))
+    # Open requests before finished ones when a filter shows both ("All", a requester's).
+    requests = requests.with_open_first().annotate(deal_size_usd=deal_size_in_usd("opportunity"))
     amount = F("deal_size_usd").desc(nulls_last=True)
     if filters.sort == "amount":
-        return requests.order_by(amount, "needed_by", "id")
-    return requests.order_by("needed_by", amount, "id")
+        return requests.order_by("closed_rank", amount, "needed_by", "id")
+    return requests.order_by("closed_rank", "needed_by", amount, "id")
 
 
 def deal_size_in_usd(opportunity: str):

@@ -4,6 +4,7 @@ the first contact, and the rep reads the details on the request page once it is 
 from rest_framework import serializers
 
 from api.serializers.fields import DateField, IdField
+from core.text import NOTE_MAX_LENGTH
 from requests_app.models import ReferenceRequest
 
 
@@ -60,4 +61,4 @@ class RequestSubmitSerializer(serializers.Serializer):
     prospect_contact_role = serializers.SlugField(
         required=False, allow_blank=True, help_text="A persona code."
     )
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH)

@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from api.serializers.fields import DateField, DateTimeField, IdField
+from core.text import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 from references.models import Contact
 from workflows.models import Task
 from workflows.querysets import participants_for, request_managers
@@ -26,10 +27,10 @@ class TransitionInputSerializer(serializers.Serializer):
     """
 
     action = serializers.CharField(max_length=40)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
     expected_status = serializers.CharField(required=False, allow_blank=True, max_length=20)
     contact = IdField(required=False)
-    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX_LENGTH)
     scheduled_for = DateTimeField(required=False)
     # Confirms a time after the needed-by date or the deal's close (otherwise a 400 asks for it).
     schedule_anyway = serializers.BooleanField(required=False)

@@ -91,7 +91,7 @@ class RequestDetail(generics.RetrieveAPIView):
 def _deal(user, pk: int) -> Opportunity:
     deal = Opportunity.objects.visible_to(user).filter(pk=pk).first()
     if deal is None:
-        raise InvalidInput("You can only request references for your own opportunities.", field="opportunity")
+        raise InvalidInput("You can only request references for your own deals.", field="opportunity")
     return deal
 
 

@@ -35,7 +35,10 @@ _PARAMETERS = [
 
 
 class ApiSearchForm(SearchForm):
-    """The portal's search form and the page size an API client asks for."""
+    """The portal's search form and the page size an API client asks for. Over-long words are
+    refused with 400 naming the field (a program reads errors, not notices)."""
+
+    cut_to_fit = {}
 
     limit = forms.IntegerField(required=False, min_value=1, max_value=MAX_LIMIT)
 

@@ -6,8 +6,9 @@ from django.contrib.auth.models import User
 from django.http import QueryDict
 from django.utils import timezone
 
-from core.forms import DateField, DomainErrorsMixin, IdField, IdsField, SaneDatesMixin
+from core.forms import CutToFitMixin, DateField, DomainErrorsMixin, IdField, IdsField, SaneDatesMixin
 from core.roles import ACCOUNT_OWNER_ROLES, users_with_roles
+from core.text import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 from references.models import (
     Account,
     ActivityType,
@@ -64,7 +65,7 @@ class BulkForm(forms.Form):
     ids = IdsField(required=True, error_messages={"required": "Tick some requests first."})
     action = forms.ChoiceField(choices=[("reassign", "Assign to"), ("decline", "Decline")])
     assignee = forms.ModelChoiceField(User.objects.none(), required=False)
-    note = forms.CharField(required=False, max_length=2000, label="Reason")
+    note = forms.CharField(required=False, max_length=REASON_MAX_LENGTH, label="Reason")
     # The inbox's query string, to return to the same filters and page.
     next = forms.CharField(required=False, max_length=2000)
 
@@ -94,7 +95,9 @@ class RecordActivityForm(forms.Form):
     participants = forms.ModelMultipleChoiceField(
         Contact.objects.none(), widget=forms.CheckboxSelectMultiple, label="Customer participants"
     )
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Notes")
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE_MAX_LENGTH, label="Notes"
+    )
     # The status the page showed (a request that moved since is a conflict).
     expected_status = forms.ChoiceField(
         choices=RequestStatus.choices, required=False, widget=forms.HiddenInput
@@ -117,7 +120,9 @@ class EventForm(forms.Form):
     )
     requests = IdsField(required=True, label="Requests it served", widget=forms.CheckboxSelectMultiple)
     speakers = IdsField(required=True, label="Speaking contacts", widget=forms.CheckboxSelectMultiple)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE_MAX_LENGTH
+    )
 
 
 class AccountForm(SaneDatesMixin, DomainErrorsMixin, forms.ModelForm):
@@ -228,11 +233,13 @@ class PreferencesForm(SaneDatesMixin, DomainErrorsMixin, forms.ModelForm):
 
 class StatusChangeForm(DomainErrorsMixin, forms.Form):
     to_status = forms.ChoiceField(choices=ReferenceStatus.choices, label="New status")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=REASON_MAX_LENGTH)
 
 
-class ReferenceFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Name")
+class ReferenceFilterForm(CutToFitMixin, forms.Form):
+    cut_to_fit = {"q": "Your search text"}
+
+    q = forms.CharField(required=False, max_length=100, label="Name")
     status = forms.ChoiceField(choices=[("", "Any status"), *ReferenceStatus.choices], required=False)
     industry = forms.ModelChoiceField(Industry.objects.all(), required=False, empty_label="Any industry")
     region = forms.ModelChoiceField(Region.objects.all(), required=False, empty_label="Any region")

@@ -6,7 +6,7 @@ what it would without it), and a search box shows its error next to the box.
 
 from django import forms
 
-from core.forms import IdField, IdsField
+from core.forms import CutToFitMixin, IdField, IdsField
 from references.models import Opportunity
 from requests_app.models import RequestStatus
 from requests_app.selectors import REQUEST_GROUPS, REQUEST_SORTS
@@ -47,10 +47,14 @@ class RequestListForm(ParamsForm):
     opportunity = IdField(required=False)
 
 
-class OpportunityListForm(ParamsForm):
+class OpportunityListForm(CutToFitMixin, ParamsForm):
+    cut_to_fit = {"q": "Your search text"}
+
     q = forms.CharField(required=False, max_length=100, label="Prospect or CRM id")
     outcome = forms.ChoiceField(choices=[("all", "Any"), *Opportunity.Outcome.choices], required=False)
 
 
-class AccountSearchForm(ParamsForm):
+class AccountSearchForm(CutToFitMixin, ParamsForm):
+    cut_to_fit = {"q": "Your search text"}
+
     q = forms.CharField(required=False, max_length=100, label="Customer account")

@@ -20,3 +20,9 @@ def render_refused(request: HttpRequest, template: str, context: dict, error: Do
     refuses an action, never the sight of the object."""
     messages.error(request, error.message)
     return render(request, template, context, status=error.http_status)
+
+
+def tell_what_was_cut(request: HttpRequest, form) -> None:
+    """Say, on the page, which over-long filter text a `CutToFitMixin` form cut to fit."""
+    for notice in getattr(form, "cut_notices", ()):
+        messages.warning(request, notice)

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from core.errors import InvalidInput
 from core.forms import DateTimeField
+from core.text import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 from requests_app.models import ReferenceRequest, RequestStatus
 from workflows.guards import SCHEDULE_ANYWAY
 from workflows.querysets import request_managers
@@ -28,7 +29,7 @@ _CHOOSE_MANAGER = dict.fromkeys(("invalid_choice", "invalid_pk_value"), "Choose 
 
 class TransitionForm(forms.Form):
     action = forms.ChoiceField(error_messages={"invalid_choice": "That action is not available here."})
-    note = forms.CharField(required=False, max_length=4000, strip=True)
+    note = forms.CharField(required=False, max_length=NOTE_MAX_LENGTH, strip=True)
     # The status the page showed: acting on a request that moved since is a conflict, not a surprise.
     expected_status = forms.ChoiceField(choices=RequestStatus.choices, required=False)
     contact = forms.IntegerField(
@@ -39,7 +40,7 @@ class TransitionForm(forms.Form):
     scheduled_for = DateTimeField(
         required=False, error_messages={"invalid": "Give the date and time it is scheduled for."}
     )
-    override_reason = forms.CharField(required=False, max_length=2000, strip=True)
+    override_reason = forms.CharField(required=False, max_length=REASON_MAX_LENGTH, strip=True)
     # Sent by the "Schedule anyway" button of the warning (workflows.guards._warn_if_late).
     schedule_anyway = forms.BooleanField(required=False)
 

@@ -138,7 +138,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         task_complete(task_id=task.pk, actor=request.user)
     except DomainError as error:
         return _answer(request, task, error, "")
-    return _answer(request, task, None, "Task done.")
+    return _answer(request, task, None, f"“{task.title}” (request #{task.request_id}) is done.")
 
 
 @role_required(*STAFF)
@@ -154,4 +154,4 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         return _answer(request, task, error, "")
     name = assignee.get_full_name() or assignee.username
-    return _answer(request, task, None, f"Task reassigned to {name}.")
+    return _answer(request, task, None, f"“{task.title}” (request #{task.request_id}) is now with {name}.")

@@ -18,6 +18,7 @@ from django.urls import path, reverse
 
 from core.admin_actions import ReadOnlyAdminMixin, export_as_csv
 from core.errors import DomainError
+from core.text import REASON_MAX_LENGTH
 from references import services
 from references.admin.visibility import VisibleToUserMixin
 from references.models import StatusChange
@@ -29,6 +30,7 @@ class StatusChangeForm(forms.Form):
     reason = forms.CharField(
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=REASON_MAX_LENGTH,
         help_text="Kept in the status history with your name and the time.",
     )
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.dates import validate_sane_date
+from core.text import NOTE_MAX_LENGTH, note_field
 from references.models.taxonomies import Competitor, Country, Industry, Product, Region, SizeBand, UseCase
 from references.querysets import AccountQuerySet, ProgramRecordQuerySet
 from references.statuses import ReferenceStatus, valid_status
@@ -42,8 +43,10 @@ class Account(models.Model):
         help_text="Approves use of this account as a reference.",
     )
     stewards = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="stewarded_accounts")
-    reference_story = models.TextField(
-        blank=True, help_text="The customer's story, meant for sales: why they chose us, results."
+    reference_story = note_field(
+        NOTE_MAX_LENGTH,
+        blank=True,
+        help_text="The customer's story, meant for sales: why they chose us, results.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -98,7 +101,7 @@ class AccountNote(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.GENERAL)
-    body = models.TextField()
+    body = note_field(NOTE_MAX_LENGTH)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -112,7 +115,7 @@ class AccountNote(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=NoteKind.values),
                 name="accountnote_kind_valid",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from core.dates import validate_sane_date
+from core.text import REASON_MAX_LENGTH, note_field
 from references.models.accounts import Account
 from references.models.taxonomies import ActivityType, Persona
 from references.querysets import ContactQuerySet, ProgramRecordQuerySet
@@ -77,8 +78,10 @@ class ParticipationPreferences(models.Model):
         null=True, blank=True, help_text="The contact's own maximum of activities per quarter."
     )
     preferred_channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.EMAIL)
-    wants_in_return = models.TextField(
-        blank=True, help_text="What the contact values: product influence, peer networking, speaking…"
+    wants_in_return = note_field(
+        REASON_MAX_LENGTH,
+        blank=True,
+        help_text="What the contact values: product influence, peer networking, speaking…",
     )
     consent_given_at = models.DateTimeField(validators=[validate_sane_date], null=True, blank=True)
     opted_out = models.BooleanField(default=False)
@@ -148,7 +151,7 @@ class StatusChange(models.Model):
     )
     from_status = models.CharField(max_length=20, choices=ReferenceStatus.choices)
     to_status = models.CharField(max_length=20, choices=ReferenceStatus.choices)
-    reason = models.TextField()
+    reason = note_field(REASON_MAX_LENGTH)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.dates import validate_sane_date
+from core.text import NOTE_MAX_LENGTH, note_field
 from references.models.accounts import Account
 from references.models.contacts import Contact
 from references.models.taxonomies import ActivityType, Country, Industry, Product, SizeBand
@@ -88,7 +89,9 @@ class Opportunity(models.Model):
 
     class Meta:
         ordering = ["close_date", "prospect_name"]
-        verbose_name_plural = "opportunities"
+        # "Deal" is the word the portals use (the model keeps the CRM's name).
+        verbose_name = "deal"
+        verbose_name_plural = "deals"
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="opportunity_amount_non_negative"),
             models.CheckConstraint(
@@ -119,8 +122,10 @@ class ReferenceActivity(models.Model):
     activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, related_name="+")
     occurred_on = models.DateField(validators=[validate_sane_date])
     duration_minutes = models.PositiveIntegerField(null=True, blank=True)
-    opportunities = models.ManyToManyField(Opportunity, blank=True, related_name="activities")
-    notes = models.TextField(blank=True)
+    opportunities = models.ManyToManyField(
+        Opportunity, blank=True, related_name="activities", verbose_name="deals"
+    )
+    notes = note_field(NOTE_MAX_LENGTH, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -55,7 +55,7 @@ def test_rep_finds_a_reference_for_a_deal_requests_it_and_follows_it(page, sales
     expect(page.get_by_role("heading", name="Brightline Insurance")).to_be_visible()
     page.get_by_role("link", name="Request this reference").click()
     expect(page.get_by_label("First choice")).to_have_value(str(_contact_id("Brightline Insurance")))
-    page.get_by_label("Opportunity").select_option(str(deal.pk))
+    page.locator("#id_opportunity").select_option(str(deal.pk))  # labelled "Deal"
     page.get_by_label("Activity type").select_option(label="Reference call")
     page.get_by_label("Needed by").fill((date.today() + timedelta(days=12)).isoformat())
     page.get_by_label("Notes for the reference manager").fill("Their CIO wants a peer in insurance.")

@@ -13,8 +13,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from core.errors import Conflict
 from core.dates import day_text
+from core.errors import Conflict
 from limits.models import LimitRule
 from references.models import BlackoutPeriod
 from requests_app.statuses import RequestStatus

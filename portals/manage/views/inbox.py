@@ -52,7 +52,9 @@ def bulk(request: HttpRequest) -> HttpResponse:
     result = requests_bulk_transition(
         request_ids=data["ids"], action=data["action"], actor=request.user, note=data["note"], **payload
     )
-    verb = "assigned" if data["action"] == "reassign" else "declined"
+    verb = "declined"
+    if data["action"] == "reassign":
+        verb = f"assigned to {data['assignee'].get_full_name() or data['assignee'].username}"
     if result.done:
         messages.success(request, f"{len(result.done)} request(s) {verb}.")
     for request_id, reason in result.failed.items():

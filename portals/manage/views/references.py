@@ -22,6 +22,7 @@ from portals.manage.forms import (
 )
 from portals.manage.views import PAGE_SIZE
 from portals.shared.paging import paginate, query_without
+from portals.shared.responses import tell_what_was_cut
 from references import selectors
 from references.models import Account, Contact, ParticipationPreferences
 from references.services import (
@@ -42,6 +43,7 @@ def _filters(form: ReferenceFilterForm) -> dict:
 def _catalogue_list(request: HttpRequest, rows, section: str) -> HttpResponse:
     """A filtered, paged list of the catalogue (`rows(user=…, **filters)`): accounts or contacts."""
     form = ReferenceFilterForm(request.GET or None)
+    tell_what_was_cut(request, form)
     page = paginate(request, rows(user=request.user, **_filters(form)), per_page=PAGE_SIZE)
     context = {"form": form, "page": page, "page_query": query_without(request.GET), "section": section}
     return render(request, f"portals/manage/{section}.html", context)

@@ -98,8 +98,16 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         return render_refused(
             request, "portals/manage/request_detail.html", _detail_context(request, _get(pk)), error
         )
-    messages.success(request, f"Request #{moved.pk} is now {moved.get_status_display().lower()}.")
+    messages.success(request, _confirmation(moved, request.POST.get("action", "")))
     return redirect("manage:request", pk=pk)
+
+
+def _confirmation(moved: ReferenceRequest, action: str) -> str:
+    """What the manager reads after an action: what happened, and who acts next when not them."""
+    if action == "ask_info":
+        requester = moved.requester.get_full_name() or moved.requester.username
+        return f"Your question was sent to {requester}; request #{moved.pk} waits for their answer."
+    return f"Request #{moved.pk} is now {moved.get_status_display().lower()}."
 
 
 @role_required(Role.MANAGER)

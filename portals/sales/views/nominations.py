@@ -10,6 +10,7 @@ from core.permissions import role_required
 from core.roles import Role
 from portals.sales.forms import AccountSearchForm
 from portals.shared.paging import paginate
+from portals.shared.responses import tell_what_was_cut
 from requests_app import selectors
 from requests_app.forms import NominationForm
 from requests_app.services import nomination_submit
@@ -25,6 +26,7 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
 def nomination_account(request: HttpRequest) -> HttpResponse:
     """Step 1: find the customer account by name."""
     form = AccountSearchForm(request.GET)
+    tell_what_was_cut(request, form)
     q = form.value("q", "")
     accounts = selectors.accounts_to_nominate(user=request.user, q=q)
     context = {"section": "nominations", "q": q, "accounts": accounts, "form": form}

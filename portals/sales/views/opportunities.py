@@ -11,6 +11,7 @@ from core.permissions import role_required
 from core.roles import Role
 from portals.sales.forms import OpportunityListForm
 from portals.shared.paging import paginate, query_without
+from portals.shared.responses import tell_what_was_cut
 from references.models import Opportunity
 from requests_app import selectors
 from requests_app.deals import editable_fields, opportunity_create, opportunity_update
@@ -20,6 +21,7 @@ from requests_app.forms import OpportunityForm, opportunity_edit_form
 @role_required(Role.SALES)
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     form = OpportunityListForm(request.GET)
+    tell_what_was_cut(request, form)
     outcome, q = form.value("outcome", "open"), form.value("q", "")
     rows = selectors.my_opportunities(user=request.user, outcome=outcome, q=q)
     context = {

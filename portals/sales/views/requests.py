@@ -21,7 +21,7 @@ from portals.shared.transitions import take_transition
 from references.models import ActivityType
 from requests_app import selectors
 from requests_app.forms import CancelForm, FeedbackForm, RequestForm
-from requests_app.models import RequestStatus
+from requests_app.models import ReferenceRequest, RequestStatus
 from requests_app.services import MAX_CANDIDATES, DuplicateRequest
 from requests_app.statuses import FEEDBACK_STATUSES
 from workflows import selectors as workflow_selectors
@@ -143,9 +143,10 @@ def _submit(request: HttpRequest, form: RequestForm):
 
 @role_required(Role.SALES)
 def request_list(request: HttpRequest) -> HttpResponse:
-    """My requests: filter by open/finished, status or deal; sort by date, status or deal."""
+    """My requests: filter by open/finished, status or deal; open ones first, latest activity on
+    top, unless another sort is chosen."""
     params = RequestListForm(request.GET)
-    group, sort = params.value("group", "all"), params.value("sort", "needed_by")
+    group, sort = params.value("group", "all"), params.value("sort", "recent")
     status = params.value("status", "")
     rows = selectors.my_requests(
         user=request.user, group=group, status=status, opportunity_id=params.value("opportunity"), sort=sort
@@ -240,11 +241,25 @@ def request_act(request: HttpRequest, pk: int) -> HttpResponse:
     """A requester's workflow action (answer a question, close): the workflow service decides."""
     reference_request = selectors.request_detail(user=request.user, pk=pk)
     try:
-        take_transition(
+        moved = take_transition(
             request, request_id=pk, actions=REQUESTER_ACTIONS, shown_status=reference_request.status
         )
     except DomainError as error:
         context = _detail_context(request, pk, action_error=error.message)
         return render(request, "portals/sales/request_detail.html", context, status=error.http_status)
-    messages.success(request, "Done.")
+    messages.success(request, _confirmation(moved, request.POST.get("action", "")))
     return redirect("sales:request", pk=pk)
+
+
+def _confirmation(moved: ReferenceRequest, action: str) -> str:
+    """What the requester reads after an action: what happened and who has the request now."""
+    status = moved.get_status_display().lower()
+    if action == "provide_info":
+        # The answer is for the manager looking after the request (workflows.notices: `program`).
+        manager = moved.assigned_manager
+        to = (manager.get_full_name() or manager.username) if manager and manager.is_active else None
+        return (
+            f"Your answer was sent to {to or 'the reference team'}; request #{moved.pk} is back "
+            f"with the reference team ({status})."
+        )
+    return f"Request #{moved.pk} is now {status}."

@@ -102,7 +102,8 @@ def reference(request: HttpRequest, contact_id: int) -> HttpResponse:
     card = reference_detail(contact_id=contact_id, target=target)
     if card is None:
         raise Http404("This reference is not available.")
-    request_query = {"contact": card.contact_id, **_request_query(form, Filters())}
+    # The search's filters came along in the link: its one activity type pre-fills the request.
+    request_query = {"contact": card.contact_id, **_request_query(form, form.filters())}
     context = {
         "section": "search",
         "card": card,

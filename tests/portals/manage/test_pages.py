@@ -58,6 +58,22 @@ def test_the_inbox_sorts_by_needed_by_then_deal_size(manager_client, sales_rep, 
     assert rows[0] == big
 
 
+def test_the_whole_inbox_lists_open_requests_before_finished_ones(
+    manager_client, sales_rep, customer_contact
+):
+    finished = drive_to(
+        make_request(sales_rep, customer_contact, needed_by=date.today() + timedelta(days=2)),
+        "cancelled",
+        customer_contact,
+        None,
+    )
+    waiting = make_request(sales_rep, customer_contact, needed_by=date.today() + timedelta(days=20))
+
+    rows = list(manager_client.get(reverse("manage:home"), {"status": "all"}).context["page"])
+
+    assert rows == [waiting, finished]  # not the closed one first because it was needed sooner
+
+
 def test_deal_sizes_in_different_currencies_compare_in_dollars(manager_client, sales_rep, customer_contact):
     CurrencyRate.objects.create(currency="EUR", per_usd=Decimal("0.92"))
     CurrencyRate.objects.create(currency="JPY", per_usd=Decimal("150"))

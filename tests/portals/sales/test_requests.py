@@ -183,14 +183,42 @@ def test_my_requests_lists_only_mine_filtered_and_sorted(rep_client, sales_rep, 
     def listed(query=""):
         return [r.pk for r in rep_client.get(f"/sales/requests/?{query}").context["page"].object_list]
 
-    assert listed() == [soon.pk, cancelled.pk, later.pk]  # needed by 3, 10 and 30 days from now
+    assert listed("sort=needed_by") == [soon.pk, cancelled.pk, later.pk]  # needed in 3, 10, 30 days
+    assert listed() == [later.pk, soon.pk, cancelled.pk]  # open first, the latest submitted on top
     assert theirs.pk not in listed()
-    assert listed("group=open") == [soon.pk, later.pk]
+    assert listed("group=open&sort=needed_by") == [soon.pk, later.pk]
     assert listed("group=open&sort=-needed_by") == [later.pk, soon.pk]
     assert listed("group=closed") == [cancelled.pk]
     assert listed("status=cancelled") == [cancelled.pk]
     page = rep_client.get("/sales/requests/").content.decode()
     assert "Acme Savings" in page and "Brightline Insurance" not in page
+
+
+def test_a_request_just_made_opens_my_requests_above_older_and_closed_ones(
+    rep_client, sales_rep, deal, references
+):
+    # A rep with history: requests needed soon that are long finished, one open for weeks.
+    finished = []
+    for contact in (references["product"], references["industry"]):
+        old = submit(sales_rep, deal, contact, needed_by=date.today() + timedelta(days=2))
+        finished.append(drive_to(old, "cancelled", contact, None))
+    waiting = submit(sales_rep, deal, references["none"], needed_by=date.today() + timedelta(days=5))
+    weeks_ago = timezone.now() - timedelta(days=20)
+    ReferenceRequest.objects.filter(pk__in=[r.pk for r in [*finished, waiting]]).update(updated_at=weeks_ago)
+
+    response = rep_client.post(
+        "/sales/requests/new/",
+        form_data(deal, references["full"], needed_by=(date.today() + timedelta(days=40)).isoformat()),
+    )
+    new = ReferenceRequest.objects.latest("pk")
+    assert response.status_code == 302
+
+    rows = [r.pk for r in rep_client.get("/sales/requests/").context["page"].object_list]
+    assert rows[:2] == [new.pk, waiting.pk]  # open ones first, the latest activity on top
+    assert set(rows[2:]) == {r.pk for r in finished}
+    page = rep_client.get("/sales/requests/").content.decode()
+    assert page.index(f"#{new.pk} ") < page.index(f"#{waiting.pk} ") < page.index(f"#{finished[0].pk} ")
+    assert "Open first, latest activity on top" in page  # the sort it opened on is named
 
 
 @pytest.mark.parametrize("query", ["sort=bogus", "group=nope", "status=zzz", "opportunity=abc", "page=-3"])
