@@ -11,7 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # The settings' reading of RMS_ADDRESS, without importing the project (and Celery) into the launcher.
-site_url_for_address = runpy.run_path(str(ROOT / "rms" / "env.py"))["site_url_for_address"]
+_ENV = runpy.run_path(str(ROOT / "rms" / "env.py"))
+site_url_for_address, env_int = _ENV["site_url_for_address"], _ENV["env_int"]
 
 BIN = Path(sys.executable).parent
 ADDRESS = os.environ.get("RMS_ADDRESS", "127.0.0.1:8000")
@@ -46,7 +47,7 @@ Press Ctrl-C once to stop the web server, the worker and beat.
 
 
 # Seconds the worker gets for its warm shutdown (finishing the tasks it runs) before it is killed.
-STOP_SECONDS = float(os.environ.get("RMS_STOP_SECONDS", "10"))
+STOP_SECONDS = env_int("RMS_STOP_SECONDS", 10, minimum=0)
 
 
 class Stopping:

@@ -163,6 +163,10 @@ class AccountForm(SaneDatesMixin, DomainErrorsMixin, forms.ModelForm):
         self.fields["owner"].queryset = users_with_roles(*ACCOUNT_OWNER_ROLES)
         self.fields["stewards"].queryset = users_with_roles()
         self.fields["country"].queryset = Country.objects.select_related("region")
+        if self.instance.pk:
+            # An existing account changes owner on its own page (manage:account-owner), with a
+            # reason, so the open approvals of its requests follow the new owner.
+            del self.fields["owner"]
 
 
 class ContactForm(SaneDatesMixin, DomainErrorsMixin, forms.ModelForm):

@@ -98,6 +98,12 @@ class AccountAdmin(VisibleToUserMixin, SavedByServiceMixin, ReferenceStatusAdmin
         "owner",
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An existing account changes owner on the manager's account page, which hands the open
+        # approvals of its requests to the new owner (workflows.owners); the admin cannot do that.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "owner"] if obj is not None else fields
+
     def get_queryset(self, request):
         return (
             super()

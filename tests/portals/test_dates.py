@@ -16,7 +16,11 @@ from tests.builders.requests import drive_to, make_request
 from workflows.models import StaffCalendar
 
 # What Django's default English formats write and RMS must not: "Dec. 20, 2026", "10 a.m.", "5 p.m.".
-OLD_FORMATS = re.compile(r"\b(a\.m\.|p\.m\.|noon|midnight)|\b(Jan|Feb|Aug|Sept|Oct|Nov|Dec)\. \d")
+OLD_FORMATS = re.compile(
+    r"\b(a\.m\.|p\.m\.|noon|midnight)|\b(Jan|Feb|Aug|Sept|Oct|Nov|Dec)\. \d"
+    r"|\b(January|February|March|April|May|June|July|August|September|October|November|December)"
+    r" \d{1,2}, \d{4}"
+)
 
 
 def _works_in(user, zone: str) -> None:

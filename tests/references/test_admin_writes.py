@@ -205,3 +205,18 @@ def test_a_blackout_ending_in_year_9999_is_refused_on_its_field(customer_contact
     assert not form.is_valid()
     assert list(form.errors) == ["end"]
     assert not BlackoutPeriod.objects.exists()
+
+
+def test_the_admin_leaves_an_accounts_owner_to_the_managers_change_owner_page(
+    admin_client, customer_account, account_owner, other_rep
+):
+    url = _url(Account, "change", customer_account.pk)
+    page = admin_client.get(url)
+    assert "owner" not in page.context["adminform"].form.fields  # shown read-only
+    data = {**_page(admin_client, url), **_account_data(other_rep, name="Globex Bank plc")}
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    customer_account.refresh_from_db()
+    assert (customer_account.name, customer_account.owner) == ("Globex Bank plc", account_owner)

@@ -88,7 +88,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{account.name} saved.")
             return redirect("manage:account", pk=pk)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "subject": account, "section": "accounts"}
+    context = {"form": form, "subject": account, "section": "accounts", "owner_of": account}
     return render(request, "portals/manage/reference_edit.html", context, status=status)
 
 

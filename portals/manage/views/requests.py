@@ -76,7 +76,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portals/manage/request_detail.html", _detail_context(request, ref_request))
 
 
-def _confirmation(request: HttpRequest, warning: NeedsConfirmation) -> dict:
+def _schedule_anyway_form(request: HttpRequest, warning: NeedsConfirmation) -> dict:
     """What the warning's button posts again: the same inputs (as typed) and the confirmation."""
     posted = {
         name: request.POST.get(name, "") for name in ("action", "expected_status", "note", "scheduled_for")
@@ -92,17 +92,17 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         moved = take_transition(request, request_id=pk)
     except NeedsConfirmation as warning:
         # The page again with the warning and a button that sends the same post confirmed.
-        context = _detail_context(request, _get(pk)) | {"confirm": _confirmation(request, warning)}
+        context = _detail_context(request, _get(pk)) | {"confirm": _schedule_anyway_form(request, warning)}
         return render(request, "portals/manage/request_detail.html", context, status=warning.http_status)
     except DomainError as error:
         return render_refused(
             request, "portals/manage/request_detail.html", _detail_context(request, _get(pk)), error
         )
-    messages.success(request, _confirmation(moved, request.POST.get("action", "")))
+    messages.success(request, _done_message(moved, request.POST.get("action", "")))
     return redirect("manage:request", pk=pk)
 
 
-def _confirmation(moved: ReferenceRequest, action: str) -> str:
+def _done_message(moved: ReferenceRequest, action: str) -> str:
     """What the manager reads after an action: what happened, and who acts next when not them."""
     if action == "ask_info":
         requester = moved.requester.get_full_name() or moved.requester.username

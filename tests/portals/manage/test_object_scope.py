@@ -62,14 +62,31 @@ def test_an_account_is_owned_only_by_someone_who_can_answer_for_it(
     manager_client, customer_account, account_owner, marketer
 ):
     role_less = factories.make_user("staff_without_role")
-    url = reverse("manage:account-edit", args=[customer_account.pk])
-    form = manager_client.get(url).context["form"]
+    form = manager_client.get(reverse("manage:account-edit", args=[customer_account.pk])).context["form"]
     data = {name: value for name, value in form.initial.items() if value is not None}
-    data.update(products=[], use_cases=[], competitors_displaced=[], stewards=[])
+    data.update(products=[], use_cases=[], competitors_displaced=[], stewards=[], name="Initech")
+    url = reverse("manage:account-new")
     for user in (marketer, role_less):
         response = manager_client.post(url, {**data, "owner": user.pk})
         assert response.status_code == 400 and "owner" in response.context["form"].errors
-        assert Account.objects.get(pk=customer_account.pk).owner == account_owner
-    response = manager_client.post(url, {**data, "owner": account_owner.pk, "name": "Globex Bank plc"})
+        assert not Account.objects.filter(name="Initech").exists()
+    response = manager_client.post(url, {**data, "owner": account_owner.pk})
     assert response.status_code == 302
-    assert Account.objects.get(pk=customer_account.pk).name == "Globex Bank plc"
+    assert Account.objects.get(name="Initech").owner == account_owner
+
+
+def test_editing_an_account_leaves_its_owner_to_the_change_owner_page(
+    manager_client, customer_account, account_owner, other_rep
+):
+    url = reverse("manage:account-edit", args=[customer_account.pk])
+    page = manager_client.get(url)
+    assert "owner" not in page.context["form"].fields
+    assert reverse("manage:account-owner", args=[customer_account.pk]) in page.content.decode()
+    data = {name: value for name, value in page.context["form"].initial.items() if value is not None}
+    data.update(products=[], use_cases=[], competitors_displaced=[], stewards=[], name="Globex Bank plc")
+
+    response = manager_client.post(url, {**data, "owner": other_rep.pk})
+
+    assert response.status_code == 302
+    account = Account.objects.get(pk=customer_account.pk)
+    assert (account.name, account.owner) == ("Globex Bank plc", account_owner)
