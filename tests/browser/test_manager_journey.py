@@ -11,6 +11,7 @@ from matching.indexing import search_index_rebuild
 from requests_app.models import ReferenceRequest
 from tests.browser.conftest import TIMEOUT_MS, login
 from tests.builders import catalogue as factories
+from tests.builders.requests import held
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -79,6 +80,8 @@ def test_a_request_from_the_rep_to_the_feedback(person, sales_rep, manager, acco
     schedule.locator("input[name=scheduled_for]").fill(when.strftime("%Y-%m-%dT10:00"))
     schedule.locator("button").click()
     mgr.wait_for_selector("text=is now scheduled")
+    held(ReferenceRequest.objects.get(pk=request_id))  # the call's time comes: it can be recorded
+    mgr.reload()
     mgr.click("a:text-is('Record the activity')")
     mgr.fill("input[name=duration_minutes]", "45")
     mgr.fill("textarea[name=note]", "The prospect's CIO asked about the migration.")
