@@ -5,6 +5,7 @@ approval then goes."""
 import pytest
 from django.urls import reverse
 
+from core.roles import Role
 from notifications.models import Notification
 from references.models import Account, AccountNote
 from requests_app.models import ReferenceRequest
@@ -86,6 +87,85 @@ def test_an_owner_who_is_a_manager_approves_as_the_owner(client, manager, sales_
     client.force_login(manager)
     page = client.get(reverse("manage:request", args=[awaiting.pk])).content.decode()
     assert 'value="owner_approve"' in page and 'value="approve_for_owner"' not in page
+
+
+# --- Declining on behalf of the owner ---------------------------------------------------------
+
+
+def test_the_manager_is_offered_a_decline_on_behalf_of_the_owner_not_a_bare_decline(manager_client, awaiting):
+    page = manager_client.get(reverse("manage:request", args=[awaiting.pk])).content.decode()
+    assert 'value="decline_for_owner"' in page and "Decline on behalf of the owner" in page
+    assert 'value="owner_decline"' not in page
+
+
+def test_declining_on_behalf_of_the_owner_needs_a_reason(manager_client, awaiting):
+    response = _act(manager_client, awaiting, action="decline_for_owner", note="  ")
+    assert response.status_code == 400 and "Give a reason" in response.content.decode()
+    request = ReferenceRequest.objects.get(pk=awaiting.pk)
+    assert request.status == "awaiting_owner" and request.chosen_contact_id is not None
+    assert not request.events.filter(action="decline_for_owner").exists()
+
+
+def test_the_bare_owner_decline_is_refused_to_a_manager(manager_client, awaiting):
+    response = _act(manager_client, awaiting, action="owner_decline", note="No")
+    assert response.status_code == 403
+    assert ReferenceRequest.objects.get(pk=awaiting.pk).status == "awaiting_owner"
+
+
+def test_a_decline_on_behalf_of_the_owner_is_recorded_as_such(manager_client, client, awaiting, sales_rep):
+    # The request is another manager's, who hears of the decline (the one who acts is not told).
+    colleague = catalogue.make_user("mo", Role.MANAGER, first_name="Mo", last_name="Manager")
+    ReferenceRequest.objects.filter(pk=awaiting.pk).update(assigned_manager=colleague)
+    response = _act(
+        manager_client,
+        awaiting,
+        action="decline_for_owner",
+        note="Olivia said on the phone: renewal under negotiation.",
+        expected_status="awaiting_owner",
+    )
+    assert response.status_code == 302
+    request = ReferenceRequest.objects.get(pk=awaiting.pk)
+    # Like the owner's decline: back to review, the contact released for another choice.
+    assert request.status == "in_review" and request.chosen_contact_id is None
+    event = request.events.latest("id")
+    assert event.action == "decline_for_owner" and event.actor.username == "maria"
+    assert event.note == (
+        "On behalf of Olivia Owner, the account owner: Olivia said on the phone: renewal under negotiation."
+    )
+    words = "Maria Manager</strong>\n    declined on behalf of the account owner"
+    manager_page = manager_client.get(reverse("manage:request", args=[awaiting.pk])).content.decode()
+    assert words in manager_page and "On behalf of Olivia Owner" in manager_page
+    client.force_login(sales_rep)
+    sales_page = client.get(reverse("sales:request", args=[awaiting.pk])).content.decode()
+    assert "declined on behalf of the account owner" in sales_page
+    # The same notice as the owner's decline, saying who stood in.
+    told = Notification.objects.get(kind="owner_declined", user=colleague, channel="in_app")
+    assert told.title == f"Maria Manager, on behalf of the account owner, declined request #{awaiting.pk}"
+
+
+@pytest.mark.parametrize("who", ["sales_rep", "account_owner", "other_rep"])
+def test_only_a_manager_declines_on_behalf_of_the_owner(client, request, who, awaiting):
+    client.force_login(request.getfixturevalue(who))
+    response = client.post(
+        reverse("manage:request-act", args=[awaiting.pk]), {"action": "decline_for_owner", "note": "Mine"}
+    )
+    assert response.status_code in (403, 404)
+    answer = client.post(
+        reverse("sales:approval-answer", args=[awaiting.pk]), {"action": "decline_for_owner", "note": "Mine"}
+    )
+    assert answer.status_code in (400, 403, 404)
+    assert ReferenceRequest.objects.get(pk=awaiting.pk).status == "awaiting_owner"
+    assert not awaiting.events.filter(action="decline_for_owner").exists()
+
+
+def test_an_owner_who_is_a_manager_declines_as_the_owner(client, manager, sales_rep, customer_contact):
+    Account.objects.filter(pk=customer_contact.account_id).update(owner=manager)
+    awaiting = drive_to(
+        make_request(sales_rep, customer_contact), "awaiting_owner", customer_contact, manager
+    )
+    client.force_login(manager)
+    page = client.get(reverse("manage:request", args=[awaiting.pk])).content.decode()
+    assert 'value="owner_decline"' in page and 'value="decline_for_owner"' not in page
 
 
 # --- Reassigning the owner ------------------------------------------------------------------
