@@ -2,8 +2,11 @@
 behalf, with a reason kept in the history, or gives the account to another owner, to whom the
 approval then goes."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.roles import Role
 from notifications.models import Notification
@@ -11,7 +14,8 @@ from references.models import Account, AccountNote
 from requests_app.models import ReferenceRequest
 from tests.builders import catalogue
 from tests.builders.requests import drive_to, make_request
-from workflows.models import StepRole, Task
+from workflows.calendar import calendar_for
+from workflows.models import StaffCalendar, StepRole, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -248,3 +252,27 @@ def test_only_requests_waiting_for_the_owner_tell_the_new_owner(
     assert awaiting.events.filter(action="owner_changed").count() == 1
     assert not asked.events.filter(action="owner_changed").exists()
     assert Notification.objects.filter(kind="approval_needed", user=other_rep).count() == 2  # in app, email
+
+
+def test_the_new_owner_gets_a_fresh_due_time_on_their_calendar_and_no_escalation(
+    manager_client, awaiting, customer_contact, other_rep
+):
+    # Oscar works in Berlin; Olivia's task was long overdue and escalated.
+    StaffCalendar.objects.create(
+        user=other_rep, country=catalogue.country("NZ"), time_zone="Pacific/Auckland"
+    )
+    owner_task = Task.objects.get(request=awaiting, status="open", assignee_role=StepRole.ACCOUNT_OWNER)
+    stale = timezone.now() - timedelta(days=10)
+    Task.objects.filter(pk=owner_task.pk).update(due_at=stale, escalated_at=stale, is_overdue=True)
+    url = reverse("manage:account-owner", args=[customer_contact.account_id])
+    before = timezone.now()
+    assert manager_client.post(url, {"owner": other_rep.pk, "reason": "Olivia left."}).status_code == 302
+    after = timezone.now()
+    owner_task.refresh_from_db()
+    assert owner_task.assignee == other_rep
+    assert owner_task.escalated_at is None and not owner_task.is_overdue
+    # Counted from the hand-over on Oscar's business calendar, as a task opened for him then.
+    oscar = calendar_for(other_rep)
+    step = owner_task.step
+    earliest, latest = (oscar.add(moment, step.sla_amount, step.sla_unit) for moment in (before, after))
+    assert earliest <= owner_task.due_at <= latest
