@@ -104,13 +104,18 @@ def chosen_contact_available(ctx: TransitionContext) -> None:
     )
 
 
-def approval_for_owner(ctx: TransitionContext) -> None:
-    """A manager approves for the account owner: the history row names the owner it stands in for,
-    then the same check as the owner's own approval."""
+def on_behalf_of_owner(ctx: TransitionContext) -> None:
+    """A manager answers for the account owner: the history row names the owner it stands in for."""
     owner = ctx.request.chosen_contact.account.owner if ctx.request.chosen_contact_id else None
     if owner is not None:
         name = owner.get_full_name() or owner.get_username()
         ctx.cleaned["history_note"] = f"On behalf of {name}, the account owner: {ctx.note}"
+
+
+def approval_for_owner(ctx: TransitionContext) -> None:
+    """A manager approves for the account owner: named in the history, then the same check as
+    the owner's own approval."""
+    on_behalf_of_owner(ctx)
     chosen_contact_available(ctx)
 
 

@@ -87,12 +87,12 @@ class _Facts:
         return [self.account.owner] if self.account else []
 
     @property
-    def approver(self) -> str:
-        """Who approved for the account: its owner, or a manager standing in for them."""
-        actor = self.event.actor
-        if actor is None or self.account is None or actor.pk == self.account.owner_id:
-            return "The account owner"
-        return f"{_name(actor)}, on behalf of the account owner,"
+    def answerer(self) -> str:
+        """Who answered for the account: its owner, or a manager standing in for them (told by
+        the action, since a decline has already cleared the contact and its account)."""
+        if self.event.action.endswith("_for_owner"):
+            return f"{_name(self.event.actor)}, on behalf of the account owner,"
+        return "The account owner"
 
     @property
     def scheduled(self) -> str:
@@ -217,7 +217,7 @@ COMPOSERS: dict[str, Callable[[_Facts], list[Group]]] = {
     N.APPROVAL_NEEDED: _approval_needed,
     N.REQUEST_APPROVED: _to_requester(
         "Request {f.number} approved: {f.contact.full_name} of {f.account.name}",
-        "{f.approver} approved; the program is now asking {f.contact.full_name} for the {f.what}.",
+        "{f.answerer} approved; the program is now asking {f.contact.full_name} for the {f.what}.",
     ),
     N.REQUEST_DECLINED: _to_requester(
         "Request {f.number} declined", "The {f.what} for {f.deal} was declined."
@@ -229,7 +229,7 @@ COMPOSERS: dict[str, Callable[[_Facts], list[Group]]] = {
         "Request {f.number} expired", "The {f.what} for {f.deal} was not scheduled by {f.needed}."
     ),
     N.OWNER_DECLINED: _to_program(
-        "The account owner declined request {f.number}",
+        "{f.answerer} declined request {f.number}",
         "Choose another contact for the {f.what} for {f.deal}.",
     ),
     N.INFO_PROVIDED: _to_program(

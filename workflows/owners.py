@@ -8,6 +8,7 @@ history row that tells the new owner an approval waits for them.
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from references.models import Account
 from references.services import account_owner_change
@@ -15,6 +16,7 @@ from requests_app.models import ReferenceRequest, RequestEvent
 from requests_app.statuses import OPEN_STATUSES
 from workflows.models import NoticeKind, StepRole, Task
 from workflows.services import display_name, record_notices
+from workflows.tasking import due_time
 from workflows.transitions import statuses_where
 
 # Requests whose next answer is the account owner's.
@@ -36,10 +38,7 @@ def account_owner_reassign(*, account: Account, owner: User, reason: str, actor:
         )
         before = display_name(account.owner)
         account = account_owner_change(account=account, owner=owner, reason=reason, actor=actor)
-        # Every open task of the owner's on these requests is the new owner's now.
-        Task.objects.filter(
-            request__in=requests, status=Task.Status.OPEN, assignee_role=StepRole.ACCOUNT_OWNER
-        ).update(assignee=owner)
+        _hand_owner_tasks(requests, owner)
         note = f"The account's owner is now {display_name(owner)} (was {before}): {reason.strip()}"
         for request in requests:
             if request.status not in WAITING_FOR_OWNER:
@@ -55,3 +54,19 @@ def account_owner_reassign(*, account: Account, owner: User, reason: str, actor:
             )
             record_notices(event=event, kinds=(NoticeKind.APPROVAL_NEEDED,))
     return account
+
+
+def _hand_owner_tasks(requests: list[ReferenceRequest], owner: User) -> None:
+    """Every open task of the owner's on these requests is the new owner's now, due as if opened
+    now on their business calendar; the old wait's escalation is over, so its clock restarts."""
+    now = timezone.now()
+    by_pk = {request.pk: request for request in requests}
+    tasks = Task.objects.filter(
+        request__in=requests, status=Task.Status.OPEN, assignee_role=StepRole.ACCOUNT_OWNER
+    ).select_related("step")
+    for task in tasks:
+        task.assignee = owner
+        if task.step is not None:
+            task.due_at = due_time(by_pk[task.request_id], task.step, owner, now)
+        task.escalated_at, task.is_overdue = None, False
+        task.save(update_fields=["assignee", "due_at", "escalated_at", "is_overdue"])

@@ -67,8 +67,8 @@ TABLE: tuple[Transition, ...] = (
         done="approved for the account", guard=g.chosen_contact_available, style="primary",
         notifications=(N.REQUEST_APPROVED, N.CUSTOMER_ASKED),
     ),
-    # When the owner cannot answer (away, gone, never signed in), a manager approves for them,
-    # with a reason; the history names the owner (or reassigns the account's owner instead).
+    # When the owner cannot answer (away, gone, never signed in), a manager approves or declines
+    # for them, with a reason; the history names the owner (or reassigns the account's owner).
     *_rows(
         [S.AWAITING_OWNER], "approve_for_owner", S.CUSTOMER_ASKED, {M}, not_for=frozenset({OWN}),
         label="Approve on behalf of the owner", done="approved on behalf of the account owner",
@@ -76,8 +76,14 @@ TABLE: tuple[Transition, ...] = (
         notifications=(N.REQUEST_APPROVED, N.CUSTOMER_ASKED),
     ),
     *_rows(
-        [S.AWAITING_OWNER], "owner_decline", S.IN_REVIEW, {OWN, M}, label="Decline",
+        [S.AWAITING_OWNER], "owner_decline", S.IN_REVIEW, {OWN}, label="Decline",
         done="declined for the account", effect=g.clear_contact, needs=Needs.NOTE,
+        close_tasks_as=SKIPPED, style="danger", notifications=(N.OWNER_DECLINED,),
+    ),
+    *_rows(
+        [S.AWAITING_OWNER], "decline_for_owner", S.IN_REVIEW, {M}, not_for=frozenset({OWN}),
+        label="Decline on behalf of the owner", done="declined on behalf of the account owner",
+        guard=g.on_behalf_of_owner, effect=g.clear_contact, needs=Needs.NOTE,
         close_tasks_as=SKIPPED, style="danger", notifications=(N.OWNER_DECLINED,),
     ),
     *_rows(

@@ -201,7 +201,9 @@ class RequestBackForm(forms.Form):
 class RetireForm(DomainErrorsMixin, forms.Form):
     """Retiring keeps every record: a status change with its reason, never a deletion."""
 
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Why retire")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX_LENGTH, label="Why retire"
+    )
 
 
 class AccountOwnerForm(DomainErrorsMixin, forms.Form):
@@ -209,7 +211,9 @@ class AccountOwnerForm(DomainErrorsMixin, forms.Form):
     request page it came from, to go back to."""
 
     owner = forms.ModelChoiceField(User.objects.none(), label="New owner")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Why")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=REASON_MAX_LENGTH, label="Why"
+    )
     request = IdField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, current_owner_id: int | None = None, **kwargs):

@@ -64,6 +64,14 @@ def test_the_account_owner_answers_through_the_api(client, manager, ref_request,
     assert response.json()["status"] == "customer_asked"
 
 
+def test_a_manager_answers_for_the_owner_only_on_their_behalf(client, manager, ref_request, customer_contact):
+    drive_to(ref_request, "awaiting_owner", customer_contact, manager)
+    client.force_login(manager)
+    offered = {a["action"] for a in client.get(_url(ref_request)).json()}
+    assert {"approve_for_owner", "decline_for_owner"} <= offered
+    assert not offered & {"owner_approve", "owner_decline"}
+
+
 def test_my_tasks(client, manager, ref_request, marketer):
     client.force_login(manager)
     rows = client.get(reverse("api-tasks")).json()["results"]

@@ -1,7 +1,8 @@
-"""Template filters that put words on workflow codes (no queries)."""
+"""Template filters that put words on workflow codes (no queries), and the limits its forms accept."""
 
 from django import template
 
+from core.text import REASON_MAX_LENGTH
 from requests_app.models import RequestStatus
 from workflows.transitions import past_tense
 
@@ -28,3 +29,9 @@ def person(user, empty: str = "") -> str:
     if user is None:
         return empty
     return user.get_full_name() or user.username
+
+
+@register.simple_tag
+def reason_max_length() -> int:
+    """The longest reason the transition form takes, for the fields' `maxlength`."""
+    return REASON_MAX_LENGTH
