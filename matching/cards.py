@@ -43,7 +43,8 @@ class ReferenceCard:
     use_cases: tuple[str, ...]
     competitors: tuple[str, ...]
     activity_types: tuple[tuple[int, str], ...]
-    used_this_quarter: int
+    used_in_window: int  # the live count of the contact's own slots used in the last `window_days`
+    window_days: int
     last_activity_on: date | None
     resting: bool
     available_from: date | None
@@ -136,7 +137,8 @@ def _card(
         use_cases=tuple(label("use_case", u) for u in _ids(row["use_case_ids"])),
         competitors=tuple(label("competitor", c) for c in _ids(row["competitor_ids"])),
         activity_types=tuple((a, label("activity", a)) for a in activity_ids),
-        used_this_quarter=int(row["usage_used"]),
+        used_in_window=availability.used,
+        window_days=availability.window_days,
         last_activity_on=_as_date(row["last_activity_on"]),
         resting=not availability.ok,
         available_from=availability.frees_on,

@@ -94,8 +94,10 @@ def search_references(
     after: Cursor | None = None,
     page_size: int = PAGE_SIZE,
     with_facets: bool = True,
+    counted_for: int | None = None,
 ) -> SearchPage:
-    """One page of references matching `filters`, ranked against `target` (see module doc)."""
+    """One page of references matching `filters`, ranked against `target` (see module doc), their
+    availability counted for the activity type `counted_for` (default: the filters' only one)."""
     dialect = SearchDialect.current()
     catalogue = load_catalogue()
     target = catalogue.complete(target)
@@ -111,7 +113,7 @@ def search_references(
         relaxations = relaxation_counts(dialect, filters)
         total = 0
     # A search for one activity type counts availability for that type, as its request would.
-    activity = filters.activity[0] if len(filters.activity) == 1 else None
+    activity = counted_for or _single_activity(filters)
     cards = (
         build_cards(rows, target, catalogue, with_text=bool(filters.q), activity_type_id=activity)
         if rows
@@ -151,13 +153,22 @@ def rank_candidates(
     return search_references(filters=filters, target=target, page_size=limit, with_facets=False).cards
 
 
-def reference_detail(*, contact_id: int, target: Target = NO_TARGET) -> ReferenceCard | None:
-    """One offerable reference with its story, graded against `target`; None if not offerable."""
+def _single_activity(filters: Filters) -> int | None:
+    return filters.activity[0] if len(filters.activity) == 1 else None
+
+
+def reference_detail(
+    *, contact_id: int, target: Target = NO_TARGET, activity_type_id: int | None = None
+) -> ReferenceCard | None:
+    """One offerable reference with its story, graded against `target`, its availability counted
+    for `activity_type_id` as the search card that led here counts it; None if not offerable."""
     dialect = SearchDialect.current()
     catalogue = load_catalogue()
     target = catalogue.complete(target)
     rows = result_rows(dialect, Filters(contacts=(int(contact_id),)), target, catalogue, after=None, limit=1)
-    cards = build_cards(rows, target, catalogue, with_text=False, with_story=True)
+    cards = build_cards(
+        rows, target, catalogue, with_text=False, with_story=True, activity_type_id=activity_type_id
+    )
     return cards[0] if cards else None
 
 

@@ -9,7 +9,10 @@ class ExplanationSerializer(serializers.Serializer):
     # The burnout limits' live figure: what an approval would enforce now, and in words.
     free_slots = serializers.IntegerField(source="free")
     availability = serializers.CharField()
-    cap = serializers.IntegerField()
+    cap = serializers.IntegerField(
+        help_text="The lower of the contact's own cap and the program's cap per contact, as the"
+        " ranking uses it; the limit that binds now is named in `availability`, counted in `free_slots`."
+    )
     resting = serializers.BooleanField()
     available_from = serializers.DateField(allow_null=True)
     nps = serializers.IntegerField(allow_null=True)
@@ -34,7 +37,15 @@ class ReferenceCardSerializer(serializers.Serializer):
     use_cases = serializers.ListField(child=serializers.CharField())
     competitors = serializers.ListField(child=serializers.CharField())
     activity_types = serializers.SerializerMethodField()
-    used_this_quarter = serializers.IntegerField()
+    used_in_window = serializers.IntegerField(
+        help_text="Activities of the contact's own in the last `window_days` days (live)."
+    )
+    window_days = serializers.IntegerField(help_text="The program's rolling window, in days.")
+    used_this_quarter = serializers.IntegerField(
+        source="used_in_window",
+        help_text="Kept for compatibility; misnamed: the same count as `used_in_window`, over the"
+        " rolling window of `window_days` days, not the calendar quarter.",
+    )
     last_activity_on = serializers.DateField(allow_null=True)
     resting = serializers.BooleanField()
     score = serializers.IntegerField()

@@ -34,6 +34,7 @@ class RequestStartForm(ParamsForm):
     opportunity = IdField(required=False)
     activity = IdField(required=False)
     role = IdField(required=False)
+    activity_type = IdField(required=False)  # the posted form's choice
 
 
 def _labels(table: dict) -> list[tuple[str, str]]:

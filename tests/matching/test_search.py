@@ -117,7 +117,7 @@ def test_explanation_reads_criteria_availability_and_nps(account_owner, deal_tar
         f"Industry ✓ Product ✓ Region ✗ Size close Persona close · Resting · free from {day_text(rested)}"
         " · NPS 9"
     )
-    assert card.used_this_quarter == 2
+    assert (card.used_in_window, card.window_days) == (2, 90)
     assert card.last_activity_on == today - timedelta(days=5)
 
 
@@ -172,7 +172,7 @@ def test_stored_usage_ranks_while_the_card_shows_the_live_figure(account_owner):
     by_name = {card.account_name: card for card in page.cards}
     # What an approval would enforce: nothing is held or approved, so every slot is free.
     assert {card.explanation.availability for card in page.cards} == {"4 slots left"}
-    assert by_name["One used"].used_this_quarter == 1
+    assert by_name["One used"].used_in_window == 0  # counted live too, like the figure
     at_limit = by_name["At the limit"]
     assert at_limit.explanation.free == 4 and not at_limit.resting and at_limit.available_from is None
 

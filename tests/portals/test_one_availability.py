@@ -1,5 +1,6 @@
-"""One answer for availability: the figure on the rep's search card and reference page, the one
-on the manager's request page, and the approval's verdict agree, in every limit situation.
+"""One answer for availability: the figure on the rep's search card, reference page and request
+form, the one on the manager's request page, and the approval's verdict agree, in every limit
+situation — counted for the activity type the rep searched for, as the approval counts it.
 
 Each contact below is held back by one limit (or none). The rep's pages and the manager's page
 must say the same words, and approving through the real service must succeed exactly as many
@@ -82,6 +83,17 @@ def _situations(owner, sales_rep, manager) -> dict:
     factories.make_activity(resting, today - timedelta(days=5))
     found["rest"] = (resting, f"Resting · free from {day_text(today + timedelta(days=9))}", 0)
 
+    # A cap for one activity type only: the rep searching for that type must see it.
+    typed = make_reference(owner, name="Typed Co")
+    LimitRule.objects.create(
+        contact=typed, activity_type=factories.activity_type("reference_call"), contact_max=1, reason="busy"
+    )
+    found["stricter cap for the type"] = (
+        typed,
+        "1 slot left — a stricter cap of 1 reference call per contact in 90 days (busy)",
+        1,
+    )
+
     away = make_reference(owner, name="Away Co")
     BlackoutPeriod.objects.create(contact=away, start=today, end=today + timedelta(days=10), reason="leave")
     found["blackout"] = (away, f"In a blackout · free from {day_text(today + timedelta(days=11))}", 0)
@@ -100,6 +112,14 @@ def _slots(figure: str) -> int:
     return int(number[1]) if number else 0
 
 
+def _request_form(page: str) -> tuple[str, int]:
+    """The figure on the request form's card for the one picked reference, and how many limit
+    warnings the form shows beside it."""
+    figure = re.search(r'class="muted avail">(.*?)</p>', page, re.S)
+    assert figure, "no figure on the request form's card"
+    return html.unescape(figure[1].strip()), page.count("limit-warning")
+
+
 def _manager_figure(page: str) -> str:
     """The figure beside the candidate's available/limit badge."""
     figure = re.search(r'class="badge (?:ok|warn)">[^<]*</span>\s*<small[^>]*>(.*?)</small>', page, re.S)
@@ -114,13 +134,19 @@ def test_the_rep_the_manager_and_the_approval_agree_in_every_limit_situation(
     situations = _situations(account_owner, sales_rep, manager)
     index()  # the limits job and the search index, as every minute
     client.force_login(sales_rep)
-    search = client.get("/sales/search/").content.decode()
+    # The rep searches for reference calls, the activity type each probe request asks for.
+    call = {"activity": factories.activity_type("reference_call").pk}
+    search = client.get("/sales/search/", call).content.decode()
     probes = {name: make_request(sales_rep, contact) for name, (contact, _f, _n) in situations.items()}
 
-    seen = {}
+    seen, forms = {}, {}
     for name, (contact, _expected, _more) in situations.items():
         client.force_login(sales_rep)
-        detail = html.unescape(client.get(f"/sales/references/{contact.pk}/").content.decode())
+        # The card links to the reference page and on to the request form with the search's type.
+        detail = html.unescape(client.get(f"/sales/references/{contact.pk}/", call).content.decode())
+        forms[name] = _request_form(
+            client.get("/sales/requests/new/", {"contact": contact.pk, **call}).content.decode()
+        )
         client.force_login(manager)
         on_request = _manager_figure(client.get(f"/manage/requests/{probes[name].pk}/").content.decode())
         seen[name] = (_search_card_figure(search, contact), on_request, detail)
@@ -133,6 +159,8 @@ def test_the_rep_the_manager_and_the_approval_agree_in_every_limit_situation(
         on_card, on_request, detail = seen[name]
         assert on_card == on_request == expected, name
         assert expected in detail, name
+        # The request form's card says the same, and warns exactly when no slot is left today.
+        assert forms[name] == (expected, 0 if _slots(expected) else 1), name
 
     # The verdict: approving succeeds exactly as often as the figure says (the probe first), then
     # the approval's guard refuses.
@@ -163,3 +191,24 @@ def test_the_search_page_counts_the_figure_in_constant_queries(
         response = client.get("/sales/search/")
     assert response.content.decode().count('class="avail') == 20
     assert len(many) == len(few)
+
+
+def test_the_usage_line_counts_the_live_window_not_a_stale_quarter(client, sales_rep, account_owner):
+    """The "Used N×" line says what it counts — the contact's own uses in the program's rolling window —
+    and counts them live, like the figure beside it, not from the last hourly index."""
+    today = timezone.localdate()
+    contact = make_reference(account_owner, name="Counted Co")
+    factories.make_activity(contact, today - timedelta(days=20))
+    factories.make_activity(contact, today - timedelta(days=120))  # before the window
+    index()
+    factories.make_activity(contact, today - timedelta(days=1))  # since the index ran
+    client.force_login(sales_rep)
+
+    search = client.get("/sales/search/").content.decode()
+    detail = client.get(f"/sales/references/{contact.pk}/").content.decode()
+    api = client.get("/api/references/").json()["results"][0]
+
+    assert "Used 2× in the last 90 days" in search
+    assert "used 2× in the last 90 days" in detail
+    assert "this quarter" not in search + detail
+    assert (api["used_in_window"], api["window_days"], api["used_this_quarter"]) == (2, 90, 2)

@@ -1,6 +1,6 @@
 """Request references, and follow them: My requests, the request page, cancel, feedback."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -45,7 +45,13 @@ def request_new(request: HttpRequest) -> HttpResponse:
     if picked:
         target = target_for_opportunity(deal)
         filters = Filters(contacts=tuple(picked))
-        found = search_references(filters=filters, target=target, page_size=len(picked), with_facets=False)
+        found = search_references(
+            filters=filters,
+            target=target,
+            page_size=len(picked),
+            with_facets=False,
+            counted_for=_chosen_activity_type(params),
+        )
         by_id = {card.contact_id: card for card in found.cards}
         references = [by_id[pk] for pk in picked if pk in by_id]
     opportunities = selectors.open_opportunities_for_choice(user=request.user)
@@ -79,15 +85,21 @@ def request_new(request: HttpRequest) -> HttpResponse:
     return render(request, "portals/sales/request_form.html", context, status=400 if form.errors else 200)
 
 
+def _chosen_activity_type(params: RequestStartForm) -> int | None:
+    """The activity type the form asks about, posted or carried from the search (if it exists)."""
+    pk = params.value("activity_type") or params.value("activity")
+    if pk is None:
+        return None
+    return ActivityType.objects.filter(pk=pk, is_active=True).values_list("pk", flat=True).first()
+
+
 def _limit_warnings(form: RequestForm, references: list) -> list[tuple[str, str]]:
-    """(name, summary) of each picked reference the burnout limits would refuse on the needed-by
-    date. A warning only: submitting stays possible, the limits are enforced at approval."""
-    activity_type, needed_by = _form_value(form, "activity_type"), _form_value(form, "needed_by")
-    if not references or not isinstance(activity_type, ActivityType) or not isinstance(needed_by, date):
+    """(name, summary) of each picked reference the burnout limits would refuse today, as the
+    approval would (and as the cards beside it count). A warning only: submitting stays possible."""
+    activity_type = _form_value(form, "activity_type")
+    if not references or not isinstance(activity_type, ActivityType):
         return []
-    answers = availability_for(
-        [card.contact_id for card in references], activity_type=activity_type, on_date=needed_by
-    )
+    answers = availability_for([card.contact_id for card in references], activity_type=activity_type)
     return [
         (card.name, answers[card.contact_id].summary)
         for card in references

@@ -99,7 +99,11 @@ def reference(request: HttpRequest, contact_id: int) -> HttpResponse:
     form = SearchForm(request.GET)
     form.is_valid()
     deal, target = _deal_and_target(request, form, Filters())
-    card = reference_detail(contact_id=contact_id, target=target)
+    # Counted for the search's one activity type, as the card that linked here was.
+    activity = form.filters().activity
+    card = reference_detail(
+        contact_id=contact_id, target=target, activity_type_id=activity[0] if len(activity) == 1 else None
+    )
     if card is None:
         raise Http404("This reference is not available.")
     # The search's filters came along in the link: its one activity type pre-fills the request.
