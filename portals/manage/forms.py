@@ -87,7 +87,7 @@ class BulkForm(forms.Form):
         return data
 
 
-class RecordActivityForm(forms.Form):
+class RecordActivityForm(DomainErrorsMixin, forms.Form):
     occurred_on = DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date it happened")
     duration_minutes = forms.IntegerField(
         min_value=1, max_value=1440, required=False, label="Duration (minutes)"

@@ -77,6 +77,9 @@ def test_an_activity_held_when_it_cannot_have_been_is_refused(
 
     assert response.status_code == 400
     assert reason in response.content.decode()
+    # Said once, on the date it is about, not also in a banner above the form.
+    assert response.content.decode().count(reason) == 1
+    assert any(reason in message for message in response.context["form"].errors["occurred_on"])
     assert ReferenceRequest.objects.get(pk=request.pk).status == RequestStatus.SCHEDULED
     assert not ReferenceActivity.objects.exists()
 

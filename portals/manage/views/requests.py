@@ -139,7 +139,9 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
                 participants=list(data["participants"]),
             )
         except DomainError as error:
-            return render_refused(request, "portals/manage/record_activity.html", context, error)
+            # Said once, beside the field it is about (or above the form), not also in a banner.
+            form.add_domain_error(error)
+            return render(request, "portals/manage/record_activity.html", context, status=error.http_status)
         messages.success(request, "Activity recorded; the requester has been asked for feedback.")
         return redirect(reverse("manage:request", args=[pk]))
     status = 400 if request.method == "POST" else 200
