@@ -1,13 +1,14 @@
 """The catalogue's labels and the match weights, read in one query for every search page."""
 
-from dataclasses import dataclass, replace
+import copy
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import pycountry
 from django.db import connection
 
 from limits.models import LimitPolicy
-from matching.models import MatchWeights
+from matching.models import MatchWeights, SearchSnapshot
 from matching.scoring import Target, Weights
 from references.models import (
     ActivityType,
@@ -43,6 +44,8 @@ class Catalogue:
     active: dict[str, set[int]]
     country_region: dict[int, int]
     weights: Weights
+    # The newest published search snapshot, (id, digest); (0, "") when none is.
+    snapshot_version: tuple[int, str] = field(default=(0, ""))
 
     def label(self, kind: str, value) -> str:
         if kind == "language":
@@ -94,8 +97,8 @@ class Catalogue:
 
 
 def load_catalogue() -> Catalogue:
-    """Query 1: every taxonomy row, the weights row and the program's cap per contact, in one
-    statement."""
+    """Query 1: every taxonomy row, the weights row, the program's cap per contact and the newest
+    search snapshot's version, in one statement."""
     quote = connection.ops.quote_name
     members = [
         f"SELECT '{kind}', id, name, sort_order, {extra}, is_active FROM {quote(model._meta.db_table)}"
@@ -111,10 +114,20 @@ def load_catalogue() -> Catalogue:
     members.append(
         f"SELECT 'weight', 0, 'default_cap', contact_max, 0, 1 = 1 FROM {policy_table} WHERE id = 1"
     )
+    snapshots = quote(SearchSnapshot._meta.db_table)
+    members.append(
+        f"SELECT 'snapshot', id, digest, 0, 0, 1 = 1 FROM {snapshots} "
+        f"WHERE id = (SELECT MAX(id) FROM {snapshots})"
+    )
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(members))
-        rows = tuple(cursor.fetchall())
-    return _parsed_catalogue(rows)
+        rows = cursor.fetchall()
+    version = next(((pk, name) for kind, pk, name, *_rest in rows if kind == "snapshot"), (0, ""))
+    catalogue = _parsed_catalogue(tuple(row for row in rows if row[0] != "snapshot"))
+    # A shallow copy keeps the parsed catalogue's label caches, shared by every page.
+    catalogue = copy.copy(catalogue)
+    catalogue.snapshot_version = version
+    return catalogue
 
 
 @lru_cache(maxsize=4)

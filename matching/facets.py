@@ -1,19 +1,16 @@
 """The facets of reference search: which index column each one reads, and how to count it.
 
-Shared by the search (`matching.selectors`) and the index upkeep (`matching.indexing`, which keeps
-the whole index's counts in `FacetCount`).
+Shared by the search form, the engine (`matching.engine`) and the pages that show the counts.
 """
 
 from dataclasses import dataclass
-
-from matching.sql import SearchDialect
 
 
 @dataclass(frozen=True)
 class FacetSpec:
     key: str  # the URL parameter and the Filters attribute
     label: str
-    column: str  # in the search index
+    column: str  # in the search index and its snapshot
     many: bool  # an id list (product, use case…) rather than one value
     taxonomy: str | None  # kind of label; None for languages
 
@@ -30,16 +27,3 @@ FACETS: tuple[FacetSpec, ...] = (
     FacetSpec("language", "Language", "language", False, None),
     FacetSpec("activity", "Willing to do", "activity_type_ids", True, "activity"),
 )
-
-
-def count_member(dialect: SearchDialect, spec: FacetSpec, relation: str, where: str) -> str:
-    """One facet's `(facet, value, count)` rows over `relation` (a table or CTE of index rows,
-    aliased `b`) that satisfy `where`."""
-    if spec.many:
-        ids = dialect.ids_of_rows(spec.column, relation, where)
-        value = "CAST(u.v AS TEXT)"
-        return f"SELECT '{spec.key}' AS facet, {value} AS value, COUNT(*) AS n FROM ({ids}) u GROUP BY u.v"
-    return (
-        f"SELECT '{spec.key}', CAST(b.{spec.column} AS TEXT), COUNT(*) FROM {relation} b "
-        f"WHERE {where} GROUP BY b.{spec.column}"
-    )

@@ -6,8 +6,12 @@ by `ContactQuerySet.offerable()` itself (compiled into the statement), so the in
 disagree with the catalogue's definition, only lag it: the periodic refresh
 (`search_index_refresh_changed`, every minute from celery beat) picks up every account, contact,
 preference and activity changed since its last run. How much of their limits contacts have used is
-not indexed: search reads it at query time from the limits job's narrow table (limits.ContactUsage).
+not indexed: the snapshot takes it from the limits job's narrow table (limits.ContactUsage).
 Taxonomy renames reach the index through the nightly `search_index_rebuild`.
+
+Every write ends by publishing the in-memory snapshot the web processes search
+(`matching.snapshot.publish_snapshot`), in the same transaction; the periodic refresh publishes
+even when no entry changed, so new stored usage reaches the ranking within one refresh.
 """
 
 from collections.abc import Iterable
@@ -17,8 +21,8 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from matching.facets import FACETS, count_member
-from matching.models import FacetCount, ReferenceEntry, SearchDocument, SearchIndexState
+from matching.models import ReferenceEntry, SearchDocument, SearchIndexState
+from matching.snapshot import publish_snapshot
 from matching.sql import SearchDialect
 from references.models import (
     Account,
@@ -55,7 +59,7 @@ def search_index_rebuild() -> IndexStats:
     now = timezone.now()
     documents = _insert_documents(scope_sql="", scope_params=[], now=now)
     entries = _insert_entries(account_ids=None, now=now)
-    _recount_facets()
+    publish_snapshot()
     SearchIndexState.objects.update_or_create(pk=1, defaults={"rebuilt_at": now, "refreshed_from": now})
     return IndexStats(documents=documents, entries=entries)
 
@@ -79,7 +83,7 @@ def search_index_refresh(*, account_ids: Iterable[int] = (), contact_ids: Iterab
     if account_ids:
         with transaction.atomic():
             _lock_index()
-            _recount_facets()
+            publish_snapshot()
     return IndexStats(documents=documents, entries=entries)
 
 
@@ -99,6 +103,10 @@ def search_index_refresh_changed(*, now: datetime | None = None) -> IndexStats:
     activities = ReferenceActivity.objects.filter(created_at__gte=since)
     contact_ids |= set(activities.values_list("contact_id", flat=True))
     stats = search_index_refresh(account_ids=account_ids, contact_ids=contact_ids)
+    if not (account_ids or contact_ids):
+        with transaction.atomic():  # the stored usage may have changed: published if it did
+            _lock_index()
+            publish_snapshot()
     SearchIndexState.objects.filter(pk=1).update(refreshed_from=now)
     return stats
 
@@ -130,18 +138,6 @@ def _refresh_accounts(account_ids: list[int]) -> IndexStats:
     documents = _insert_documents(scope_sql=f"a.id IN ({marks})", scope_params=account_ids, now=now)
     entries = _insert_entries(account_ids=account_ids, now=now)
     return IndexStats(documents=documents, entries=entries)
-
-
-def _recount_facets() -> None:
-    """Count every facet value, and the total, over the whole index (see `FacetCount`)."""
-    dialect = SearchDialect.current()
-    members = [count_member(dialect, spec, _table(ReferenceEntry), "1 = 1") for spec in FACETS]
-    members.append(f"SELECT '{FacetCount.TOTAL}', '', COUNT(*) FROM {_table(ReferenceEntry)} b")
-    _delete(FacetCount)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {_table(FacetCount)} (facet, value, count) " + " UNION ALL ".join(members)
-        )
 
 
 def _delete(model, where: str = "", params: list | None = None) -> None:
@@ -188,13 +184,11 @@ def _insert_documents(*, scope_sql: str, scope_params: list, now: datetime) -> i
     use_cases = _names_sql(dialect, Account.use_cases.field, UseCase, "a.id")
     competitors = _names_sql(dialect, Account.competitors_displaced.field, Competitor, "a.id")
     tags = dialect.concat("i.name", "co.name", products, use_cases, competitors)
-    body = dialect.concat("a.name", tags, "a.reference_story")
-    vector = dialect.text_vector([("a.name", "A"), (tags, "B"), ("a.reference_story", "C")])
     usable_sql, usable_params = _usable_accounts_sql()
     where = f"a.id IN ({usable_sql})" + (f" AND {scope_sql}" if scope_sql else "")
     sql = (
-        f"INSERT INTO {_table(SearchDocument)} (account_id, body, vector, indexed_at) "
-        f"SELECT a.id, {body}, {vector}, %s FROM {_table(Account)} a "
+        f"INSERT INTO {_table(SearchDocument)} (account_id, name, tags, story, indexed_at) "
+        f"SELECT a.id, a.name, {tags}, COALESCE(a.reference_story, ''), %s FROM {_table(Account)} a "
         f"JOIN {_table(Industry)} i ON i.id = a.industry_id "
         f"JOIN {_table(Country)} co ON co.id = a.country_id WHERE {where}"
     )

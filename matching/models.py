@@ -1,15 +1,15 @@
 """Match weights and the search index behind the sales portal's reference search.
 
 The index is derived data: `ReferenceEntry` holds one row per *offerable* contact with everything
-search filters and ranks on (facet ids, health, availability) in one narrow row, and
-`SearchDocument` holds one row per usable account with its free text (name, products, use cases,
-competitors, the reference story) and, on PostgreSQL, a weighted tsvector under a GIN index.
-Both are rebuilt by `matching.indexing` (a full rebuild and an incremental refresh); nothing else
-writes them. Search never trusts the index alone for who may be offered: the page of results is
-re-checked against the live catalogue (`ContactQuerySet.offerable()`).
+search filters and ranks on (facet ids, health, own cap) in one narrow row, and `SearchDocument`
+holds one row per usable account with its free text (name; industry, country, products, use cases
+and competitors; the reference story). Both are rebuilt by `matching.indexing` (a full rebuild and
+an incremental refresh); nothing else writes them. From them the indexer publishes a
+`SearchSnapshot`: the columnar copy every web process searches in memory (`matching.snapshot`).
+Search never trusts the index alone for who may be offered: the page of results is re-checked
+against the live catalogue (`ContactQuerySet.offerable()`).
 """
 
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 
@@ -38,7 +38,7 @@ class MatchWeights(models.Model):
     )
     nps = models.PositiveSmallIntegerField(default=5, help_text="In proportion to the account's NPS (0–10).")
     text = models.PositiveSmallIntegerField(
-        default=10, help_text="Free-text relevance (PostgreSQL only), when the search has words."
+        default=10, help_text="Free-text relevance (see matching/text.py), when the search has words."
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -63,9 +63,12 @@ class SearchDocument(models.Model):
     account = models.OneToOneField(
         Account, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
     )
-    body = models.TextField(help_text="Name, industry, products, use cases, competitors and story.")
-    # Filled on PostgreSQL only (weighted: name A, taxonomies B, story C); GIN-indexed there.
-    vector = SearchVectorField(null=True, blank=True)
+    # The three parts weigh differently in relevance (matching/text.py).
+    name = models.TextField(default="", help_text="The account's name.")
+    tags = models.TextField(
+        default="", help_text="Industry, country, products, use cases and competitors displaced."
+    )
+    story = models.TextField(blank=True, help_text="The reference story.")
     indexed_at = models.DateTimeField()
 
     def __str__(self) -> str:
@@ -98,15 +101,8 @@ class ReferenceEntry(models.Model):
     indexed_at = models.DateTimeField()
 
     class Meta:
+        # No index beyond the primary key: searches read the snapshot, not this table.
         verbose_name_plural = "reference entries"
-        indexes = [
-            models.Index(fields=["industry_id"], name="refentry_industry"),
-            models.Index(fields=["country_id"], name="refentry_country"),
-            models.Index(fields=["region_id"], name="refentry_region"),
-            models.Index(fields=["size_band_id"], name="refentry_size"),
-            models.Index(fields=["persona_id"], name="refentry_persona"),
-            models.Index(fields=["language"], name="refentry_language"),
-        ]
 
     def __str__(self) -> str:
         return f"Search entry of contact {self.contact_id}"
@@ -116,25 +112,23 @@ class ReferenceEntry(models.Model):
         return self.document_id
 
 
-class FacetCount(models.Model):
-    """How many references have each facet value across the whole index, and the total.
+class SearchSnapshot(models.Model):
+    """One published version of the in-memory search index: its arrays, serialized.
 
-    Kept with the index (recounted whenever it changes) because a search without words counts a
-    facet over the whole index whenever no other facet narrows it — the first search of nearly
-    every session — and counting 150,000 rows each time would be the slowest part of the page.
+    The indexer writes a new row when the index changed (`matching.snapshot.publish_snapshot`);
+    every web process checks the newest id with each page's first query and swaps in the new
+    version when it differs. `digest` tells two snapshots with the same id apart (ids can be
+    reused where a transaction that wrote one was rolled back, as in tests on SQLite).
     """
 
-    TOTAL = "_total"
-
-    facet = models.CharField(max_length=20)
-    value = models.CharField(max_length=40, blank=True)
-    count = models.PositiveIntegerField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["facet", "value"], name="facetcount_unique")]
+    digest = models.CharField(max_length=64)
+    data = models.BinaryField()
+    entries = models.PositiveIntegerField()
+    documents = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
 
     def __str__(self) -> str:
-        return f"{self.facet}={self.value}: {self.count}"
+        return f"Search snapshot {self.pk} ({self.entries} references)"
 
 
 class SearchIndexState(models.Model):

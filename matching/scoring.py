@@ -1,7 +1,8 @@
-"""The match score: what it compares, its SQL, and the sentence a rep reads.
+"""The match score: what it compares, its weights, and the sentence a rep reads.
 
 Each criterion the deal gives (industry, products, region, size, the prospect contact's persona)
-is graded per reference in SQL: 2 = match, 1 = close (the next size band or persona), 0 = miss.
+is graded per reference (by matching/engine.py, over whole columns): 2 = match, 1 = close (the
+next size band or persona), 0 = miss.
 The score is Σ weight × grade, plus availability (free slots / cap) and health (NPS), plus
 free-text relevance when the search has words — all integers, so keyset pagination on
 (resting, score, contact) is exact. The explanation is built from the same grades, so what the rep
@@ -13,7 +14,6 @@ from datetime import date
 
 from limits.availability import Availability
 from matching.models import MatchWeights
-from matching.sql import SearchDialect
 
 
 @dataclass(frozen=True)
@@ -62,81 +62,6 @@ CRITERIA = (
     ("g_size", "size_band_id", "Size"),
     ("g_persona", "persona_id", "Persona"),
 )
-GRADE_COLUMNS = tuple(column for column, _attr, _label in CRITERIA)
-
-
-@dataclass(frozen=True)
-class ScoreSQL:
-    """The SELECT items of the graded inner query and the score over them."""
-
-    columns: list[str]
-    params: list
-    score: str
-
-
-def score_sql(
-    dialect: SearchDialect,
-    target: Target,
-    weights: Weights,
-    *,
-    alias: str,
-    usage: str,
-    size_neighbours: tuple[int, ...] = (),
-    persona_neighbours: tuple[int, ...] = (),
-    text_rank: tuple[str, list] | None = None,
-) -> ScoreSQL:
-    """SQL for the grades, cap, free slots and text points of each row of `alias`, and the score.
-
-    `usage` is the alias of the row of limits.ContactUsage LEFT JOINed to each entry: its
-    `slots_left` (the burnout-limits job's count under the tightest limit) gives the free slots;
-    no row means nothing used. `score` refers to the columns by name, so it goes one query level
-    above `columns`.
-    """
-    columns, params = [], []
-
-    def add(sql: str, sql_params: list) -> None:
-        columns.append(sql)
-        params.extend(sql_params)
-
-    e = alias
-    add(*_graded(f"{e}.industry_id", target.industry_id, (), "g_industry"))
-    if target.product_ids:
-        overlap, overlap_params = dialect.ids_overlap(f"{e}.product_ids", target.product_ids)
-        add(f"CASE WHEN {overlap} THEN 2 ELSE 0 END AS g_product", overlap_params)
-    else:
-        add("0 AS g_product", [])
-    add(*_graded(f"{e}.region_id", target.region_id, (), "g_region"))
-    add(*_graded(f"{e}.size_band_id", target.size_band_id, size_neighbours, "g_size"))
-    add(*_graded(f"{e}.persona_id", target.persona_id, persona_neighbours, "g_persona"))
-    # The contact's own cap wins when lower than the program's (limits.LimitPolicy.contact_max).
-    cap = dialect.least(f"COALESCE({e}.own_cap, %s)", "%s")
-    add(f"{cap} AS cap", [weights.default_cap] * 2)
-    free = dialect.greatest(dialect.least(f"COALESCE({usage}.slots_left, {cap})", cap), "0")
-    add(f"{free} AS free", [weights.default_cap] * 4)
-    if text_rank:
-        rank_sql, rank_params = text_rank
-        add(f"CAST({2 * weights.text} * {rank_sql} AS INTEGER) AS t_points", rank_params)
-    else:
-        add("0 AS t_points", [])
-    w = weights
-    score = (
-        f"{w.industry} * g_industry + {w.product} * g_product + {w.region} * g_region "
-        f"+ {w.size} * g_size + {w.persona} * g_persona "
-        f"+ CASE WHEN cap > 0 THEN ({2 * w.availability} * free) / cap ELSE 0 END "
-        f"+ ({2 * w.nps} * COALESCE(nps, 0)) / 10 + t_points"
-    )
-    return ScoreSQL(columns=columns, params=params, score=score)
-
-
-def _graded(column: str, wanted: int | None, neighbours: tuple[int, ...], name: str) -> tuple[str, list]:
-    """2 when `column` is `wanted`, 1 when it is one of its `neighbours`, else 0."""
-    if not wanted:
-        return f"0 AS {name}", []
-    if not neighbours:
-        return f"CASE WHEN {column} = %s THEN 2 ELSE 0 END AS {name}", [wanted]
-    marks = ", ".join(["%s"] * len(neighbours))
-    sql = f"CASE WHEN {column} = %s THEN 2 WHEN {column} IN ({marks}) THEN 1 ELSE 0 END AS {name}"
-    return sql, [wanted, *neighbours]
 
 
 def max_score(target: Target, weights: Weights, *, with_text: bool) -> int:
@@ -198,7 +123,7 @@ class Explanation:
 
 
 def explain(row: dict, target: Target, *, availability: Availability) -> Explanation:
-    """The explanation of one graded result row (see `score_sql`) and the contact's live figure."""
+    """The explanation of one graded result row (see `matching.engine`) and the contact's live figure."""
     criteria = tuple(
         Criterion(label, int(row[column])) for column, attr, label in CRITERIA if getattr(target, attr)
     )

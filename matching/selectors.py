@@ -1,20 +1,19 @@
 """Reads for reference search: one results page, its facet counts, and ranked candidates.
 
-The public entry points; the SQL is in `matching.queries`, the labels in `matching.catalogue`,
-the cards in `matching.cards`.
+The public entry points. The search itself runs in memory over this process's snapshot of the
+index (`matching.engine` over `matching.loaded`); the labels are in `matching.catalogue`, the
+cards in `matching.cards`.
 
-A results page is at most four queries, whatever its size:
+A results page is two queries, whatever its size, plus the live availability of its cards:
 
-1. the catalogue's labels and the match weights (one UNION ALL over the small taxonomy tables);
-2. the page itself: graded, scored and keyset-paginated over the search index;
-3. every facet's counts and the total, in one statement (a UNION ALL of grouped counts);
-4. the live catalogue rows of the page's contacts — re-checked with `offerable()`, so a contact who
-   opted out a second ago never shows even if the index has not caught up — or, when nothing
-   matched, the counts with each single criterion dropped ("3 matches if you drop Region");
+1. the catalogue's labels, the match weights and the newest snapshot's version (one UNION ALL);
+   a newer version is loaded in the background and served from the next page on;
+2. the live catalogue rows of the page's contacts — re-checked with `offerable()`, so a contact who
+   opted out a second ago never shows even if the index has not caught up;
 
 and, for the cards shown, the burnout limits' live figure (`limits.selectors.availability_for`,
-six more queries, seven for one activity type, whatever the page size): what the card says is what an approval
-will enforce; the index's stored usage only ranks.
+a constant number of queries whatever the page size): what the card says is what an approval will
+enforce; the snapshot's stored usage only ranks.
 
 Facet counts are disjunctive: a facet's counts apply every filter except its own, so a rep sees
 what ticking one more value of that facet would add. Contact email and phone are never read here.
@@ -25,11 +24,11 @@ from dataclasses import dataclass, field, replace
 
 from matching.cards import ReferenceCard, build_cards
 from matching.catalogue import Catalogue, load_catalogue
+from matching.engine import Relaxation, run_search
 from matching.facets import FACETS
 from matching.filters import Cursor, Filters
-from matching.queries import Relaxation, facet_counts, relaxation_counts, result_rows
+from matching.loaded import snapshot_for
 from matching.scoring import Target
-from matching.sql import SearchDialect
 from references.models import Opportunity
 
 # Re-exported: the search's public vocabulary.
@@ -98,20 +97,20 @@ def search_references(
 ) -> SearchPage:
     """One page of references matching `filters`, ranked against `target` (see module doc), their
     availability counted for the activity type `counted_for` (default: the filters' only one)."""
-    dialect = SearchDialect.current()
     catalogue = load_catalogue()
     target = catalogue.complete(target)
-    rows = result_rows(dialect, filters, target, catalogue, after=after, limit=page_size + 1)
-    more = len(rows) > page_size
-    rows = rows[:page_size]
-    facets, total = ([], None)
-    if with_facets:
-        counts, total = facet_counts(dialect, filters)
-        facets = _facet_groups(counts, filters, catalogue)
-    relaxations = []
-    if not rows and after is None and (filters.active_facets() or filters.q):
-        relaxations = relaxation_counts(dialect, filters)
-        total = 0
+    found = run_search(
+        snapshot_for(catalogue.snapshot_version),
+        filters,
+        target,
+        catalogue,
+        after=after,
+        limit=page_size + 1,
+        with_facets=with_facets,
+    )
+    more = len(found.rows) > page_size
+    rows = found.rows[:page_size]
+    facets = _facet_groups(found.counts, filters, catalogue) if with_facets else []
     # A search for one activity type counts availability for that type, as its request would.
     activity = counted_for or _single_activity(filters)
     cards = (
@@ -122,12 +121,10 @@ def search_references(
     last = rows[-1] if rows else None
     return SearchPage(
         cards=cards,
-        total=total if total is not None else len(cards),
+        total=found.total if with_facets else len(cards),
         facets=facets,
-        next_cursor=Cursor(bool(last["resting"]), int(last["score"]), int(last["contact_id"]))
-        if more
-        else None,
-        relaxations=relaxations,
+        next_cursor=_cursor_after(last) if more else None,
+        relaxations=found.relaxations,
         target=target,
         target_labels=catalogue.describe(target),
         persona_choices=catalogue.choices("persona"),
@@ -162,10 +159,11 @@ def reference_detail(
 ) -> ReferenceCard | None:
     """One offerable reference with its story, graded against `target`, its availability counted
     for `activity_type_id` as the search card that led here counts it; None if not offerable."""
-    dialect = SearchDialect.current()
     catalogue = load_catalogue()
     target = catalogue.complete(target)
-    rows = result_rows(dialect, Filters(contacts=(int(contact_id),)), target, catalogue, after=None, limit=1)
+    snapshot = snapshot_for(catalogue.snapshot_version)
+    filters = Filters(contacts=(int(contact_id),))
+    rows = run_search(snapshot, filters, target, catalogue, after=None, limit=1, with_facets=False).rows
     cards = build_cards(
         rows, target, catalogue, with_text=False, with_story=True, activity_type_id=activity_type_id
     )

@@ -187,6 +187,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The sweeper (every NOTIFICATION_SWEEP_SECONDS, rms/celery.py) re-enqueues email whose message
 # was lost once it is this many seconds overdue, and takes back a claim older than the timeout
 # (longer than the delivery task's 90 s hard limit).
+# Search (matching/loaded.py): a web process swaps in a newly published index in the background;
+# /readyz reports a process still serving an older one this long after the newer was published.
+SEARCH_INDEX_SWAP = "background"
+SEARCH_INDEX_STALE_SECONDS = env_int("SEARCH_INDEX_STALE_SECONDS", 120, minimum=1)
+
 NOTIFICATION_SWEEP_GRACE = env_int("NOTIFICATION_SWEEP_GRACE", 120)
 NOTIFICATION_CLAIM_TIMEOUT = env_int("NOTIFICATION_CLAIM_TIMEOUT", 300)
 NOTIFICATION_DUE_SOON_HOURS = env_int("NOTIFICATION_DUE_SOON_HOURS", 24)

@@ -11,6 +11,9 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 from rms.settings import *  # noqa: F403
 
+# A test writes the index and searches it in one transaction no other connection sees: the request
+# that notices a new search snapshot loads it itself (tests of the background swap set it back).
+SEARCH_INDEX_SWAP = "inline"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

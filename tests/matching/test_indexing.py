@@ -28,7 +28,7 @@ def test_rebuild_indexes_offerable_contacts_with_their_facets(account_owner):
     assert entry.product_ids == sorted([product("Analytics Cloud").pk, product("Secure Edge").pk])
     assert entry.activity_type_ids == [factories.activity_type("reference_call").pk]
     assert (entry.nps, entry.resting, entry.last_activity_on) == (8, False, None)
-    assert "Fraud detection" in SearchDocument.objects.get(account_id=contact.account_id).body
+    assert "Fraud detection" in SearchDocument.objects.get(account_id=contact.account_id).tags
 
 
 def test_targeted_refresh_follows_changes(account_owner):
