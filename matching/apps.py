@@ -6,3 +6,10 @@ class MatchingConfig(AppConfig):
 
     name = "matching"
     verbose_name = "Matching and search"
+
+    def ready(self) -> None:
+        from core.health import register_probe
+        from matching.loaded import readiness_problem
+
+        # /readyz says when this process serves an older search index than the one published.
+        register_probe("search_index", readiness_problem)

@@ -20,13 +20,15 @@ from matching.catalogue import Catalogue
 from matching.facets import FACETS, FacetSpec
 from matching.filters import Cursor, Filters
 from matching.scoring import Target
-from matching.snapshot import NO_CAP, NO_NPS, NO_USAGE, Snapshot
+from matching.snapshot import LISTS, NO_CAP, NO_NPS, NO_USAGE, Snapshot
 from matching.text import RANK_DAMPING, query_terms
 
 _FACET_BY_KEY = {spec.key: spec for spec in FACETS}
 # The sort key packs (resting, score descending, contact id) into one int64.
 _SCORE_BIAS = 1 << 27
 _CONTACT_BITS = 32
+# A scope with fewer rows than 1/_SPARSE of the index is read by row numbers, not by mask.
+_SPARSE = 16
 
 
 @dataclass(frozen=True)
@@ -61,13 +63,7 @@ def run_search(
         spec.key: _facet_mask(snapshot, spec, getattr(filters, spec.key)) for spec in filters.active_facets()
     }
     hits = _all(base, masks.values())
-    counts: dict[str, dict[str, int]] = {}
-    if with_facets:
-        for spec in FACETS:
-            scope = (
-                _all(base, [m for key, m in masks.items() if key != spec.key]) if spec.key in masks else hits
-            )
-            counts[spec.key] = _counts(snapshot, spec, scope)
+    counts = _facet_counts(snapshot, filters, base, masks, hits) if with_facets else {}
     rows = _page(snapshot, np.flatnonzero(hits), raw_of_document, target, catalogue, after, limit)
     relaxations = []
     if not rows and after is None and (masks or filters.q):
@@ -150,13 +146,37 @@ def _all(base: np.ndarray, masks) -> np.ndarray:
 # --- Counts -----------------------------------------------------------------------------------
 
 
+def _facet_counts(snapshot: Snapshot, filters: Filters, base, masks: dict, hits) -> dict[str, dict[str, int]]:
+    """Every facet's counts: a filtered facet's without its own filter (disjunctive counts)."""
+    whole_index = not (filters.q or filters.contacts or filters.exclude_contacts)
+    counts = {}
+    for spec in FACETS:
+        others = [mask for key, mask in masks.items() if key != spec.key]
+        if whole_index and not others:
+            # Nothing narrows this facet: the whole index's counts, counted once per snapshot.
+            counts[spec.key] = snapshot.remembered(
+                ("counts", spec.key), lambda spec=spec: _whole(snapshot, spec)
+            )
+        else:
+            counts[spec.key] = _counts(snapshot, spec, _all(base, others) if spec.key in masks else hits)
+    return counts
+
+
+def _whole(snapshot: Snapshot, spec: FacetSpec) -> dict[str, int]:
+    return _counts(snapshot, spec, np.ones(snapshot.size, bool))
+
+
 def _counts(snapshot: Snapshot, spec: FacetSpec, scope: np.ndarray) -> dict[str, int]:
+    column = "language" if spec.key == "language" else spec.column
+    sparse = np.count_nonzero(scope) * _SPARSE < snapshot.size
     if spec.many:
-        values = snapshot[f"{spec.column}_values"][scope[snapshot.rows_of[spec.column]]]
-    elif spec.key == "language":
-        values = snapshot["language"][scope]
+        flat = snapshot[f"{column}_values"]
+        if sparse:
+            values = flat[_listed_positions(snapshot[f"{column}_offsets"], np.flatnonzero(scope))]
+        else:
+            values = flat[scope[snapshot.rows_of[column]]]
     else:
-        values = snapshot[spec.column][scope]
+        values = snapshot[column][np.flatnonzero(scope) if sparse else scope]
     if not len(values):
         return {}
     tally = np.bincount(values)
@@ -166,6 +186,15 @@ def _counts(snapshot: Snapshot, spec: FacetSpec, scope: np.ndarray) -> dict[str,
     else:
         names = [str(v) for v in present.tolist()]
     return dict(zip(names, tally[present].tolist(), strict=True))
+
+
+def _listed_positions(offsets: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The positions in an id list's values of every value of `rows` (CSR gather, no loop)."""
+    starts, lengths = offsets[rows], offsets[rows + 1] - offsets[rows]
+    if not len(rows):
+        return np.zeros(0, np.int64)
+    shift = starts - np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    return np.repeat(shift, lengths) + np.arange(int(lengths.sum()))
 
 
 def _relaxations(snapshot: Snapshot, filters: Filters, base: np.ndarray, masks: dict) -> list[Relaxation]:
@@ -195,7 +224,7 @@ def _page(
 ) -> list[dict]:
     if not len(rows):
         return []
-    graded = _graded(snapshot, rows, raw_of_document, target, catalogue)
+    graded, steady = _graded(snapshot, rows, raw_of_document, target, catalogue)
     keys = _sort_keys(snapshot["resting"][rows], graded["score"], snapshot["contact_id"][rows])
     chosen = np.arange(len(rows))
     if after is not None:
@@ -203,13 +232,18 @@ def _page(
     if len(chosen) > limit:
         chosen = chosen[np.argpartition(keys[chosen], limit - 1)[:limit]]
     chosen = chosen[np.argsort(keys[chosen], kind="stable")]
-    return [
-        _row(snapshot, int(rows[i]), {name: int(values[i]) for name, values in graded.items()})
-        for i in chosen
-    ]
+    entries = rows[chosen]
+    return _rows(snapshot, entries, [_graded_row(graded, steady, i, int(rows[i])) for i in chosen])
 
 
-def _graded(snapshot, rows, raw_of_document, target: Target, catalogue: Catalogue) -> dict[str, np.ndarray]:
+def _graded_row(graded: dict, steady: dict, i: int, row: int) -> dict[str, int]:
+    """The grades and points of the `i`th graded row, entry `row` (0 for what was not graded)."""
+    values = {name: 0 if column is None else int(column[i]) for name, column in graded.items()}
+    values["cap"], values["free"] = int(steady["cap"][row]), int(steady["free"][row])
+    return values
+
+
+def _graded(snapshot, rows, raw_of_document, target: Target, catalogue: Catalogue) -> tuple[dict, dict]:
     """The grades, cap, free slots, text points and score of `rows` (see matching/scoring.py)."""
     weights = catalogue.weights
     size_close = catalogue.neighbours("size", target.size_band_id)
@@ -221,46 +255,61 @@ def _graded(snapshot, rows, raw_of_document, target: Target, catalogue: Catalogu
         "g_size": _grade(snapshot["size_band_id"][rows], target.size_band_id, size_close),
         "g_persona": _grade(snapshot["persona_id"][rows], target.persona_id, persona_close),
     }
-    default_cap = weights.default_cap
-    own_cap = snapshot["own_cap"][rows].astype(np.int64)
-    cap = np.minimum(np.where(own_cap == NO_CAP, default_cap, own_cap), default_cap)
-    slots = snapshot["slots_left"][rows].astype(np.int64)
-    free = np.maximum(np.minimum(np.where(slots == NO_USAGE, cap, slots), cap), 0)
-    nps = snapshot["nps"][rows].astype(np.int64)
-    nps = np.where(nps == NO_NPS, 0, nps)
+    steady = snapshot.remembered(
+        ("steady", weights.default_cap, weights.availability, weights.nps),
+        lambda: _steady_points(snapshot, weights),
+    )
+    score = steady["points"][rows].astype(np.int64)
+    for column, weight in (
+        ("g_industry", weights.industry),
+        ("g_product", weights.product),
+        ("g_region", weights.region),
+        ("g_size", weights.size),
+        ("g_persona", weights.persona),
+    ):
+        if graded[column] is not None:
+            score += weight * graded[column]
     if raw_of_document is None:
-        text = np.zeros(len(rows), np.int64)
+        text = None
     else:
         raw = raw_of_document[snapshot["document"][rows]]
         text = (2 * weights.text * raw) // (raw + RANK_DAMPING)
-    w = weights
-    score = (
-        w.industry * graded["g_industry"]
-        + w.product * graded["g_product"]
-        + w.region * graded["g_region"]
-        + w.size * graded["g_size"]
-        + w.persona * graded["g_persona"]
-        + np.where(cap > 0, (2 * w.availability * free) // np.maximum(cap, 1), 0)
+        score += text
+    # Ungraded criteria (None), the cap and the free slots are filled in for the page's rows only.
+    return graded | {"t_points": text, "score": score}, steady
+
+
+def _steady_points(snapshot: Snapshot, weights) -> dict[str, np.ndarray]:
+    """Each row's cap, free slots and the points they and the NPS give: the same for every
+    search until the weights, the program's cap or the snapshot change."""
+    default_cap = weights.default_cap
+    own_cap = snapshot["own_cap"].astype(np.int64)
+    cap = np.minimum(np.where(own_cap == NO_CAP, default_cap, own_cap), default_cap)
+    slots = snapshot["slots_left"].astype(np.int64)
+    free = np.maximum(np.minimum(np.where(slots == NO_USAGE, cap, slots), cap), 0)
+    nps = snapshot["nps"].astype(np.int64)
+    nps = np.where(nps == NO_NPS, 0, nps)
+    points = (
+        np.where(cap > 0, (2 * weights.availability * free) // np.maximum(cap, 1), 0)
         # Truncated toward zero, as SQL's integer division.
-        + np.sign(nps) * ((2 * w.nps * np.abs(nps)) // 10)
-        + text
+        + np.sign(nps) * ((2 * weights.nps * np.abs(nps)) // 10)
     )
-    return graded | {"cap": cap, "free": free, "t_points": text, "score": score}
+    return {"cap": cap, "free": free, "points": points.astype(np.int32)}
 
 
-def _grade(column: np.ndarray, wanted: int | None, close: tuple[int, ...]) -> np.ndarray:
-    """2 where `column` is `wanted`, 1 where it is one of `close`, else 0."""
+def _grade(column: np.ndarray, wanted: int | None, close: tuple[int, ...]) -> np.ndarray | None:
+    """2 where `column` is `wanted`, 1 where it is one of `close`, else 0; None: not graded."""
     if not wanted:
-        return np.zeros(len(column), np.int64)
+        return None
     grade = np.where(column == wanted, 2, 0)
     if close:
         grade = np.where((grade == 0) & np.isin(column, np.array(close, np.int64)), 1, grade)
     return grade.astype(np.int64)
 
 
-def _product_grade(snapshot: Snapshot, rows: np.ndarray, products: tuple[int, ...]) -> np.ndarray:
+def _product_grade(snapshot: Snapshot, rows: np.ndarray, products: tuple[int, ...]) -> np.ndarray | None:
     if not products:
-        return np.zeros(len(rows), np.int64)
+        return None
     return np.where(_rows_listing(snapshot, "product_ids", products)[rows], 2, 0).astype(np.int64)
 
 
@@ -278,24 +327,22 @@ def _cursor_key(cursor: Cursor) -> int:
     return (int(cursor.resting) << (_CONTACT_BITS + 28)) | ((_SCORE_BIAS - score) << _CONTACT_BITS) | contact
 
 
-def _row(snapshot: Snapshot, row: int, graded: dict[str, int]) -> dict:
-    """One result row as the cards read it."""
-    nps = int(snapshot["nps"][row])
-    return {
-        "contact_id": int(snapshot["contact_id"][row]),
-        "account_id": int(snapshot["account_id"][row]),
-        "resting": bool(snapshot["resting"][row]),
-        "nps": None if nps == NO_NPS else nps,
-        "industry_id": int(snapshot["industry_id"][row]),
-        "region_id": int(snapshot["region_id"][row]),
-        "country_id": int(snapshot["country_id"][row]),
-        "size_band_id": int(snapshot["size_band_id"][row]),
-        "persona_id": int(snapshot["persona_id"][row]),
-        "language": snapshot.language_code(row),
-        "last_activity_on": snapshot.last_activity(row),
-        "product_ids": snapshot.id_list("product_ids", row),
-        "use_case_ids": snapshot.id_list("use_case_ids", row),
-        "competitor_ids": snapshot.id_list("competitor_ids", row),
-        "activity_type_ids": snapshot.id_list("activity_type_ids", row),
-        **graded,
-    }
+_PLAIN_COLUMNS = ("contact_id", "account_id", "resting", "industry_id", "region_id", "country_id")
+_PLAIN_COLUMNS += ("size_band_id", "persona_id")
+
+
+def _rows(snapshot: Snapshot, entries: np.ndarray, graded: list[dict[str, int]]) -> list[dict]:
+    """The page's result rows as the cards read them, each column gathered at once."""
+    columns = {name: snapshot[name][entries].tolist() for name in _PLAIN_COLUMNS}
+    columns["nps"] = [None if v == NO_NPS else v for v in snapshot["nps"][entries].tolist()]
+    columns["language"] = snapshot["languages"][snapshot["language"][entries]].tolist()
+    columns["last_activity_on"] = snapshot["last_activity_on"][entries].astype(object).tolist()
+    for name in LISTS:
+        offsets, values = snapshot[f"{name}_offsets"], snapshot[f"{name}_values"].tolist()
+        starts, ends = offsets[entries].tolist(), offsets[entries + 1].tolist()
+        columns[name] = [values[start:end] for start, end in zip(starts, ends, strict=True)]
+    names = list(columns)
+    return [
+        dict(zip(names, values, strict=True)) | grades
+        for values, grades in zip(zip(*columns.values(), strict=True), graded, strict=True)
+    ]

@@ -51,6 +51,9 @@ class Snapshot:
     digest: str = ""
     # Entry row of each value of an id list, derived at load (not stored).
     rows_of: dict[str, np.ndarray] = field(default_factory=dict)
+    # What many searches share, computed on first use (see matching/engine.py): the whole index's
+    # facet counts, and each row's points that depend only on the weights and the program's cap.
+    memo: dict = field(default_factory=dict)
 
     def __post_init__(self):
         size = len(self.arrays["contact_id"])
@@ -68,6 +71,12 @@ class Snapshot:
     @property
     def nbytes(self) -> int:
         return sum(a.nbytes for a in self.arrays.values()) + sum(a.nbytes for a in self.rows_of.values())
+
+    def remembered(self, key, compute):
+        """`compute()`, once per snapshot and `key` (a race computes it twice, harmlessly)."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     def id_list(self, name: str, row: int) -> list[int]:
         offsets = self.arrays[f"{name}_offsets"]

@@ -14,3 +14,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rms.settings")
 
 application = get_wsgi_application()
+
+# Each web process loads the published search index as it starts (matching/loaded.py).
+from matching.loaded import warm_in_background  # noqa: E402
+
+warm_in_background()
