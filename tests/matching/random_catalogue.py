@@ -46,6 +46,10 @@ STORY_WORDS = (
 ).split()
 NAME_WORDS = ("Northwind", "Globex", "Fraud", "Cloud", "Harbor", "Scaling", "Migration", "Summit")
 NAME_ENDS = ("Bank", "Labs", "Logistics", "Retail", "Partners")
+TAXONOMY_WORDS = (
+    "Analytics Observability Germany Japan Finance Manufacturing modernization detection "
+    "Acmetrics Bluepeak Datastrand"
+).split()
 # Words no document holds, and words that are only stop words.
 UNMATCHED_WORDS = ("zeppelin", "quokka")
 STOP_ONLY = ("the", "and of")
@@ -140,16 +144,8 @@ def build_catalogue(rng: random.Random, owner, *, accounts: int = 60) -> Generat
         )
     index(today)
     generated.values = _facet_values()
-    # Taxonomy names count as words too: a product, a country, an industry, a use case.
-    generated.words = [
-        *STORY_WORDS,
-        *NAME_WORDS,
-        *NAME_ENDS,
-        "Analytics",
-        "Germany",
-        "Finance",
-        "modernization",
-    ]
+    # Taxonomy names count as words too: products, countries, industries, use cases, competitors.
+    generated.words = [*STORY_WORDS, *NAME_WORDS, *NAME_ENDS, *TAXONOMY_WORDS]
     return generated
 
 
