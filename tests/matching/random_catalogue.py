@@ -18,6 +18,7 @@ from django.utils import timezone
 from matching.filters import Filters
 from matching.scoring import Target
 from matching.selectors import target_for_opportunity, target_from_filters
+from matching.text import STOP_WORDS
 from references.models import (
     ActivityType,
     Competitor,
@@ -95,7 +96,8 @@ def build_catalogue(rng: random.Random, owner, *, accounts: int = 60) -> Generat
     for n in range(accounts):
         name = f"{rng.choice(NAME_WORDS)} {rng.choice(NAME_ENDS)} {n}"
         story = " ".join(rng.choice(STORY_WORDS) for _ in range(rng.randint(0, 14)))
-        generated.documents.append(f"{name} {story}".split())
+        # The words a search may take from this account (stop words are added on purpose below).
+        generated.documents.append([w for w in f"{name} {story}".split() if w not in STOP_WORDS])
         contact = make_reference(
             owner,
             name=name,
@@ -194,9 +196,7 @@ def _facet_values() -> dict[str, list]:
         "product": list(Product.objects.values_list("pk", flat=True)),
         "use_case": list(UseCase.objects.values_list("pk", flat=True)),
         "competitor": list(Competitor.objects.values_list("pk", flat=True)),
-        "region": list(
-            Country.objects.filter(code__in=COUNTRIES).values_list("region_id", flat=True).distinct()
-        ),
+        "region": sorted(set(Country.objects.filter(code__in=COUNTRIES).values_list("region_id", flat=True))),
         "country": list(Country.objects.filter(code__in=[*COUNTRIES, "NZ"]).values_list("pk", flat=True)),
         "size": list(SizeBand.objects.values_list("pk", flat=True)),
         "persona": list(Persona.objects.values_list("pk", flat=True)),
@@ -208,9 +208,10 @@ def _facet_values() -> dict[str, list]:
 # --- Random searches ----------------------------------------------------------------------
 
 
-def random_facets(rng: random.Random, generated: Generated) -> dict[str, tuple]:
-    """0–3 facets with 1–2 values each."""
-    keys = rng.sample(sorted(generated.values), rng.choice((0, 1, 1, 2, 2, 3)))
+def random_facets(rng: random.Random, generated: Generated, *, with_words: bool = False) -> dict[str, tuple]:
+    """0–3 facets with 1–2 values each (fewer with words, which narrow enough by themselves)."""
+    how_many = (0, 0, 1, 1, 2) if with_words else (0, 1, 1, 2, 2, 3)
+    keys = rng.sample(sorted(generated.values), rng.choice(how_many))
     return {key: tuple(sorted(rng.sample(generated.values[key], rng.randint(1, 2)))) for key in keys}
 
 
@@ -222,7 +223,7 @@ def random_words(rng: random.Random, generated: Generated) -> str:
         return rng.choice(UNMATCHED_WORDS)
     if roll < 0.18:
         return rng.choice(STOP_ONLY)
-    source = rng.choice(generated.documents) if roll < 0.7 else generated.words
+    source = rng.choice(generated.documents) if roll < 0.75 else generated.words
     words = rng.sample(source, min(len(source), rng.randint(1, 2)))
     if rng.random() < 0.3:
         words.append(rng.choice(("the", "of", "and")))
@@ -242,7 +243,7 @@ def random_target(rng: random.Random, generated: Generated, filters: Filters) ->
 
 def random_case(rng: random.Random, generated: Generated, *, with_words: bool) -> Case:
     q = random_words(rng, generated) if with_words else ""
-    filters = Filters(q=q, **random_facets(rng, generated))
+    filters = Filters(q=q, **random_facets(rng, generated, with_words=with_words))
     if rng.random() < 0.1:  # as rank_candidates leaves out the contacts already proposed
         filters = replace(filters, exclude_contacts=tuple(sorted(rng.sample(generated.contact_ids, 3))))
     return Case(filters=filters, target=random_target(rng, generated, filters), page_size=rng.randint(3, 20))

@@ -17,7 +17,7 @@ from tests.matching.reference_search import Expected, Ranked, World, expected_se
 
 # Per generated catalogue (two of them, from two seeds).
 CASES_WITHOUT_WORDS = 40
-CASES_WITH_WORDS = 30
+CASES_WITH_WORDS = 40
 EMPTY_CASES = 8
 
 
