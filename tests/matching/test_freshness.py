@@ -1,0 +1,134 @@
+"""The in-memory search index stays fresh: who is offerable never lags, counts lag one refresh,
+a new version is swapped in whole, and a process that cannot load one says so in /readyz."""
+
+import threading
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+
+from matching import loaded
+from matching.models import SearchSnapshot
+from matching.selectors import Filters, search_references
+from matching.tasks import refresh_search_index
+from tests.builders import catalogue as factories
+from tests.builders.search import index, make_reference
+
+
+def contact_ids(page) -> list[int]:
+    return [card.contact_id for card in page.cards]
+
+
+def test_an_opt_out_disappears_from_the_next_page_and_from_the_counts_after_one_refresh(account_owner):
+    stays = make_reference(account_owner, name="Stays")
+    leaves = make_reference(account_owner, name="Leaves")
+    index()
+    assert search_references(filters=Filters()).total == 2
+
+    leaves.preferences.opted_out, leaves.preferences.opted_out_at = True, timezone.now()
+    leaves.preferences.save()
+
+    page = search_references(filters=Filters())
+    assert contact_ids(page) == [stays.pk]  # the live re-check: at once
+    refresh_search_index()
+    assert search_references(filters=Filters()).total == 1  # the counts: after one refresh
+
+
+def test_a_new_reference_appears_after_one_refresh(account_owner):
+    make_reference(account_owner, name="First")
+    index()
+    assert search_references(filters=Filters(q="newcomer")).total == 0
+
+    newcomer = make_reference(account_owner, name="Newcomer Industries")
+    assert search_references(filters=Filters(q="newcomer")).total == 0  # not yet published
+
+    refresh_search_index()
+    page = search_references(filters=Filters(q="newcomer"))
+    assert (page.total, contact_ids(page)) == (1, [newcomer.pk])
+
+
+def test_a_refresh_with_nothing_changed_publishes_nothing(account_owner):
+    make_reference(account_owner)
+    index()
+    versions = SearchSnapshot.objects.count()
+
+    refresh_search_index()
+    refresh_search_index()
+
+    assert SearchSnapshot.objects.count() == versions
+
+
+def test_a_version_that_cannot_be_loaded_leaves_the_previous_one_served_and_readyz_says_so(
+    account_owner, client, settings
+):
+    settings.SEARCH_INDEX_STALE_SECONDS = 1
+    make_reference(account_owner, name="Served")
+    index()
+    served = search_references(filters=Filters())
+    broken = SearchSnapshot.objects.create(
+        digest="broken", data=b"not a snapshot", entries=0, documents=0, created_at=timezone.now()
+    )
+
+    assert contact_ids(search_references(filters=Filters())) == contact_ids(served)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    problem = response.json()["checks"]["search_index"]
+    assert f"newest {broken.pk}" in problem and "stale" in problem
+
+    # A good version published after it is loaded, and the process is ready again.
+    make_reference(account_owner, name="Later")
+    index()
+    assert search_references(filters=Filters()).total == 2
+    assert client.get("/readyz").json()["checks"]["search_index"] == "ok"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_version_swap_under_concurrent_searches_never_serves_a_mix(account_owner, settings):
+    industry = factories.industry("52").pk
+    first = [make_reference(account_owner, industry="52").pk for _ in range(3)]
+    index()
+    search_references(filters=Filters())  # this process holds the first version
+    settings.SEARCH_INDEX_SWAP = "background"
+
+    # Each version's whole answer: (total, the cards' contacts, the industry's facet count).
+    before = (3, tuple(sorted(first)), 3)
+    seen, errors, stop = [], [], threading.Event()
+
+    def search_until_stopped():
+        try:
+            while not stop.is_set():
+                page = search_references(filters=Filters(industry=(industry,)))
+                counts = {v.value: v.count for g in page.facets if g.key == "industry" for v in g.values}
+                seen.append((page.total, tuple(sorted(contact_ids(page))), counts[str(industry)]))
+        except Exception as exc:  # reported below: a failed search is a failed test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=search_until_stopped) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    second = [make_reference(account_owner, industry="52").pk for _ in range(2)]
+    index()
+    after = (5, tuple(sorted(first + second)), 5)
+    deadline = timezone.now() + timezone.timedelta(seconds=30)
+    while after not in seen and timezone.now() < deadline and not errors:
+        threading.Event().wait(0.05)
+    stop.set()
+    for thread in threads:
+        thread.join()
+
+    assert not errors
+    assert after in seen, "the new version was never swapped in"
+    assert before in seen
+    assert set(seen) <= {before, after}, "a page mixed two versions"
+
+
+def test_status_reports_the_version_and_its_size(account_owner):
+    make_reference(account_owner)
+    index()
+    search_references(filters=Filters())
+    status = loaded.status()
+    assert status["version"] == SearchSnapshot.objects.order_by("-pk").first().pk
+    assert status["entries"] == 1 and status["bytes"] > 0
