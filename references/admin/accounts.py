@@ -6,12 +6,13 @@ every new contact gets their participation preferences.
 
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.db.models.functions import Upper
 
 from core.admin_actions import export_as_csv
 from core.expressions import count_of
 from references import services
 from references.admin.saving import SavedByServiceMixin, adopt, form_values, save_inline
-from references.admin.search import as_phrase
+from references.admin.search import as_phrase, is_search
 from references.admin.status import ReferenceStatusAdminMixin, StatusChangeInline
 from references.admin.visibility import VisibleToUserMixin
 from references.models import Account, AccountNote, Contact, Product
@@ -104,6 +105,12 @@ class AccountAdmin(VisibleToUserMixin, SavedByServiceMixin, ReferenceStatusAdmin
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, as_phrase(search_term))
+
+    def get_ordering(self, request):
+        # Matches in the order of their names, but not by the name index: with it PostgreSQL would
+        # read the names from "A" up to the prefix's own (52 ms for "Oakl" at 100,000 accounts)
+        # rather than the few matches from the prefix index and sort them.
+        return [Upper("name")] if is_search(request) else super().get_ordering(request)
 
     def get_readonly_fields(self, request, obj=None):
         # An existing account changes owner on the manager's account page, which hands the open

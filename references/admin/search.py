@@ -14,6 +14,7 @@ What a reference manager types, and what answers it on PostgreSQL (migration ref
 SQLite (a development database) answers the same searches by scanning.
 """
 
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.db.models import Field, ForeignKey, Lookup, Q
 
 from core.dialect import Dialect
@@ -55,3 +56,8 @@ def as_phrase(search_term: str) -> str:
         return ""
     escaped = phrase.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{escaped}"'
+
+
+def is_search(request) -> bool:
+    """Whether `request` searches: a changelist's search box, or an autocomplete's typed text."""
+    return any(request.GET.get(name, "").strip() for name in (SEARCH_VAR, "term"))
