@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.dialect import Dialect
+from core.statistics import analyze
 from limits.models import ContactUsage, LimitPolicy, LimitRun
 from limits.notices import limit_changes_notify
 from limits.usage.applying import apply, changes_find
@@ -17,6 +18,10 @@ from limits.usage.uses import CountingTypes
 JOB_LOCK = 7_243_110_001  # pg_advisory_xact_lock key of this job
 
 WORK_MEM = "64MB"
+
+# A run that wrote at least this many usage rows (or judged everyone) analyzes the table after:
+# the next searches and runs plan with its new size at once, not when autovacuum comes by.
+LARGE_REWRITE_ROWS = 10_000
 
 
 TEMP_TABLES = (
@@ -107,4 +112,6 @@ def usage_recompute(*, today: date | None = None, full: bool = False, verify: bo
             result.notified = limit_changes_notify(cursor=cursor, run=run)
         for name in TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    if result.rows_written and (result.full or result.rows_written >= LARGE_REWRITE_ROWS):
+        analyze(ContactUsage)
     return result

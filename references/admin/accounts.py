@@ -6,11 +6,13 @@ every new contact gets their participation preferences.
 
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.db.models.functions import Upper
 
 from core.admin_actions import export_as_csv
 from core.expressions import count_of
 from references import services
 from references.admin.saving import SavedByServiceMixin, adopt, form_values, save_inline
+from references.admin.search import as_phrase, is_search
 from references.admin.status import ReferenceStatusAdminMixin, StatusChangeInline
 from references.admin.visibility import VisibleToUserMixin
 from references.models import Account, AccountNote, Contact, Product
@@ -58,7 +60,10 @@ class AccountAdmin(VisibleToUserMixin, SavedByServiceMixin, ReferenceStatusAdmin
     list_filter = ["status", "at_risk", "country__region", "industry", "size_band", "products"]
     list_select_related = ["industry", "country__region", "size_band", "owner"]
     show_full_result_count = False  # one COUNT(*) per page is enough
-    search_fields = ["name", "owner__username", "owner__last_name"]
+    # An indexed lookup (references.admin.search); the text typed is one phrase. Not the owner:
+    # an OR with one of a few dozen owners' thousands of accounts would have PostgreSQL scan.
+    search_fields = ["^name"]
+    search_help_text = 'The start of the account\'s name, as typed ("globex co"), in any case.'
     autocomplete_fields = [
         "industry",
         "size_band",
@@ -97,6 +102,15 @@ class AccountAdmin(VisibleToUserMixin, SavedByServiceMixin, ReferenceStatusAdmin
         "at_risk",
         "owner",
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, as_phrase(search_term))
+
+    def get_ordering(self, request):
+        # Matches in the order of their names, but not by the name index: with it PostgreSQL would
+        # read the names from "A" up to the prefix's own (52 ms for "Oakl" at 100,000 accounts)
+        # rather than the few matches from the prefix index and sort them.
+        return [Upper("name")] if is_search(request) else super().get_ordering(request)
 
     def get_readonly_fields(self, request, obj=None):
         # An existing account changes owner on the manager's account page, which hands the open

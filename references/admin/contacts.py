@@ -12,9 +12,12 @@ from django.utils import timezone
 from core.admin_actions import export_as_csv
 from references import services
 from references.admin.saving import SavedByServiceMixin, adopt, form_values, save_inline
+from references.admin.search import register_starts
 from references.admin.status import ReferenceStatusAdminMixin, StatusChangeInline
 from references.admin.visibility import VisibleToUserMixin
 from references.models import ActivityType, BlackoutPeriod, Contact, ParticipationPreferences
+
+register_starts(Contact._meta.get_field("account"), "name")
 
 
 class PreferencesForm(forms.ModelForm):
@@ -88,7 +91,12 @@ class ContactAdmin(VisibleToUserMixin, SavedByServiceMixin, ReferenceStatusAdmin
     list_filter = ["status", "persona", "preferences__opted_out", "account__country__region", "language"]
     list_select_related = ["account", "persona", "preferences"]
     show_full_result_count = False  # hundreds of thousands of rows: one COUNT(*) per page is enough
-    search_fields = ["first_name", "last_name", "email", "account__name"]
+    # Indexed lookups only (references.admin.search); each word typed must match one of them.
+    search_fields = ["^first_name", "^last_name", "=email", "account__starts"]
+    search_help_text = (
+        'Each word: the start of a first or last name or of the account\'s name ("jane smi"), '
+        "or a whole email address."
+    )
     autocomplete_fields = ["account", "persona"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [PreferencesInline, BlackoutInline, StatusChangeInline]

@@ -23,6 +23,8 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 
+from core.statistics import analyze
+
 
 class Table:
     """The rows waiting to be written to one model's table, in the order of `field_names`."""
@@ -174,12 +176,10 @@ class BulkLoader:
                 for sql in statements:
                     cursor.execute(sql)
             self._restore = {}
-            if self.is_postgres:
-                # Later seeders query these tables in the same transaction; without statistics
-                # the planner would take freshly loaded million-row tables for empty ones.
-                quote = self.connection.ops.quote_name
-                names = dict.fromkeys(quote(table.model._meta.db_table) for table in self.tables)
-                cursor.execute(f"ANALYZE {', '.join(names)}")
+        if self.is_postgres:
+            # Later seeders query these tables in the same transaction; without statistics
+            # the planner would take freshly loaded million-row tables for empty ones.
+            analyze(*(table.model for table in self.tables), using=self.connection.alias)
         counts: dict[str, int] = {}
         for table in self.tables:
             counts[table.model._meta.db_table] = counts.get(table.model._meta.db_table, 0) + table.written
