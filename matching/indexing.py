@@ -18,9 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.statistics import analyze
 from matching.models import ReferenceEntry, SearchDocument, SearchIndexState
 from matching.snapshot import publish_snapshot
 from matching.sql import SearchDialect
@@ -62,6 +64,11 @@ def search_index_rebuild() -> IndexStats:
     publish_snapshot()
     SearchIndexState.objects.update_or_create(pk=1, defaults={"rebuilt_at": now, "refreshed_from": now})
     return IndexStats(documents=documents, entries=entries)
+
+
+def analyze_index() -> None:
+    """Fresh planner statistics for the index tables after a rebuild rewrote every row."""
+    analyze(*apps.get_app_config("matching").get_models(include_auto_created=True))
 
 
 def search_index_refresh(*, account_ids: Iterable[int] = (), contact_ids: Iterable[int] = ()) -> IndexStats:

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.utils import timezone
 
 from matching.models import SearchSnapshot
@@ -76,7 +76,10 @@ def status() -> dict:
 def readiness_problem() -> str | None:
     """Why this process's search is not current, or None: a newer version was published more than
     SEARCH_INDEX_STALE_SECONDS ago and is not loaded (its load failed, or has not finished)."""
-    newest = SearchSnapshot.objects.order_by("-pk").values_list("pk", "digest", "created_at").first()
+    try:
+        newest = SearchSnapshot.objects.order_by("-pk").values_list("pk", "digest", "created_at").first()
+    except DatabaseError:  # the database's own probe names that
+        return None
     if newest is None:
         return None
     version, digest, created_at = newest

@@ -90,15 +90,6 @@ class Snapshot:
         return None if np.isnat(value) else value.astype(object)
 
 
-EMPTY = Snapshot(
-    arrays={
-        "contact_id": np.zeros(0, np.int64),
-        **{f"{name}_offsets": np.zeros(1, np.int64) for name in LISTS},
-        **{f"{name}_values": np.zeros(0, np.int32) for name in LISTS},
-    }
-)
-
-
 # --- Building (the indexer) -------------------------------------------------------------------
 
 
@@ -193,6 +184,10 @@ def _day(value):
 
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
+
+
+# What a process serves before any version is published: every array, no rows.
+EMPTY = Snapshot(arrays=_document_arrays([]) | _entry_arrays([], np.zeros(0, np.int64)))
 
 
 # --- Publishing and loading -------------------------------------------------------------------

@@ -16,4 +16,6 @@ def refresh_search_index() -> dict[str, int]:
 @shared_task(name="matching.rebuild_search_index", acks_late=True, ignore_result=True)
 def rebuild_search_index() -> dict[str, int]:
     """Nightly: rebuild everything (picks up renamed taxonomies and moved countries)."""
-    return asdict(indexing.search_index_rebuild())
+    stats = indexing.search_index_rebuild()
+    indexing.analyze_index()
+    return asdict(stats)

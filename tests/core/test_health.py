@@ -42,7 +42,7 @@ def test_healthz_answers_without_touching_the_database(client, db, django_assert
 def test_readyz_is_ok_when_database_and_broker_answer(client, db):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "broker": "ok", "search_index": "ok"}
 
 
 def test_readyz_reports_a_broken_database_as_503(tmp_path):

@@ -6,11 +6,9 @@ of what changed writes few rows and leaves that to autovacuum).
 
 import time
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from core.statistics import analyze
-from matching.indexing import search_index_rebuild, search_index_refresh_changed
+from matching.indexing import analyze_index, search_index_rebuild, search_index_refresh_changed
 
 
 class Command(BaseCommand):
@@ -25,7 +23,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         stats = search_index_refresh_changed() if changed else search_index_rebuild()
         if not changed:
-            analyze(*apps.get_app_config("matching").get_models(include_auto_created=True))
+            analyze_index()
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Search index: {stats.documents:,} account documents, {stats.entries:,} reference entries "
