@@ -18,7 +18,6 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from core.dates import day_text
-from matching.scoring import Explanation
 from matching.selectors import FacetGroup, FacetValue, ReferenceCard
 
 # A facet shows its first values; the rest fold under "More".
@@ -113,7 +112,7 @@ def _card(card: ReferenceCard, link: tuple[str, str]) -> str:
         "</div>\n"
         '<div class="ref-score">\n'
         f'<span class="score" aria-label="Match {score} percent">{score}%</span>\n'
-        f'<p class="explanation">\n{_explanation(card.explanation, resting)}</p>\n'
+        f'<p class="explanation">\n{_explanation(card, resting)}</p>\n'
         "</div>\n"
         "</li>\n"
     )
@@ -129,7 +128,8 @@ def _tags(label: str, names: tuple[str, ...]) -> str:
     return f'<p class="ref-tags"><span class="muted">{label}</span> {", ".join(map(_e, names))}</p>\n'
 
 
-def _explanation(explanation: Explanation, resting: str) -> str:
+def _explanation(card: ReferenceCard, resting: str) -> str:
+    explanation = card.explanation
     criteria = "".join(f'<span class="crit {c.state}">{_e(c)}</span> ' for c in explanation.criteria)
     availability = f'<span class="avail{resting}">{_e(explanation.availability)}</span>\n'
     nps = f'<span class="nps">NPS {int(explanation.nps)}</span>\n' if explanation.nps is not None else ""
