@@ -41,15 +41,28 @@ def _deal_and_target(request: HttpRequest, form: SearchForm, filters: Filters):
     return deal, target
 
 
+PAGE_TEMPLATE = "portals/sales/search.html"
+RESULTS_TEMPLATE = "portals/sales/_search_body.html"  # what htmx swaps in when a filter changes
+
+
 @role_required(Role.SALES)
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
+    template = RESULTS_TEMPLATE if is_htmx(request) else PAGE_TEMPLATE
+    response = render(request, template, search_context(request))
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def search_context(request: HttpRequest) -> dict:
+    """The search page's context for `request`'s query: one search, and the links around it
+    (also what bench/render.py renders, to time the templates alone)."""
     form = SearchForm(request.GET)
     form.is_valid()  # a malformed value is shown as an error and left out of the search
     filters = form.filters()
     deal, target = _deal_and_target(request, form, filters)
     page = search_references(filters=filters, target=target, after=form.cursor())
-    context = {
+    return {
         "section": "search",
         "form": form,
         "filters": filters,
@@ -63,10 +76,6 @@ def search(request: HttpRequest) -> HttpResponse:
         "detail_query": urlencode(_request_query(form, filters)),
         "role": form.value_of("role"),
     }
-    template = "portals/sales/_search_body.html" if is_htmx(request) else "portals/sales/search.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def _request_query(form: SearchForm, filters: Filters) -> dict:
