@@ -183,16 +183,18 @@ def test_the_search_page_counts_the_figure_in_constant_queries(
     client.get("/sales/search/")  # loads the published search index
     with django_assert_max_num_queries(30) as few:
         client.get("/sales/search/")
+    # Read now: the connection keeps its last 9,000 queries, and the writes below push these out.
+    few = len(few)
     for n in range(12):
         contact = make_reference(account_owner, name=f"More {n}")
         factories.make_activity(contact, timezone.localdate() - timedelta(days=3 + n))
         BlackoutPeriod.objects.create(contact=contact, start=timezone.localdate(), end=timezone.localdate())
     index()
     client.get("/sales/search/")
-    with django_assert_max_num_queries(len(few)) as many:
+    with django_assert_max_num_queries(few) as many:
         response = client.get("/sales/search/")
     assert response.content.decode().count('class="avail') == 20
-    assert len(many) == len(few)
+    assert len(many) == few
 
 
 def test_the_usage_line_counts_the_live_window_not_a_stale_quarter(client, sales_rep, account_owner):
