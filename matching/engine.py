@@ -225,7 +225,7 @@ def _page(
     if not len(rows):
         return []
     graded, steady = _graded(snapshot, rows, raw_of_document, target, catalogue)
-    keys = _sort_keys(snapshot["resting"][rows], graded["score"], snapshot["contact_id"][rows])
+    keys = _sort_keys(_take(snapshot["resting"], rows), graded["score"], _take(snapshot["contact_id"], rows))
     chosen = np.arange(len(rows))
     if after is not None:
         chosen = np.flatnonzero(keys > _cursor_key(after))
@@ -249,17 +249,17 @@ def _graded(snapshot, rows, raw_of_document, target: Target, catalogue: Catalogu
     size_close = catalogue.neighbours("size", target.size_band_id)
     persona_close = catalogue.neighbours("persona", target.persona_id)
     graded = {
-        "g_industry": _grade(snapshot["industry_id"][rows], target.industry_id, ()),
+        "g_industry": _grade(_take(snapshot["industry_id"], rows), target.industry_id, ()),
         "g_product": _product_grade(snapshot, rows, target.product_ids),
-        "g_region": _grade(snapshot["region_id"][rows], target.region_id, ()),
-        "g_size": _grade(snapshot["size_band_id"][rows], target.size_band_id, size_close),
-        "g_persona": _grade(snapshot["persona_id"][rows], target.persona_id, persona_close),
+        "g_region": _grade(_take(snapshot["region_id"], rows), target.region_id, ()),
+        "g_size": _grade(_take(snapshot["size_band_id"], rows), target.size_band_id, size_close),
+        "g_persona": _grade(_take(snapshot["persona_id"], rows), target.persona_id, persona_close),
     }
     steady = snapshot.remembered(
         ("steady", weights.default_cap, weights.availability, weights.nps),
         lambda: _steady_points(snapshot, weights),
     )
-    score = steady["points"][rows].astype(np.int64)
+    score = _take(steady["points"], rows).astype(np.int64)
     for column, weight in (
         ("g_industry", weights.industry),
         ("g_product", weights.product),
@@ -272,7 +272,7 @@ def _graded(snapshot, rows, raw_of_document, target: Target, catalogue: Catalogu
     if raw_of_document is None:
         text = None
     else:
-        raw = raw_of_document[snapshot["document"][rows]]
+        raw = raw_of_document[_take(snapshot["document"], rows)]
         text = (2 * weights.text * raw) // (raw + RANK_DAMPING)
         score += text
     # Ungraded criteria (None), the cap and the free slots are filled in for the page's rows only.
@@ -310,7 +310,12 @@ def _grade(column: np.ndarray, wanted: int | None, close: tuple[int, ...]) -> np
 def _product_grade(snapshot: Snapshot, rows: np.ndarray, products: tuple[int, ...]) -> np.ndarray | None:
     if not products:
         return None
-    return np.where(_rows_listing(snapshot, "product_ids", products)[rows], 2, 0).astype(np.int64)
+    return np.where(_take(_rows_listing(snapshot, "product_ids", products), rows), 2, 0).astype(np.int64)
+
+
+def _take(column: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """`column` at `rows`; the column itself when `rows` is every row (a search without filters)."""
+    return column if len(rows) == len(column) else column[rows]
 
 
 def _sort_keys(resting: np.ndarray, score: np.ndarray, contact_id: np.ndarray) -> np.ndarray:
