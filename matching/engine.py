@@ -87,9 +87,9 @@ def _base(snapshot: Snapshot, filters: Filters) -> tuple[np.ndarray, np.ndarray 
         base = matched[snapshot["document"]]
     contact_id = snapshot["contact_id"]
     if filters.contacts:
-        base &= np.isin(contact_id, np.array(filters.contacts, np.int64))
+        base &= _isin(contact_id, np.array(filters.contacts, np.int64))
     if filters.exclude_contacts:
-        base &= ~np.isin(contact_id, np.array(filters.exclude_contacts, np.int64))
+        base &= ~_isin(contact_id, np.array(filters.exclude_contacts, np.int64))
     return base, raw_of_document
 
 
@@ -124,16 +124,23 @@ def _facet_mask(snapshot: Snapshot, spec: FacetSpec, values: tuple) -> np.ndarra
     if spec.key == "language":
         wanted = {str(v) for v in values}
         codes = [code for code, name in enumerate(snapshot["languages"].tolist()) if name in wanted]
-        return np.isin(snapshot["language"], np.array(codes, np.int16))
-    return np.isin(snapshot[spec.column], np.array(values, np.int64))
+        return _isin(snapshot["language"], np.array(codes, np.int16))
+    return _isin(snapshot[spec.column], np.array(values, np.int64))
 
 
 def _rows_listing(snapshot: Snapshot, column: str, values) -> np.ndarray:
     """The rows whose id list `column` shares a value with `values`."""
     mask = np.zeros(snapshot.size, bool)
-    listed = np.isin(snapshot[f"{column}_values"], np.array(values, np.int64))
+    listed = _isin(snapshot[f"{column}_values"], np.array(values, np.int64))
     mask[snapshot.rows_of[column][listed]] = True
     return mask
+
+
+def _isin(column: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Where `column` holds one of `values` (small integer ids: a lookup table, one pass)."""
+    if not len(values):
+        return np.zeros(len(column), bool)
+    return np.isin(column, values, kind="table")
 
 
 def _all(base: np.ndarray, masks) -> np.ndarray:
@@ -303,7 +310,7 @@ def _grade(column: np.ndarray, wanted: int | None, close: tuple[int, ...]) -> np
         return None
     grade = np.where(column == wanted, 2, 0)
     if close:
-        grade = np.where((grade == 0) & np.isin(column, np.array(close, np.int64)), 1, grade)
+        grade = np.where((grade == 0) & _isin(column, np.array(close, np.int64)), 1, grade)
     return grade.astype(np.int64)
 
 
@@ -336,6 +343,10 @@ _PLAIN_COLUMNS = ("contact_id", "account_id", "resting", "industry_id", "region_
 _PLAIN_COLUMNS += ("size_band_id", "persona_id")
 
 
+def _lengths(ends: list[int]) -> list[int]:
+    return [end - start for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+
+
 def _rows(snapshot: Snapshot, entries: np.ndarray, graded: list[dict[str, int]]) -> list[dict]:
     """The page's result rows as the cards read them, each column gathered at once."""
     columns = {name: snapshot[name][entries].tolist() for name in _PLAIN_COLUMNS}
@@ -343,9 +354,10 @@ def _rows(snapshot: Snapshot, entries: np.ndarray, graded: list[dict[str, int]])
     columns["language"] = snapshot["languages"][snapshot["language"][entries]].tolist()
     columns["last_activity_on"] = snapshot["last_activity_on"][entries].astype(object).tolist()
     for name in LISTS:
-        offsets, values = snapshot[f"{name}_offsets"], snapshot[f"{name}_values"].tolist()
-        starts, ends = offsets[entries].tolist(), offsets[entries + 1].tolist()
-        columns[name] = [values[start:end] for start, end in zip(starts, ends, strict=True)]
+        offsets = snapshot[f"{name}_offsets"]
+        values = snapshot[f"{name}_values"][_listed_positions(offsets, entries)].tolist()
+        ends = np.cumsum(offsets[entries + 1] - offsets[entries]).tolist()
+        columns[name] = [values[end - length : end] for end, length in zip(ends, _lengths(ends), strict=True)]
     names = list(columns)
     return [
         dict(zip(names, values, strict=True)) | grades
