@@ -1,0 +1,325 @@
+"""What the live check reads about a few contacts, in one statement.
+
+`limits.live_check` judges contacts from facts it reads on every call: the program's policy, the
+rules that may apply, blackouts, the held activities and approved requests of their accounts,
+their own caps (and, when asked by contact id, the contacts and accounts themselves; when asked by
+an activity type's id, the type). Each of those was a query built by the ORM, and building them
+cost several times more than running them (`bench/availability.py`), on every search page. So they
+are one UNION ALL here, written once per shape (how many contacts, which parts), each row tagged
+with its kind in typed columns: ints, dates, texts (booleans as 0 or 1, the same on both
+databases).
+
+The held activities are read from the first day any of them can count (`limits.rules.Windows.
+horizon`) for the longest rest among the policy and the rules read, computed in the statement;
+a use from before a contact's own horizon changes none of their answers (it is outside the
+window and the quarter, and its rest is over), as when several contacts are judged at once.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from django.db import connection
+
+from core.dialect import Dialect
+from limits.models import LimitPolicy, LimitRule
+from limits.rules import occurrence, quarter_bounds
+from references.models import ActivityType
+from requests_app.statuses import COMMITTED_STATUSES
+
+TYPE, CONTACT, OWN_CAP, POLICY, RULE, BLACKOUT, HELD, APPROVED = range(8)
+_INTS, _DATES, _TEXTS = 8, 2, 4  # typed columns after the kind
+
+
+def _select(kind: int, ints=(), dates=(), texts=()) -> str:
+    """One branch's columns: its values in the typed columns, NULL in the rest."""
+
+    def padded(values, width, kind):  # typed: PostgreSQL types a union two branches at a time
+        return [*values, *[f"CAST(NULL AS {kind})"] * (width - len(values))]
+
+    columns = [
+        str(kind),
+        *padded(ints, _INTS, "BIGINT"),
+        *padded(dates, _DATES, "DATE"),
+        *padded(texts, _TEXTS, "TEXT"),
+    ]
+    return "SELECT " + ", ".join(columns)
+
+
+_POLICY_FIELDS = (
+    "contact_max",
+    "account_max",
+    "window_days",
+    "rest_days",
+    "renewal_exclusion_days",
+    "exclude_open_escalations",
+    "exclude_at_risk",
+    "near_limit_slots",
+)
+
+# The rules that may apply to any of the contacts for the activity asked about: their own, their
+# accounts', the program-wide ones; of no type, or of that type (an unsaved type: none of a type).
+_RULES = """
+SELECT id, account_id, contact_id, activity_type_id, contact_max, account_max, rest_days, reason
+FROM limits_limitrule
+WHERE (contact_id IN ({contacts}) OR {rule_of_accounts} OR (contact_id IS NULL AND account_id IS NULL))
+    AND (activity_type_id IS NULL {of_type})
+"""
+
+# The first day a held activity can count on the day asked about: the quarter's first day, or
+# the window's, or the first day whose use still rests the contact after the longest rest (the
+# program's defaults when its row is gone, as LimitPolicy.current()).
+_HORIZON = """
+SELECT {horizon} AS first_day FROM (
+    SELECT MAX(days) AS days FROM (
+        SELECT COALESCE(MAX(window_days), %(window_days)s) AS days FROM limits_limitpolicy WHERE id = 1
+        UNION ALL SELECT COALESCE(MAX(rest_days), %(rest_days)s) FROM limits_limitpolicy WHERE id = 1
+        UNION ALL SELECT rest_days FROM rules
+    ) spans
+) longest
+"""
+
+_BRANCHES = {
+    TYPE: _select(
+        TYPE,
+        ["id", "CAST(counts_toward_limits AS INTEGER)", "CAST(is_one_to_many AS INTEGER)"],
+        texts=["name"],
+    )
+    + " FROM references_activitytype",
+    CONTACT: _select(
+        CONTACT,
+        ["c.id", "c.account_id", "a.open_escalations", "CAST(a.at_risk AS INTEGER)", "p.own_cap_per_quarter"],
+        ["a.renewal_date"],
+        ["c.first_name", "c.last_name", "c.status", "a.name"],
+    )
+    + """ FROM references_contact c JOIN references_account a ON a.id = c.account_id
+    LEFT JOIN references_participationpreferences p ON p.contact_id = c.id
+    WHERE c.id IN ({contacts})""",
+    OWN_CAP: _select(OWN_CAP, ["contact_id", "own_cap_per_quarter"])
+    + " FROM references_participationpreferences WHERE contact_id IN ({contacts})",
+    POLICY: _select(
+        POLICY,
+        [field if "exclude" not in field else f"CAST({field} AS INTEGER)" for field in _POLICY_FIELDS],
+    )
+    + " FROM limits_limitpolicy WHERE id = 1",
+    RULE: _select(
+        RULE,
+        ["id", "account_id", "contact_id", "activity_type_id", "contact_max", "account_max", "rest_days"],
+        texts=["reason"],
+    )
+    + " FROM rules",
+    BLACKOUT: _select(BLACKOUT, ["id", "contact_id"], ['"start"', '"end"'], ["reason"])
+    + ' FROM references_blackoutperiod WHERE contact_id IN ({contacts}) AND "end" >= %(on_date)s',
+    HELD: _select(HELD, ["id", "account_id", "contact_id", "activity_type_id"], ["occurred_on"])
+    + """ FROM references_referenceactivity
+    WHERE {held_of_accounts} AND occurred_on >= (SELECT first_day FROM horizon)""",
+    APPROVED: _select(APPROVED, ["q.id", "c.account_id", "q.chosen_contact_id", "q.activity_type_id"])
+    + """ FROM references_contact c JOIN requests_app_referencerequest q ON q.chosen_contact_id = c.id
+    WHERE {approved_of_accounts} AND q.status IN ({committed}) {not_excluded}""",
+}
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a statement reads: for `contacts` contact ids, of the accounts given (`accounts` of
+    them) or of the contacts' own (`accounts` None: the contacts and accounts are read too)."""
+
+    contacts: int
+    accounts: int | None
+    of_type: bool  # the rules of one (saved) type apply besides those of none
+    excluding: bool  # an approved request is left out
+    own_caps: bool  # read the contacts' own caps (they come with the contacts when those are read)
+
+
+@lru_cache(maxsize=128)
+def statement(shape: Shape, vendor: str) -> str:
+    sql = Dialect(vendor)
+    contacts = ", ".join(f"%(contact_{n})s" for n in range(shape.contacts))
+    if shape.accounts is None:
+        accounts = f"SELECT account_id FROM references_contact WHERE id IN ({contacts})"
+
+        def of_accounts(column):  # an array of the few accounts, so that their index is read
+            return sql.in_rows(column, accounts)
+
+    else:
+        accounts = ", ".join(f"%(account_{n})s" for n in range(shape.accounts))
+
+        def of_accounts(column):
+            return f"{column} IN ({accounts})"
+
+    kinds = [TYPE, POLICY, RULE, BLACKOUT, HELD, APPROVED]
+    kinds += [CONTACT] if shape.accounts is None else [OWN_CAP] if shape.own_caps else []
+    fill = {
+        "contacts": contacts,
+        "rule_of_accounts": of_accounts("account_id"),
+        "held_of_accounts": of_accounts("account_id"),
+        "approved_of_accounts": of_accounts("c.account_id"),
+        "of_type": "OR activity_type_id = %(type_id)s" if shape.of_type else "",
+        "committed": ", ".join(f"%(committed_{n})s" for n in range(len(COMMITTED_STATUSES))),
+        "not_excluded": "AND q.id <> %(excluded)s" if shape.excluding else "",
+        "horizon": sql.earliest_day("%(quarter_start)s", sql.minus_days("%(on_date)s", "longest.days - 1")),
+    }
+    rules, horizon = _RULES.format(**fill), _HORIZON.format(**fill)
+    union = "\nUNION ALL\n".join(_BRANCHES[kind].format(**fill) for kind in sorted(kinds))
+    # Rows in kind order, then by date and id: rules and held activities by id, blackouts by start.
+    return f"WITH rules AS ({rules}), horizon AS ({horizon})\n{union}\nORDER BY 1, 10, 2"
+
+
+# --- What the rows say ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    """A contact, as the live check names them."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    status: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True)
+class AccountHealth:
+    """What the live check reads of an account: its name and its health."""
+
+    pk: int
+    name: str
+    open_escalations: int
+    at_risk: bool
+    renewal_date: date | None
+
+
+@dataclass(frozen=True)
+class Blackout:
+    start: date
+    end: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class Use:
+    account_id: int
+    contact_id: int
+    activity_type_id: int
+    on_date: date
+    counts: bool  # the type uses a slot under the program's limits
+    dated: bool  # a held activity (starts a rest period); approvals not yet held are not
+
+
+@dataclass
+class Reads:
+    policy: LimitPolicy
+    types: dict[int, ActivityType]  # every activity type, by id
+    rules: list[LimitRule]  # in id order
+    blackouts: dict[int, list[Blackout]]  # by contact, in order of start (ending on the day or later)
+    uses: dict[int, list[Use]]  # by account
+    own_caps: dict[int, int | None] = field(default_factory=dict)
+    people: dict[int, tuple[Person, AccountHealth]] = field(default_factory=dict)  # read by id
+
+
+def read(
+    contact_ids: list[int],
+    *,
+    account_ids: Iterable[int] | None,
+    type_id: int | None,
+    on_date: date,
+    today: date,
+    exclude_request_id: int | None,
+    own_caps: bool = True,
+) -> Reads:
+    """The facts about `contact_ids` (of `account_ids`; None: of their own accounts, read with
+    them) for an activity of the type `type_id` (None: an unsaved type, any that counts) on
+    `on_date`, approved requests counting from `today`: one statement. Contacts not found are
+    left out."""
+    accounts = None if account_ids is None else sorted(set(account_ids))
+    shape = Shape(
+        contacts=len(contact_ids),
+        accounts=None if accounts is None else len(accounts),
+        of_type=type_id is not None,
+        excluding=exclude_request_id is not None,
+        own_caps=own_caps,
+    )
+    sql = Dialect(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            statement(shape, sql.vendor),
+            _parameters(sql, contact_ids, accounts or (), type_id, on_date, exclude_request_id),
+        )
+        rows = cursor.fetchall()
+    return _reads(rows, accounts or (), today)
+
+
+_DEFAULTS = LimitPolicy()  # what LimitPolicy.current() gives without its row
+
+
+def _parameters(sql: Dialect, contact_ids, account_ids, type_id, on_date, excluded) -> dict:
+    return {
+        **{f"contact_{n}": pk for n, pk in enumerate(contact_ids)},
+        **{f"account_{n}": pk for n, pk in enumerate(account_ids)},
+        **{f"committed_{n}": status.value for n, status in enumerate(COMMITTED_STATUSES)},
+        "type_id": type_id,
+        "excluded": excluded,
+        "on_date": sql.day(on_date),
+        "quarter_start": sql.day(quarter_bounds(on_date)[0]),
+        "window_days": _DEFAULTS.window_days,
+        "rest_days": _DEFAULTS.rest_days,
+    }
+
+
+def _day(value) -> date | None:
+    """A date column: a date on PostgreSQL, ISO text on SQLite."""
+    return value if value is None or isinstance(value, date) else date.fromisoformat(value)
+
+
+def _reads(rows: list[tuple], account_ids, today: date) -> Reads:
+    reads = Reads(
+        policy=LimitPolicy(pk=1), types={}, rules=[], blackouts={}, uses={pk: [] for pk in account_ids}
+    )
+    types = reads.types
+    uses: dict[tuple, Use] = {}
+    for kind, n1, n2, n3, n4, n5, n6, n7, n8, d1, d2, t1, _t2, t3, t4 in rows:
+        if kind == HELD:  # an occurrence's row of the lowest id (rows come by day and id)
+            day, held = _day(d1), types[n4]
+            key = occurrence(n1, n3, n4, day, held.is_one_to_many)
+            uses.setdefault(key, Use(n2, n3, n4, day, held.counts_toward_limits, True))
+        elif kind == APPROVED:
+            uses[("request", n1)] = Use(n2, n3, n4, today, types[n4].counts_toward_limits, False)
+        elif kind == BLACKOUT:
+            reads.blackouts.setdefault(n2, []).append(Blackout(_day(d1), _day(d2), t1))
+        elif kind == RULE:
+            reads.rules.append(_rule(types, n1, n2, n3, n4, n5, n6, n7, t1))
+        elif kind == TYPE:
+            types[n1] = ActivityType(pk=n1, counts_toward_limits=bool(n2), is_one_to_many=bool(n3), name=t1)
+        elif kind == CONTACT:
+            reads.people[n1] = (Person(n1, t1, _t2, t3), AccountHealth(n2, t4, n3, bool(n4), _day(d1)))
+            reads.own_caps[n1] = n5
+            reads.uses.setdefault(n2, [])
+        elif kind == OWN_CAP:
+            reads.own_caps[n1] = n2
+        elif kind == POLICY:
+            values = dict(zip(_POLICY_FIELDS, (n1, n2, n3, n4, n5, bool(n6), bool(n7), n8), strict=True))
+            reads.policy = LimitPolicy(pk=1, **values)
+    for use in uses.values():
+        reads.uses.setdefault(use.account_id, []).append(use)
+    return reads
+
+
+def _rule(types, pk, account_id, contact_id, type_id, contact_max, account_max, rest_days, reason):
+    rule = LimitRule(
+        pk=pk,
+        account_id=account_id,
+        contact_id=contact_id,
+        activity_type_id=type_id,
+        contact_max=contact_max,
+        account_max=account_max,
+        rest_days=rest_days,
+        reason=reason,
+    )
+    if type_id is not None:  # its name labels its caps (limits.rules.count_caps)
+        rule.activity_type = types[type_id]
+    return rule
