@@ -9,7 +9,7 @@ The rules themselves — codes and their precedence, windows, caps, which uses c
 limits/rules.py, which the periodic job (limits.usage) reads too.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -39,6 +39,7 @@ class _Facts:
     rests: list[Rest]
     own_cap: int | None
     longest_rest: int
+    relevant: dict[tuple, list[Use]] = field(default_factory=dict)  # `_relevant`'s, once each
 
     def windows(self, day: date) -> Windows:
         return Windows.on(day, self.policy, self.longest_rest)
@@ -77,12 +78,16 @@ def _facts(people: list[tuple], activity_type: ActivityType, reads: Reads) -> di
 
 
 def _relevant(facts: _Facts, type_id: int | None, per_account: bool) -> list[Use]:
-    return [
-        use
-        for use in facts.uses
-        if (per_account or use.contact_id == facts.contact.pk)
-        and (use.activity_type_id == type_id if type_id is not None else use.counts)
-    ]
+    """The uses a limit counts: of the contact or their whole account, of one type or of any that counts."""
+    key = (type_id, per_account)
+    if key not in facts.relevant:
+        facts.relevant[key] = [
+            use
+            for use in facts.uses
+            if (per_account or use.contact_id == facts.contact.pk)
+            and (use.activity_type_id == type_id if type_id is not None else use.counts)
+        ]
+    return facts.relevant[key]
 
 
 def _health_hits(facts: _Facts, day: date) -> list[LimitHit]:
@@ -201,11 +206,16 @@ def _count_hits(facts: _Facts, day: date) -> tuple[list[LimitHit], Cap | None, i
     return hits, tightest, min(left for left, _cap in slots)
 
 
-def _hits_on(facts: _Facts, day: date) -> list[LimitHit]:
-    """Every limit in the way on `day`, in the rules' order of precedence (limits.rules.LimitCode)."""
-    counts, _tightest, _slots = _count_hits(facts, day)
+def _limits_on(facts: _Facts, day: date) -> tuple[list[LimitHit], Cap | None, int | None]:
+    """Every limit in the way on `day`, in the rules' order of precedence (limits.rules.LimitCode),
+    with the tightest count limit and its free slots."""
+    counts, tightest, slots = _count_hits(facts, day)
     hits = [*_blackout_hits(facts, day), *_health_hits(facts, day), *_rest_hits(facts, day), *counts]
-    return sorted(hits, key=lambda hit: PRECEDENCE.index(hit.code))
+    return sorted(hits, key=lambda hit: PRECEDENCE.index(hit.code)), tightest, slots
+
+
+def _hits_on(facts: _Facts, day: date) -> list[LimitHit]:
+    return _limits_on(facts, day)[0]
 
 
 def _first_free_day(facts: _Facts, day: date) -> date | None:
@@ -221,8 +231,7 @@ def _first_free_day(facts: _Facts, day: date) -> date | None:
 
 
 def _judge(facts: _Facts, on_date: date) -> Availability:
-    hits = _hits_on(facts, on_date)
-    _counts, tightest, slots = _count_hits(facts, on_date)
+    hits, tightest, slots = _limits_on(facts, on_date)
     windows = facts.windows(on_date)
     return Availability(
         contact_id=facts.contact.pk,

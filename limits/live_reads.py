@@ -29,22 +29,30 @@ from references.models import ActivityType
 from requests_app.statuses import COMMITTED_STATUSES
 
 TYPE, CONTACT, OWN_CAP, POLICY, RULE, BLACKOUT, HELD, APPROVED = range(8)
-_INTS, _DATES, _TEXTS = 8, 2, 4  # typed columns after the kind
+_COLUMNS = (("BIGINT", 8), ("DATE", 2), ("TEXT", 4))  # the typed columns after the kind
 
 
-def _select(kind: int, ints=(), dates=(), texts=()) -> str:
-    """One branch's columns: its values in the typed columns, NULL in the rest."""
+@dataclass(frozen=True)
+class _Branch:
+    """One kind of row: its values for the int, date and text columns, and where they come from."""
 
-    def padded(values, width, kind):  # typed: PostgreSQL types a union two branches at a time
-        return [*values, *[f"CAST(NULL AS {kind})"] * (width - len(values))]
+    ints: tuple[str, ...]
+    dates: tuple[str, ...]
+    texts: tuple[str, ...]
+    source: str
 
-    columns = [
-        str(kind),
-        *padded(ints, _INTS, "BIGINT"),
-        *padded(dates, _DATES, "DATE"),
-        *padded(texts, _TEXTS, "TEXT"),
-    ]
-    return "SELECT " + ", ".join(columns)
+    def select(self, kind: int, typed: bool) -> str:
+        """NULL in the columns it leaves empty; typed in the first branch, as PostgreSQL types a
+        union two branches at a time (and two bare NULLs as text)."""
+        pad = "CAST(NULL AS {})" if typed else "NULL"
+        columns = [str(kind)]
+        for values, (sql_type, width) in zip((self.ints, self.dates, self.texts), _COLUMNS, strict=True):
+            columns += [*values, *[pad.format(sql_type)] * (width - len(values))]
+        return f"SELECT {', '.join(columns)} {self.source}"
+
+
+def _flag(column: str) -> str:
+    return f"CAST({column} AS INTEGER)"  # a boolean as 0 or 1 on both databases
 
 
 _POLICY_FIELDS = (
@@ -58,66 +66,80 @@ _POLICY_FIELDS = (
     "near_limit_slots",
 )
 
+# `asked_contact` / `asked_account`: the column is one of the contacts' ids / their accounts'.
+_BRANCHES = {
+    TYPE: _Branch(
+        ("id", _flag("counts_toward_limits"), _flag("is_one_to_many")),
+        (),
+        ("name",),
+        "FROM references_activitytype",
+    ),
+    CONTACT: _Branch(
+        ("c.id", "c.account_id", "a.open_escalations", _flag("a.at_risk"), "p.own_cap_per_quarter"),
+        ("a.renewal_date",),
+        ("c.first_name", "c.last_name", "c.status", "a.name"),
+        "FROM asked c JOIN references_account a ON a.id = c.account_id"
+        " LEFT JOIN references_participationpreferences p ON p.contact_id = c.id",
+    ),
+    OWN_CAP: _Branch(
+        ("contact_id", "own_cap_per_quarter"),
+        (),
+        (),
+        "FROM references_participationpreferences WHERE {asked_contact}",
+    ),
+    POLICY: _Branch(
+        tuple(_flag(name) if name.startswith("exclude") else name for name in _POLICY_FIELDS),
+        (),
+        (),
+        "FROM limits_limitpolicy WHERE id = 1",
+    ),
+    RULE: _Branch(
+        ("id", "account_id", "contact_id", "activity_type_id", "contact_max", "account_max", "rest_days"),
+        (),
+        ("reason",),
+        "FROM rules",
+    ),
+    BLACKOUT: _Branch(
+        ("id", "contact_id"),
+        ('"start"', '"end"'),
+        ("reason",),
+        'FROM references_blackoutperiod WHERE {asked_contact} AND "end" >= %(on_date)s',
+    ),
+    HELD: _Branch(
+        ("id", "account_id", "contact_id", "activity_type_id"),
+        ("occurred_on",),
+        (),
+        "FROM references_referenceactivity"
+        " WHERE {asked_account} AND occurred_on >= (SELECT day FROM horizon)",
+    ),
+    APPROVED: _Branch(
+        ("q.id", "c.account_id", "q.chosen_contact_id", "q.activity_type_id"),
+        (),
+        (),
+        "FROM references_contact c JOIN requests_app_referencerequest q ON q.chosen_contact_id = c.id"
+        " WHERE {asked_contacts_account} AND q.status IN ({committed}) {not_excluded}",
+    ),
+}
+
+# The contacts asked about by id, with what the live check says of them.
+_ASKED = (
+    "asked AS (SELECT id, account_id, first_name, last_name, status FROM references_contact"
+    " WHERE id IN ({ids}))"
+)
+
 # The rules that may apply to any of the contacts for the activity asked about: their own, their
 # accounts', the program-wide ones; of no type, or of that type (an unsaved type: none of a type).
-_RULES = """
-SELECT id, account_id, contact_id, activity_type_id, contact_max, account_max, rest_days, reason
-FROM limits_limitrule
-WHERE (contact_id IN ({contacts}) OR {rule_of_accounts} OR (contact_id IS NULL AND account_id IS NULL))
-    AND (activity_type_id IS NULL {of_type})
-"""
+_RULES = """rules AS (SELECT id, account_id, contact_id, activity_type_id, contact_max, account_max,
+rest_days, reason FROM limits_limitrule WHERE ({asked_contact} OR {asked_account}
+OR (contact_id IS NULL AND account_id IS NULL)) AND (activity_type_id IS NULL {of_type}))"""
 
 # The first day a held activity can count on the day asked about: the quarter's first day, or
 # the window's, or the first day whose use still rests the contact after the longest rest (the
 # program's defaults when its row is gone, as LimitPolicy.current()).
-_HORIZON = """
-SELECT {horizon} AS first_day FROM (
-    SELECT MAX(days) AS days FROM (
-        SELECT COALESCE(MAX(window_days), %(window_days)s) AS days FROM limits_limitpolicy WHERE id = 1
-        UNION ALL SELECT COALESCE(MAX(rest_days), %(rest_days)s) FROM limits_limitpolicy WHERE id = 1
-        UNION ALL SELECT rest_days FROM rules
-    ) spans
-) longest
-"""
-
-_BRANCHES = {
-    TYPE: _select(
-        TYPE,
-        ["id", "CAST(counts_toward_limits AS INTEGER)", "CAST(is_one_to_many AS INTEGER)"],
-        texts=["name"],
-    )
-    + " FROM references_activitytype",
-    CONTACT: _select(
-        CONTACT,
-        ["c.id", "c.account_id", "a.open_escalations", "CAST(a.at_risk AS INTEGER)", "p.own_cap_per_quarter"],
-        ["a.renewal_date"],
-        ["c.first_name", "c.last_name", "c.status", "a.name"],
-    )
-    + """ FROM references_contact c JOIN references_account a ON a.id = c.account_id
-    LEFT JOIN references_participationpreferences p ON p.contact_id = c.id
-    WHERE c.id IN ({contacts})""",
-    OWN_CAP: _select(OWN_CAP, ["contact_id", "own_cap_per_quarter"])
-    + " FROM references_participationpreferences WHERE contact_id IN ({contacts})",
-    POLICY: _select(
-        POLICY,
-        [field if "exclude" not in field else f"CAST({field} AS INTEGER)" for field in _POLICY_FIELDS],
-    )
-    + " FROM limits_limitpolicy WHERE id = 1",
-    RULE: _select(
-        RULE,
-        ["id", "account_id", "contact_id", "activity_type_id", "contact_max", "account_max", "rest_days"],
-        texts=["reason"],
-    )
-    + " FROM rules",
-    BLACKOUT: _select(BLACKOUT, ["id", "contact_id"], ['"start"', '"end"'], ["reason"])
-    + ' FROM references_blackoutperiod WHERE contact_id IN ({contacts}) AND "end" >= %(on_date)s',
-    HELD: _select(HELD, ["id", "account_id", "contact_id", "activity_type_id"], ["occurred_on"])
-    + """ FROM references_referenceactivity
-    WHERE {held_of_accounts} AND occurred_on >= (SELECT first_day FROM horizon)""",
-    APPROVED: _select(APPROVED, ["q.id", "c.account_id", "q.chosen_contact_id", "q.activity_type_id"])
-    + """ FROM references_contact c JOIN requests_app_referencerequest q ON q.chosen_contact_id = c.id
-    WHERE {approved_of_accounts} AND q.status IN ({committed}) {not_excluded}""",
-}
+_HORIZON = """horizon AS (SELECT {horizon} AS day FROM (SELECT MAX(days) AS days FROM (
+SELECT COALESCE(MAX(window_days), %(window_days)s) AS days FROM limits_limitpolicy WHERE id = 1
+UNION ALL SELECT COALESCE(MAX(rest_days), %(rest_days)s) FROM limits_limitpolicy WHERE id = 1
+UNION ALL SELECT rest_days FROM rules) spans) longest)"""
 
 
 @dataclass(frozen=True)
@@ -134,36 +156,36 @@ class Shape:
 
 @lru_cache(maxsize=128)
 def statement(shape: Shape, vendor: str) -> str:
+    """The statement for `shape`, written once (and short enough for psycopg to keep its parsed
+    form: under 4 kB for a page of 20)."""
     sql = Dialect(vendor)
-    contacts = ", ".join(f"%(contact_{n})s" for n in range(shape.contacts))
-    if shape.accounts is None:
-        accounts = f"SELECT account_id FROM references_contact WHERE id IN ({contacts})"
-
-        def of_accounts(column):  # an array of the few accounts, so that their index is read
-            return sql.in_rows(column, accounts)
-
+    ids = ", ".join(f"%(c{n})s" for n in range(shape.contacts))
+    if shape.accounts is None:  # arrays of the few ids, so that the indexes on them are read
+        contact_ids, account_ids = "SELECT id FROM asked", "SELECT account_id FROM asked"
+        among = sql.in_rows
     else:
-        accounts = ", ".join(f"%(account_{n})s" for n in range(shape.accounts))
+        contact_ids, account_ids = ids, ", ".join(f"%(a{n})s" for n in range(shape.accounts))
 
-        def of_accounts(column):
-            return f"{column} IN ({accounts})"
+        def among(column: str, values: str) -> str:
+            return f"{column} IN ({values})"
 
-    kinds = [TYPE, POLICY, RULE, BLACKOUT, HELD, APPROVED]
-    kinds += [CONTACT] if shape.accounts is None else [OWN_CAP] if shape.own_caps else []
     fill = {
-        "contacts": contacts,
-        "rule_of_accounts": of_accounts("account_id"),
-        "held_of_accounts": of_accounts("account_id"),
-        "approved_of_accounts": of_accounts("c.account_id"),
+        "ids": ids,
+        "asked_contact": among("contact_id", contact_ids),
+        "asked_account": among("account_id", account_ids),
+        "asked_contacts_account": among("c.account_id", account_ids),
         "of_type": "OR activity_type_id = %(type_id)s" if shape.of_type else "",
-        "committed": ", ".join(f"%(committed_{n})s" for n in range(len(COMMITTED_STATUSES))),
+        "committed": ", ".join(f"%(s{n})s" for n in range(len(COMMITTED_STATUSES))),
         "not_excluded": "AND q.id <> %(excluded)s" if shape.excluding else "",
         "horizon": sql.earliest_day("%(quarter_start)s", sql.minus_days("%(on_date)s", "longest.days - 1")),
     }
-    rules, horizon = _RULES.format(**fill), _HORIZON.format(**fill)
-    union = "\nUNION ALL\n".join(_BRANCHES[kind].format(**fill) for kind in sorted(kinds))
+    kinds = [TYPE, POLICY, RULE, BLACKOUT, HELD, APPROVED]
+    kinds += [CONTACT] if shape.accounts is None else [OWN_CAP] if shape.own_caps else []
+    ctes = ([_ASKED] if shape.accounts is None else []) + [_RULES, _HORIZON]
+    branches = (_BRANCHES[kind].select(kind, typed=n == 0) for n, kind in enumerate(sorted(kinds)))
+    union = "\nUNION ALL ".join(branch.format(**fill) for branch in branches)
     # Rows in kind order, then by date and id: rules and held activities by id, blackouts by start.
-    return f"WITH rules AS ({rules}), horizon AS ({horizon})\n{union}\nORDER BY 1, 10, 2"
+    return f"WITH {', '.join(cte.format(**fill) for cte in ctes)}\n{union}\nORDER BY 1, 10, 2"
 
 
 # --- What the rows say ------------------------------------------------------------------------
@@ -259,9 +281,9 @@ _DEFAULTS = LimitPolicy()  # what LimitPolicy.current() gives without its row
 
 def _parameters(sql: Dialect, contact_ids, account_ids, type_id, on_date, excluded) -> dict:
     return {
-        **{f"contact_{n}": pk for n, pk in enumerate(contact_ids)},
-        **{f"account_{n}": pk for n, pk in enumerate(account_ids)},
-        **{f"committed_{n}": status.value for n, status in enumerate(COMMITTED_STATUSES)},
+        **{f"c{n}": pk for n, pk in enumerate(contact_ids)},
+        **{f"a{n}": pk for n, pk in enumerate(account_ids)},
+        **{f"s{n}": status.value for n, status in enumerate(COMMITTED_STATUSES)},
         "type_id": type_id,
         "excluded": excluded,
         "on_date": sql.day(on_date),
