@@ -11,17 +11,30 @@ limits/rules.py, which the periodic job (limits.usage) reads too.
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from core.dates import day_text
+from core import dates
 from limits.availability import Availability, LimitHit
-from limits.live_reads import AccountHealth, Blackout, Person, Reads, Use, read
+from limits.live_reads import AccountHealth, Blackout, Person, Reads, Use, activity_type_read, read
 from limits.models import LimitPolicy, LimitRule
 from limits.rules import PRECEDENCE, Cap, LimitCode, Rest, Windows, count_caps, rest_periods
 from references.models import Account, ActivityType, Contact, ParticipationPreferences
 
 _SEARCH_STEPS = 60  # more than enough hops from one blocking limit to the next
+
+
+def _day_text(day: date) -> str:
+    """`core.dates.day_text`, remembered per language: the messages of every hop to the first free
+    day name dates, most of them the same."""
+    return _day_text_in(day, get_language())
+
+
+@lru_cache(maxsize=1024)
+def _day_text_in(day: date, _language: str) -> str:
+    return dates.day_text(day)
 
 
 # --- The facts about one contact, loaded once --------------------------------------------
@@ -113,7 +126,8 @@ def _health_hits(facts: _Facts, day: date) -> list[LimitHit]:
         hits.append(
             LimitHit(
                 LimitCode.RENEWAL,
-                f"{account.name} renews on {day_text(renewal)}; no asks in the {days} days before a renewal.",
+                f"{account.name} renews on {_day_text(renewal)}; "
+                f"no asks in the {days} days before a renewal.",
                 renewal + timedelta(days=1),
             )
         )
@@ -125,7 +139,7 @@ def _blackout_hits(facts: _Facts, day: date) -> list[LimitHit]:
     return [
         LimitHit(
             LimitCode.BLACKOUT,
-            f"{name} asked not to be approached from {day_text(b.start)} to {day_text(b.end)}"
+            f"{name} asked not to be approached from {_day_text(b.start)} to {_day_text(b.end)}"
             f"{f' ({b.reason})' if b.reason else ''}.",
             b.end + timedelta(days=1),
             overridable=False,
@@ -146,7 +160,7 @@ def _rest_hits(facts: _Facts, day: date) -> list[LimitHit]:
                 LimitHit(
                     rest.code,
                     f"{facts.contact.full_name} rests {rest.days} days after {what} (the last one was on "
-                    f"{day_text(last)}).",
+                    f"{_day_text(last)}).",
                     rest.until(last),
                 )
             )
@@ -298,7 +312,7 @@ def evaluate_ids(
     if isinstance(activity_type, int):
         if activity_type not in reads.types:
             raise ActivityType.DoesNotExist("ActivityType matching query does not exist.")
-        activity_type = reads.types[activity_type]
+        activity_type = activity_type_read(reads.types, activity_type)
     facts = _facts(list(reads.people.values()), activity_type, reads)
     return {pk: (each.contact, _judge(each, on_date)) for pk, each in facts.items()}
 

@@ -236,7 +236,7 @@ class Use:
 @dataclass
 class Reads:
     policy: LimitPolicy
-    types: dict[int, ActivityType]  # every activity type, by id
+    types: dict[int, tuple[bool, bool, str]]  # every activity type: counts, is one-to-many, name
     rules: list[LimitRule]  # in id order
     blackouts: dict[int, list[Blackout]]  # by contact, in order of start (ending on the day or later)
     uses: dict[int, list[Use]]  # by account
@@ -303,20 +303,19 @@ def _reads(rows: list[tuple], account_ids, today: date) -> Reads:
         policy=LimitPolicy(pk=1), types={}, rules=[], blackouts={}, uses={pk: [] for pk in account_ids}
     )
     types = reads.types
-    uses: dict[tuple, Use] = {}
+    uses: dict[tuple, Use] = {}  # (models are built only for the few rows that need one)
     for kind, n1, n2, n3, n4, n5, n6, n7, n8, d1, d2, t1, _t2, t3, t4 in rows:
         if kind == HELD:  # an occurrence's row of the lowest id (rows come by day and id)
-            day, held = _day(d1), types[n4]
-            key = occurrence(n1, n3, n4, day, held.is_one_to_many)
-            uses.setdefault(key, Use(n2, n3, n4, day, held.counts_toward_limits, True))
+            day, (counts, one_to_many, _name) = _day(d1), types[n4]
+            uses.setdefault(occurrence(n1, n3, n4, day, one_to_many), Use(n2, n3, n4, day, counts, True))
         elif kind == APPROVED:
-            uses[("request", n1)] = Use(n2, n3, n4, today, types[n4].counts_toward_limits, False)
+            uses[("request", n1)] = Use(n2, n3, n4, today, types[n4][0], False)
         elif kind == BLACKOUT:
             reads.blackouts.setdefault(n2, []).append(Blackout(_day(d1), _day(d2), t1))
         elif kind == RULE:
             reads.rules.append(_rule(types, n1, n2, n3, n4, n5, n6, n7, t1))
         elif kind == TYPE:
-            types[n1] = ActivityType(pk=n1, counts_toward_limits=bool(n2), is_one_to_many=bool(n3), name=t1)
+            types[n1] = (bool(n2), bool(n3), t1)
         elif kind == CONTACT:
             reads.people[n1] = (Person(n1, t1, _t2, t3), AccountHealth(n2, t4, n3, bool(n4), _day(d1)))
             reads.own_caps[n1] = n5
@@ -343,5 +342,11 @@ def _rule(types, pk, account_id, contact_id, type_id, contact_max, account_max, 
         reason=reason,
     )
     if type_id is not None:  # its name labels its caps (limits.rules.count_caps)
-        rule.activity_type = types[type_id]
+        rule.activity_type = activity_type_read(types, type_id)
     return rule
+
+
+def activity_type_read(types: dict[int, tuple[bool, bool, str]], pk: int) -> ActivityType:
+    """The activity type `pk` as read (what the live check reads of it)."""
+    counts, one_to_many, name = types[pk]
+    return ActivityType(pk=pk, counts_toward_limits=counts, is_one_to_many=one_to_many, name=name)

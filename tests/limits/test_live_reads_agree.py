@@ -60,7 +60,7 @@ def reference_reads(people, activity_type, on_date, exclude_request_id) -> Reads
     own_caps = ParticipationPreferences.objects.filter(contact__in=contact_ids)
     return Reads(
         policy=policy,
-        types={t.pk: t for t in ActivityType.objects.all()},
+        types={t.pk: (t.counts_toward_limits, t.is_one_to_many, t.name) for t in ActivityType.objects.all()},
         rules=rules,
         blackouts=blackouts,
         uses=reference_uses(account_ids, horizon, exclude_request_id),
