@@ -2,12 +2,13 @@
 
 `limits.live_check` judges contacts from facts it reads on every call: the program's policy, the
 rules that may apply, blackouts, the held activities and approved requests of their accounts,
-their own caps (and, when asked by contact id, the contacts and accounts themselves; when asked by
-an activity type's id, the type). Each of those was a query built by the ORM, and building them
-cost several times more than running them (`bench/availability.py`), on every search page. So they
-are one UNION ALL here, written once per shape (how many contacts, which parts), each row tagged
-with its kind in typed columns: ints, dates, texts (booleans as 0 or 1, the same on both
-databases).
+their own caps, the activity types (a few rows: what counts, what is one-to-many), and, when
+asked by contact id, the contacts and accounts themselves. Each of those was a query built by the
+ORM, and building them cost several times more than running them (`bench/availability.py`), on
+every search page. So they are one UNION ALL here, written once per shape (how many contacts,
+which parts), each row tagged with its kind in typed columns: ints, dates, texts (booleans as 0 or
+1, the same on both databases). Nothing is kept between calls: the policy, the rules and the types
+are edited in the admin, and each answer reads them as they are.
 
 The held activities are read from the first day any of them can count (`limits.rules.Windows.
 horizon`) for the longest rest among the policy and the rules read, computed in the statement;
@@ -235,7 +236,7 @@ class Use:
 
 @dataclass
 class Reads:
-    policy: LimitPolicy
+    policy: LimitPolicy  # its fields but `updated_at` (the live check does not read it)
     types: dict[int, tuple[bool, bool, str]]  # every activity type: counts, is one-to-many, name
     rules: list[LimitRule]  # in id order
     blackouts: dict[int, list[Blackout]]  # by contact, in order of start (ending on the day or later)
@@ -276,9 +277,6 @@ def read(
     return _reads(rows, accounts or (), today)
 
 
-_DEFAULTS = LimitPolicy()  # what LimitPolicy.current() gives without its row
-
-
 def _parameters(sql: Dialect, contact_ids, account_ids, type_id, on_date, excluded) -> dict:
     return {
         **{f"c{n}": pk for n, pk in enumerate(contact_ids)},
@@ -288,8 +286,9 @@ def _parameters(sql: Dialect, contact_ids, account_ids, type_id, on_date, exclud
         "excluded": excluded,
         "on_date": sql.day(on_date),
         "quarter_start": sql.day(quarter_bounds(on_date)[0]),
-        "window_days": _DEFAULTS.window_days,
-        "rest_days": _DEFAULTS.rest_days,
+        # What LimitPolicy.current() gives without its row.
+        "window_days": LimitPolicy._meta.get_field("window_days").default,
+        "rest_days": LimitPolicy._meta.get_field("rest_days").default,
     }
 
 
@@ -304,7 +303,7 @@ def _reads(rows: list[tuple], account_ids, today: date) -> Reads:
     )
     types = reads.types
     uses: dict[tuple, Use] = {}  # (models are built only for the few rows that need one)
-    for kind, n1, n2, n3, n4, n5, n6, n7, n8, d1, d2, t1, _t2, t3, t4 in rows:
+    for kind, n1, n2, n3, n4, n5, n6, n7, n8, d1, d2, t1, t2, t3, t4 in rows:
         if kind == HELD:  # an occurrence's row of the lowest id (rows come by day and id)
             day, (counts, one_to_many, _name) = _day(d1), types[n4]
             uses.setdefault(occurrence(n1, n3, n4, day, one_to_many), Use(n2, n3, n4, day, counts, True))
@@ -317,7 +316,7 @@ def _reads(rows: list[tuple], account_ids, today: date) -> Reads:
         elif kind == TYPE:
             types[n1] = (bool(n2), bool(n3), t1)
         elif kind == CONTACT:
-            reads.people[n1] = (Person(n1, t1, _t2, t3), AccountHealth(n2, t4, n3, bool(n4), _day(d1)))
+            reads.people[n1] = (Person(n1, t1, t2, t3), AccountHealth(n2, t4, n3, bool(n4), _day(d1)))
             reads.own_caps[n1] = n5
             reads.uses.setdefault(n2, [])
         elif kind == OWN_CAP:
