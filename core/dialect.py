@@ -76,6 +76,11 @@ class Dialect:
             return f"({day} + {days})"
         return f"date({day}, '+' || ({days}) || ' days')"
 
+    def minus_days(self, day: str, days: str) -> str:
+        if self.is_postgres:
+            return f"({day} - ({days}))"
+        return f"date({day}, '-' || ({days}) || ' days')"
+
     def latest_day(self, *days: str) -> str:
         """The latest of nullable dates, NULL when all are (GREATEST ignores NULLs; SQLite's MAX does not)."""
         if self.is_postgres:

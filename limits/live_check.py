@@ -1,188 +1,106 @@
-"""The live check of one contact's burnout limits: the facts loaded once (a few queries), then
-every rule evaluated on a date, hopping from one blocking limit's end to the next to find the
-first free day. `limits.services` answers (`limit_check`) and refuses (`limit_enforce`) with it
-for one contact; `limits.selectors.availability_for` asks it about many at once (`evaluate_many`,
-the same facts loaded for all of them in one go), for the figure the screens show.
+"""The live check of one contact's burnout limits: the facts read once (one statement,
+limits/live_reads.py), then every rule evaluated on a date, hopping from one blocking limit's end
+to the next to find the first free day. `limits.services` answers (`limit_check`) and refuses
+(`limit_enforce`) with it for one contact; `limits.selectors.availability_for` asks it about many
+at once (`evaluate_ids`, the same facts read for all of them in one go), for the figure the
+screens show.
 
 The rules themselves — codes and their precedence, windows, caps, which uses count — are in
 limits/rules.py, which the periodic job (limits.usage) reads too.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
-from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from core.dates import day_text
+from core import dates
 from limits.availability import Availability, LimitHit
+from limits.live_reads import AccountHealth, Blackout, Person, Reads, Use, activity_type_read, read
 from limits.models import LimitPolicy, LimitRule
-from limits.rules import PRECEDENCE, Cap, LimitCode, Rest, Windows, count_caps, occurrence, rest_periods
-from references.models import (
-    Account,
-    ActivityType,
-    BlackoutPeriod,
-    Contact,
-    ParticipationPreferences,
-    ReferenceActivity,
-)
-from requests_app.models import ReferenceRequest
-from requests_app.statuses import COMMITTED_STATUSES
+from limits.rules import PRECEDENCE, Cap, LimitCode, Rest, Windows, count_caps, rest_periods
+from references.models import Account, ActivityType, Contact, ParticipationPreferences
 
 _SEARCH_STEPS = 60  # more than enough hops from one blocking limit to the next
+
+
+def _day_text(day: date) -> str:
+    """`core.dates.day_text`, remembered per language: the messages of every hop to the first free
+    day name dates, most of them the same."""
+    return _day_text_in(day, get_language())
+
+
+@lru_cache(maxsize=1024)
+def _day_text_in(day: date, _language: str) -> str:
+    return dates.day_text(day)
 
 
 # --- The facts about one contact, loaded once --------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Use:
-    account_id: int
-    contact_id: int
-    activity_type_id: int
-    on_date: date
-    counts: bool  # the type uses a slot under the program's limits
-    dated: bool  # a held activity (starts a rest period); approvals not yet held are not
-
-
 @dataclass
 class _Facts:
-    contact: Contact
-    account: Account
+    contact: Contact | Person
+    account: Account | AccountHealth
     activity_type: ActivityType
     policy: LimitPolicy
-    blackouts: list[BlackoutPeriod]
-    uses: list[_Use]  # every contact of the account
+    blackouts: list[Blackout]
+    uses: list[Use]  # every contact of the account
     caps: list[Cap]
     rests: list[Rest]
     own_cap: int | None
     longest_rest: int
+    relevant: dict[tuple, list[Use]] = field(default_factory=dict)  # `_relevant`'s, once each
 
     def windows(self, day: date) -> Windows:
         return Windows.on(day, self.policy, self.longest_rest)
 
 
-def _rules_for(people: list[tuple[Contact, Account]], activity_type: ActivityType) -> list[LimitRule]:
-    """The rules that may apply to any of `people` for an `activity_type` activity (an unsaved
-    type stands for any activity that counts: only the rules without a type)."""
-    of_type = Q(activity_type__isnull=True)
-    if activity_type.pk is not None:
-        of_type |= Q(activity_type_id=activity_type.pk)
-    return list(
-        LimitRule.objects.filter(
-            Q(contact_id__in=[contact.pk for contact, _account in people])
-            | Q(account_id__in={account.pk for _contact, account in people})
-            | Q(contact__isnull=True, account__isnull=True)
-        )
-        .filter(of_type)
-        .select_related("activity_type")
-    )
-
-
-def _applies(rule: LimitRule, contact: Contact, account: Account) -> bool:
+def _applies(rule: LimitRule, contact_id: int, account_id: int) -> bool:
     if rule.contact_id is not None:
-        return rule.contact_id == contact.pk
-    return rule.account_id is None or rule.account_id == account.pk
+        return rule.contact_id == contact_id
+    return rule.account_id is None or rule.account_id == account_id
 
 
-def _uses(
-    account_ids: set[int], horizon: date, today: date, exclude_request_id: int | None
-) -> dict[int, list[_Use]]:
-    """Held activities since `horizon` and approvals not yet held, for every contact of the
-    accounts, by account."""
-    uses: dict[tuple, _Use] = {}
-    rows = ReferenceActivity.objects.filter(account_id__in=account_ids, occurred_on__gte=horizon).values_list(
-        "pk",
-        "account_id",
-        "contact_id",
-        "activity_type_id",
-        "occurred_on",
-        "activity_type__counts_toward_limits",
-        "activity_type__is_one_to_many",
-    )
-    for pk, account_id, contact_id, type_id, occurred_on, counts, one_to_many in rows:
-        key = occurrence(pk, contact_id, type_id, occurred_on, one_to_many)
-        uses[key] = _Use(account_id, contact_id, type_id, occurred_on, counts, True)
-    approved = (
-        ReferenceRequest.objects.filter(
-            chosen_contact__account_id__in=account_ids, status__in=COMMITTED_STATUSES
-        )
-        .exclude(pk=exclude_request_id)
-        .values_list(
-            "pk",
-            "chosen_contact__account_id",
-            "chosen_contact_id",
-            "activity_type_id",
-            "activity_type__counts_toward_limits",
-        )
-    )
-    for pk, account_id, contact_id, type_id, counts in approved:
-        uses[("request", pk)] = _Use(account_id, contact_id, type_id, today, counts, False)
-    by_account: dict[int, list[_Use]] = {pk: [] for pk in account_ids}
-    for use in uses.values():
-        by_account[use.account_id].append(use)
-    return by_account
-
-
-def _own_caps(contact_ids: list[int]) -> dict[int, int | None]:
-    return dict(
-        ParticipationPreferences.objects.filter(contact_id__in=contact_ids).values_list(
-            "contact_id", "own_cap_per_quarter"
-        )
-    )
-
-
-def _load_many(
-    people: list[tuple[Contact, Account]],
-    activity_type: ActivityType,
-    on_date: date,
-    exclude_request_id: int | None,
-    own_caps: dict[int, int | None] | None = None,
-) -> dict[int, _Facts]:
-    """The facts about each (contact, the account they count toward), in six queries however
-    many there are (five when the caller read the contacts' `own_caps`)."""
-    policy = LimitPolicy.current()
-    rules = _rules_for(people, activity_type)
-    applying = {c.pk: [r for r in rules if _applies(r, c, a)] for c, a in people}
-    rests = {pk: rest_periods(policy, each, activity_type) for pk, each in applying.items()}
-    longest = {pk: max((rest.days for rest in each), default=0) for pk, each in rests.items()}
-    horizon = min(Windows.on(on_date, policy, days).horizon for days in longest.values())
-    ids = [contact.pk for contact, _account in people]
-    blackouts: dict[int, list[BlackoutPeriod]] = {pk: [] for pk in ids}
-    for blackout in BlackoutPeriod.objects.filter(contact_id__in=ids, end__gte=on_date):
-        blackouts[blackout.contact_id].append(blackout)
-    uses = _uses({a.pk for _c, a in people}, horizon, timezone.localdate(), exclude_request_id)
-    if not activity_type.counts_toward_limits:
-        own_caps = {}
-    elif own_caps is None:
-        own_caps = _own_caps(ids)
-    return {
-        contact.pk: _Facts(
+def _facts(people: list[tuple], activity_type: ActivityType, reads: Reads) -> dict[int, _Facts]:
+    """The facts about each (contact, the account they count toward), from what was read."""
+    policy = reads.policy
+    own_caps = reads.own_caps if activity_type.counts_toward_limits else {}
+    facts = {}
+    for contact, account in people:
+        applying = [rule for rule in reads.rules if _applies(rule, contact.pk, account.pk)]
+        rests = rest_periods(policy, applying, activity_type)
+        facts[contact.pk] = _Facts(
             contact=contact,
             account=account,
             activity_type=activity_type,
             policy=policy,
-            blackouts=blackouts[contact.pk],
-            uses=uses[account.pk],
-            caps=count_caps(policy, applying[contact.pk], activity_type),
-            rests=rests[contact.pk],
+            blackouts=reads.blackouts.get(contact.pk, []),
+            uses=reads.uses[account.pk],
+            caps=count_caps(policy, applying, activity_type),
+            rests=rests,
             own_cap=own_caps.get(contact.pk),
-            longest_rest=longest[contact.pk],
+            longest_rest=max((rest.days for rest in rests), default=0),
         )
-        for contact, account in people
-    }
+    return facts
 
 
 # --- The rules, evaluated on one date ------------------------------------------------------
 
 
-def _relevant(facts: _Facts, type_id: int | None, per_account: bool) -> list[_Use]:
-    return [
-        use
-        for use in facts.uses
-        if (per_account or use.contact_id == facts.contact.pk)
-        and (use.activity_type_id == type_id if type_id is not None else use.counts)
-    ]
+def _relevant(facts: _Facts, type_id: int | None, per_account: bool) -> list[Use]:
+    """The uses a limit counts: of the contact or their whole account, of one type or of any that counts."""
+    key = (type_id, per_account)
+    if key not in facts.relevant:
+        facts.relevant[key] = [
+            use
+            for use in facts.uses
+            if (per_account or use.contact_id == facts.contact.pk)
+            and (use.activity_type_id == type_id if type_id is not None else use.counts)
+        ]
+    return facts.relevant[key]
 
 
 def _health_hits(facts: _Facts, day: date) -> list[LimitHit]:
@@ -208,7 +126,8 @@ def _health_hits(facts: _Facts, day: date) -> list[LimitHit]:
         hits.append(
             LimitHit(
                 LimitCode.RENEWAL,
-                f"{account.name} renews on {day_text(renewal)}; no asks in the {days} days before a renewal.",
+                f"{account.name} renews on {_day_text(renewal)}; "
+                f"no asks in the {days} days before a renewal.",
                 renewal + timedelta(days=1),
             )
         )
@@ -220,7 +139,7 @@ def _blackout_hits(facts: _Facts, day: date) -> list[LimitHit]:
     return [
         LimitHit(
             LimitCode.BLACKOUT,
-            f"{name} asked not to be approached from {day_text(b.start)} to {day_text(b.end)}"
+            f"{name} asked not to be approached from {_day_text(b.start)} to {_day_text(b.end)}"
             f"{f' ({b.reason})' if b.reason else ''}.",
             b.end + timedelta(days=1),
             overridable=False,
@@ -241,7 +160,7 @@ def _rest_hits(facts: _Facts, day: date) -> list[LimitHit]:
                 LimitHit(
                     rest.code,
                     f"{facts.contact.full_name} rests {rest.days} days after {what} (the last one was on "
-                    f"{day_text(last)}).",
+                    f"{_day_text(last)}).",
                     rest.until(last),
                 )
             )
@@ -301,11 +220,16 @@ def _count_hits(facts: _Facts, day: date) -> tuple[list[LimitHit], Cap | None, i
     return hits, tightest, min(left for left, _cap in slots)
 
 
-def _hits_on(facts: _Facts, day: date) -> list[LimitHit]:
-    """Every limit in the way on `day`, in the rules' order of precedence (limits.rules.LimitCode)."""
-    counts, _tightest, _slots = _count_hits(facts, day)
+def _limits_on(facts: _Facts, day: date) -> tuple[list[LimitHit], Cap | None, int | None]:
+    """Every limit in the way on `day`, in the rules' order of precedence (limits.rules.LimitCode),
+    with the tightest count limit and its free slots."""
+    counts, tightest, slots = _count_hits(facts, day)
     hits = [*_blackout_hits(facts, day), *_health_hits(facts, day), *_rest_hits(facts, day), *counts]
-    return sorted(hits, key=lambda hit: PRECEDENCE.index(hit.code))
+    return sorted(hits, key=lambda hit: PRECEDENCE.index(hit.code)), tightest, slots
+
+
+def _hits_on(facts: _Facts, day: date) -> list[LimitHit]:
+    return _limits_on(facts, day)[0]
 
 
 def _first_free_day(facts: _Facts, day: date) -> date | None:
@@ -321,8 +245,7 @@ def _first_free_day(facts: _Facts, day: date) -> date | None:
 
 
 def _judge(facts: _Facts, on_date: date) -> Availability:
-    hits = _hits_on(facts, on_date)
-    _counts, tightest, slots = _count_hits(facts, on_date)
+    hits, tightest, slots = _limits_on(facts, on_date)
     windows = facts.windows(on_date)
     return Availability(
         contact_id=facts.contact.pk,
@@ -339,22 +262,59 @@ def _judge(facts: _Facts, on_date: date) -> Availability:
 
 def evaluate(contact, account, activity_type, on_date, exclude_request_id) -> Availability:
     """The answer for `contact` (counted toward `account`) on `on_date`: every limit in the way,
-    the first free day, the slots left. Reads only."""
-    facts = _load_many([(contact, account)], activity_type, on_date, exclude_request_id)
+    the first free day, the slots left. Reads only, one query."""
+    reads = read(
+        [contact.pk],
+        account_ids=[account.pk],
+        type_id=activity_type.pk,
+        on_date=on_date,
+        today=timezone.localdate(),
+        exclude_request_id=exclude_request_id,
+    )
+    facts = _facts([(contact, account)], activity_type, reads)
     return _judge(facts[contact.pk], on_date)
 
 
 def evaluate_many(
     contacts: list[Contact], activity_type: ActivityType, on_date: date, exclude_request_id: int | None
 ) -> dict[int, Availability]:
-    """The same answer for each of `contacts` (their `account` and `preferences` loaded), in five
-    queries however many."""
+    """The same answer for each of `contacts` (their `account` and `preferences` loaded), in one
+    query however many."""
     if not contacts:
         return {}
-    own_caps = {c.pk: getattr(_preferences(c), "own_cap_per_quarter", None) for c in contacts}
-    people = [(c, c.account) for c in contacts]
-    facts = _load_many(people, activity_type, on_date, exclude_request_id, own_caps)
+    reads = read(
+        [c.pk for c in contacts],
+        account_ids=[c.account_id for c in contacts],
+        type_id=activity_type.pk,
+        on_date=on_date,
+        today=timezone.localdate(),
+        exclude_request_id=exclude_request_id,
+        own_caps=False,
+    )
+    reads.own_caps = {c.pk: getattr(_preferences(c), "own_cap_per_quarter", None) for c in contacts}
+    facts = _facts([(c, c.account) for c in contacts], activity_type, reads)
     return {pk: _judge(each, on_date) for pk, each in facts.items()}
+
+
+def evaluate_ids(
+    contact_ids: list[int], activity_type: ActivityType | int, on_date: date, exclude_request_id: int | None
+) -> dict[int, tuple[Person, Availability]]:
+    """The same answer for each contact of `contact_ids` found, with the contact, for an
+    `activity_type` activity (a type or its id): one query, the contacts and accounts read in it."""
+    reads = read(
+        contact_ids,
+        account_ids=None,
+        type_id=activity_type if isinstance(activity_type, int) else activity_type.pk,
+        on_date=on_date,
+        today=timezone.localdate(),
+        exclude_request_id=exclude_request_id,
+    )
+    if isinstance(activity_type, int):
+        if activity_type not in reads.types:
+            raise ActivityType.DoesNotExist("ActivityType matching query does not exist.")
+        activity_type = activity_type_read(reads.types, activity_type)
+    facts = _facts(list(reads.people.values()), activity_type, reads)
+    return {pk: (each.contact, _judge(each, on_date)) for pk, each in facts.items()}
 
 
 def _preferences(contact: Contact) -> ParticipationPreferences | None:

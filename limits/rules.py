@@ -22,6 +22,7 @@ tests/limits/test_rules_agree.py checks on random programs that the two judge al
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.db import models
 
@@ -101,11 +102,11 @@ class Windows:
     def on(cls, day: date, policy: LimitPolicy, longest_rest: int) -> "Windows":
         return cls(day=day, window_days=policy.window_days, longest_rest=longest_rest)
 
-    @property
+    @cached_property  # read for every use judged
     def window_start(self) -> date:
         return self.day - timedelta(days=self.window_days)
 
-    @property
+    @cached_property
     def quarter(self) -> tuple[date, date]:
         return quarter_bounds(self.day)
 

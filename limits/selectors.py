@@ -12,27 +12,15 @@ from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
 from django.utils import timezone
 
 from limits.availability import Availability, LimitHit
-from limits.live_check import evaluate_many
+from limits.live_check import evaluate_ids
 from limits.models import ContactUsage, LimitPolicy, UsageState
 from limits.rules import LimitCode
-from references.models import ActivityType, BlackoutPeriod, Contact
+from references.models import ActivityType, BlackoutPeriod
 from references.statuses import ReferenceStatus
 
 # What the figure counts when no activity type is named: any activity that uses a slot, held
 # back by every rule without a type (a rule for one type binds only that type's requests).
 ANY_COUNTED_ACTIVITY = ActivityType(name="activity", counts_toward_limits=True)
-
-# What the live check reads of a contact, their account and preferences (the rows are wide).
-_FIELDS_JUDGED = (
-    "first_name",
-    "last_name",
-    "status",
-    "account__name",
-    "account__open_escalations",
-    "account__at_risk",
-    "account__renewal_date",
-    "preferences__own_cap_per_quarter",
-)
 
 
 def availability_for(
@@ -48,25 +36,25 @@ def availability_for(
 
     The one answer for every screen: it is the live check the approval enforces (limit_enforce),
     and a contact whose reference status is resting counts as held, as the approval guard refuses
-    them too (workflows.guards.guard_contact_available). Six queries (seven given an activity type's
-    id), however many contacts; contacts not found are left out.
+    them too (workflows.guards.guard_contact_available). One query (the contacts, their accounts,
+    the activity type asked about by id and every fact the check reads), however many contacts;
+    contacts not found are left out.
     """
     ids = sorted({int(pk) for pk in contact_ids})
     if not ids:
         return {}
-    if activity_type is None:
-        activity_type = ANY_COUNTED_ACTIVITY
-    elif not isinstance(activity_type, ActivityType):
-        activity_type = ActivityType.objects.get(pk=activity_type)
-    contacts = list(
-        Contact.objects.select_related("account", "preferences").filter(pk__in=ids).only(*_FIELDS_JUDGED)
+    judged = evaluate_ids(
+        ids,
+        ANY_COUNTED_ACTIVITY if activity_type is None else activity_type,
+        on_date or timezone.localdate(),
+        exclude_request_id,
     )
-    answers = evaluate_many(contacts, activity_type, on_date or timezone.localdate(), exclude_request_id)
-    for contact in contacts:
-        answer = answers[contact.pk]
+    answers = {}
+    for pk, (contact, answer) in judged.items():
         if contact.status == ReferenceStatus.RESTING and answer.ok:
             held = LimitHit(LimitCode.REST, f"{contact.full_name} is resting at a usage limit.", None)
-            answers[contact.pk] = replace(answer, hits=(held,), available_from=None)
+            answer = replace(answer, hits=(held,), available_from=None)
+        answers[pk] = answer
     return answers
 
 

@@ -42,7 +42,7 @@ def limit_check(
 ) -> Availability:
     """Can `contact` be used for an `activity_type` activity on `on_date`; if not, why and from when?
 
-    Reads only; about six queries. `exclude_request` leaves out that request's own approval
+    Reads only; one query. `exclude_request` leaves out that request's own approval
     (when the account owner's approval re-checks a request the manager approved).
     """
     return evaluate(contact, contact.account, activity_type, on_date, getattr(exclude_request, "pk", None))

@@ -4,6 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from limits.models import LimitRule
+from limits.rules import LimitCode
 from limits.selectors import availability_for, available_on, with_availability
 from limits.services import limit_check
 from limits.usage import usage_recompute
@@ -58,23 +60,37 @@ def test_available_on_a_day_leaves_out_limits_and_blackouts(contacts):
     }
 
 
-def test_availability_for_many_contacts_is_six_queries_however_many(
-    policy, account_owner, django_assert_num_queries
+def test_availability_for_one_contact_or_twenty_is_one_query(
+    policy, account_owner, django_assert_max_num_queries
 ):
-    """The live figure for a page of contacts: the contacts, the policy, the rules, blackouts,
-    held activities and approved requests, whether there are three contacts or twelve."""
+    """The live figure for a page of contacts is one statement (limits.live_reads): the contacts
+    and their accounts, the activity types, the policy, the rules, blackouts, held activities and
+    approved requests, for one contact or twenty, asked about any activity or a type (or its id)."""
     today = date.today()
+    call = factories.activity_type("reference_call")
     asked = []
-    for n in range(12):
+    for n in range(20):
         contact = factories.make_contact(factories.make_account(account_owner))
         factories.make_activity(contact, today - timedelta(days=3 + 7 * n))
         if n % 3 == 0:
             BlackoutPeriod.objects.create(contact=contact, start=today, end=today + timedelta(days=n))
         asked.append(contact.pk)
-    for few_or_many in (asked[:3], asked):
-        with django_assert_num_queries(6):
-            answers = availability_for(few_or_many)
-        assert set(answers) == set(few_or_many)
+    LimitRule.objects.create(account_id=Contact.objects.get(pk=asked[5]).account_id, contact_max=1)
+    LimitRule.objects.create(activity_type=call, rest_days=30)
+    for activity_type in (None, call, call.pk):
+        for one_or_many in (asked[:1], asked):
+            with django_assert_max_num_queries(1):
+                answers = availability_for(one_or_many, activity_type=activity_type)
+            assert set(answers) == set(one_or_many)
+    assert not answers[asked[0]].ok and answers[asked[0]].limit == LimitCode.BLACKOUT
+    assert answers[asked[2]].limit == LimitCode.RULE_REST  # a call 17 days ago, 30 days of rest
+    assert answers[asked[5]].limit == LimitCode.CONTACT_RULE  # its account's stricter cap of 1
+
+
+def test_the_approvals_check_is_one_query(policy, contact, call, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        answer = limit_check(contact=contact, activity_type=call, on_date=date.today())
+    assert answer.ok and answer.slots == 4
 
 
 def test_availability_names_what_binds_and_agrees_with_the_approvals_check(policy, account_owner):

@@ -25,10 +25,9 @@ def test_request_detail(client, manager, program, django_assert_max_num_queries,
     # + tasks + the ranked alternatives (matching: catalogue, ranked rows, their contacts) + usage
     # of the contacts in play + colliding requests + their candidates + colliding events + their
     # speakers + the speakers' accounts + managers (reassign form); the burnout limits' live
-    # figure (limits.selectors.availability_for) for the alternatives (the activity type, the
-    # contacts, policy, rules, blackouts, activities, approved requests) and, once more, for the
-    # contacts in play (six queries however many).
-    with django_assert_max_num_queries(base_queries + 16 + 7 + 6):
+    # figure (limits.selectors.availability_for, one statement however many contacts) for the
+    # alternatives and, once more, for the contacts in play.
+    with django_assert_max_num_queries(base_queries + 16 + 1 + 1):
         response = client.get(reverse("manage:request", args=[program[0].pk]))
     assert len(response.context["collisions"]) >= len(program) // 5 - 1
     assert response.context["alternatives"]
