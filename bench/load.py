@@ -153,9 +153,10 @@ def control_user(rows, statements: dict):
     return work
 
 
-def summarize(samples: list[Sample], seconds: float) -> dict:
+def summarize(samples: list[Sample], seconds: float, load_before: float) -> dict:
     """Throughput from the pages finished within the window (the last ones, started in it and
-    finished after, would stretch it); latencies and errors from every page."""
+    finished after, would stretch it); latencies and errors from every page; the machine's load
+    average before and after (other work on the machine shows there)."""
     latencies = [ms for _, ms, _, _ in samples]
     errors = [outcome for _, _, outcome, _ in samples if outcome != "ok"]
     in_window = sum(1 for *_, finished in samples if finished <= seconds)
@@ -179,6 +180,7 @@ def summarize(samples: list[Sample], seconds: float) -> dict:
         "errors": len(errors),
         "first_errors": sorted(set(errors))[:5],
         "by_row": by_row,
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
 
 
@@ -220,15 +222,16 @@ def main() -> None:
             f"app: {args.users} users for {args.seconds:.0f} s on gunicorn ({args.workers} workers)…",
             flush=True,
         )
+        before = os.getloadavg()[0]
         samples = run_users(args.users, args.seconds, app_user(rows, port, cookie))
-        report["app"] = summarize(samples, args.seconds)
+        report["app"] = summarize(samples, args.seconds, before)
     finally:
         server.terminate()
         server.wait(timeout=30)
     print(f"control: {args.users} users for {args.seconds:.0f} s replaying the pages' SQL…", flush=True)
-    report["control"] = summarize(
-        run_users(args.users, args.seconds, control_user(rows, statements)), args.seconds
-    )
+    before = os.getloadavg()[0]
+    samples = run_users(args.users, args.seconds, control_user(rows, statements))
+    report["control"] = summarize(samples, args.seconds, before)
     app, control = report["app"], report["control"]
     report["app_over_control"] = round(app["pages_per_second"] / control["pages_per_second"], 2)
     report["before_pages_per_second"] = BEFORE_PAGES_PER_SECOND

@@ -85,13 +85,14 @@ def write_load_markdown(report: dict, path: Path) -> None:
         "the same users for the same time replaying the SQL those pages run, each on its own database "
         "connection.",
         "",
-        "| | pages | pages/s | p50 ms | p95 ms | p99 ms | p99 ÷ p50 | errors |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|",
+        "| | pages | pages/s | p50 ms | p95 ms | p99 ms | p99 ÷ p50 | errors | load average |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for name, part in (("app (whole pages, HTTP)", app), ("control (their SQL alone)", control)):
         lines.append(
             f"| {name} | {part['pages']:,} | {part['pages_per_second']} | {part['p50_ms']} "
-            f"| {part['p95_ms']} | {part['p99_ms']} | {part['p99_over_p50']} | {part['errors']} |"
+            f"| {part['p95_ms']} | {part['p99_ms']} | {part['p99_over_p50']} | {part['errors']} "
+            f"| {' → '.join(f'{x:.1f}' for x in part.get('load_average', []))} |"
         )
     lines += [
         "",
