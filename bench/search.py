@@ -91,11 +91,13 @@ def measure(client, user, row: pages.Row, runs: int, warmup: int) -> dict:
 
 
 def ranked_plan(client, row: pages.Row) -> str | None:
-    """EXPLAIN ANALYZE of the page's ranked SQL query, if it runs one (the SQL ranking path)."""
+    """EXPLAIN ANALYZE of the page's ranked SQL query — the one that takes the words and orders a
+    page of them — if it runs one (the SQL ranking path does; an in-memory index does not)."""
+    words = row.params["q"]
     ranked = [
         (sql, params)
         for sql, params, _many in pages.capture_page(client, row)
-        if "matching_" in sql and "ORDER BY" in sql and "LIMIT" in sql
+        if "ORDER BY" in sql and "LIMIT" in sql and words in map(str, params or ())
     ]
     if not ranked:
         return None
