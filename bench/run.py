@@ -3,8 +3,9 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rms_bench make bench
 
 An empty database is migrated and seeded first (`seed_demo --accounts 100000`, a few minutes);
-a seeded one is used as it is. Then runs bench/search.py (reference search) and, when present,
-the other benchmarks in this directory, each writing its results under bench/results/.
+a seeded one is used as it is. Then runs bench/search.py (the sales search page), bench/load.py
+(the same pages under 50 concurrent users) and, when present, the other benchmarks in this
+directory, each writing its results under bench/results/.
 """
 
 import os
@@ -16,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 ACCOUNTS = int(os.environ.get("BENCH_ACCOUNTS", "100000"))
 # Other benchmarks run after the search one, in this order, if their files exist.
-OTHERS = ["limits.py"]
+OTHERS = ["load.py", "limits.py"]
 
 
 def manage(*args: str) -> subprocess.CompletedProcess:
