@@ -83,7 +83,7 @@ def test_a_version_that_cannot_be_loaded_leaves_the_previous_one_served_and_read
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_version_swap_under_concurrent_searches_never_serves_a_mix(account_owner, settings):
     industry = factories.industry("52").pk
     first = [make_reference(account_owner, industry="52").pk for _ in range(3)]
