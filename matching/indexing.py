@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from core.statistics import analyze
 from matching.models import ReferenceEntry, SearchDocument, SearchIndexState
-from matching.snapshot import publish_snapshot
+from matching.snapshot import publish_snapshot, usage_changed_since_published
 from matching.sql import SearchDialect
 from references.models import (
     Account,
@@ -110,8 +110,8 @@ def search_index_refresh_changed(*, now: datetime | None = None) -> IndexStats:
     activities = ReferenceActivity.objects.filter(created_at__gte=since)
     contact_ids |= set(activities.values_list("contact_id", flat=True))
     stats = search_index_refresh(account_ids=account_ids, contact_ids=contact_ids)
-    if not (account_ids or contact_ids):
-        with transaction.atomic():  # the stored usage may have changed: published if it did
+    if not (account_ids or contact_ids) and usage_changed_since_published():
+        with transaction.atomic():  # new stored usage re-ranks: published within one refresh
             _lock_index()
             publish_snapshot()
     SearchIndexState.objects.filter(pk=1).update(refreshed_from=now)

@@ -122,6 +122,8 @@ class SearchSnapshot(models.Model):
     """
 
     digest = models.CharField(max_length=64)
+    # The limits job's stored usage this was built from (see matching.snapshot.usage_fingerprint).
+    usage_fingerprint = models.CharField(max_length=64, blank=True)
     data = models.BinaryField()
     entries = models.PositiveIntegerField()
     documents = models.PositiveIntegerField()

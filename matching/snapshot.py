@@ -130,7 +130,7 @@ def _entry_arrays(rows: list[tuple], document_account: np.ndarray) -> dict[str, 
         "resting": np.array(resting, bool),
         "own_cap": np.array([NO_CAP if v is None else v for v in own_cap], np.int32),
         "slots_left": np.array([NO_USAGE if v is None else v for v in slots_left], np.int32),
-        "last_activity_on": np.array([_day(v) for v in last_activity_on], "datetime64[D]"),
+        "last_activity_on": _days(last_activity_on),
     }
     for name, values in zip(SCALARS, scalars, strict=True):
         arrays[name] = np.array(values, np.int32)
@@ -169,17 +169,17 @@ def _document_arrays(rows: list[tuple]) -> dict[str, np.ndarray]:
 
 
 def _ids(value) -> list[int]:
+    """An id list as stored (a list on PostgreSQL, JSON text on SQLite); its order does not matter."""
     if value is None or value == "":
         return []
-    if isinstance(value, str):
-        value = json.loads(value)
-    return sorted(int(v) for v in value)
+    return json.loads(value) if isinstance(value, str) else value
 
 
-def _day(value):
-    if value is None:
-        return np.datetime64("NaT")
-    return np.datetime64(value if isinstance(value, date) else str(value)[:10], "D")
+def _days(values) -> np.ndarray:
+    """Dates (date objects on PostgreSQL, ISO text on SQLite; None for never) as datetime64[D]."""
+    return np.array(
+        [None if v is None else (v if isinstance(v, date) else str(v)[:10]) for v in values], "datetime64[D]"
+    )
 
 
 def _table(model) -> str:
@@ -213,6 +213,22 @@ def digest_of(arrays: dict[str, np.ndarray]) -> str:
     return hasher.hexdigest()
 
 
+def usage_fingerprint() -> str:
+    """What identifies the stored usage the ranking reads (each contact's free slots), cheaply."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), COALESCE(SUM(slots_left), 0), "
+            "COALESCE(SUM(CAST(slots_left AS BIGINT) * contact_id), 0), "
+            f"COALESCE(SUM(CAST(slots_left AS BIGINT) * (contact_id % 9973)), 0) FROM {_table(ContactUsage)}"
+        )
+        return ":".join(str(int(v)) for v in cursor.fetchone())
+
+
+def usage_changed_since_published() -> bool:
+    latest = SearchSnapshot.objects.order_by("-pk").values_list("usage_fingerprint", flat=True).first()
+    return latest is None or latest != usage_fingerprint()
+
+
 def publish_snapshot() -> SearchSnapshot | None:
     """Build the snapshot and store it as the newest version, unless it equals the newest one.
 
@@ -226,6 +242,7 @@ def publish_snapshot() -> SearchSnapshot | None:
         return None
     snapshot = SearchSnapshot.objects.create(
         digest=digest,
+        usage_fingerprint=usage_fingerprint(),
         data=serialize(arrays),
         entries=len(arrays["contact_id"]),
         documents=len(arrays["document_account"]),

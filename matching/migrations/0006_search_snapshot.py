@@ -44,6 +44,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("digest", models.CharField(max_length=64)),
+                ("usage_fingerprint", models.CharField(blank=True, max_length=64)),
                 ("data", models.BinaryField()),
                 ("entries", models.PositiveIntegerField()),
                 ("documents", models.PositiveIntegerField()),

@@ -7,6 +7,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
+from limits.models import ContactUsage, UsageState
 from matching import loaded
 from matching.models import SearchSnapshot
 from matching.selectors import Filters, search_references
@@ -45,6 +46,21 @@ def test_a_new_reference_appears_after_one_refresh(account_owner):
     refresh_search_index()
     page = search_references(filters=Filters(q="newcomer"))
     assert (page.total, contact_ids(page)) == (1, [newcomer.pk])
+
+
+def test_new_stored_usage_reaches_the_ranking_after_one_refresh(account_owner):
+    first = make_reference(account_owner, name="First")
+    second = make_reference(account_owner, name="Second")
+    index()
+    assert contact_ids(search_references(filters=Filters())) == [first.pk, second.pk]
+
+    # The limits job stores that the first has no slot left (as its hourly run would).
+    ContactUsage.objects.create(
+        contact=first, account=first.account, used=4, slots_left=0, state=UsageState.LIMITED
+    )
+    assert contact_ids(search_references(filters=Filters())) == [first.pk, second.pk]
+    refresh_search_index()
+    assert contact_ids(search_references(filters=Filters())) == [second.pk, first.pk]
 
 
 def test_a_refresh_with_nothing_changed_publishes_nothing(account_owner):
