@@ -1,8 +1,9 @@
 """A search over one in-memory snapshot (matching/snapshot.py): filter, count, rank, page.
 
-Every step is a numpy operation over whole columns — boolean masks for filters, `bincount` for
-facet counts, integer arithmetic for scores, a partial sort for the page — so its cost grows with
-the matched rows at C speed rather than with Python loops. The rules are the search's:
+Every step is a numpy operation over whole columns — filters and facet counts over packed
+bitmaps (one bit per reference for each facet value: a filter ORs a few, a count is the popcount
+of an AND), integer arithmetic for scores, a partial sort for the page — so nothing loops over
+references in Python. The rules are the search's:
 
 - within a facet any selected value matches, across facets all must, and a search's words all must
   (matching/text.py); `contacts` / `exclude_contacts` restrict further;
@@ -27,8 +28,6 @@ _FACET_BY_KEY = {spec.key: spec for spec in FACETS}
 # The sort key packs (resting, score descending, contact id) into one int64.
 _SCORE_BIAS = 1 << 27
 _CONTACT_BITS = 32
-# A scope with fewer rows than 1/_SPARSE of the index is read by row numbers, not by mask.
-_SPARSE = 16
 
 
 @dataclass(frozen=True)
@@ -64,18 +63,19 @@ def run_search(
     }
     hits = _all(base, masks.values())
     counts = _facet_counts(snapshot, filters, base, masks, hits) if with_facets else {}
-    rows = _page(snapshot, np.flatnonzero(hits), raw_of_document, target, catalogue, after, limit)
+    rows = _page(snapshot, _rows_of(snapshot, hits), raw_of_document, target, catalogue, after, limit)
     relaxations = []
     if not rows and after is None and (masks or filters.q):
         relaxations = _relaxations(snapshot, filters, base, masks)
-    return Found(rows=rows, counts=counts, total=int(np.count_nonzero(hits)), relaxations=relaxations)
+    return Found(rows=rows, counts=counts, total=_count(hits), relaxations=relaxations)
 
 
 # --- Filters ----------------------------------------------------------------------------------
 
 
 def _base(snapshot: Snapshot, filters: Filters) -> tuple[np.ndarray, np.ndarray | None]:
-    """The rows the words and the contact restrictions allow, and each document's text weight."""
+    """The rows the words and the contact restrictions allow (packed bits), and each document's
+    text weight."""
     base = np.ones(snapshot.size, bool)
     raw_of_document = None
     if filters.q:
@@ -87,10 +87,10 @@ def _base(snapshot: Snapshot, filters: Filters) -> tuple[np.ndarray, np.ndarray 
         base = matched[snapshot["document"]]
     contact_id = snapshot["contact_id"]
     if filters.contacts:
-        base &= _isin(contact_id, np.array(filters.contacts, np.int64))
+        base &= np.isin(contact_id, np.array(filters.contacts, np.int64))
     if filters.exclude_contacts:
-        base &= ~_isin(contact_id, np.array(filters.exclude_contacts, np.int64))
-    return base, raw_of_document
+        base &= ~np.isin(contact_id, np.array(filters.exclude_contacts, np.int64))
+    return _packed(base), raw_of_document
 
 
 def _text_match(snapshot: Snapshot, terms: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -118,29 +118,61 @@ def _postings(snapshot: Snapshot, term: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _facet_mask(snapshot: Snapshot, spec: FacetSpec, values: tuple) -> np.ndarray:
-    """The rows having any of `values` in the facet."""
+    """The rows having any of `values` in the facet (packed bits)."""
+    bitmaps = _bitmaps(snapshot, spec)
+    chosen = [bitmaps.index[str(v)] for v in values if str(v) in bitmaps.index]
+    if not chosen:
+        return np.zeros(bitmaps.bits.shape[1], np.uint8)
+    return np.bitwise_or.reduce(bitmaps.bits[chosen], axis=0)
+
+
+@dataclass(frozen=True)
+class _Bitmaps:
+    """One facet's rows per value: a packed bit row (1 bit per entry) for each value, so a filter is
+    an OR of a few rows and a count is a popcount of an AND, whatever the number of matches."""
+
+    keys: list[str]  # the values as text (ids, language codes)
+    index: dict[str, int]
+    bits: np.ndarray  # (values, ceil(entries / 8)) uint8
+
+
+def _bitmaps(snapshot: Snapshot, spec: FacetSpec) -> _Bitmaps:
+    return snapshot.remembered(("bitmaps", spec.key), lambda: _build_bitmaps(snapshot, spec))
+
+
+def _build_bitmaps(snapshot: Snapshot, spec: FacetSpec) -> _Bitmaps:
     if spec.many:
-        return _rows_listing(snapshot, spec.column, values)
+        values, rows = snapshot[f"{spec.column}_values"], snapshot.rows_of[spec.column]
+    else:
+        values, rows = (
+            snapshot["language" if spec.key == "language" else spec.column],
+            np.arange(snapshot.size),
+        )
+    distinct = np.unique(values)
+    masks = np.zeros((len(distinct), snapshot.size), bool)
+    masks[np.searchsorted(distinct, values), rows] = True
     if spec.key == "language":
-        wanted = {str(v) for v in values}
-        codes = [code for code, name in enumerate(snapshot["languages"].tolist()) if name in wanted]
-        return _isin(snapshot["language"], np.array(codes, np.int16))
-    return _isin(snapshot[spec.column], np.array(values, np.int64))
+        keys = snapshot["languages"][distinct].tolist()
+    else:
+        keys = [str(v) for v in distinct.tolist()]
+    bits = np.packbits(masks, axis=1) if len(distinct) else np.zeros((0, _width(snapshot)), np.uint8)
+    return _Bitmaps(keys=keys, index={key: i for i, key in enumerate(keys)}, bits=bits)
 
 
-def _rows_listing(snapshot: Snapshot, column: str, values) -> np.ndarray:
-    """The rows whose id list `column` shares a value with `values`."""
-    mask = np.zeros(snapshot.size, bool)
-    listed = _isin(snapshot[f"{column}_values"], np.array(values, np.int64))
-    mask[snapshot.rows_of[column][listed]] = True
-    return mask
+def _width(snapshot: Snapshot) -> int:
+    return (snapshot.size + 7) // 8
 
 
-def _isin(column: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Where `column` holds one of `values` (small integer ids: a lookup table, one pass)."""
-    if not len(values):
-        return np.zeros(len(column), bool)
-    return np.isin(column, values, kind="table")
+def _packed(mask: np.ndarray) -> np.ndarray:
+    return np.packbits(mask)
+
+
+def _count(packed: np.ndarray) -> int:
+    return int(np.bitwise_count(packed).sum())
+
+
+def _rows_of(snapshot: Snapshot, packed: np.ndarray) -> np.ndarray:
+    return np.flatnonzero(np.unpackbits(packed, count=snapshot.size))
 
 
 def _all(base: np.ndarray, masks) -> np.ndarray:
@@ -162,44 +194,29 @@ def _facet_counts(snapshot: Snapshot, filters: Filters, base, masks: dict, hits)
         if whole_index and not others:
             # Nothing narrows this facet: the whole index's counts, counted once per snapshot.
             counts[spec.key] = snapshot.remembered(
-                ("counts", spec.key), lambda spec=spec: _whole(snapshot, spec)
+                ("counts", spec.key), lambda spec=spec: _counts(snapshot, spec, _everyone(snapshot))
             )
         else:
             counts[spec.key] = _counts(snapshot, spec, _all(base, others) if spec.key in masks else hits)
     return counts
 
 
-def _whole(snapshot: Snapshot, spec: FacetSpec) -> dict[str, int]:
-    return _counts(snapshot, spec, np.ones(snapshot.size, bool))
+def _everyone(snapshot: Snapshot) -> np.ndarray:
+    return snapshot.remembered("everyone", lambda: _packed(np.ones(snapshot.size, bool)))
 
 
 def _counts(snapshot: Snapshot, spec: FacetSpec, scope: np.ndarray) -> dict[str, int]:
-    column = "language" if spec.key == "language" else spec.column
-    sparse = np.count_nonzero(scope) * _SPARSE < snapshot.size
-    if spec.many:
-        flat = snapshot[f"{column}_values"]
-        if sparse:
-            values = flat[_listed_positions(snapshot[f"{column}_offsets"], np.flatnonzero(scope))]
-        else:
-            values = flat[scope[snapshot.rows_of[column]]]
-    else:
-        values = snapshot[column][np.flatnonzero(scope) if sparse else scope]
-    if not len(values):
-        return {}
-    tally = np.bincount(values)
-    present = np.flatnonzero(tally)
-    if spec.key == "language":
-        names = snapshot["languages"][present].tolist()
-    else:
-        names = [str(v) for v in present.tolist()]
-    return dict(zip(names, tally[present].tolist(), strict=True))
+    """Each value's rows within `scope` (packed bits), the values with none left out."""
+    bitmaps = _bitmaps(snapshot, spec)
+    tally = np.bitwise_count(bitmaps.bits & scope).sum(axis=1, dtype=np.int64).tolist()
+    return {key: n for key, n in zip(bitmaps.keys, tally, strict=True) if n}
 
 
 def _listed_positions(offsets: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """The positions in an id list's values of every value of `rows` (CSR gather, no loop)."""
-    starts, lengths = offsets[rows], offsets[rows + 1] - offsets[rows]
     if not len(rows):
         return np.zeros(0, np.int64)
+    starts, lengths = offsets[rows], offsets[rows + 1] - offsets[rows]
     shift = starts - np.concatenate(([0], np.cumsum(lengths)[:-1]))
     return np.repeat(shift, lengths) + np.arange(int(lengths.sum()))
 
@@ -208,11 +225,11 @@ def _relaxations(snapshot: Snapshot, filters: Filters, base: np.ndarray, masks: 
     """Counts with each single criterion dropped, best first (for an empty result)."""
     found = []
     for key in masks:
-        count = int(np.count_nonzero(_all(base, [m for other, m in masks.items() if other != key])))
+        count = _count(_all(base, [m for other, m in masks.items() if other != key]))
         found.append(Relaxation(key=key, label=_FACET_BY_KEY[key].label, count=count))
     if filters.q:
         without_words, _raw = _base(snapshot, filters.without("q"))
-        count = int(np.count_nonzero(_all(without_words, masks.values())))
+        count = _count(_all(without_words, masks.values()))
         found.append(Relaxation(key="q", label=f"the words “{filters.q}”", count=count))
     return sorted((r for r in found if r.count), key=lambda r: (-r.count, r.label))
 
@@ -310,14 +327,15 @@ def _grade(column: np.ndarray, wanted: int | None, close: tuple[int, ...]) -> np
         return None
     grade = np.where(column == wanted, 2, 0)
     if close:
-        grade = np.where((grade == 0) & _isin(column, np.array(close, np.int64)), 1, grade)
+        grade = np.where((grade == 0) & np.isin(column, np.array(close, np.int64)), 1, grade)
     return grade.astype(np.int64)
 
 
 def _product_grade(snapshot: Snapshot, rows: np.ndarray, products: tuple[int, ...]) -> np.ndarray | None:
     if not products:
         return None
-    return np.where(_take(_rows_listing(snapshot, "product_ids", products), rows), 2, 0).astype(np.int64)
+    listing = np.unpackbits(_facet_mask(snapshot, _FACET_BY_KEY["product"], products), count=snapshot.size)
+    return np.where(_take(listing, rows), 2, 0).astype(np.int64)
 
 
 def _take(column: np.ndarray, rows: np.ndarray) -> np.ndarray:
