@@ -24,14 +24,14 @@ from matching.selectors import (
 )
 from portals.shared.paging import query_without
 from portals.shared.responses import is_htmx
-from requests_app.selectors import opportunity_detail
+from requests_app.selectors import opportunity_detail, opportunity_for_search
 
 
 def _deal_and_target(request: HttpRequest, form: SearchForm, filters: Filters):
     """The rep's deal named by the form (404 if it is not theirs) and the target it gives."""
     deal = None
     if form.value_of("opportunity"):
-        deal = opportunity_detail(user=request.user, pk=form.value_of("opportunity"))
+        deal = opportunity_for_search(user=request.user, pk=form.value_of("opportunity"))
     role = form.value_of("role")
     target = (
         target_for_opportunity(deal, persona_id=role)
