@@ -17,12 +17,11 @@ import sys
 import time
 from pathlib import Path
 
-import django
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rms.settings")
-django.setup()
+from bench.environment import configure  # noqa: E402
+
+configure()
 
 import numpy as np  # noqa: E402
 
@@ -70,7 +69,7 @@ def measure(arrays: dict, label: str, accounts: int) -> dict:
         "accounts": accounts,
         "entries": snapshot.size,
         "published_mb": round(len(data) / 1e6, 1),
-        "arrays_mb": round(snapshot.nbytes / 1e6, 1),
+        "arrays_mb": round(snapshot.nbytes / 1e6, 1),  # after the searches: with their bitmaps
         "resident_growth_mb": round(after - before, 1),
         "serialize_s": round(serialize_s, 2),
         "load_s": round(load_s, 2),

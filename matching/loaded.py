@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 from django.utils import timezone
 
+from matching.engine import prepare
 from matching.models import SearchSnapshot
 from matching.snapshot import EMPTY, Snapshot, load_version
 
@@ -136,6 +137,8 @@ def _load(newest: Version) -> Snapshot | None:
         started = time.monotonic()
         try:
             snapshot = load_version(newest[0])
+            if snapshot is not None:
+                prepare(snapshot)
         except Exception as exc:  # keep serving what we have; /readyz reports it
             log.exception("Could not load search index version %s", newest[0])
             _state.failed, _state.failed_at = newest, time.monotonic()

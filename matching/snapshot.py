@@ -70,7 +70,11 @@ class Snapshot:
 
     @property
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in self.arrays.values()) + sum(a.nbytes for a in self.rows_of.values())
+        """The bytes of its arrays, with what searches derived and kept (bitmaps, points)."""
+        kept = [*self.arrays.values(), *self.rows_of.values()]
+        for value in self.memo.values():
+            kept += value.values() if isinstance(value, dict) else [getattr(value, "bits", value)]
+        return sum(a.nbytes for a in kept if isinstance(a, np.ndarray))
 
     def remembered(self, key, compute):
         """`compute()`, once per snapshot and `key` (a race computes it twice, harmlessly)."""
