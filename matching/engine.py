@@ -28,6 +28,7 @@ _FACET_BY_KEY = {spec.key: spec for spec in FACETS}
 # The sort key packs (resting, score descending, contact id) into one int64.
 _SCORE_BIAS = 1 << 27
 _CONTACT_BITS = 32
+_MAX_CONTACT = 1 << _CONTACT_BITS
 
 
 @dataclass(frozen=True)
@@ -96,10 +97,15 @@ def _base(snapshot: Snapshot, filters: Filters) -> tuple[np.ndarray, np.ndarray 
         base = matched[snapshot["document"]]
     contact_id = snapshot["contact_id"]
     if filters.contacts:
-        base &= np.isin(contact_id, np.array(filters.contacts, np.int64))
+        base &= np.isin(contact_id, _ids_array(filters.contacts))
     if filters.exclude_contacts:
-        base &= ~np.isin(contact_id, np.array(filters.exclude_contacts, np.int64))
+        base &= ~np.isin(contact_id, _ids_array(filters.exclude_contacts))
     return _packed(base), raw_of_document
+
+
+def _ids_array(ids) -> np.ndarray:
+    """Contact ids as an array; one no contact can have stands for any too large for it."""
+    return np.array([i if 0 <= i < _MAX_CONTACT else -1 for i in ids], np.int64)
 
 
 def _text_match(snapshot: Snapshot, terms: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -158,13 +164,15 @@ def _build_bitmaps(snapshot: Snapshot, spec: FacetSpec) -> _Bitmaps:
             np.arange(snapshot.size),
         )
     distinct = np.unique(values)
-    masks = np.zeros((len(distinct), snapshot.size), bool)
-    masks[np.searchsorted(distinct, values), rows] = True
+    bits = np.zeros((len(distinct), _width(snapshot)), np.uint8)
+    for at, value in enumerate(distinct):  # one value at a time: no values × entries temporary
+        mask = np.zeros(snapshot.size, bool)
+        mask[rows[values == value]] = True
+        bits[at] = np.packbits(mask)
     if spec.key == "language":
         keys = snapshot["languages"][distinct].tolist()
     else:
         keys = [str(v) for v in distinct.tolist()]
-    bits = np.packbits(masks, axis=1) if len(distinct) else np.zeros((0, _width(snapshot)), np.uint8)
     return _Bitmaps(keys=keys, index={key: i for i, key in enumerate(keys)}, bits=bits)
 
 
@@ -290,10 +298,7 @@ def _graded(snapshot, rows, raw_of_document, target: Target, catalogue: Catalogu
         "g_size": _grade(_take(snapshot["size_band_id"], rows), target.size_band_id, size_close),
         "g_persona": _grade(_take(snapshot["persona_id"], rows), target.persona_id, persona_close),
     }
-    steady = snapshot.remembered(
-        ("steady", weights.default_cap, weights.availability, weights.nps),
-        lambda: _steady_points(snapshot, weights),
-    )
+    steady = _steady(snapshot, weights)
     score = _take(steady["points"], rows).astype(np.int64)
     for column, weight in (
         ("g_industry", weights.industry),
@@ -312,6 +317,16 @@ def _graded(snapshot, rows, raw_of_document, target: Target, catalogue: Catalogu
         score += text
     # Ungraded criteria (None), the cap and the free slots are filled in for the page's rows only.
     return graded | {"t_points": text, "score": score}, steady
+
+
+def _steady(snapshot: Snapshot, weights) -> dict[str, np.ndarray]:
+    """The steady points for these weights, kept in one slot: new weights replace the old."""
+    key = (weights.default_cap, weights.availability, weights.nps)
+    kept = snapshot.memo.get("steady")
+    if kept is None or kept[0] != key:
+        kept = (key, _steady_points(snapshot, weights))
+        snapshot.memo["steady"] = kept
+    return kept[1]
 
 
 def _steady_points(snapshot: Snapshot, weights) -> dict[str, np.ndarray]:

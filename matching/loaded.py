@@ -13,6 +13,7 @@ load started when it booted, `warm_in_background`).
 """
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from django.db import DatabaseError, connections
 from django.utils import timezone
 
 from matching.engine import prepare
-from matching.models import SearchSnapshot
+from matching.models import ReferenceEntry, SearchSnapshot
 from matching.snapshot import EMPTY, Snapshot, load_version
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,20 @@ class _State:
 
 
 _state = _State()
+# `_bookkeeping` guards `loading` and `failed` for a moment; `_load_lock` lets one load run at a
+# time. A request never waits on a background load: it only ever takes `_bookkeeping`.
+_bookkeeping = threading.Lock()
 _load_lock = threading.Lock()
+
+
+def _new_locks_after_fork() -> None:
+    """A process forked while a load ran (gunicorn --preload) starts with free locks."""
+    global _bookkeeping, _load_lock
+    _bookkeeping, _load_lock = threading.Lock(), threading.Lock()
+    _state.loading = None
+
+
+os.register_at_fork(after_in_child=_new_locks_after_fork)
 
 
 def snapshot_for(newest: Version) -> Snapshot:
@@ -55,10 +69,16 @@ def snapshot_for(newest: Version) -> Snapshot:
         return current
     if newest[0] == 0:
         return EMPTY
+    if _failed_lately(newest):
+        return current  # tried and failed: again after RETRY_SECONDS, not on every request
     if current is EMPTY or getattr(settings, "SEARCH_INDEX_SWAP", "background") == "inline":
         return _load(newest) or current
     _start_background_load(newest)
     return current
+
+
+def _failed_lately(version: Version) -> bool:
+    return _state.failed == version and time.monotonic() - _state.failed_at < RETRY_SECONDS
 
 
 def status() -> dict:
@@ -66,6 +86,7 @@ def status() -> dict:
     snapshot = _state.snapshot
     return {
         "version": snapshot.version,
+        "digest": snapshot.digest,
         "entries": snapshot.size,
         "bytes": snapshot.nbytes,
         "load_seconds": round(_state.load_seconds, 3),
@@ -79,9 +100,10 @@ def readiness_problem() -> str | None:
     SEARCH_INDEX_STALE_SECONDS ago and is not loaded (its load failed, or has not finished)."""
     try:
         newest = SearchSnapshot.objects.order_by("-pk").values_list("pk", "digest", "created_at").first()
+        if newest is None:
+            # An index with entries but no snapshot (just migrated, before the first refresh).
+            return "search index not published yet" if ReferenceEntry.objects.exists() else None
     except DatabaseError:  # the database's own probe names that
-        return None
-    if newest is None:
         return None
     version, digest, created_at = newest
     current = _state.snapshot
@@ -112,9 +134,8 @@ def _warm() -> None:
 
 
 def _start_background_load(newest: Version) -> None:
-    with _load_lock:
-        retry_later = _state.failed == newest and time.monotonic() - _state.failed_at < RETRY_SECONDS
-        if _state.loading is not None or retry_later:
+    with _bookkeeping:
+        if _state.loading is not None:
             return
         _state.loading = newest
     threading.Thread(target=_background_load, args=(newest,), name="search-index-load", daemon=True).start()
@@ -134,6 +155,8 @@ def _load(newest: Version) -> Snapshot | None:
         current = _state.snapshot
         if newest == (current.version, current.digest):
             return current
+        if _failed_lately(newest):
+            return None
         started = time.monotonic()
         try:
             snapshot = load_version(newest[0])

@@ -72,7 +72,9 @@ class Snapshot:
     def nbytes(self) -> int:
         """The bytes of its arrays, with what searches derived and kept (bitmaps, points)."""
         kept = [*self.arrays.values(), *self.rows_of.values()]
-        for value in self.memo.values():
+        for value in list(self.memo.values()):  # a search may add to it meanwhile
+            if isinstance(value, tuple):  # the steady points' slot: (key, arrays)
+                value = value[1]
             kept += value.values() if isinstance(value, dict) else [getattr(value, "bits", value)]
         return sum(a.nbytes for a in kept if isinstance(a, np.ndarray))
 
@@ -122,6 +124,8 @@ def _entry_arrays(rows: list[tuple], document_account: np.ndarray) -> dict[str, 
     scalars, rest = rest[: len(SCALARS)], rest[len(SCALARS) :]
     language, nps, resting, own_cap, last_activity_on, *lists_and_usage = rest
     lists, slots_left = lists_and_usage[: len(LISTS)], lists_and_usage[len(LISTS)]
+    if contact_id and max(contact_id) >= 2**32:  # matching.engine packs them into 32 bits of a key
+        raise ValueError("The in-memory search index needs contact ids below 2**32.")
     languages = sorted(set(language))
     code_of = {code: i for i, code in enumerate(languages)}
     arrays = {
@@ -239,14 +243,18 @@ def publish_snapshot() -> SearchSnapshot | None:
     Runs inside the index writer's transaction where there is one, so a version is never seen
     before the index rows it was built from are committed.
     """
+    # Fingerprinted before the build: usage changed in between shows as a change next time.
+    fingerprint = usage_fingerprint()
     arrays = build_arrays()
     digest = digest_of(arrays)
-    latest = SearchSnapshot.objects.order_by("-pk").values_list("digest", flat=True).first()
-    if latest == digest:
+    latest = SearchSnapshot.objects.order_by("-pk").only("pk", "digest", "usage_fingerprint").first()
+    if latest is not None and latest.digest == digest:
+        if latest.usage_fingerprint != fingerprint:
+            SearchSnapshot.objects.filter(pk=latest.pk).update(usage_fingerprint=fingerprint)
         return None
     snapshot = SearchSnapshot.objects.create(
         digest=digest,
-        usage_fingerprint=usage_fingerprint(),
+        usage_fingerprint=fingerprint,
         data=serialize(arrays),
         entries=len(arrays["contact_id"]),
         documents=len(arrays["document_account"]),

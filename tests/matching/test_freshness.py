@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from limits.models import ContactUsage, UsageState
 from matching import loaded
-from matching.models import SearchSnapshot
+from matching.models import MatchWeights, SearchSnapshot
 from matching.selectors import Filters, search_references
 from matching.tasks import refresh_search_index
 from tests.builders import catalogue as factories
@@ -148,3 +148,64 @@ def test_status_reports_the_version_and_its_size(account_owner):
     status = loaded.status()
     assert status["version"] == SearchSnapshot.objects.order_by("-pk").first().pk
     assert status["entries"] == 1 and status["bytes"] > 0
+
+
+def test_readyz_says_when_the_index_has_entries_but_no_published_version(account_owner, client):
+    make_reference(account_owner)
+    index()
+    SearchSnapshot.objects.all().delete()  # as after the migration that introduced snapshots
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["search_index"] == "search index not published yet"
+
+
+def test_a_contact_id_too_large_for_any_contact_is_not_found(account_owner, client, sales_rep):
+    make_reference(account_owner)
+    index()
+    client.force_login(sales_rep)
+
+    assert client.get("/sales/references/99999999999999999999/").status_code == 404
+    assert search_references(filters=Filters(exclude_contacts=(10**20,))).total == 1
+
+
+def test_new_weights_replace_the_kept_points_rather_than_add_to_them(account_owner):
+    make_reference(account_owner)
+    index()
+    for availability in (3, 7, 11):
+        MatchWeights.objects.filter(pk=1).update(availability=availability)
+        search_references(filters=Filters())
+    snapshot = loaded.snapshot_for((loaded.status()["version"], loaded.status()["digest"]))
+    assert [key for key in snapshot.memo if "steady" in str(key)] == ["steady"]
+    assert snapshot.memo["steady"][0][1] == 11
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_search_does_not_wait_for_a_background_load(account_owner, settings):
+    first = make_reference(account_owner, name="First")
+    index()
+    search_references(filters=Filters())  # this process holds the first version
+    settings.SEARCH_INDEX_SWAP = "background"
+    make_reference(account_owner, name="Second")
+    index()
+    answers = []
+
+    def search():
+        answers.append(contact_ids(search_references(filters=Filters())))
+        connections.close_all()
+
+    with loaded._load_lock:  # as while a long load of the new version runs
+        requests = [threading.Thread(target=search) for _ in range(3)]
+        for request in requests:
+            request.start()
+        for request in requests:
+            request.join(timeout=10)
+        answered_while_loading = list(answers)
+    assert answered_while_loading == [[first.pk]] * 3  # the old version, at once
+
+    deadline = timezone.now() + timezone.timedelta(seconds=30)
+    while search_references(filters=Filters()).total != 2 and timezone.now() < deadline:
+        threading.Event().wait(0.05)
+    assert search_references(filters=Filters()).total == 2
