@@ -32,23 +32,9 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.report import SqlClock  # noqa: E402
 from limits.selectors import availability_for  # noqa: E402
 from references.models import ActivityType, Contact  # noqa: E402
-
-
-class _SqlClock:
-    """Counts the statements run and the time spent in the cursor's execute."""
-
-    def __init__(self):
-        self.queries, self.seconds = 0, 0.0
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
-            self.queries += 1
 
 
 def _page(size: int) -> list[int]:
@@ -62,7 +48,7 @@ def _measure(ids: list[int], activity_type, runs: int) -> dict:
         availability_for(ids, activity_type=activity_type, on_date=today)
     times, cpu_times, sql_times, queries = [], [], [], set()
     for _run in range(runs):
-        clock = _SqlClock()
+        clock = SqlClock()
         with connection.execute_wrapper(clock):
             started, cpu_started = time.perf_counter(), time.thread_time()
             availability_for(ids, activity_type=activity_type, on_date=today)

@@ -43,6 +43,7 @@ from django.db import connection  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
+from bench.report import SqlClock  # noqa: E402
 from portals.sales.search_html import facet_column, result_cards  # noqa: E402
 from portals.sales.views.search import PAGE_TEMPLATE, RESULTS_TEMPLATE, search_context  # noqa: E402
 from references.models import Opportunity  # noqa: E402
@@ -72,20 +73,6 @@ def sales_request(user, query: str):
     request.user = user
     request.session = SessionStore()
     return request
-
-
-class SqlClock:
-    """Time spent in SQL while it is installed (an execute wrapper)."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
 
 
 def timed(render: Callable[[], object], runs: int) -> tuple[list[float], list[float]]:

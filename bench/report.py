@@ -1,8 +1,25 @@
-"""The reports of bench/search.py and bench/load.py: JSON for machines, Markdown for people."""
+"""The reports of the benchmarks: JSON for machines, Markdown for people, and a clock for SQL."""
 
 import json
 import os
+import time
 from pathlib import Path
+
+
+class SqlClock:
+    """The statements run and the seconds spent in SQL while it is installed (an execute
+    wrapper: `with connection.execute_wrapper(clock): ...`)."""
+
+    def __init__(self) -> None:
+        self.queries, self.seconds = 0, 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.queries += 1
 
 
 def save(report: dict, output: Path, write_markdown_to) -> None:
