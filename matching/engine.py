@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matching.bitmaps import all_of, count_of, counts_within, facet_mask, packed, rows_of, whole_counts
 from matching.catalogue import Catalogue
-from matching.facets import FACETS, FacetSpec
+from matching.facets import FACETS
 from matching.filters import Cursor, Filters
 from matching.scoring import Target
 from matching.snapshot import LISTS, NO_CAP, NO_NPS, NO_USAGE, Snapshot
@@ -60,24 +61,22 @@ def run_search(
 ) -> Found:
     base, raw_of_document = _base(snapshot, filters)
     masks = {
-        spec.key: _facet_mask(snapshot, spec, getattr(filters, spec.key)) for spec in filters.active_facets()
+        spec.key: facet_mask(snapshot, spec, getattr(filters, spec.key)) for spec in filters.active_facets()
     }
-    hits = _all(base, masks.values())
+    hits = all_of(base, masks.values())
     counts = _facet_counts(snapshot, filters, base, masks, hits) if with_facets else {}
-    rows = _page(snapshot, _rows_of(snapshot, hits), raw_of_document, target, catalogue, after, limit)
+    rows = _page(snapshot, rows_of(snapshot, hits), raw_of_document, target, catalogue, after, limit)
     relaxations = []
     if not rows and after is None and (masks or filters.q):
         relaxations = _relaxations(snapshot, filters, base, masks)
-    return Found(rows=rows, counts=counts, total=_count(hits), relaxations=relaxations)
+    return Found(rows=rows, counts=counts, total=count_of(hits), relaxations=relaxations)
 
 
 def prepare(snapshot: Snapshot) -> None:
     """Build what every search of `snapshot` shares (each facet's bitmaps and whole-index counts)
     before it is served, so the first search after a swap is as fast as the others."""
     for spec in FACETS:
-        snapshot.remembered(
-            ("counts", spec.key), lambda spec=spec: _counts(snapshot, spec, _everyone(snapshot))
-        )
+        whole_counts(snapshot, spec)
 
 
 # --- Filters ----------------------------------------------------------------------------------
@@ -100,7 +99,7 @@ def _base(snapshot: Snapshot, filters: Filters) -> tuple[np.ndarray, np.ndarray 
         base &= np.isin(contact_id, _ids_array(filters.contacts))
     if filters.exclude_contacts:
         base &= ~np.isin(contact_id, _ids_array(filters.exclude_contacts))
-    return _packed(base), raw_of_document
+    return packed(base), raw_of_document
 
 
 def _ids_array(ids) -> np.ndarray:
@@ -132,73 +131,6 @@ def _postings(snapshot: Snapshot, term: str) -> tuple[np.ndarray, np.ndarray]:
     return snapshot["post_document"][start:end], snapshot["post_raw"][start:end]
 
 
-def _facet_mask(snapshot: Snapshot, spec: FacetSpec, values: tuple) -> np.ndarray:
-    """The rows having any of `values` in the facet (packed bits)."""
-    bitmaps = _bitmaps(snapshot, spec)
-    chosen = [bitmaps.index[str(v)] for v in values if str(v) in bitmaps.index]
-    if not chosen:
-        return np.zeros(bitmaps.bits.shape[1], np.uint8)
-    return np.bitwise_or.reduce(bitmaps.bits[chosen], axis=0)
-
-
-@dataclass(frozen=True)
-class _Bitmaps:
-    """One facet's rows per value: a packed bit row (1 bit per entry) for each value, so a filter is
-    an OR of a few rows and a count is a popcount of an AND, whatever the number of matches."""
-
-    keys: list[str]  # the values as text (ids, language codes)
-    index: dict[str, int]
-    bits: np.ndarray  # (values, ceil(entries / 8)) uint8
-
-
-def _bitmaps(snapshot: Snapshot, spec: FacetSpec) -> _Bitmaps:
-    return snapshot.remembered(("bitmaps", spec.key), lambda: _build_bitmaps(snapshot, spec))
-
-
-def _build_bitmaps(snapshot: Snapshot, spec: FacetSpec) -> _Bitmaps:
-    if spec.many:
-        values, rows = snapshot[f"{spec.column}_values"], snapshot.rows_of[spec.column]
-    else:
-        values, rows = (
-            snapshot["language" if spec.key == "language" else spec.column],
-            np.arange(snapshot.size),
-        )
-    distinct = np.unique(values)
-    bits = np.zeros((len(distinct), _width(snapshot)), np.uint8)
-    for at, value in enumerate(distinct):  # one value at a time: no values × entries temporary
-        mask = np.zeros(snapshot.size, bool)
-        mask[rows[values == value]] = True
-        bits[at] = np.packbits(mask)
-    if spec.key == "language":
-        keys = snapshot["languages"][distinct].tolist()
-    else:
-        keys = [str(v) for v in distinct.tolist()]
-    return _Bitmaps(keys=keys, index={key: i for i, key in enumerate(keys)}, bits=bits)
-
-
-def _width(snapshot: Snapshot) -> int:
-    return (snapshot.size + 7) // 8
-
-
-def _packed(mask: np.ndarray) -> np.ndarray:
-    return np.packbits(mask)
-
-
-def _count(packed: np.ndarray) -> int:
-    return int(np.bitwise_count(packed).sum())
-
-
-def _rows_of(snapshot: Snapshot, packed: np.ndarray) -> np.ndarray:
-    return np.flatnonzero(np.unpackbits(packed, count=snapshot.size))
-
-
-def _all(base: np.ndarray, masks) -> np.ndarray:
-    result = base.copy()
-    for mask in masks:
-        result &= mask
-    return result
-
-
 # --- Counts -----------------------------------------------------------------------------------
 
 
@@ -210,25 +142,12 @@ def _facet_counts(snapshot: Snapshot, filters: Filters, base, masks: dict, hits)
         others = [mask for key, mask in masks.items() if key != spec.key]
         if whole_index and not others:
             # Nothing narrows this facet: the whole index's counts, counted once per snapshot.
-            counts[spec.key] = _whole_counts(snapshot, spec)
+            counts[spec.key] = whole_counts(snapshot, spec)
         else:
-            counts[spec.key] = _counts(snapshot, spec, _all(base, others) if spec.key in masks else hits)
+            counts[spec.key] = counts_within(
+                snapshot, spec, all_of(base, others) if spec.key in masks else hits
+            )
     return counts
-
-
-def _whole_counts(snapshot: Snapshot, spec: FacetSpec) -> dict[str, int]:
-    return snapshot.remembered(("counts", spec.key), lambda: _counts(snapshot, spec, _everyone(snapshot)))
-
-
-def _everyone(snapshot: Snapshot) -> np.ndarray:
-    return snapshot.remembered("everyone", lambda: _packed(np.ones(snapshot.size, bool)))
-
-
-def _counts(snapshot: Snapshot, spec: FacetSpec, scope: np.ndarray) -> dict[str, int]:
-    """Each value's rows within `scope` (packed bits), the values with none left out."""
-    bitmaps = _bitmaps(snapshot, spec)
-    tally = np.bitwise_count(bitmaps.bits & scope).sum(axis=1, dtype=np.int64).tolist()
-    return {key: n for key, n in zip(bitmaps.keys, tally, strict=True) if n}
 
 
 def _listed_positions(offsets: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -244,12 +163,12 @@ def _relaxations(snapshot: Snapshot, filters: Filters, base: np.ndarray, masks: 
     """Counts with each single criterion dropped, best first (for an empty result)."""
     found = []
     for key in masks:
-        count = _count(_all(base, [m for other, m in masks.items() if other != key]))
-        found.append(Relaxation(key=key, label=_FACET_BY_KEY[key].label, count=count))
+        left = count_of(all_of(base, [m for other, m in masks.items() if other != key]))
+        found.append(Relaxation(key=key, label=_FACET_BY_KEY[key].label, count=left))
     if filters.q:
         without_words, _raw = _base(snapshot, filters.without("q"))
-        count = _count(_all(without_words, masks.values()))
-        found.append(Relaxation(key="q", label=f"the words “{filters.q}”", count=count))
+        left = count_of(all_of(without_words, masks.values()))
+        found.append(Relaxation(key="q", label=f"the words “{filters.q}”", count=left))
     return sorted((r for r in found if r.count), key=lambda r: (-r.count, r.label))
 
 
@@ -360,7 +279,7 @@ def _grade(column: np.ndarray, wanted: int | None, close: tuple[int, ...]) -> np
 def _product_grade(snapshot: Snapshot, rows: np.ndarray, products: tuple[int, ...]) -> np.ndarray | None:
     if not products:
         return None
-    listing = np.unpackbits(_facet_mask(snapshot, _FACET_BY_KEY["product"], products), count=snapshot.size)
+    listing = np.unpackbits(facet_mask(snapshot, _FACET_BY_KEY["product"], products), count=snapshot.size)
     return np.where(_take(listing, rows), 2, 0).astype(np.int64)
 
 
