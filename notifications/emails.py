@@ -6,9 +6,11 @@ emails/notification.*.
 
 import zoneinfo
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -64,6 +66,16 @@ def _context(notification: Notification) -> dict:
     }
 
 
+def message_id(notification: Notification) -> str:
+    """The same on every attempt at one notification, so a mail system can recognise a re-sent
+    duplicate; the creation time keeps it unique when a database is reset and ids come round again,
+    and the site's host name (not the sending machine's, as Django's default) keeps it stable
+    across workers."""
+    host = urlsplit(settings.SITE_URL).hostname or DNS_NAME.get_fqdn()
+    stamp = int(notification.created_at.timestamp() * 1_000_000)
+    return f"<notification.{notification.pk}.{stamp}@{host}>"
+
+
 def build_email(notification: Notification, address: str) -> EmailMultiAlternatives:
     context = _context(notification)
     names = [f"emails/{notification.kind}", "emails/notification"]
@@ -76,7 +88,7 @@ def build_email(notification: Notification, address: str) -> EmailMultiAlternati
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[address],
-        headers={"X-RMS-Notification": str(notification.pk)},
+        headers={"X-RMS-Notification": str(notification.pk), "Message-ID": message_id(notification)},
     )
     message.attach_alternative(html, "text/html")
     return message
