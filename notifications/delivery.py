@@ -3,25 +3,29 @@
 Exactly-once in layers (healthchecks' `sendalerts`, paperless' tasks):
 - a row is claimed by a conditional UPDATE (pending → sending) before anything is sent, so a
   duplicated or redelivered message finds nothing to do;
-- the email is sent outside any database transaction, and the row marked sent right after;
+- the email is sent outside any database transaction, and the row marked sent right after,
+  through a lost database connection (reconnect and repeat the update);
 - a transient SMTP failure puts the row back to pending with the time of the next attempt (the
   task retries with backoff); a permanent one, or too many attempts, marks it failed with the
   error, visible in the admin;
 - the sweeper re-enqueues pending rows whose message was lost (Redis down at commit time, a
   worker killed) and releases rows claimed by a worker that died mid-send.
-The one gap left is a worker dying between the SMTP server accepting a message and the row being
-marked sent: the sweeper then sends it again (at least once, never zero times).
+Duplicates left (at least once, never zero times), each re-sent with the same Message-ID
+(notifications.emails.message_id) so a mail system can recognise it: a worker dying between the
+mail server accepting a message and the row being marked sent; the database unreachable for longer
+than MARK_SENT_PATIENCE right then; the mail server's reply to an accepted message lost (a
+transient error, so the message is tried again).
 """
 
 import logging
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-from celery import current_app
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -29,10 +33,12 @@ from notifications import kinds
 from notifications.emails import build_email
 from notifications.kinds import Delivery, channels_for
 from notifications.models import Channel, Notification, NotificationPreference, Status
+from notifications.publishing import publish
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+MARK_SENT_PATIENCE = 30  # seconds; well inside the delivery task's soft time limit (60 s)
 DELIVER_TASK = "notifications.deliver"
 
 
@@ -48,23 +54,11 @@ def retry_delay(attempts: int) -> int:
 def enqueue(notification_ids: list[int]) -> int:
     """Publish one delivery message per id; returns how many were published.
 
-    A broker that cannot be reached must not break the web request that caused the
-    notification: the error is logged and the rows stay pending for the sweeper.
+    A broker that cannot be reached must not hold up the web request that caused the
+    notification: publishing gives up within a fraction of a second (notifications.publishing)
+    and the rows stay pending for the sweeper.
     """
-    published = 0
-    for notification_id in notification_ids:
-        try:
-            current_app.send_task(DELIVER_TASK, args=[notification_id], retry=False)
-        except Exception as error:  # any broker failure (kombu, redis, socket): the sweeper retries
-            logger.warning(
-                "Could not enqueue %d notification(s) (%s: %s); the sweeper will deliver them.",
-                len(notification_ids) - published,
-                type(error).__name__,
-                error,
-            )
-            break
-        published += 1
-    return published
+    return publish(DELIVER_TASK, [[notification_id] for notification_id in notification_ids])
 
 
 def _enqueue_pending(key: str) -> None:
@@ -161,8 +155,31 @@ def notification_deliver(*, notification_id: int) -> DeliveryResult:
         build_email(notification, address).send()
     except Exception as error:  # classified below: transient → retry, anything else → failed
         return _failed(notification, error)
-    _finish(notification, Status.SENT, sent_at=timezone.now(), email=address, last_error="")
+    _mark_sent(notification, address)
     return DeliveryResult("sent")
+
+
+def _mark_sent(notification: Notification, address: str) -> None:
+    """Record that the mail server took the message, through a lost database connection.
+
+    Left `sending`, the row would be sent again by the sweeper; the update is repeatable (it only
+    moves a row that is still sending), so on a connection error it reconnects and tries again
+    for up to MARK_SENT_PATIENCE seconds: a restart or fail-over of the database fits in that.
+    """
+    sent_at = timezone.now()
+    deadline = time.monotonic() + MARK_SENT_PATIENCE
+    pause = 0.1
+    while True:
+        try:
+            _finish(notification, Status.SENT, sent_at=sent_at, email=address, last_error="")
+            return
+        except (OperationalError, InterfaceError) as error:
+            if time.monotonic() + pause > deadline:
+                raise
+            logger.warning("Notification %s sent; marking it so failed (%s); again.", notification.pk, error)
+            connection.close()  # the next query opens a new connection
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
 
 
 def _failed(notification: Notification, error: Exception) -> DeliveryResult:

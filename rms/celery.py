@@ -8,6 +8,7 @@ from celery.schedules import crontab
 from django.conf import settings
 
 from core.health import register_probe
+from notifications.publishing import broker_reachable
 from rms.env import env_int
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rms.settings")
@@ -52,12 +53,7 @@ def broker_ready() -> str | None:
     if settings.CELERY_BROKER_URL == "filesystem://":
         folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
         return None if folder.is_dir() else f"broker folder missing: {folder}"
-    try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-    except Exception as exc:  # kombu raises many kinds; all mean "not ready"
-        return f"broker unreachable: {exc.__class__.__name__}"
-    return None
+    return broker_reachable()
 
 
 register_probe("broker", broker_ready)

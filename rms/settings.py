@@ -15,6 +15,7 @@ from core.roles import Role
 from rms.env import (
     ConfigError,
     env_bool,
+    env_float,
     env_int,
     env_list,
     env_map,
@@ -142,7 +143,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # An unacknowledged message comes back after this many seconds: longer than the longest task
     # (600 s hard limit) and the longest retry countdown (600 s), so nothing runs twice early.
-    # A short connect timeout lets a web request that enqueues carry on when Redis is down.
+    # Workers reconnect patiently; publishing from a request has its own short timeouts (below).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
         "socket_connect_timeout": 3,
@@ -182,6 +183,11 @@ CELERY_TASK_ROUTES = {
     "core.*": {"queue": "maintenance"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing (notifications/publishing.py) tries the broker once, waiting at most this many
+# seconds to connect and to be answered, and after a failure stops trying for the pause; the
+# rows stay pending and the sweeper enqueues them (so a request never waits on a broker outage).
+BROKER_PUBLISH_TIMEOUT = env_float("BROKER_PUBLISH_TIMEOUT", 0.3, minimum=0.01)
+BROKER_PUBLISH_PAUSE = env_float("BROKER_PUBLISH_PAUSE", 10.0)
 
 # --- Notifications --------------------------------------------------------------------------
 # The sweeper (every NOTIFICATION_SWEEP_SECONDS, rms/celery.py) re-enqueues email whose message

@@ -180,7 +180,7 @@ def test_a_claim_that_keeps_dying_is_given_up(manager, memory_broker, settings):
 def test_a_broker_that_is_down_does_not_break_the_event_and_the_sweeper_catches_up(
     manager, memory_broker, settings, caplog, unused_port
 ):
-    caplog.set_level(logging.WARNING, logger="notifications.delivery")
+    caplog.set_level(logging.WARNING, logger="notifications")
     with celery_broker(f"redis://127.0.0.1:{unused_port}/0"):
         email = _email_for(manager)  # committed; the enqueue after commit fails and is logged
 
