@@ -43,3 +43,29 @@ class SlowFileBackend(FileBackend):
     def send_messages(self, email_messages):
         time.sleep(float(os.environ.get("SLOW_EMAIL_SECONDS", "30")))
         return super().send_messages(email_messages)
+
+
+class ReplyLostBackend(LocmemBackend):
+    """The server accepts the first message, then the connection drops before its reply: the sender
+    sees a transient error although the message went out (the outbox keeps it)."""
+
+    calls = 0
+
+    def send_messages(self, email_messages):
+        type(self).calls += 1
+        sent = super().send_messages(email_messages)
+        if type(self).calls == 1:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return sent
+
+
+class DatabaseDropsAfterSendBackend(LocmemBackend):
+    """The server accepts the message, and meanwhile the database terminates this process's
+    connection (a fail-over, an administrator): the update that follows finds it gone."""
+
+    def send_messages(self, email_messages):
+        from tests.notifications.faults import terminate_this_connection
+
+        sent = super().send_messages(email_messages)
+        terminate_this_connection()
+        return sent

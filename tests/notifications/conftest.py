@@ -1,9 +1,11 @@
-import socket
+import shutil
 from contextlib import contextmanager
 
 import pytest
 from celery import current_app
 from kombu import pools
+
+from tests.notifications.faults import RedisServer, unused_tcp_port
 
 
 @contextmanager
@@ -49,6 +51,14 @@ def queued(app, queue: str = "notifications") -> list:
 @pytest.fixture
 def unused_port() -> int:
     """A local TCP port nothing listens on: a broker that is down."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return unused_tcp_port()
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A running Redis of this test's own, stopped after the test whatever state it was left in."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server (installed with Redis; CI machines have it)")
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()

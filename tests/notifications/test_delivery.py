@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from notifications.delivery import MAX_ATTEMPTS, notification_deliver, notifications_sweep
+from notifications.delivery import MAX_ATTEMPTS, SweepResult, notification_deliver, notifications_sweep
 from notifications.message import Message
 from notifications.models import Notification, NotificationPreference
 from notifications.services import notify
@@ -198,3 +198,44 @@ def test_a_notification_to_someone_without_an_address_is_not_sent(db):
     notify(kind="weekly_digest", key="weekly:2", users=[nobody], message=Message("Week"))
 
     assert Notification.objects.get(user=nobody, channel="email").status == "skipped"
+
+
+def test_two_attempts_at_one_notification_carry_the_same_message_id(manager, settings):
+    from tests.notifications.backends import ReplyLostBackend
+
+    ReplyLostBackend.calls = 0
+    settings.EMAIL_BACKEND = "tests.notifications.backends.ReplyLostBackend"
+    email = _email_for(manager)
+    other = _email_for(manager, key="weekly:2")
+
+    # The server took the first attempt but its reply was lost: a transient error, tried again.
+    outcomes = [notification_deliver(notification_id=email.pk).outcome for _ in range(2)]
+    notification_deliver(notification_id=other.pk)
+
+    assert outcomes == ["retry", "sent"]
+    first, second, of_other = (message.message() for message in mail.outbox)
+    assert (
+        first["Message-ID"] == second["Message-ID"] == f"<notification.{email.pk}.{_stamp(email)}@127.0.0.1>"
+    )
+    assert of_other["Message-ID"] != first["Message-ID"]
+    assert first["X-RMS-Notification"] == second["X-RMS-Notification"] == str(email.pk)
+
+
+def _stamp(notification: Notification) -> int:
+    return int(notification.created_at.timestamp() * 1_000_000)
+
+
+@pytest.mark.postgres
+def test_marking_sent_survives_a_terminated_database_connection(manager, settings, memory_broker):
+    settings.EMAIL_BACKEND = "tests.notifications.backends.DatabaseDropsAfterSendBackend"
+    email = _email_for(manager)
+
+    result = notification_deliver(notification_id=email.pk)
+
+    assert result.outcome == "sent"
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 1)
+    # Nothing is left for the sweeper to send again, however long it waits.
+    later = timezone.now() + timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT + 1)
+    assert notifications_sweep(now=later) == SweepResult(released=0, given_up=0, enqueued=0)
+    assert len(mail.outbox) == 1

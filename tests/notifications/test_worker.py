@@ -15,8 +15,9 @@ import redis
 from django.urls import reverse
 
 from notifications.models import Notification
-from tests.builders.requests import drive_to
+from tests.builders.requests import drive_to, make_request
 from tests.notifications.conftest import celery_broker
+from tests.notifications.faults import terminate_other_connections
 from tests.notifications.worker import WorkerProcess, dedicated_redis_url, wait_for
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -49,11 +50,12 @@ def mail_dir(tmp_path) -> Path:
 
 
 @pytest.fixture
-def workers(transactional_db, tmp_path, broker_url, mail_dir):
-    """Start workers with `workers(name, **env)`; every one is stopped after the test, whatever happens."""
+def start_worker(transactional_db, tmp_path, mail_dir):
+    """Start a worker with `start_worker(name, broker_url, **env)`; every one is stopped after the
+    test, whatever happens."""
     started: list[WorkerProcess] = []
 
-    def start(name: str, **env: str) -> WorkerProcess:
+    def start(name: str, broker_url: str, **env: str) -> WorkerProcess:
         worker = WorkerProcess(name, tmp_path, broker_url, mail_dir, **env)
         started.append(worker)
         return worker.start()
@@ -61,6 +63,12 @@ def workers(transactional_db, tmp_path, broker_url, mail_dir):
     yield start
     for worker in started:
         worker.stop()
+
+
+@pytest.fixture
+def workers(start_worker, broker_url):
+    """Start workers on the worker tests' Redis database with `workers(name, **env)`."""
+    return lambda name, **env: start_worker(name, broker_url, **env)
 
 
 def emails(mail_dir: Path, notification: Notification) -> int:
@@ -83,6 +91,12 @@ def approve_through_the_web(client, manager, ref_request, contact):
     )
     assert response.status_code == 302, response.content[:500]
     return Notification.objects.get(request=ref_request, kind="approval_needed", channel="email")
+
+
+def cancel_through_the_web(client, requester, ref_request):
+    client.force_login(requester)
+    response = client.post(reverse("sales:request-cancel", args=[ref_request.pk]), {"reason": "Deal lost."})
+    assert response.status_code == 302, response.content[:500]
 
 
 @pytest.fixture
@@ -159,3 +173,74 @@ def test_an_approval_while_redis_is_down_succeeds_and_is_emailed_when_it_is_back
     wait_for(lambda: delivered(mail_dir, email), timeout=45, what="the sweeper to deliver the email")
     email.refresh_from_db()
     assert email.status == "sent"
+
+
+# Fast sweeps, so what an outage left pending goes out within seconds of the broker's return.
+SWEEPING = {"BEAT": "1", "NOTIFICATION_SWEEP_GRACE": "1", "NOTIFICATION_SWEEP_SECONDS": "1"}
+
+
+@pytest.mark.parametrize("outage", ["stopped", "frozen"])
+def test_requests_during_a_broker_outage_answer_at_once_and_are_emailed_once_it_is_back(
+    client, start_worker, mail_dir, private_redis, manager, sales_rep, customer_contact, outage
+):
+    """Before, each request that enqueued an email waited about 6 s for a stopped Redis (12 s for a
+    cancel, which enqueues twice); a frozen one would hold it until TCP gave up."""
+    reviewed = [
+        drive_to(make_request(sales_rep, customer_contact), "in_review", customer_contact, manager)
+        for _ in range(4)
+    ]
+    with celery_broker(private_redis.url):
+        start_worker("w1", private_redis.url, **SWEEPING)
+        first = approve_through_the_web(client, manager, reviewed[0], customer_contact)
+        wait_for(lambda: delivered(mail_dir, first), timeout=30, what="the email sent before the outage")
+
+        private_redis.stop() if outage == "stopped" else private_redis.freeze()
+        answered_in = []
+        for ref_request in reviewed[1:3]:
+            started = time.monotonic()
+            approve_through_the_web(client, manager, ref_request, customer_contact)
+            answered_in.append(time.monotonic() - started)
+        started = time.monotonic()
+        cancel_through_the_web(client, sales_rep, reviewed[3])
+        answered_in.append(time.monotonic() - started)
+        assert max(answered_in) < 1.0, answered_in
+        during = Notification.objects.filter(channel="email", request__in=reviewed[1:])
+        assert during.count() >= 3 and set(during.values_list("status", flat=True)) == {"pending"}
+
+        private_redis.start() if outage == "stopped" else private_redis.thaw()
+
+    outgoing = Notification.objects.filter(channel="email", request__in=reviewed)
+    wait_for(
+        lambda: not outgoing.exclude(status="sent").exists(),
+        timeout=60,
+        what="the emails written during the outage to be sent once the broker is back",
+    )
+    time.sleep(4)  # several more sweeps: nothing goes out twice
+    assert [emails(mail_dir, email) for email in outgoing] == [1] * outgoing.count()
+
+
+def test_database_connections_terminated_while_the_mail_server_takes_a_message_send_it_once(
+    client, workers, mail_dir, manager, in_review, customer_contact
+):
+    """The mail server answers after 3 s; meanwhile PostgreSQL ends the worker's connections. Before,
+    the row stayed `sending` and the sweeper sent it again once the claim timed out."""
+    workers(
+        "w1",
+        EMAIL_BACKEND="tests.notifications.backends.SlowFileBackend",
+        SLOW_EMAIL_SECONDS="3",
+        NOTIFICATION_CLAIM_TIMEOUT="6",
+        **SWEEPING,
+    )
+    approve_through_the_web(client, manager, in_review, customer_contact)
+    claimed = wait_for(
+        lambda: Notification.objects.filter(status="sending").first(), timeout=30, what="an email being sent"
+    )
+
+    assert terminate_other_connections() >= 1
+
+    outgoing = Notification.objects.filter(channel="email", request=in_review)
+    wait_for(lambda: not outgoing.exclude(status="sent").exists(), timeout=60, what="every email to be sent")
+    time.sleep(8)  # past the claim timeout, with a sweep every second: nothing is taken back
+    assert [emails(mail_dir, email) for email in outgoing] == [1] * outgoing.count()
+    claimed.refresh_from_db()
+    assert (claimed.status, claimed.attempts) == ("sent", 1)
