@@ -48,6 +48,9 @@ def test_debug_on_generates_a_secret_key_once_into_var(tmp_path):
         ("DATABASE_URL", "mysql://x/y", "DATABASE_URL='mysql://x/y' must be a URL"),
         ("REDIS_URL", "localhost:6379", "REDIS_URL='localhost:6379' must be a URL"),
         ("SIGNIN_FAILURES_PER_USER", "0", "SIGNIN_FAILURES_PER_USER='0' must be at least 1"),
+        ("BROKER_PUBLISH_TIMEOUT", "soon", "BROKER_PUBLISH_TIMEOUT='soon' is not a number"),
+        ("BROKER_PUBLISH_TIMEOUT", "0", "BROKER_PUBLISH_TIMEOUT='0' must be at least 0.01"),
+        ("BROKER_PUBLISH_PAUSE", "nan", "BROKER_PUBLISH_PAUSE='nan' must be at least 0.0"),
     ],
 )
 def test_malformed_values_name_the_variable(tmp_path, variable, value, message):
