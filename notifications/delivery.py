@@ -12,9 +12,9 @@ Exactly-once in layers (healthchecks' `sendalerts`, paperless' tasks):
   worker killed) and releases rows claimed by a worker that died mid-send.
 Duplicates left (at least once, never zero times), each re-sent with the same Message-ID
 (notifications.emails.message_id) so a mail system can recognise it: a worker dying between the
-mail server accepting a message and the row being marked sent; the database unreachable for longer
-than MARK_SENT_PATIENCE right then; the mail server's reply to an accepted message lost (a
-transient error, so the message is tried again).
+mail server accepting a message and the row being marked sent; the database unreachable for
+longer than that retry allows (MARK_SENT_WITHIN) right then; the mail server's reply to an
+accepted message lost (a transient error, so the message is tried again).
 """
 
 import logging
@@ -38,7 +38,9 @@ from notifications.publishing import publish
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-MARK_SENT_PATIENCE = 30  # seconds; well inside the delivery task's soft time limit (60 s)
+# Marking a sent row is retried until this many seconds after the attempt began: 10 s before the
+# delivery task's soft time limit (60 s); the mail server has EMAIL_TIMEOUT (20 s) to answer.
+MARK_SENT_WITHIN = 50
 DELIVER_TASK = "notifications.deliver"
 
 
@@ -138,6 +140,7 @@ def notification_deliver(*, notification_id: int) -> DeliveryResult:
     """
     if not transaction.get_autocommit():
         raise RuntimeError("Email is sent outside database transactions.")
+    began = time.monotonic()
     now = timezone.now()
     if not _claim(notification_id, now):
         return DeliveryResult("not_pending")
@@ -155,19 +158,18 @@ def notification_deliver(*, notification_id: int) -> DeliveryResult:
         build_email(notification, address).send()
     except Exception as error:  # classified below: transient → retry, anything else → failed
         return _failed(notification, error)
-    _mark_sent(notification, address)
+    _mark_sent(notification, address, deadline=began + MARK_SENT_WITHIN)
     return DeliveryResult("sent")
 
 
-def _mark_sent(notification: Notification, address: str) -> None:
+def _mark_sent(notification: Notification, address: str, *, deadline: float) -> None:
     """Record that the mail server took the message, through a lost database connection.
 
     Left `sending`, the row would be sent again by the sweeper; the update is repeatable (it only
     moves a row that is still sending), so on a connection error it reconnects and tries again
-    for up to MARK_SENT_PATIENCE seconds: a restart or fail-over of the database fits in that.
+    until `deadline` (monotonic): a restart or fail-over of the database fits in that.
     """
     sent_at = timezone.now()
-    deadline = time.monotonic() + MARK_SENT_PATIENCE
     pause = 0.1
     while True:
         try:

@@ -6,6 +6,7 @@ emails/notification.*.
 
 import zoneinfo
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -71,9 +72,23 @@ def message_id(notification: Notification) -> str:
     duplicate; the creation time keeps it unique when a database is reset and ids come round again,
     and the site's host name (not the sending machine's, as Django's default) keeps it stable
     across workers."""
-    host = urlsplit(settings.SITE_URL).hostname or DNS_NAME.get_fqdn()
-    stamp = int(notification.created_at.timestamp() * 1_000_000)
-    return f"<notification.{notification.pk}.{stamp}@{host}>"
+    microseconds = (notification.created_at - _EPOCH) // timedelta(microseconds=1)
+    return f"<notification.{notification.pk}.{microseconds}@{_message_id_domain(settings.SITE_URL)}>"
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _message_id_domain(site_url: str) -> str:
+    """SITE_URL's host as RFC 5322 wants it after the @: ASCII (IDNA), no trailing dot, an IPv6
+    address in brackets."""
+    host = (urlsplit(site_url).hostname or DNS_NAME.get_fqdn()).rstrip(".")
+    if ":" in host:
+        return f"[{host}]"
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:  # not a name IDNA can write: the machine's own, as Django would use
+        return DNS_NAME.get_fqdn()
 
 
 def build_email(notification: Notification, address: str) -> EmailMultiAlternatives:

@@ -30,27 +30,22 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise ConfigError(f"{name}={value!r} is not a whole number.") from None
-    if minimum is not None and number < minimum:
-        raise ConfigError(f"{name}={value!r} must be at least {minimum}.")
-    return number
+    return _env_number(name, default, int, "a whole number", minimum)
 
 
 def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
+    return _env_number(name, default, float, "a number", minimum)
+
+
+def _env_number(name, default, parse, kind: str, minimum):
     value = os.environ.get(name)
     if value is None or value == "":
         return default
     try:
-        number = float(value)
+        number = parse(value)
     except ValueError:
-        raise ConfigError(f"{name}={value!r} is not a number.") from None
-    if not number >= minimum:  # also refuses nan
+        raise ConfigError(f"{name}={value!r} is not {kind}.") from None
+    if minimum is not None and not number >= minimum:  # `not >=` also refuses nan
         raise ConfigError(f"{name}={value!r} must be at least {minimum}.")
     return number
 

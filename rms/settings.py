@@ -131,8 +131,10 @@ if not IS_POSTGRES:
 else:
     # No JIT: compiling costs 20–250 ms on the ad-hoc aggregates of search and reports and never
     # pays back at this data size. Random reads priced for data in RAM or on SSD, so the planner
-    # uses indexes for selective joins (both measured in bench/search.py).
+    # uses indexes for selective joins (both measured in bench/search.py). A database that does not
+    # answer fails a connection attempt after a few seconds instead of hanging the process.
     _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options.setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5, minimum=1))
     _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off -c random_page_cost=1.1".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -289,6 +291,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds the mail server has to answer, so a hung one fails the attempt (it is retried) well
+# inside the delivery task's time limit (notifications/tasks.py).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "RMS <rms@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

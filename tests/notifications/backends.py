@@ -3,6 +3,7 @@
 import os
 import smtplib
 import time
+from pathlib import Path
 
 from django.core.mail.backends.filebased import EmailBackend as FileBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
@@ -38,9 +39,12 @@ class RefusingBackend(LocmemBackend):
 
 class SlowFileBackend(FileBackend):
     """Writes to a file like Django's file backend, after SLOW_EMAIL_SECONDS: a slow SMTP server,
-    so a test can kill the worker while it is sending."""
+    so a test can kill the worker while it is sending. It touches SLOW_EMAIL_STARTED (a path), when
+    set, as the message reaches it."""
 
     def send_messages(self, email_messages):
+        if started := os.environ.get("SLOW_EMAIL_STARTED"):
+            Path(started).touch()
         time.sleep(float(os.environ.get("SLOW_EMAIL_SECONDS", "30")))
         return super().send_messages(email_messages)
 

@@ -55,6 +55,7 @@ class RedisServer:
                 return self
             except redis.ConnectionError:
                 if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
                     raise AssertionError(f"redis-server on port {self.port} did not start") from None
                 time.sleep(0.05)
 

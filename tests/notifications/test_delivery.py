@@ -2,7 +2,7 @@
 transient and recorded when it is not; the sweeper picks up what was lost."""
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -222,7 +222,8 @@ def test_two_attempts_at_one_notification_carry_the_same_message_id(manager, set
 
 
 def _stamp(notification: Notification) -> int:
-    return int(notification.created_at.timestamp() * 1_000_000)
+    """Microseconds since 1970 of the row's creation, as the Message-ID writes them."""
+    return (notification.created_at - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
 
 
 @pytest.mark.postgres
@@ -239,3 +240,22 @@ def test_marking_sent_survives_a_terminated_database_connection(manager, setting
     later = timezone.now() + timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT + 1)
     assert notifications_sweep(now=later) == SweepResult(released=0, given_up=0, enqueued=0)
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("site_url", "domain"),
+    [
+        ("https://RMS.Example.com:8443/", "rms.example.com"),
+        ("https://bücher.example", "xn--bcher-kva.example"),
+        ("https://rms.example.com.", "rms.example.com"),
+        ("http://[::1]:8000", "[::1]"),
+    ],
+)
+def test_the_message_id_is_a_plain_address_whatever_the_site_host(manager, settings, site_url, domain):
+    settings.SITE_URL = site_url
+    email = _email_for(manager)
+
+    notification_deliver(notification_id=email.pk)
+
+    header = mail.outbox[0].message()["Message-ID"]
+    assert header == f"<notification.{email.pk}.{_stamp(email)}@{domain}>"

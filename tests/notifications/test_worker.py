@@ -23,6 +23,7 @@ from tests.notifications.worker import WorkerProcess, dedicated_redis_url, wait_
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 pytestmark = [
+    pytest.mark.timeout(240),  # a hang (a blocked socket) fails the test instead of stopping the suite
     pytest.mark.worker,
     pytest.mark.postgres,
     pytest.mark.xdist_group("worker"),
@@ -220,21 +221,22 @@ def test_requests_during_a_broker_outage_answer_at_once_and_are_emailed_once_it_
 
 
 def test_database_connections_terminated_while_the_mail_server_takes_a_message_send_it_once(
-    client, workers, mail_dir, manager, in_review, customer_contact
+    client, workers, mail_dir, tmp_path, manager, in_review, customer_contact
 ):
     """The mail server answers after 3 s; meanwhile PostgreSQL ends the worker's connections. Before,
     the row stayed `sending` and the sweeper sent it again once the claim timed out."""
+    with_the_mail_server = tmp_path / "sending"
     workers(
         "w1",
         EMAIL_BACKEND="tests.notifications.backends.SlowFileBackend",
         SLOW_EMAIL_SECONDS="3",
+        SLOW_EMAIL_STARTED=str(with_the_mail_server),
         NOTIFICATION_CLAIM_TIMEOUT="6",
         **SWEEPING,
     )
     approve_through_the_web(client, manager, in_review, customer_contact)
-    claimed = wait_for(
-        lambda: Notification.objects.filter(status="sending").first(), timeout=30, what="an email being sent"
-    )
+    wait_for(with_the_mail_server.exists, timeout=30, what="an email to reach the mail server")
+    claimed = Notification.objects.get(status="sending")
 
     assert terminate_other_connections() >= 1
 
