@@ -15,9 +15,10 @@ there) and can delay its reply to DATA, so a send is in flight when a fault hits
 
 `--users` threads play the demo users over HTTP, alternating between the two web processes:
 a sales rep requests a reference for one of their deals, the reference manager approves it with
-the contact, then the account owner approves (or the manager on the owner's behalf, or the rep
-cancels, before or after the approval). Every step's latency and status is recorded, and
-/readyz of the first web process is polled every 0.2 s. Meanwhile, in phases:
+the contact, then the account owner approves (or the manager on the owner's behalf, and then
+schedules the call; or the rep cancels, before or after the approval). Every step's latency and
+status is recorded, and /readyz of the first web process is polled every 0.2 s. Meanwhile, in
+phases:
 
 - **baseline**: no fault;
 - **kill9**: the sink delays its reply 3 s; the worker whose connection is in flight is killed
@@ -77,7 +78,7 @@ DEMO_PASSWORD = "demo"
 REPS = ("sales", "sales2")
 MANAGER = "manager"
 # The steps whose POST writes email notifications (and enqueues them after commit).
-ENQUEUING = ("submit", "approve", "owner_approve", "approve_for_owner", "cancel")
+ENQUEUING = ("submit", "approve", "owner_approve", "approve_for_owner", "schedule", "cancel")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # Short sweeper periods, so a trial takes minutes (rms/celery.py, rms/settings.py).
 TRIAL_SETTINGS = {
@@ -507,7 +508,8 @@ def admin_connection() -> psycopg.Connection:
 @dataclass(frozen=True)
 class Flow:
     """One request's way: `kind` is owner (the account owner approves), for_owner (the manager
-    approves on the owner's behalf), cancel_submitted or cancel_approved (the rep cancels)."""
+    approves on the owner's behalf and schedules the call), cancel_submitted or cancel_approved
+    (the rep cancels)."""
 
     kind: str
     rep: str
@@ -746,6 +748,21 @@ class _Run:
                         "action": "approve_for_owner",
                         "expected_status": "awaiting_owner",
                         "note": "The owner is travelling (fault trial).",
+                    },
+                )
+                # The call is agreed: scheduled (it tells the requester and the contact when).
+                when = datetime.now(UTC).date() + timedelta(days=3)
+                self.post_form(
+                    MANAGER,
+                    f"/manage/requests/{pk}/",
+                    "schedule",
+                    f"/manage/requests/{pk}/act/",
+                    {
+                        "action": "schedule",
+                        "expected_status": "customer_asked",
+                        "scheduled_for": f"{when.isoformat()} 10:00",
+                        "schedule_anyway": "on",
+                        "note": "",
                     },
                 )
             else:
@@ -1154,6 +1171,17 @@ def build_report(trial: Trial, outcome: dict) -> dict:
         },
         "terminations": [{**t, "at": round(t["at"] - start, 1)} for t in trial.terminated],
         "unexpected_exits": [{**e, "at": round(e["at"] - start, 1)} for e in trial.services.unexpected_exits],
+        "failed_steps": [
+            {
+                "at": round(s.started - start, 1),
+                "phase": s.phase,
+                "step": s.name,
+                "ms": round(s.ms),
+                "error": s.error,
+            }
+            for s in users.steps
+            if not s.ok
+        ],
         "logs": log_findings(),
     }
     report["machine"]["load_average_at_start"] = trial.args.load_before
@@ -1258,6 +1286,12 @@ def write_markdown(report: dict, path: Path) -> None:
         lines += ["", "## Errors (most frequent per phase)", ""]
         for name, kinds in errors.items():
             lines += [f"- {name}: " + "; ".join(f"{k} ×{v}" for k, v in kinds.items())]
+    if report["failed_steps"]:
+        lines += ["", "Failed steps (s from the start, the first 30):", ""]
+        lines += [
+            f"- {f['at']} s ({f['phase']}) {f['step']}, {f['ms']:,} ms: {f['error']}"
+            for f in report["failed_steps"][:30]
+        ]
     lines += ["", "## What the logs say (occurrences per process)", ""]
     lines += [
         f"- {name}: " + ", ".join(f"{k} {v}" for k, v in counts.items())
