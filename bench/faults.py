@@ -1335,7 +1335,9 @@ def main() -> None:
     def stop(signum, frame):
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
+    # Ctrl-C too, even when started with SIGINT ignored (in the background of a script).
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, stop)
     for old in WORKDIR.glob("*.log"):
         old.unlink()
     trial = Trial(args)
