@@ -143,6 +143,9 @@ REDIS_URL = env_url("REDIS_URL", None, {"redis", "rediss"})
 CELERY_BROKER_DIR = VAR_DIR / "celery-broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    if REDIS_URL.startswith("redis://"):  # (rediss:// keeps kombu's own, which checks its TLS options)
+        # kombu's Redis transport, with a worker that outlives a Redis outage (see the module).
+        CELERY_BROKER_TRANSPORT = "rms.redis_transport:Transport"
     # An unacknowledged message comes back after this many seconds: longer than the longest task
     # (600 s hard limit) and the longest retry countdown (600 s), so nothing runs twice early.
     # Workers reconnect patiently; publishing from a request has its own short timeouts (below).

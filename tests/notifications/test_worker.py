@@ -246,3 +246,43 @@ def test_database_connections_terminated_while_the_mail_server_takes_a_message_s
     assert [emails(mail_dir, email) for email in outgoing] == [1] * outgoing.count()
     claimed.refresh_from_db()
     assert (claimed.status, claimed.attempts) == ("sent", 1)
+
+
+def test_a_worker_sending_when_redis_stops_lives_on_and_sends_once(
+    client, start_worker, mail_dir, tmp_path, private_redis, manager, sales_rep, customer_contact
+):
+    """In the prefork pool, as in production. Before, kombu's attempt to put the unacknowledged
+    message back through the closed connection killed the worker, and all email with it."""
+    reviewed = [
+        drive_to(make_request(sales_rep, customer_contact), "in_review", customer_contact, manager)
+        for _ in range(2)
+    ]
+    with_the_mail_server = tmp_path / "sending"
+    with celery_broker(private_redis.url):
+        worker = start_worker(
+            "w1",
+            private_redis.url,
+            POOL="prefork",
+            EMAIL_BACKEND="tests.notifications.backends.SlowFileBackend",
+            SLOW_EMAIL_SECONDS="4",
+            SLOW_EMAIL_STARTED=str(with_the_mail_server),
+            CELERY_VISIBILITY_TIMEOUT="5",  # the unacknowledged message comes back soon: to nothing
+            **SWEEPING,
+        )
+        first = approve_through_the_web(client, manager, reviewed[0], customer_contact)
+        wait_for(with_the_mail_server.exists, timeout=30, what="the email to reach the mail server")
+
+        private_redis.stop()  # the task finishes and is acknowledged while Redis is away
+        wait_for(lambda: delivered(mail_dir, first), timeout=30, what="the email in flight to be sent")
+        time.sleep(2)
+        assert worker.process.poll() is None, worker.log()[-3000:]
+
+        private_redis.start()
+        second = approve_through_the_web(client, manager, reviewed[1], customer_contact)
+        wait_for(lambda: delivered(mail_dir, second), timeout=60, what="the worker to reconnect and send")
+
+    time.sleep(8)  # past the visibility timeout: the message of the first email came back, to no effect
+    outgoing = Notification.objects.filter(channel="email", request__in=reviewed)
+    assert not outgoing.exclude(status="sent").exists()
+    assert [emails(mail_dir, email) for email in outgoing] == [1] * outgoing.count()
+    assert worker.process.poll() is None

@@ -43,12 +43,13 @@ def database_url_of_tests() -> str:
 
 
 class WorkerProcess:
-    """`celery -A rms worker` (solo pool: one process, so killing it stops everything it runs)."""
+    """`celery -A rms worker`, in the solo pool unless POOL names another."""
 
     def __init__(self, name: str, workdir: Path, broker_url: str, mail_dir: Path, **env: str):
         self.name = name
         self.log_path = workdir / f"{name}.log"
         self.beat = env.pop("BEAT", "") == "1"  # run beat inside the worker (-B)
+        self.pool = env.pop("POOL", "solo")  # solo: one process, so killing it stops everything it runs
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "rms.settings",
@@ -67,7 +68,7 @@ class WorkerProcess:
     def start(self) -> "WorkerProcess":
         command = [
             sys.executable, "-m", "celery", "-A", "rms", "worker",
-            "-P", "solo", "-l", "info", "-n", f"{self.name}@%h",
+            "-P", self.pool, "-c", "2", "-l", "info", "-n", f"{self.name}@%h",
             "-Q", "celery,notifications,maintenance",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]  # fmt: skip

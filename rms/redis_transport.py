@@ -1,0 +1,64 @@
+"""kombu's Redis transport, repaired for a worker that loses Redis while it runs a task.
+
+In kombu 5.7, when Redis goes away while a task holds an unacknowledged message (acks_late), the
+consumer closes its channel and tries to put that message back through a transport already
+closed; later the task's acknowledgement goes the same way. Each raises AttributeError, which
+Celery treats as unrecoverable: the worker exits (seen in bench/faults.py), and every email after
+it waits for someone to restart it. Neither can reach Redis anyway: the message's unacknowledged
+copy stays there and comes back after the visibility timeout, when its task finds the work done
+(a claimed notification is not sent again). So both are only logged here, and the worker goes on
+reconnecting.
+"""
+
+import logging
+
+from kombu.transport import redis, virtual
+
+logger = logging.getLogger(__name__)
+
+
+def _connection_gone(channel) -> bool:
+    transport = channel.connection
+    return transport is None or transport.client is None
+
+
+class QoS(redis.QoS):
+    def restore_unacked(self, client=None):
+        if _connection_gone(self.channel):
+            logger.warning(
+                "Broker connection lost with %d message(s) unacknowledged; Redis redelivers them "
+                "after the visibility timeout.",
+                len(self._delivered),
+            )
+            return
+        super().restore_unacked(client)
+
+    def ack(self, delivery_tag):
+        if _connection_gone(self.channel):
+            logger.warning(
+                "Broker connection lost before message %s was acknowledged; it will be redelivered "
+                "after the visibility timeout.",
+                delivery_tag,
+            )
+            virtual.QoS.ack(self, delivery_tag)
+            return
+        super().ack(delivery_tag)
+
+    def reject(self, delivery_tag, requeue=False):
+        if _connection_gone(self.channel):
+            logger.warning(
+                "Broker connection lost before message %s was rejected; it will be redelivered "
+                "after the visibility timeout.",
+                delivery_tag,
+            )
+            virtual.QoS.ack(self, delivery_tag)
+            return
+        super().reject(delivery_tag, requeue=requeue)
+
+
+class Channel(redis.Channel):
+    QoS = QoS
+
+
+class Transport(redis.Transport):
+    Channel = Channel
