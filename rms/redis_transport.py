@@ -34,26 +34,25 @@ class QoS(redis.QoS):
         super().restore_unacked(client)
 
     def ack(self, delivery_tag):
-        if _connection_gone(self.channel):
-            logger.warning(
-                "Broker connection lost before message %s was acknowledged; it will be redelivered "
-                "after the visibility timeout.",
-                delivery_tag,
-            )
-            virtual.QoS.ack(self, delivery_tag)
-            return
-        super().ack(delivery_tag)
+        if not self._forgotten_when_gone(delivery_tag, "acknowledged"):
+            super().ack(delivery_tag)
 
     def reject(self, delivery_tag, requeue=False):
-        if _connection_gone(self.channel):
-            logger.warning(
-                "Broker connection lost before message %s was rejected; it will be redelivered "
-                "after the visibility timeout.",
-                delivery_tag,
-            )
-            virtual.QoS.ack(self, delivery_tag)
-            return
-        super().reject(delivery_tag, requeue=requeue)
+        if not self._forgotten_when_gone(delivery_tag, "rejected"):
+            super().reject(delivery_tag, requeue=requeue)
+
+    def _forgotten_when_gone(self, delivery_tag, what: str) -> bool:
+        """With the connection gone, forget the message here only (Redis keeps it); True if so."""
+        if not _connection_gone(self.channel):
+            return False
+        logger.warning(
+            "Broker connection lost before message %s was %s; Redis redelivers it after the "
+            "visibility timeout.",
+            delivery_tag,
+            what,
+        )
+        virtual.QoS.ack(self, delivery_tag)
+        return True
 
 
 class Channel(redis.Channel):
