@@ -5,9 +5,10 @@ Exactly-once in layers (healthchecks' `sendalerts`, paperless' tasks):
   duplicated or redelivered message finds nothing to do;
 - the email is sent outside any database transaction, and the row marked sent right after,
   through a lost database connection (reconnect and repeat the update);
-- a transient SMTP failure puts the row back to pending with the time of the next attempt (the
-  task retries with backoff); a permanent one, or too many attempts, marks it failed with the
-  error, visible in the admin;
+- a transient failure (SMTP trouble, or the database or the cache failing while the email is
+  written) puts the row back to pending with the time of the next attempt (the task retries
+  with backoff); a permanent one (a refusal, a bug), or too many attempts, marks it failed with
+  the error, visible in the admin;
 - the sweeper re-enqueues pending rows whose message was lost (Redis down at commit time, a
   worker killed) and releases rows claimed by a worker that died mid-send.
 Duplicates left (at least once, never zero times), each re-sent with the same Message-ID
@@ -25,10 +26,11 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.cache import CACHE_ERRORS
 from notifications import kinds
 from notifications.emails import build_email
 from notifications.kinds import Delivery, channels_for
@@ -120,7 +122,8 @@ def _address_and_obstacle(notification: Notification) -> tuple[str, str | None]:
 
 
 def is_transient(error: Exception) -> bool:
-    """Worth trying again later: connection trouble and SMTP 4xx answers."""
+    """Worth trying again later: connection trouble, SMTP 4xx answers, and our own infrastructure
+    failing while the email is written (the database, the cache). A bug (a template error) is not."""
     if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
         return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
@@ -130,7 +133,8 @@ def is_transient(error: Exception) -> bool:
         return 400 <= error.smtp_code < 500
     if isinstance(error, smtplib.SMTPException):
         return False  # the server understood and refused (e.g. a feature it lacks)
-    return isinstance(error, OSError)  # refused connections, timeouts, name resolution
+    # Refused connections, timeouts, name resolution; a database or cache error while writing it.
+    return isinstance(error, (OSError, DatabaseError, InterfaceError, *CACHE_ERRORS))
 
 
 def notification_deliver(*, notification_id: int) -> DeliveryResult:
@@ -187,6 +191,8 @@ def _mark_sent(notification: Notification, address: str, *, deadline: float) -> 
 def _failed(notification: Notification, error: Exception) -> DeliveryResult:
     text = f"{type(error).__name__}: {error}"[:2000]
     attempts = notification.attempts
+    if isinstance(error, DatabaseError | InterfaceError):
+        connection.close_if_unusable_or_obsolete()  # a lost connection: recording this opens a new one
     if is_transient(error) and attempts < MAX_ATTEMPTS:
         delay = retry_delay(attempts)
         _finish(

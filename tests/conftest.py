@@ -3,6 +3,7 @@ several apps and front ends start from: a request just submitted, the rep's deal
 catalogue of references, and the program the query-count tests measure pages and endpoints on."""
 
 import copy
+import shutil
 import uuid
 
 import pytest
@@ -12,6 +13,7 @@ from core.roles import Role
 from tests.builders import catalogue as factories
 from tests.builders.requests import make_program, make_request
 from tests.builders.search import index, make_reference, product
+from tests.notifications.faults import RedisServer
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +23,32 @@ def _own_cache_namespace(settings):
     caches = copy.deepcopy(settings.CACHES)
     caches["default"]["KEY_PREFIX"] = uuid.uuid4().hex
     settings.CACHES = caches
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A running Redis of this test's own, stopped after the test whatever state it was left in."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server (installed with Redis; CI machines have it)")
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def cache_redis(private_redis, settings):
+    """Django's cache on a Redis of this test's own, with production's socket timeouts: stop or
+    freeze it for a cache outage. Changing CACHES makes Django drop the cache connections it
+    holds (its setting_changed receiver), so the next cache call connects here."""
+    wait = settings.CACHE_SOCKET_TIMEOUT
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": private_redis.url,
+            "OPTIONS": {"socket_connect_timeout": wait, "socket_timeout": wait},
+        }
+    }
+    return private_redis
 
 
 @pytest.fixture

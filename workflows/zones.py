@@ -10,9 +10,9 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.cache import cache as shared_cache
 from django.db import transaction
 
+from core.cache import cache_forget, cached
 from core.dates import known_zones, zone_or_default
 from core.errors import InvalidInput
 from references.models import Country
@@ -32,13 +32,12 @@ def zone_name_of(user: User | None) -> str:
     if "work_calendar" in user._state.fields_cache:  # joined by core.signin.session_user
         calendar = user._state.fields_cache["work_calendar"]
         return _known_or_default(calendar.time_zone if calendar else "")
-    key = _cache_key(user.pk)
-    name = shared_cache.get(key)
-    if name is None:
-        saved = StaffCalendar.objects.filter(user_id=user.pk).values_list("time_zone", flat=True).first()
-        name = _known_or_default(saved or "")
-        shared_cache.set(key, name, ZONE_CACHE_SECONDS)
-    return name
+    return cached(_cache_key(user.pk), lambda: _saved_zone_name(user.pk), timeout=ZONE_CACHE_SECONDS)
+
+
+def _saved_zone_name(user_id: int) -> str:
+    saved = StaffCalendar.objects.filter(user_id=user_id).values_list("time_zone", flat=True).first()
+    return _known_or_default(saved or "")
 
 
 def _known_or_default(name: str) -> str:
@@ -69,6 +68,6 @@ def staff_time_zone_set(*, user: User, time_zone: str) -> StaffCalendar:
     calendar.time_zone = time_zone
     calendar.save()
     # Forgotten now and again after commit: a page read in between may have cached the old zone.
-    shared_cache.delete(_cache_key(user.pk))
-    transaction.on_commit(lambda: shared_cache.delete(_cache_key(user.pk)))
+    cache_forget(_cache_key(user.pk))
+    transaction.on_commit(lambda: cache_forget(_cache_key(user.pk)))
     return calendar

@@ -1,11 +1,10 @@
-import shutil
 from contextlib import contextmanager
 
 import pytest
 from celery import current_app
 from kombu import pools
 
-from tests.notifications.faults import RedisServer, unused_tcp_port
+from tests.notifications.faults import unused_tcp_port
 
 
 @contextmanager
@@ -52,13 +51,3 @@ def queued(app, queue: str = "notifications") -> list:
 def unused_port() -> int:
     """A local TCP port nothing listens on: a broker that is down."""
     return unused_tcp_port()
-
-
-@pytest.fixture
-def private_redis(tmp_path):
-    """A running Redis of this test's own, stopped after the test whatever state it was left in."""
-    if shutil.which("redis-server") is None:
-        pytest.skip("needs redis-server (installed with Redis; CI machines have it)")
-    server = RedisServer(tmp_path).start()
-    yield server
-    server.stop()

@@ -72,7 +72,7 @@ class RedisServer:
         self.process.send_signal(signal.SIGCONT)
 
 
-def _admin_connection() -> psycopg.Connection:
+def admin_connection() -> psycopg.Connection:
     s = connection.settings_dict
     return psycopg.connect(
         host=s["HOST"] or "localhost",
@@ -87,13 +87,13 @@ def _admin_connection() -> psycopg.Connection:
 def terminate_this_connection() -> None:
     """Have PostgreSQL end this thread's database connection, and wait until it has."""
     pid = connection.connection.info.backend_pid
-    with _admin_connection() as admin:
+    with admin_connection() as admin:
         admin.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
 
 
 def terminate_other_connections() -> int:
     """End every connection to the test database but this one (the worker's, beat's): how many."""
-    with _admin_connection() as admin:
+    with admin_connection() as admin:
         row = admin.execute(
             "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid() AND pid <> %s",

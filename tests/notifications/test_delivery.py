@@ -2,19 +2,31 @@
 transient and recorded when it is not; the sweeper picks up what was lost."""
 
 import logging
+import smtplib
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import redis
 from django.core import mail
+from django.db import InterfaceError, OperationalError, connection
+from django.template import TemplateSyntaxError
 from django.utils import timezone
 
-from notifications.delivery import MAX_ATTEMPTS, SweepResult, notification_deliver, notifications_sweep
+from notifications.delivery import (
+    MAX_ATTEMPTS,
+    SweepResult,
+    is_transient,
+    notification_deliver,
+    notifications_sweep,
+)
 from notifications.message import Message
 from notifications.models import Notification, NotificationPreference
 from notifications.services import notify
 from references.models import ParticipationPreferences
 from tests.builders import catalogue as factories
 from tests.notifications.conftest import celery_broker, queued
+from tests.notifications.faults import admin_connection
+from workflows.models import StaffCalendar
 
 # Delivery runs outside any transaction, so these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -259,3 +271,59 @@ def test_the_message_id_is_a_plain_address_whatever_the_site_host(manager, setti
 
     header = mail.outbox[0].message()["Message-ID"]
     assert header == f"<notification.{email.pk}.{_stamp(email)}@{domain}>"
+
+
+def test_an_email_to_staff_is_sent_while_the_cache_is_down(manager, cache_redis, caplog):
+    # The email is written in the user's zone, looked up through the cache, which is not there.
+    email = _email_for(manager, title="Request #7 scheduled")
+    cache_redis.stop()
+
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
+        result = notification_deliver(notification_id=email.pk)
+
+    assert result.outcome == "sent"
+    assert [sent.subject for sent in mail.outbox] == ["[RMS] Request #7 scheduled"]
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 1)
+    assert "Cache unreachable" in caplog.text
+
+
+@pytest.mark.postgres
+def test_a_database_error_while_the_email_is_written_is_tried_again(manager):
+    email = _email_for(manager)
+    calendars = StaffCalendar._meta.db_table
+    # The zone lookup (a cache miss) waits on a table another connection holds locked, until this
+    # connection's statement timeout cancels it: a database error while the email is written.
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 300")
+    try:
+        with admin_connection() as admin, admin.transaction():
+            admin.execute(f"LOCK TABLE {calendars} IN ACCESS EXCLUSIVE MODE")
+            first = notification_deliver(notification_id=email.pk)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+    email.refresh_from_db()
+    assert (first.outcome, email.status) == ("retry", "pending")
+    assert email.last_error == "Attempt 1: OperationalError: canceling statement due to statement timeout"
+
+    assert notification_deliver(notification_id=email.pk).outcome == "sent"
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("error", "transient"),
+    [
+        (redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379."), True),
+        (redis.exceptions.TimeoutError("Timeout reading from 127.0.0.1:6379"), True),
+        (OperationalError("server closed the connection unexpectedly"), True),
+        (InterfaceError("connection already closed"), True),
+        (ConnectionRefusedError(111, "Connection refused"), True),
+        (TemplateSyntaxError("Invalid block tag on line 3: 'edn'."), False),
+        (KeyError("greeting_name"), False),
+        (smtplib.SMTPDataError(550, b"Rejected"), False),
+        (smtplib.SMTPDataError(451, b"Try again later"), True),
+    ],
+)
+def test_infrastructure_failing_is_transient_and_a_bug_is_not(error, transient):
+    assert is_transient(error) is transient
