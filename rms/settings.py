@@ -140,10 +140,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Broker and cache -----------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", None, {"redis", "rediss"})
-# The cache is an optimisation (core.cache): a call waits at most this many seconds for Redis to
-# accept a connection and to answer, then the caller carries on without it (a staff user's zone
-# is read from the database); rate limits (core.throttle) need it and fail.
-CACHE_SOCKET_TIMEOUT = env_float("CACHE_SOCKET_TIMEOUT", 0.3, minimum=0.01)
+CACHE_SOCKET_TIMEOUT = env_float("CACHE_SOCKET_TIMEOUT", 0.3, minimum=0.01)  # per call; core.cache: a miss
 CELERY_BROKER_DIR = VAR_DIR / "celery-broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
@@ -157,18 +154,9 @@ if REDIS_URL:
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
         "socket_connect_timeout": 3,
     }
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            # Passed to redis-py's connection pool: a stopped or hung Redis fails a cache call
-            # within CACHE_SOCKET_TIMEOUT (above) instead of holding the request.
-            "OPTIONS": {
-                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
-                "socket_timeout": CACHE_SOCKET_TIMEOUT,
-            },
-        }
-    }
+    _cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    _waits = {"socket_connect_timeout": CACHE_SOCKET_TIMEOUT, "socket_timeout": CACHE_SOCKET_TIMEOUT}
+    CACHES = {"default": {**_cache, "OPTIONS": _waits}}  # OPTIONS go to redis-py's connection pool
 else:
     # Embedded broker: kombu's filesystem transport; a real worker and beat run with no service.
     for sub in ("queue", "processed", "control"):
