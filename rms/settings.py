@@ -131,8 +131,7 @@ if not IS_POSTGRES:
 else:
     # No JIT: compiling costs 20–250 ms on the ad-hoc aggregates of search and reports and never
     # pays back at this data size. Random reads priced for data in RAM or on SSD, so the planner
-    # uses indexes for selective joins (both measured in bench/search.py). A database that does not
-    # answer fails a connection attempt after a few seconds instead of hanging the process.
+    # uses indexes for selective joins (both measured in bench/search.py). A silent database: fail.
     _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
     _pg_options.setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5, minimum=1))
     _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off -c random_page_cost=1.1".strip()
@@ -144,12 +143,10 @@ CACHE_SOCKET_TIMEOUT = env_float("CACHE_SOCKET_TIMEOUT", 0.3, minimum=0.01)  # p
 CELERY_BROKER_DIR = VAR_DIR / "celery-broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    if REDIS_URL.startswith("redis://"):  # (rediss:// keeps kombu's own, which checks its TLS options)
-        # kombu's Redis transport, with a worker that outlives a Redis outage (see the module).
+    if REDIS_URL.startswith("redis://"):  # workers outlive an outage (rediss:// keeps kombu's, TLS checks)
         CELERY_BROKER_TRANSPORT = "rms.redis_transport:Transport"
     # An unacknowledged message comes back after this many seconds: longer than the longest task
     # (600 s hard limit) and the longest retry countdown (600 s), so nothing runs twice early.
-    # Workers reconnect patiently; publishing from a request has its own short timeouts (below).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
         "socket_connect_timeout": 3,
@@ -191,9 +188,7 @@ CELERY_TASK_ROUTES = {
     "core.*": {"queue": "maintenance"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing (notifications/publishing.py) tries the broker once, waiting at most this many
-# seconds to connect and to be answered, and after a failure stops trying for the pause; the
-# rows stay pending and the sweeper enqueues them (so a request never waits on a broker outage).
+# Publishing from a request tries the broker once, then pauses (notifications/publishing.py).
 BROKER_PUBLISH_TIMEOUT = env_float("BROKER_PUBLISH_TIMEOUT", 0.3, minimum=0.01)
 BROKER_PUBLISH_PAUSE = env_float("BROKER_PUBLISH_PAUSE", 10.0)
 
@@ -297,8 +292,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-# Seconds the mail server has to answer, so a hung one fails the attempt (it is retried) well
-# inside the delivery task's time limit (notifications/tasks.py).
+# A hung mail server fails the attempt (retried) well inside the delivery task's time limit.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "RMS <rms@localhost>")
