@@ -61,11 +61,12 @@ from bench.fault_trial.clock import CLOCK
 from bench.fault_trial.environment import SMTP_PORT, WORKDIR
 from bench.fault_trial.flows import plan_flows
 from bench.fault_trial.markdown import write_markdown
-from bench.fault_trial.processes import Services, admin_connection
+from bench.fault_trial.processes import Services
 from bench.fault_trial.readiness import ReadyProbe
 from bench.fault_trial.report import build_report
 from bench.fault_trial.smtp_sink import SmtpSink, pid_of_local_port
 from bench.fault_trial.users import Users
+from tests.notifications.faults import admin_connection  # the tests' harness: one copy
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

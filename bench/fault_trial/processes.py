@@ -9,13 +9,13 @@ import threading
 import time
 from pathlib import Path
 
-import psycopg
 import redis
 import requests
 
 from bench.environment import HOST, ROOT
 from bench.fault_trial.clock import CLOCK
 from bench.fault_trial.environment import REDIS_PORT, WORKDIR, free_port
+from tests.notifications.worker import wait_for  # the tests' harness: the same polling, one copy
 
 BIN = Path(sys.executable).parent
 
@@ -125,7 +125,7 @@ class Services:
         ]
         self.spawn("redis", command)
         client = redis.Redis(host=HOST, port=REDIS_PORT, socket_timeout=1)
-        wait_for(lambda: _pings(client), 10, "redis-server to answer")
+        wait_for(lambda: _pings(client), timeout=10, what="redis-server to answer")
 
     def start_web(self, number: int) -> int:
         port = free_port()
@@ -139,7 +139,7 @@ class Services:
         ]
         name = f"web{number}"
         self.spawn(name, command)
-        wait_for(lambda: self._answers(name, port), 60, f"{name} to answer /healthz")
+        wait_for(lambda: self._answers(name, port), timeout=60, what=f"{name} to answer /healthz")
         self.web_ports.append(port)
         return port
 
@@ -168,7 +168,7 @@ class Services:
                 output.seek(offset)
                 return b" ready." in output.read()
 
-        wait_for(ready, 60, f"{name} to be ready")
+        wait_for(ready, timeout=60, what=f"{name} to be ready")
 
     def start_beat(self) -> None:
         schedule = WORKDIR / "celerybeat-schedule"
@@ -182,28 +182,3 @@ def _pings(client: redis.Redis) -> bool:
         return bool(client.ping())
     except redis.RedisError:
         return False
-
-
-def wait_for(condition, timeout: float, what: str, every: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    raise TimeoutError(f"Timed out after {timeout:.0f} s waiting for {what}.")
-
-
-def admin_connection() -> psycopg.Connection:
-    """This script's own connection: to watch rows and to end the app's connections."""
-    from django.db import connection
-
-    s = connection.settings_dict
-    return psycopg.connect(
-        host=s["HOST"] or "localhost",
-        port=s["PORT"] or 5432,
-        user=s["USER"],
-        password=s["PASSWORD"] or None,
-        dbname=s["NAME"],
-        autocommit=True,
-    )
