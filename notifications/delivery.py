@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -134,7 +134,8 @@ def is_transient(error: Exception) -> bool:
     if isinstance(error, smtplib.SMTPException):
         return False  # the server understood and refused (e.g. a feature it lacks)
     # Refused connections, timeouts, name resolution; a database or cache error while writing it.
-    return isinstance(error, (OSError, DatabaseError, InterfaceError, *CACHE_ERRORS))
+    # (Other database errors, a missing column say, are bugs: failed at once.)
+    return isinstance(error, (OSError, OperationalError, InterfaceError, *CACHE_ERRORS))
 
 
 def notification_deliver(*, notification_id: int) -> DeliveryResult:
@@ -191,7 +192,7 @@ def _mark_sent(notification: Notification, address: str, *, deadline: float) -> 
 def _failed(notification: Notification, error: Exception) -> DeliveryResult:
     text = f"{type(error).__name__}: {error}"[:2000]
     attempts = notification.attempts
-    if isinstance(error, DatabaseError | InterfaceError):
+    if isinstance(error, OperationalError | InterfaceError):
         connection.close_if_unusable_or_obsolete()  # a lost connection: recording this opens a new one
     if is_transient(error) and attempts < MAX_ATTEMPTS:
         delay = retry_delay(attempts)

@@ -61,7 +61,7 @@ def test_a_hung_cache_costs_a_call_its_socket_timeout(cache_redis):
     took = time.monotonic() - started
 
     assert value == "computed 2"
-    assert took < 3 * settings.CACHE_SOCKET_TIMEOUT  # a read and a delete, each timed out once
+    assert took < 2 * settings.CACHE_SOCKET_TIMEOUT + 0.8  # a read and a delete, each timed out once
 
 
 def test_the_redis_cache_waits_at_most_the_socket_timeout():

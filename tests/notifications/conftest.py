@@ -11,17 +11,19 @@ from tests.notifications.faults import unused_tcp_port
 def celery_broker(url: str):
     """Point this process's Celery app at another broker for a while (connections re-made)."""
     app = current_app
-    previous = app.conf.broker_url
-    _switch(app, url)
+    previous = app.conf.broker_url, app.conf.broker_transport
+    # Settings name our Redis transport for a redis:// REDIS_URL; kombu would use it for any URL.
+    _switch(app, url, app.conf.broker_transport if url.startswith("redis://") else None)
     try:
         yield app
     finally:
-        _switch(app, previous)
+        _switch(app, *previous)
 
 
-def _switch(app, url: str) -> None:
+def _switch(app, url: str, transport: str | None) -> None:
     pools.reset()  # close and forget every pooled connection and producer
     app.conf.broker_url = url
+    app.conf.broker_transport = transport
     app._pool = None
     app.amqp._producer_pool = None
 

@@ -19,12 +19,14 @@ def unused_tcp_port() -> int:
 
 
 class RedisServer:
-    """`redis-server` on a free port, nothing saved: stop() is an outage (connections refused),
-    freeze() a hung server (connections accepted, never answered), start() and thaw() the return."""
+    """`redis-server` on a free port: stop() is an outage (connections refused), freeze() a hung
+    server (connections accepted, never answered), start() and thaw() the return. Nothing is saved
+    unless `persistent` (every write to an append-only file, as production's compose keeps it)."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, *, persistent: bool = False):
         self.port = unused_tcp_port()
         self.workdir = workdir
+        self.persistent = persistent
         self.process: subprocess.Popen | None = None
 
     @property
@@ -44,7 +46,11 @@ class RedisServer:
             "--save",
             "",
             "--appendonly",
-            "no",
+            "yes" if self.persistent else "no",
+            "--appendfsync",
+            "always",
+            "--dir",
+            str(self.workdir),
         ]
         log = (self.workdir / f"redis-{self.port}.log").open("ab")
         self.process = subprocess.Popen(command, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT)

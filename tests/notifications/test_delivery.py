@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import redis
 from django.core import mail
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, ProgrammingError, connection
 from django.template import TemplateSyntaxError
 from django.utils import timezone
 
@@ -321,6 +321,7 @@ def test_a_database_error_while_the_email_is_written_is_tried_again(manager):
         (ConnectionRefusedError(111, "Connection refused"), True),
         (TemplateSyntaxError("Invalid block tag on line 3: 'edn'."), False),
         (KeyError("greeting_name"), False),
+        (ProgrammingError('column "greeting" does not exist'), False),
         (smtplib.SMTPDataError(550, b"Rejected"), False),
         (smtplib.SMTPDataError(451, b"Try again later"), True),
     ],

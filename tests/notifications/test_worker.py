@@ -17,7 +17,7 @@ from django.urls import reverse
 from notifications.models import Notification
 from tests.builders.requests import drive_to, make_request
 from tests.notifications.conftest import celery_broker
-from tests.notifications.faults import terminate_other_connections
+from tests.notifications.faults import RedisServer, terminate_other_connections
 from tests.notifications.worker import WorkerProcess, dedicated_redis_url, wait_for
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -248,11 +248,20 @@ def test_database_connections_terminated_while_the_mail_server_takes_a_message_s
     assert (claimed.status, claimed.attempts) == ("sent", 1)
 
 
+@pytest.fixture
+def persistent_redis(tmp_path):
+    """A Redis of the test's own that keeps its data across a stop, as production's does."""
+    server = RedisServer(tmp_path, persistent=True).start()
+    yield server
+    server.stop()
+
+
 def test_a_worker_sending_when_redis_stops_lives_on_and_sends_once(
-    client, start_worker, mail_dir, tmp_path, private_redis, manager, sales_rep, customer_contact
+    client, start_worker, mail_dir, tmp_path, persistent_redis, manager, sales_rep, customer_contact
 ):
     """In the prefork pool, as in production. Before, kombu's attempt to put the unacknowledged
     message back through the closed connection killed the worker, and all email with it."""
+    private_redis = persistent_redis
     reviewed = [
         drive_to(make_request(sales_rep, customer_contact), "in_review", customer_contact, manager)
         for _ in range(2)
@@ -278,11 +287,16 @@ def test_a_worker_sending_when_redis_stops_lives_on_and_sends_once(
         assert worker.process.poll() is None, worker.log()[-3000:]
 
         private_redis.start()
+        # The first email's message, never acknowledged, was kept by Redis…
+        assert private_redis.client().hlen("unacked") >= 1
         second = approve_through_the_web(client, manager, reviewed[1], customer_contact)
         wait_for(lambda: delivered(mail_dir, second), timeout=60, what="the worker to reconnect and send")
 
-    time.sleep(8)  # past the visibility timeout: the message of the first email came back, to no effect
     outgoing = Notification.objects.filter(channel="email", request__in=reviewed)
-    assert not outgoing.exclude(status="sent").exists()
+    wait_for(lambda: not outgoing.exclude(status="sent").exists(), timeout=90, what="every email to be sent")
+    # …and past the visibility timeout it is handed out again and acknowledged: it finds the row sent.
+    wait_for(
+        lambda: private_redis.client().hlen("unacked") == 0, timeout=60, what="the kept message redelivered"
+    )
     assert [emails(mail_dir, email) for email in outgoing] == [1] * outgoing.count()
     assert worker.process.poll() is None
