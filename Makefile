@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint bench install browser-deps clean worker beat
+.PHONY: run test lint bench install messages gettext-deps browser-deps clean worker beat
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,10 +13,21 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) messages
+
+## The translations (locale/*/LC_MESSAGES/django.po) compiled to .mo, which git does not keep.
+messages: $(STAMP) gettext-deps
+	SECRET_KEY=build-only $(PY) manage.py compilemessages --ignore=.venv --ignore=var --ignore=node_modules --verbosity 0
+
+## Debian's gettext compiles the catalogues (msgfmt) and extracts their strings (makemessages).
+gettext-deps:
+	@command -v msgfmt >/dev/null 2>&1 || \
+		{ echo "Installing Debian's gettext for the translations"; \
+		  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null) || \
+		  sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null'; }
 
 ## make run: install, migrate, seed the demo once, serve the app with a Celery worker and beat.
-run: $(STAMP)
+run: install
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py seed_demo --accounts 1000 --if-empty
 	DEBUG=1 $(PY) scripts/devserver.py
@@ -35,7 +46,7 @@ lint: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run --settings=rms.settings_test
 
 ## make test: lint, migrations check, the whole suite (uses DATABASE_URL / REDIS_URL when set).
-test: $(STAMP) browser-deps lint
+test: install browser-deps lint
 	# Groups (xdist_group) keep the real-worker tests on one xdist worker; collection order is kept
 	# (no reorder by group size) so pytest-django's order holds: transactional tests, which empty the
 	# database, run after the others.

@@ -193,14 +193,12 @@ BROKER_PUBLISH_TIMEOUT = env_float("BROKER_PUBLISH_TIMEOUT", 0.3, minimum=0.01)
 BROKER_PUBLISH_PAUSE = env_float("BROKER_PUBLISH_PAUSE", 10.0)
 
 # --- Notifications --------------------------------------------------------------------------
-# The sweeper (every NOTIFICATION_SWEEP_SECONDS, rms/celery.py) re-enqueues email whose message
-# was lost once it is this many seconds overdue, and takes back a claim older than the timeout
-# (longer than the delivery task's 90 s hard limit).
 # Search (matching/loaded.py): a web process swaps in a newly published index in the background;
 # /readyz reports a process still serving an older one this long after the newer was published.
 SEARCH_INDEX_SWAP = "background"
 SEARCH_INDEX_STALE_SECONDS = env_int("SEARCH_INDEX_STALE_SECONDS", 120, minimum=1)
-
+# The sweeper (rms/celery.py) re-enqueues email whose message was lost once it is this many seconds
+# overdue, and takes back a claim older than the timeout (longer than delivery's 90 s hard limit).
 NOTIFICATION_SWEEP_GRACE = env_int("NOTIFICATION_SWEEP_GRACE", 120)
 NOTIFICATION_CLAIM_TIMEOUT = env_int("NOTIFICATION_CLAIM_TIMEOUT", 300)
 NOTIFICATION_DUE_SOON_HOURS = env_int("NOTIFICATION_DUE_SOON_HOURS", 24)
@@ -223,8 +221,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # --- Sign-in and password-reset throttling (issue 12) ---------------------------------------
 # django-axes counts failed password sign-ins in the database; core/signin.py decides with a limit
-# per user and one per client address, and renders the 429 page. core/throttle.py limits password
-# reset mails (and, later, the customer portal's magic links) on the cache.
+# per user and one per client address, and renders the 429 page. core/throttle.py limits
+# password-reset mails and the customer portal's magic links on the cache.
 INSTALLED_APPS.append("axes")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, so the other middleware dress its 429 page
 # Axes' gate comes first: it refuses a locked user or address before any backend checks a password.
@@ -265,9 +263,8 @@ OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
 OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
 if OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
     raise ConfigError("OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too.")
-# Endpoints come from {OIDC_ISSUER}/.well-known/openid-configuration, read at the first sign-in
-# and kept for an hour (core/sso/provider.py); these variables override single ones. The keys
-# (JWKS) are fetched at every sign-in, so a provider's key rotation works at once.
+# Endpoints from {OIDC_ISSUER}/.well-known/openid-configuration, kept an hour (core/sso/provider.py);
+# these variables override single ones. The keys (JWKS) are fetched at every sign-in.
 _OIDC_SCHEMES = {"https", "http"}
 OIDC_OP_AUTHORIZATION_ENDPOINT = env_url("OIDC_AUTHORIZATION_ENDPOINT", None, _OIDC_SCHEMES)
 OIDC_OP_TOKEN_ENDPOINT = env_url("OIDC_TOKEN_ENDPOINT", None, _OIDC_SCHEMES)
@@ -281,8 +278,7 @@ OIDC_ROLE_MAP = env_map("OIDC_ROLE_MAP", {role.value for role in Role})
 OIDC_RP_SIGN_ALGO = "RS256"
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)  # seconds for each call to the provider
-# After the password backends (axes' gate, then ModelBackend): the SSO backend acts only on the
-# callback's code, never on a username and password.
+# After the password backends: the SSO backend acts only on the callback's code, never on a password.
 AUTHENTICATION_BACKENDS.append("core.sso.backend.SsoBackend")
 
 # --- Email ----------------------------------------------------------------------------------
@@ -300,6 +296,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- I18N -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
+# Staff pages stay English (no LocaleMiddleware); the customer portal and emails to contacts speak
+# the contact's language. Catalogues in locale/ (`make install` compiles them; .mo not committed).
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -390,8 +390,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        # Django's default logging gives `django` a console handler of its own, so every record
-        # printed twice (once there, once by the root's): the root's handler alone prints it.
+        # Django gives `django` a console handler of its own: every record would print twice.
         "django": {"handlers": [], "propagate": True},
         "django.request": {"filters": ["refusals_without_traceback"]},
     },
