@@ -8,3 +8,10 @@ class CustomersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "customers"
     verbose_name = "Customers"
+
+    def ready(self) -> None:
+        from customers.links import email_link
+        from notifications.emails import register_contact_link
+
+        # Every email to a contact links to its portal page through a fresh magic link.
+        register_contact_link(email_link)

@@ -27,3 +27,34 @@ class PortalSession(models.Model):
 
     def __str__(self) -> str:
         return f"Portal session of {self.contact} from {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PortalLink(models.Model):
+    """A magic link: one sign-in of one contact, opening one portal page. Only the token's hash is
+    stored; the token itself is in the email alone (customers/links.py)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="portal_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    next_path = models.CharField(max_length=500, help_text="The portal page Continue opens.")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True, help_text="A newer link replaced it.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["contact"],
+                condition=Q(used_at__isnull=True, cancelled_at__isnull=True),
+                name="portallink_unused",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="portallink_expires"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Portal link of {self.contact} from {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,7 +1,9 @@
 """The email of a notification: a text and an HTML part from templates/emails/, links on SITE_URL.
 
 A kind may have its own templates (emails/<kind>.txt and .html); the others use
-emails/notification.*.
+emails/notification.*. An email to a contact is written in their language and links only to the
+customer portal, through a magic link made as it is written (`register_contact_link`); the row
+keeps the plain portal path, never the link's token.
 """
 
 import zoneinfo
@@ -13,7 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.dates import zone_or_default
 from core.links import url_or
@@ -28,6 +30,26 @@ _staff_zone: Callable[..., zoneinfo.ZoneInfo] | None = None
 def register_staff_zone(lookup: Callable[..., zoneinfo.ZoneInfo]) -> None:
     global _staff_zone
     _staff_zone = lookup
+
+
+# The link an email to a contact carries to a portal path: a fresh magic link, registered by the
+# app that signs contacts in (customers.links.email_link, from its AppConfig.ready()). Until then a
+# contact's email carries no link at all (never one to a staff page).
+_contact_link: Callable[..., str] | None = None
+
+
+def register_contact_link(maker: Callable[..., str]) -> None:
+    """`maker(contact, path) -> absolute URL`, called once per email to a contact as it is written."""
+    global _contact_link
+    _contact_link = maker
+
+
+def recipient_language(notification: Notification) -> str:
+    """Staff read English; a contact reads their own language when the site speaks it."""
+    if notification.contact_id is None:
+        return settings.LANGUAGE_CODE
+    code = (notification.contact.language or "").lower()
+    return code if code in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
 
 
 def recipient_zone(notification: Notification) -> zoneinfo.ZoneInfo:
@@ -46,11 +68,8 @@ def absolute(path: str) -> str:
 
 
 def _context(notification: Notification) -> dict:
-    is_staff = notification.user_id is not None
-    if is_staff:
-        greeting_name = notification.user.first_name or notification.user.get_username()
-    else:
-        greeting_name = notification.contact.first_name
+    if notification.user_id is None:
+        return _contact_context(notification)
     items = []
     if notification.kind == kinds.DAILY_DIGEST.code:
         items = [
@@ -59,11 +78,24 @@ def _context(notification: Notification) -> dict:
         ]
     return {
         "notification": notification,
-        "greeting_name": greeting_name,
+        "greeting_name": notification.user.first_name or notification.user.get_username(),
         "url": absolute(notification.link) if notification.link else "",
         "site_url": settings.SITE_URL,
-        "preferences_url": absolute(url_or("notifications:preferences", "/")) if is_staff else "",
+        "preferences_url": absolute(url_or("notifications:preferences", "/")),
         "items": items,
+    }
+
+
+def _contact_context(notification: Notification) -> dict:
+    """A contact's email: one link, a magic one to the row's portal page (its front page when the
+    row names none, or a page outside the portal); no link to the staff site anywhere."""
+    contact = notification.contact
+    return {
+        "notification": notification,
+        "greeting_name": contact.first_name,
+        "url": _contact_link(contact, notification.link) if _contact_link else "",
+        "for_contact": True,
+        "company": getattr(settings, "COMPANY_NAME", ""),
     }
 
 
@@ -94,7 +126,9 @@ def _message_id_domain(site_url: str) -> str:
 def build_email(notification: Notification, address: str) -> EmailMultiAlternatives:
     context = _context(notification)
     names = [f"emails/{notification.kind}", "emails/notification"]
-    with timezone.override(recipient_zone(notification)):  # any time a template writes, in theirs
+    # Any time a template writes, in the reader's zone; any text, in their language.
+    zone, language = recipient_zone(notification), recipient_language(notification)
+    with timezone.override(zone), translation.override(language):
         text = render_to_string([f"{name}.txt" for name in names], context)
         html = render_to_string([f"{name}.html" for name in names], context)
     subject = " ".join(f"[RMS] {notification.title}".split())  # one line, whatever the title held

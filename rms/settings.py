@@ -179,14 +179,14 @@ CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = env_str("TIME_ZONE", "UTC")
-# Queues: deliveries on their own, so a long maintenance job never delays an email (see Makefile
-# `worker`, which consumes celery, notifications and maintenance). The beat schedule is in rms/celery.py.
+# Queues: deliveries on their own, so a long maintenance job never delays an email (Makefile `worker`).
 CELERY_TASK_ROUTES = {
     "notifications.deliver": {"queue": "notifications"},
     "notifications.*": {"queue": "maintenance"},
     "limits.*": {"queue": "maintenance"},
     "workflows.*": {"queue": "maintenance"},
     "core.*": {"queue": "maintenance"},
+    "customers.*": {"queue": "notifications"},  # magic-link emails: as prompt as any delivery
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing from a request tries the broker once, then pauses (notifications/publishing.py).

@@ -8,3 +8,13 @@ PORTAL_SESSION_IDLE_MINUTES = env_int("PORTAL_SESSION_IDLE_MINUTES", 30, minimum
 PORTAL_SESSION_HOURS = env_int("PORTAL_SESSION_HOURS", 12, minimum=1)
 # The vendor running the program, as customers read it ("Nobody from Example Software contacts you…").
 COMPANY_NAME = env_str("COMPANY_NAME", "Example Software")
+
+# Magic links (customers/links.py): single use, stored as a hash, the newest of a contact cancels
+# its older ones. One asked for on the sign-in page lives PORTAL_LINK_MINUTES; one in an email to a
+# contact lives PORTAL_EMAIL_LINK_HOURS, because an ask or a reminder is often opened days after it
+# was sent (a weekend, a trip), and a dead link there would send the contact to sign in by hand.
+PORTAL_LINK_MINUTES = env_int("PORTAL_LINK_MINUTES", 15, minimum=1)
+PORTAL_EMAIL_LINK_HOURS = env_int("PORTAL_EMAIL_LINK_HOURS", 72, minimum=1)
+# Links asked for per hour: per typed address, and per client address (core.throttle.client_ip).
+PORTAL_LINKS_PER_EMAIL = env_int("PORTAL_LINKS_PER_EMAIL", 5, minimum=1)
+PORTAL_LINKS_PER_IP = env_int("PORTAL_LINKS_PER_IP", 20, minimum=1)

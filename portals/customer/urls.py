@@ -2,9 +2,12 @@
 
 from django.urls import path
 
-from portals.customer import views
+from portals.customer import signing, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("sign-in/", views.sign_in, name="sign-in"),
+    path("sign-in/", signing.sign_in, name="sign-in"),
+    path("link/<str:token>/", signing.link, name="link"),
+    path("link/<str:token>/renew/", signing.link_renew, name="link-renew"),
+    path("sign-out/", signing.sign_out, name="sign-out"),
 ]

@@ -1,4 +1,4 @@
-"""The customer portal's front page and signing in."""
+"""The customer portal's front page (signing in and out: portals/customer/signing.py)."""
 
 from django.conf import settings
 from django.shortcuts import render
@@ -12,8 +12,3 @@ from portals.customer.access import public_portal_page
 def home(request):
     """What the portal is for, and the promise that makes a request checkable: no ask without a code."""
     return render(request, "portals/customer/home.html", {"company": settings.COMPANY_NAME})
-
-
-@public_portal_page
-def sign_in(request):
-    return render(request, "portals/customer/sign_in.html", {"company": settings.COMPANY_NAME})
