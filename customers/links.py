@@ -34,10 +34,9 @@ from django.utils import timezone
 
 from core.throttle import RateLimit
 from customers.models import PortalLink, PortalSession
-from customers.sessions import portal_session_start
+from customers.sessions import SIGNED_OUT_STATUSES, portal_session_start
 from notifications.publishing import publish
 from references.models import Contact
-from references.statuses import ReferenceStatus
 
 TOKEN_BYTES = 32  # 256 random bits; the URL-safe text is 43 characters
 MAX_TOKEN_LENGTH = 100  # anything longer is no token of ours: refused before hashing
@@ -45,8 +44,6 @@ MAX_PATH_LENGTH = 500
 HOUR = 3600
 SIGN_IN_TASK = "customers.send_sign_in_links"
 RENEW_TASK = "customers.send_renewed_link"
-# Who may not sign in, whatever link they hold (an erased contact is retired too).
-SIGNED_OUT_STATUSES = (ReferenceStatus.RETIRED,)
 
 
 def token_hash(token: str) -> str:

@@ -13,13 +13,13 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from customers.links import (
-    SIGNED_OUT_STATUSES,
     link_url,
     per_email,
     portal_link_mint,
     sign_in_lifetime,
 )
 from customers.models import PortalLink
+from customers.sessions import SIGNED_OUT_STATUSES
 from references.models import Contact
 
 logger = logging.getLogger(__name__)

@@ -2,7 +2,8 @@
 
 The browser holds a random key in its own cookie (`PORTAL_COOKIE`, path /portal/); the database
 holds its SHA-256 only, so a copy of the table opens no session. A session is valid while it is
-not ended, younger than PORTAL_SESSION_HOURS and seen within PORTAL_SESSION_IDLE_MINUTES.
+not ended, younger than PORTAL_SESSION_HOURS and seen within PORTAL_SESSION_IDLE_MINUTES, and its
+contact has not been retired meanwhile.
 """
 
 import hashlib
@@ -15,6 +16,11 @@ from django.utils import timezone
 
 from customers.models import PortalSession
 from references.models import Contact
+from references.statuses import ReferenceStatus
+
+# Contacts who may not use the portal, whatever link or session they hold (an erased contact is
+# retired too): their sessions open nothing and their links sign nobody in (customers.links).
+SIGNED_OUT_STATUSES = (ReferenceStatus.RETIRED,)
 
 # How often a session's last-seen time is written: not on every page (one UPDATE a minute is
 # precise enough for an idle limit counted in tens of minutes).
@@ -57,6 +63,7 @@ def portal_session_for(raw_key: str) -> PortalSession | None:
             started_at__gt=now - age_limit(),
             last_seen_at__gt=now - idle_limit(),
         )
+        .exclude(contact__status__in=SIGNED_OUT_STATUSES)
         .first()
     )
     if session is not None and now - session.last_seen_at >= TOUCH_EVERY:

@@ -1,0 +1,3 @@
+"""Fixtures of the customers tests: an in-memory broker (tests/customers/broker.py)."""
+
+from tests.customers.broker import broker  # noqa: F401 - a fixture
