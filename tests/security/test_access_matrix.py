@@ -35,6 +35,7 @@ DONE = frozenset({200, 302})  # let in: the page again, or sent on
 FORBIDDEN = frozenset({403})
 NOT_FOUND = frozenset({404})
 NO_METHOD = frozenset({405})
+GONE = frozenset({410})
 
 # Who holds each portal's roles (a superuser holds every role).
 SALES_ROLES = (SALES, OWNER, ADMIN)
@@ -218,6 +219,12 @@ ROWS: dict[str, Row] = {
     # The customer portal: its front page and sign-in are public; everything else is a contact's.
     "customer:home": public(get=OK, post=NO_METHOD),
     "customer:sign-in": public(get=OK, post=FORM),
+    # A magic link: anyone may open it (a made-up token shows the dead-link page; its POST signs
+    # nobody in, 410) and ask for a fresh one (the same answer for every token); signing out
+    # takes a contact's session (a POST without one is refused).
+    "customer:link": public(get=OK, post=GONE, kwargs=lambda w: {"token": "made-up-token"}),
+    "customer:link-renew": public(get=NO_METHOD, post=OK, kwargs=lambda w: {"token": "made-up-token"}),
+    "customer:sign-out": public(get=NO_METHOD, post=FORBIDDEN),
     # Sign-in, the landing redirect and the health endpoints.
     "home": guarded(SIGNED_IN, get=MOVED, post=MOVED),
     "no-role": guarded(SIGNED_IN, get=FORBIDDEN, post=FORBIDDEN),
