@@ -70,7 +70,7 @@ def test_an_email_without_a_page_still_signs_the_contact_in_to_the_portal(contac
     assert len(set(LINK.findall(text))) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_token_is_nowhere_in_the_database(account_owner):
     """Delivered as the worker does it (outside a transaction): every table is scanned."""
     contact = factories.make_contact(factories.make_account(account_owner))
