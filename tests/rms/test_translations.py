@@ -143,3 +143,12 @@ def test_the_compiled_catalogue_is_current():
         if read != entry.msgstrs[0]:
             stale.append(_label(entry))
     assert not stale, f"the compiled catalogue is older than the .po: run `make install` ({stale})"
+
+
+@pytest.mark.django_db
+def test_staff_pages_stay_english_whatever_the_browser_asks(client):
+    """Only the customer portal and contacts' emails speak German (no LocaleMiddleware)."""
+    page = client.get("/login/", headers={"accept-language": "de"}).content.decode()
+    portal = client.get("/portal/sign-in/", headers={"accept-language": "de"}).content.decode()
+    assert "Anmelden" not in page and 'lang="de"' not in page
+    assert "Anmelden" in portal
