@@ -218,6 +218,15 @@ ROWS: dict[str, Row] = {
     # The customer portal: its front page and sign-in are public; everything else is a contact's.
     "customer:home": public(get=OK, post=NO_METHOD),
     "customer:sign-in": public(get=OK, post=FORM),
+    "customer:preferences": contacts_only(),
+    "customer:preferences-pause": contacts_only(),
+    "customer:preferences-unpause": contacts_only(),
+    "customer:preferences-stop": contacts_only(),
+    "customer:preferences-take-part": contacts_only(),
+    "customer:preferences-blackouts": contacts_only(),
+    "customer:preferences-blackout-remove": contacts_only(kwargs=lambda world: {"pk": 1}),
+    "customer:history": contacts_only(),
+    "customer:feedback": contacts_only(kwargs=pk("request")),
     # Sign-in, the landing redirect and the health endpoints.
     "home": guarded(SIGNED_IN, get=MOVED, post=MOVED),
     "no-role": guarded(SIGNED_IN, get=FORBIDDEN, post=FORBIDDEN),
@@ -252,6 +261,7 @@ ADMIN_ONLY = {"references.currencyrate"}
 # read-only; some rows are made by the workflow or the migrations, never added (or deleted) by hand.
 READ_ONLY = {
     "references.statuschange",
+    "references.consententry",
     "requests_app.requestevent",
     "workflows.task",
     "workflows.eventnotice",
