@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from references.models import BlackoutPeriod, ConsentEntry, Contact, ParticipationPreferences
 from portals.customer.preferences import LEDGER_SHOWN
+from references.models import BlackoutPeriod, ConsentEntry, Contact, ParticipationPreferences
 from tests.builders import catalogue as factories
 
 pytestmark = pytest.mark.django_db
