@@ -51,9 +51,9 @@ def test_history_costs_the_same_however_many_activities(
         activity = factories.make_activity(customer_contact, timezone.localdate() - timedelta(days=n + 1))
         activity.opportunities.add(factories.make_opportunity(sales_rep))
     client = portal_client(customer_contact)
-    # The portal session (and its touch), the page count, the activities, their deals, their
-    # requests, the requests waiting for feedback, the contact's wishes.
-    with django_assert_max_num_queries(9):
+    # The portal session, the page count, the activities, their deals, their requests (with the
+    # customer's feedback), the requests waiting for feedback, the contact's wishes.
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("customer:history"))
     assert response.status_code == 200
 

@@ -183,8 +183,8 @@ def test_the_page_costs_the_same_with_many_consents_and_blackouts(
     portal_client, customer_contact, django_assert_max_num_queries
 ):
     client = portal_client(customer_contact)
-    # The portal session (and its touch), the contact's preferences and their activity types, the
-    # form's activity types, the blackouts, the ledger with its activity types.
+    # The portal session, the contact's preferences, their activity types, the form's activity
+    # types, the blackouts, the ledger (with its activity types).
     with django_assert_max_num_queries(QUERIES):
         client.get(reverse("customer:preferences"))
     for n in range(40):
@@ -198,4 +198,4 @@ def test_the_page_costs_the_same_with_many_consents_and_blackouts(
     assert page.count("<tr>") == 1 + LEDGER_SHOWN
 
 
-QUERIES = 8
+QUERIES = 6
