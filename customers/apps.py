@@ -10,6 +10,10 @@ class CustomersConfig(AppConfig):
     verbose_name = "Customers"
 
     def ready(self) -> None:
+        from customers.preferences import register_kinds as register_preference_kinds
+
+        register_preference_kinds()
+
         from customers.links import email_link
         from notifications.emails import register_contact_link
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portals.customer import signing, views
+from portals.customer import history, preferences, signing, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,4 +10,17 @@ urlpatterns = [
     path("link/<str:token>/", signing.link, name="link"),
     path("link/<str:token>/renew/", signing.link_renew, name="link-renew"),
     path("sign-out/", signing.sign_out, name="sign-out"),
+    path("preferences/", preferences.preferences, name="preferences"),
+    path("preferences/pause/", preferences.pause, name="preferences-pause"),
+    path("preferences/unpause/", preferences.unpause, name="preferences-unpause"),
+    path("preferences/stop/", preferences.stop, name="preferences-stop"),
+    path("preferences/take-part/", preferences.take_part, name="preferences-take-part"),
+    path("preferences/blackouts/", preferences.blackout_add, name="preferences-blackouts"),
+    path(
+        "preferences/blackouts/<int:pk>/remove/",
+        preferences.blackout_remove,
+        name="preferences-blackout-remove",
+    ),
+    path("history/", history.history, name="history"),
+    path("feedback/<int:pk>/", history.feedback, name="feedback"),
 ]

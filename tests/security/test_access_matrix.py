@@ -14,7 +14,7 @@ portals' or the admin's sign-in page that comes back to the very URL asked for.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.contrib import admin
@@ -225,6 +225,15 @@ ROWS: dict[str, Row] = {
     "customer:link": public(get=OK, post=GONE, kwargs=lambda w: {"token": "made-up-token"}),
     "customer:link-renew": public(get=NO_METHOD, post=OK, kwargs=lambda w: {"token": "made-up-token"}),
     "customer:sign-out": public(get=NO_METHOD, post=FORBIDDEN),
+    "customer:preferences": contacts_only(),
+    "customer:preferences-pause": contacts_only(),
+    "customer:preferences-unpause": contacts_only(),
+    "customer:preferences-stop": contacts_only(),
+    "customer:preferences-take-part": contacts_only(),
+    "customer:preferences-blackouts": contacts_only(),
+    "customer:preferences-blackout-remove": contacts_only(kwargs=lambda world: {"pk": 1}),
+    "customer:history": contacts_only(),
+    "customer:feedback": contacts_only(kwargs=pk("request")),
     # Sign-in, the landing redirect and the health endpoints.
     "home": guarded(SIGNED_IN, get=MOVED, post=MOVED),
     "no-role": guarded(SIGNED_IN, get=FORBIDDEN, post=FORBIDDEN),
@@ -259,6 +268,7 @@ ADMIN_ONLY = {"references.currencyrate"}
 # read-only; some rows are made by the workflow or the migrations, never added (or deleted) by hand.
 READ_ONLY = {
     "references.statuschange",
+    "references.consententry",
     "requests_app.requestevent",
     "workflows.task",
     "workflows.eventnotice",
@@ -420,7 +430,11 @@ def outcome(response, path: str) -> int | str:
             return LOGIN
         if response["Location"] == reverse("admin:login") + come_back:
             return ADMIN_LOGIN
-        if response["Location"] == reverse("customer:sign-in") + come_back:
+        # The portal's sign-in takes `next` form-encoded (customers' contact_required).
+        if response["Location"] in (
+            reverse("customer:sign-in") + come_back,
+            reverse("customer:sign-in") + "?" + urlencode({"next": path}),
+        ):
             return PORTAL_SIGN_IN
     return response.status_code
 
