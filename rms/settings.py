@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "matching",
     "limits",
     "insights",
+    "customers",
     "notifications",  # after the apps whose demo data writes notifications (seed_demo's order)
     "portals",
     "api",

@@ -1,0 +1,205 @@
+"""Everything RMS holds about a contact, as one JSON document (the portal's "Download my data").
+
+Each part is one function of the contact returning plain JSON values, reading in one or two
+queries whatever the number of rows, so the whole export costs a fixed number of queries. The
+customer sees what concerns them as they may see it: their requests by activity type, dates,
+status and rep — never the prospect's name nor the program's internal notes.
+
+To add a part (a model that holds something about a contact), write a function here and add it
+to `PARTS`; `tests/customers/test_export.py` plants a value in it and finds it in the download.
+"""
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from customers.models import ErasureRequest
+from notifications.models import Notification
+from references.models import (
+    BlackoutPeriod,
+    Contact,
+    ParticipationPreferences,
+    ReferenceActivity,
+    StatusChange,
+)
+from requests_app.models import Nomination, ReferenceRequest
+
+FORMAT_VERSION = 1
+Json = dict[str, Any]
+
+
+def _when(value: date | datetime | None) -> str | None:
+    """Dates as ISO 8601, times in UTC with their offset; None stays None (JSON null)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    return value.isoformat()
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+# --- the parts ------------------------------------------------------------------------------
+
+
+def contact_part(contact: Contact) -> Json:
+    """The contact's own fields and their account's name (the contact comes with its account)."""
+    return {
+        "id": contact.pk,
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "title": contact.title,
+        "email": contact.email,
+        "phone": contact.phone,
+        "language": contact.language,
+        "time_zone": contact.time_zone,
+        "reference_status": contact.get_status_display(),
+        "account": contact.account.name,
+        "created_at": _when(contact.created_at),
+    }
+
+
+def preferences_part(contact: Contact) -> Json | None:
+    preferences = (
+        ParticipationPreferences.objects.filter(contact=contact).prefetch_related("activity_types").first()
+    )
+    if preferences is None:
+        return None
+    return {
+        "activity_types": sorted(t.name for t in preferences.activity_types.all()),
+        "own_cap_per_quarter": preferences.own_cap_per_quarter,
+        "preferred_channel": preferences.get_preferred_channel_display(),
+        "wants_in_return": preferences.wants_in_return,
+        "consent_given_at": _when(preferences.consent_given_at),
+        "opted_out": preferences.opted_out,
+        "opted_out_at": _when(preferences.opted_out_at),
+        "paused": preferences.paused_by_contact,
+        "updated_at": _when(preferences.updated_at),
+    }
+
+
+def blackouts_part(contact: Contact) -> list[Json]:
+    return [
+        {"start": _when(b.start), "end": _when(b.end), "reason": b.reason}
+        for b in BlackoutPeriod.objects.filter(contact=contact).order_by("start", "id")
+    ]
+
+
+def status_changes_part(contact: Contact) -> list[Json]:
+    return [
+        {
+            "from": change.get_from_status_display(),
+            "to": change.get_to_status_display(),
+            "reason": change.reason,
+            "at": _when(change.changed_at),
+        }
+        for change in StatusChange.objects.filter(contact=contact).order_by("changed_at", "id")
+    ]
+
+
+def requests_part(contact: Contact) -> list[Json]:
+    """The requests they were proposed for or chosen for, as the customer may see them."""
+    requests = (
+        ReferenceRequest.objects.filter(Q(chosen_contact=contact) | Q(candidates__contact=contact))
+        .distinct()
+        .select_related("activity_type", "requester")
+        .order_by("created_at", "id")
+    )
+    return [
+        {
+            "id": request.pk,
+            "activity_type": request.activity_type.name,
+            "needed_by": _when(request.needed_by),
+            "status": request.get_status_display(),
+            "chosen": request.chosen_contact_id == contact.pk,
+            "scheduled_for": _when(request.scheduled_for),
+            "rep": _person(request.requester),
+            "created_at": _when(request.created_at),
+        }
+        for request in requests
+    ]
+
+
+def activities_part(contact: Contact) -> list[Json]:
+    activities = (
+        ReferenceActivity.objects.filter(contact=contact)
+        .select_related("activity_type")
+        .order_by("occurred_on", "id")
+    )
+    return [
+        {
+            "activity_type": a.activity_type.name,
+            "occurred_on": _when(a.occurred_on),
+            "duration_minutes": a.duration_minutes,
+        }
+        for a in activities
+    ]
+
+
+def notifications_part(contact: Contact) -> list[Json]:
+    """The messages sent to them: title, body, when and the address it went to."""
+    sent = Notification.objects.filter(contact=contact).order_by("created_at", "id")
+    return [
+        {
+            "title": n.title,
+            "body": n.body,
+            "email": n.email,
+            "written_at": _when(n.created_at),
+            "sent_at": _when(n.sent_at),
+        }
+        for n in sent
+    ]
+
+
+def nominations_part(contact: Contact) -> list[Json]:
+    """Nominations of them as a reference: what was recorded about them, and when."""
+    nominations = Nomination.objects.filter(contact=contact).order_by("created_at", "id")
+    return [
+        {
+            "name": n.contact_name,
+            "title": n.contact_title,
+            "email": n.contact_email,
+            "status": n.get_status_display(),
+            "created_at": _when(n.created_at),
+        }
+        for n in nominations
+    ]
+
+
+def erasure_requests_part(contact: Contact) -> list[Json]:
+    return [
+        {
+            "status": e.get_status_display(),
+            "requested_at": _when(e.requested_at),
+            "due_on": _when(e.due_on),
+            "done_at": _when(e.done_at),
+        }
+        for e in ErasureRequest.objects.filter(contact=contact).order_by("requested_at", "id")
+    ]
+
+
+# The document's keys, in order. Each reads its rows in a fixed number of queries.
+PARTS: dict[str, Callable[[Contact], Any]] = {
+    "contact": contact_part,
+    "preferences": preferences_part,
+    "blackouts": blackouts_part,
+    "status_changes": status_changes_part,
+    "requests": requests_part,
+    "activities": activities_part,
+    "notifications": notifications_part,
+    "nominations": nominations_part,
+    "erasure_requests": erasure_requests_part,
+}
+
+
+def contact_export(*, contact: Contact) -> Json:
+    """The whole document for `contact` (loaded with its account)."""
+    document: Json = {"format": FORMAT_VERSION, "exported_at": _when(timezone.now())}
+    for key, part in PARTS.items():
+        document[key] = part(contact)
+    return document
