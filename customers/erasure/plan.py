@@ -175,8 +175,8 @@ MENTIONS: tuple[Mentions, ...] = (
     Mentions(LogEntry, ("object_repr", "change_message"), _log_entries),
 )
 
-# Rows deleted outright (model labels, resolved when the app that owns them is installed).
-DELETES: tuple[str, ...] = ()
+# Rows that exist only for the person, deleted outright (each has a `contact` foreign key).
+DELETES: tuple[str, ...] = ("customers.PortalSession",)
 
 # Text columns that cannot hold the contact's personal data, and why (choices-only fields are
 # never free text and need no entry).
@@ -188,6 +188,7 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
         ("password", "username", "first_name", "last_name", "email"), "staff users, not contacts"
     ),
     "contenttypes.ContentType": {"app_label": "fixed by the code", "model": "fixed by the code"},
+    "customers.PortalSession": {"key_hash": "a hash of a random key; the rows are deleted"},
     "sessions.Session": {"session_key": "random", "session_data": "staff sessions (signed, encoded)"},
     "core.SsoIdentity": {"issuer": "staff sign-in", "subject": "staff sign-in"},
     "references.Industry": {"name": "taxonomy", "naics_code": "taxonomy"},

@@ -28,11 +28,9 @@ from references.services.status import contact_change_status
 from references.visibility import runs_the_program
 from requests_app.models import ReferenceRequest, RequestCandidate
 
-DEFAULT_ERASURE_DAYS = 30  # the GDPR's month
-
 
 def erasure_days() -> int:
-    return int(getattr(settings, "PORTAL_ERASURE_DAYS", DEFAULT_ERASURE_DAYS))
+    return settings.PORTAL_ERASURE_DAYS
 
 
 @transaction.atomic
