@@ -1,6 +1,6 @@
 """Everything RMS holds about a contact, as one JSON document (the portal's "Download my data").
 
-Each part is one function of the contact returning plain JSON values, reading in one or two
+Each part is one function of the contact returning plain values (dates as dates), reading in one or two
 queries whatever the number of rows, so the whole export costs a fixed number of queries. The
 customer sees what concerns them as they may see it: their requests by activity type, dates,
 status and rep — never the prospect's name nor the program's internal notes.
@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from customers.models import ErasureRequest
+from customers.models import ErasureRequest, PortalSession
 from notifications.models import Notification
 from references.models import (
     BlackoutPeriod,
@@ -31,13 +31,17 @@ FORMAT_VERSION = 1
 Json = dict[str, Any]
 
 
-def _when(value: date | datetime | None) -> str | None:
-    """Dates as ISO 8601, times in UTC with their offset; None stays None (JSON null)."""
-    if value is None:
-        return None
+def jsonable(value: Any) -> Any:
+    """`value` with its dates as ISO 8601 text (times in UTC, with their offset)."""
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [jsonable(item) for item in value]
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
-    return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _person(user) -> str:
@@ -60,7 +64,7 @@ def contact_part(contact: Contact) -> Json:
         "time_zone": contact.time_zone,
         "reference_status": contact.get_status_display(),
         "account": contact.account.name,
-        "created_at": _when(contact.created_at),
+        "created_at": contact.created_at,
     }
 
 
@@ -75,17 +79,17 @@ def preferences_part(contact: Contact) -> Json | None:
         "own_cap_per_quarter": preferences.own_cap_per_quarter,
         "preferred_channel": preferences.get_preferred_channel_display(),
         "wants_in_return": preferences.wants_in_return,
-        "consent_given_at": _when(preferences.consent_given_at),
+        "consent_given_at": preferences.consent_given_at,
         "opted_out": preferences.opted_out,
-        "opted_out_at": _when(preferences.opted_out_at),
+        "opted_out_at": preferences.opted_out_at,
         "paused": preferences.paused_by_contact,
-        "updated_at": _when(preferences.updated_at),
+        "updated_at": preferences.updated_at,
     }
 
 
 def blackouts_part(contact: Contact) -> list[Json]:
     return [
-        {"start": _when(b.start), "end": _when(b.end), "reason": b.reason}
+        {"start": b.start, "end": b.end, "reason": b.reason}
         for b in BlackoutPeriod.objects.filter(contact=contact).order_by("start", "id")
     ]
 
@@ -96,7 +100,7 @@ def status_changes_part(contact: Contact) -> list[Json]:
             "from": change.get_from_status_display(),
             "to": change.get_to_status_display(),
             "reason": change.reason,
-            "at": _when(change.changed_at),
+            "at": change.changed_at,
         }
         for change in StatusChange.objects.filter(contact=contact).order_by("changed_at", "id")
     ]
@@ -114,12 +118,12 @@ def requests_part(contact: Contact) -> list[Json]:
         {
             "id": request.pk,
             "activity_type": request.activity_type.name,
-            "needed_by": _when(request.needed_by),
+            "needed_by": request.needed_by,
             "status": request.get_status_display(),
             "chosen": request.chosen_contact_id == contact.pk,
-            "scheduled_for": _when(request.scheduled_for),
+            "scheduled_for": request.scheduled_for,
             "rep": _person(request.requester),
-            "created_at": _when(request.created_at),
+            "created_at": request.created_at,
         }
         for request in requests
     ]
@@ -134,7 +138,7 @@ def activities_part(contact: Contact) -> list[Json]:
     return [
         {
             "activity_type": a.activity_type.name,
-            "occurred_on": _when(a.occurred_on),
+            "occurred_on": a.occurred_on,
             "duration_minutes": a.duration_minutes,
         }
         for a in activities
@@ -149,8 +153,8 @@ def notifications_part(contact: Contact) -> list[Json]:
             "title": n.title,
             "body": n.body,
             "email": n.email,
-            "written_at": _when(n.created_at),
-            "sent_at": _when(n.sent_at),
+            "written_at": n.created_at,
+            "sent_at": n.sent_at,
         }
         for n in sent
     ]
@@ -165,7 +169,7 @@ def nominations_part(contact: Contact) -> list[Json]:
             "title": n.contact_title,
             "email": n.contact_email,
             "status": n.get_status_display(),
-            "created_at": _when(n.created_at),
+            "created_at": n.created_at,
         }
         for n in nominations
     ]
@@ -175,11 +179,19 @@ def erasure_requests_part(contact: Contact) -> list[Json]:
     return [
         {
             "status": e.get_status_display(),
-            "requested_at": _when(e.requested_at),
-            "due_on": _when(e.due_on),
-            "done_at": _when(e.done_at),
+            "requested_at": e.requested_at,
+            "due_on": e.due_on,
+            "done_at": e.done_at,
         }
         for e in ErasureRequest.objects.filter(contact=contact).order_by("requested_at", "id")
+    ]
+
+
+def portal_sessions_part(contact: Contact) -> list[Json]:
+    """Their sign-ins to the portal: when each began, was last used and ended."""
+    sessions = PortalSession.objects.filter(contact=contact).order_by("started_at", "id")
+    return [
+        {"started_at": s.started_at, "last_seen_at": s.last_seen_at, "ended_at": s.ended_at} for s in sessions
     ]
 
 
@@ -194,12 +206,18 @@ PARTS: dict[str, Callable[[Contact], Any]] = {
     "notifications": notifications_part,
     "nominations": nominations_part,
     "erasure_requests": erasure_requests_part,
+    "portal_sessions": portal_sessions_part,
 }
 
 
-def contact_export(*, contact: Contact) -> Json:
-    """The whole document for `contact` (loaded with its account)."""
-    document: Json = {"format": FORMAT_VERSION, "exported_at": _when(timezone.now())}
+def contact_data(*, contact: Contact) -> Json:
+    """Everything held about `contact` (loaded with its account), dates as dates: the data page."""
+    data: Json = {"format": FORMAT_VERSION, "exported_at": timezone.now()}
     for key, part in PARTS.items():
-        document[key] = part(contact)
-    return document
+        data[key] = part(contact)
+    return data
+
+
+def contact_export(*, contact: Contact) -> Json:
+    """The downloadable document: `contact_data` as JSON values."""
+    return jsonable(contact_data(contact=contact))

@@ -3,7 +3,10 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-PAGES = (("customer:home", _("Overview")),)
+PAGES = (
+    ("customer:home", _("Overview")),
+    ("customer:data", _("My data")),
+)
 
 
 def portal_nav(request) -> list[tuple[str, str, bool]]:

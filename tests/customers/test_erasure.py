@@ -8,7 +8,8 @@ from core.errors import Conflict, NotAllowed
 from customers.erasure.plan import classified_fields
 from customers.erasure.services import contact_erase, erasure_ask
 from customers.export import contact_export
-from customers.models import ErasureRequest
+from customers.models import ErasureRequest, PortalSession
+from customers.sessions import portal_session_start
 from matching.models import SearchDocument
 from references.models import Account, ReferenceActivity, ReferenceStatus
 from requests_app.models import ReferenceRequest, RequestCandidate
@@ -61,10 +62,12 @@ def test_erasure_leaves_no_marker_in_any_table_and_the_counts_stay(world, manage
     assert scenario.leftovers()  # the markers are there to be found
     before = _counts(contact)
 
+    portal_session_start(contact=contact)
     erasure = erasure_ask(contact=contact)
     contact_erase(erasure_id=erasure.pk, actor=manager)
 
     assert scenario.leftovers() == []
+    assert not PortalSession.objects.filter(contact=contact).exists()
     assert _counts(contact) == before
     contact.refresh_from_db()
     assert contact.full_name == f"Erased contact #{contact.pk}"

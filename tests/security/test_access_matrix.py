@@ -14,7 +14,7 @@ portals' or the admin's sign-in page that comes back to the very URL asked for.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.contrib import admin
@@ -179,6 +179,8 @@ ROWS: dict[str, Row] = {
     "manage:contact-status": posted(MANAGER_ROLES, FORM, kwargs=pk("contact")),
     "manage:contact-new": guarded(MANAGER_ROLES, get=OK, post=FORM),
     "manage:contact-retire": guarded(MANAGER_ROLES, get=OK, post=FORM, kwargs=pk("contact")),
+    # A contact's erasure request, carried out from My tasks (the empty form erases nothing).
+    "manage:erasure": guarded(MANAGER_ROLES, get=OK, post=FORM, kwargs=pk("erasure")),
     # My tasks, for all staff.
     "tasks:list": guarded(STAFF_ROLES, get=OK, post=OK),
     "tasks:complete": posted(STAFF_ROLES, MARIAS_TASK, pk("task")),
@@ -218,6 +220,10 @@ ROWS: dict[str, Row] = {
     # The customer portal: its front page and sign-in are public; everything else is a contact's.
     "customer:home": public(get=OK, post=NO_METHOD),
     "customer:sign-in": public(get=OK, post=FORM),
+    "customer:data": contacts_only(post=NO_METHOD),
+    "customer:data-download": contacts_only(post=NO_METHOD),
+    # Asking to be erased is a POST of the signed-in contact's: no staff session makes it.
+    "customer:erase": Row({"GET": _per_role(NO_METHOD, ROLES), "POST": _per_role(FORBIDDEN, ROLES)}),
     # Sign-in, the landing redirect and the health endpoints.
     "home": guarded(SIGNED_IN, get=MOVED, post=MOVED),
     "no-role": guarded(SIGNED_IN, get=FORBIDDEN, post=FORBIDDEN),
@@ -413,7 +419,8 @@ def outcome(response, path: str) -> int | str:
             return LOGIN
         if response["Location"] == reverse("admin:login") + come_back:
             return ADMIN_LOGIN
-        if response["Location"] == reverse("customer:sign-in") + come_back:
+        # The portal's sign-in takes `next` form-encoded (portals.customer.access).
+        if response["Location"] == reverse("customer:sign-in") + "?" + urlencode({"next": path}):
             return PORTAL_SIGN_IN
     return response.status_code
 
