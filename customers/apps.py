@@ -8,3 +8,8 @@ class CustomersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "customers"
     verbose_name = "Customers"
+
+    def ready(self) -> None:
+        from customers.notices import register_kinds
+
+        register_kinds()

@@ -21,6 +21,7 @@ from customers.erasure.mentions import mentions_replace
 from customers.erasure.plan import CLEARS, DELETES, ERASED_REASON, MENTIONS, Scope
 from customers.erasure.terms import Terms
 from customers.models import ErasureRequest
+from customers.notices import erasure_requested
 from customers.statuses import ErasureStatus
 from matching.indexing import search_index_refresh
 from references.models import Contact, ReferenceStatus
@@ -36,15 +37,17 @@ def erasure_days() -> int:
 @transaction.atomic
 def erasure_ask(*, contact: Contact) -> ErasureRequest:
     """The contact asks to be erased: an erasure request due in `PORTAL_ERASURE_DAYS` for the
-    reference managers. Asking again while one is open returns that one."""
+    reference managers, who are told. Asking again while one is open returns that one."""
     # Two asks at once take turns on the contact's row (the partial unique constraint backs it).
-    Contact.objects.select_for_update().filter(pk=contact.pk).first()
+    contact = Contact.objects.select_for_update().select_related("account").get(pk=contact.pk)
     existing = ErasureRequest.objects.filter(contact=contact, status=ErasureStatus.REQUESTED).first()
     if existing is not None:
         return existing
     now = timezone.now()
     due_on = timezone.localdate(now) + timedelta(days=erasure_days())
-    return ErasureRequest.objects.create(contact=contact, requested_at=now, due_on=due_on)
+    erasure = ErasureRequest.objects.create(contact=contact, requested_at=now, due_on=due_on)
+    erasure_requested(erasure)
+    return erasure
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from customers.export import contact_export
 from customers.models import ErasureRequest, PortalSession
 from customers.sessions import portal_session_start
 from matching.models import SearchDocument
+from notifications.models import Notification
 from references.models import Account, ReferenceActivity, ReferenceStatus
 from requests_app.models import ReferenceRequest, RequestCandidate
 from tests.builders.search import index
@@ -123,3 +124,12 @@ def test_the_export_holds_the_planted_values_and_no_prospect(world):
     for request in (world["done"], world["asked"]):
         assert request.opportunity.prospect_name not in text
     assert "Marker Industries" in text
+
+
+def test_the_reference_managers_are_told_once(customer_contact, manager, second_manager):
+    erasure_ask(contact=customer_contact)
+    erasure_ask(contact=customer_contact)
+    told = Notification.objects.filter(kind="erasure_requested")
+    assert {n.user for n in told} == {manager, second_manager}
+    assert told.filter(channel="in_app").count() == 2
+    assert all(customer_contact.full_name in n.title for n in told)
