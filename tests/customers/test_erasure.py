@@ -9,8 +9,10 @@ from customers.erasure.plan import classified_fields
 from customers.erasure.services import contact_erase, erasure_ask
 from customers.export import contact_export
 from customers.models import ErasureRequest, PortalSession
+from customers.notices import ERASURE_REQUESTED
 from customers.sessions import portal_session_start
 from matching.models import SearchDocument
+from notifications.kinds import Channel
 from notifications.models import Notification
 from references.models import Account, ReferenceActivity, ReferenceStatus
 from requests_app.models import ReferenceRequest, RequestCandidate
@@ -129,7 +131,7 @@ def test_the_export_holds_the_planted_values_and_no_prospect(world):
 def test_the_reference_managers_are_told_once(customer_contact, manager, second_manager):
     erasure_ask(contact=customer_contact)
     erasure_ask(contact=customer_contact)
-    told = Notification.objects.filter(kind="erasure_requested")
+    told = Notification.objects.filter(kind=ERASURE_REQUESTED.code)
     assert {n.user for n in told} == {manager, second_manager}
-    assert told.filter(channel="in_app").count() == 2
+    assert told.filter(channel=Channel.IN_APP).count() == 2
     assert all(customer_contact.full_name in n.title for n in told)
