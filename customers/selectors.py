@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from customers.models import ErasureRequest
 from customers.statuses import ErasureStatus
@@ -49,4 +49,11 @@ def erasure_impact(contact: Contact) -> ErasureImpact:
         activities=ReferenceActivity.objects.filter(contact=contact).count(),
         requests=counts["requests"],
         open_requests=counts["open_requests"],
+    )
+
+
+def erasures_waiting() -> dict:
+    """How many erasure requests wait and the soonest due date (one query): the inbox's reminder."""
+    return ErasureRequest.objects.filter(status=ErasureStatus.REQUESTED).aggregate(
+        count=Count("id"), first_due=Min("due_on")
     )

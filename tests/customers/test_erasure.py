@@ -16,6 +16,7 @@ from notifications.kinds import Channel
 from notifications.models import Notification
 from references.models import Account, ReferenceActivity, ReferenceStatus
 from requests_app.models import ReferenceRequest, RequestCandidate
+from tests.builders import catalogue
 from tests.builders.search import index
 from tests.customers import scenario
 
@@ -51,13 +52,7 @@ def test_erasure_leaves_no_marker_in_any_table_and_the_counts_stay(world, manage
     contact = world["contact"]
     scenario.plant(contact)
     # Far from them: another account's note and a staff message naming them in full.
-    elsewhere = Account.objects.create(
-        **{
-            f.name: getattr(world["account"], f.name)
-            for f in Account._meta.concrete_fields
-            if f.name not in ("id",)
-        }
-    )
+    elsewhere = catalogue.make_account(account_owner, name="Elsewhere Ltd")
     elsewhere.notes.create(body=f"Met {scenario.FIRST} {scenario.LAST} at a fair.")
     Account.objects.filter(pk=world["account"].pk).update(reference_story=scenario.MENTION)
     index()
@@ -82,13 +77,7 @@ def test_erasure_leaves_no_marker_in_any_table_and_the_counts_stay(world, manage
 
 def test_lone_names_are_replaced_only_near_the_contact(world, manager, account_owner):
     contact, other = world["contact"], world["other"]
-    far = Account.objects.create(
-        **{
-            f.name: getattr(world["account"], f.name)
-            for f in Account._meta.concrete_fields
-            if f.name not in ("id",)
-        }
-    )
+    far = catalogue.make_account(account_owner, name="Elsewhere Ltd")
     near_note = world["account"].notes.create(
         body=f"{scenario.FIRST} liked it. Zorblaxian {other.first_name}."
     )

@@ -52,3 +52,12 @@ def test_the_manager_confirms_and_the_contact_is_erased(client, manager, custome
 def test_an_unknown_erasure_is_a_404(client, manager):
     client.force_login(manager)
     assert client.get(reverse("manage:erasure", args=[999999])).status_code == 404
+
+
+def test_the_inbox_says_how_many_erasures_wait(client, manager, customer_contact):
+    client.force_login(manager)
+    assert "asked to be erased" not in client.get(reverse("manage:home")).content.decode()
+    erasure = erasure_ask(contact=customer_contact)
+    text = client.get(reverse("manage:home")).content.decode()
+    assert "1 contact has asked to be erased" in text
+    assert erasure.due_on.strftime("%-d %b %Y") in text
