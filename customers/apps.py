@@ -10,6 +10,8 @@ class CustomersConfig(AppConfig):
     verbose_name = "Customers"
 
     def ready(self) -> None:
-        from customers.notices import register_kinds
+        from customers.notices import register_kinds as register_erasure_kinds
+        from customers.preferences import register_kinds as register_preference_kinds
 
-        register_kinds()
+        register_preference_kinds()
+        register_erasure_kinds()

@@ -16,10 +16,11 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from customers.models import ErasureRequest, PortalSession
+from customers.models import CustomerFeedback, ErasureRequest, PortalSession
 from notifications.models import Notification
 from references.models import (
     BlackoutPeriod,
+    ConsentEntry,
     Contact,
     ParticipationPreferences,
     ReferenceActivity,
@@ -79,6 +80,8 @@ def preferences_part(contact: Contact) -> Json | None:
         "own_cap_per_quarter": preferences.own_cap_per_quarter,
         "preferred_channel": preferences.get_preferred_channel_display(),
         "wants_in_return": preferences.wants_in_return,
+        "topics_to_avoid": preferences.topics_to_avoid,
+        "paused_until": preferences.paused_until,
         "consent_given_at": preferences.consent_given_at,
         "opted_out": preferences.opted_out,
         "opted_out_at": preferences.opted_out_at,
@@ -195,6 +198,36 @@ def portal_sessions_part(contact: Contact) -> list[Json]:
     ]
 
 
+def feedback_part(contact: Contact) -> list[Json]:
+    """The feedback they gave on the activities they did."""
+    given = CustomerFeedback.objects.filter(contact=contact).select_related("request__activity_type")
+    return [
+        {
+            "request": f.request_id,
+            "activity_type": f.request.activity_type.name,
+            "rating": f.rating,
+            "comment": f.comment,
+            "submitted_at": f.submitted_at,
+        }
+        for f in given.order_by("submitted_at", "id")
+    ]
+
+
+def consents_part(contact: Contact) -> list[Json]:
+    """Their consent ledger: what, when, given or withdrawn, how, and the wording they saw."""
+    entries = ConsentEntry.objects.filter(contact=contact).select_related("activity_type")
+    return [
+        {
+            "what": e.activity_type.name if e.activity_type_id else e.get_subject_display(),
+            "given": e.given,
+            "when": e.recorded_at,
+            "how": e.get_method_display(),
+            "wording_version": e.wording_version,
+        }
+        for e in entries.order_by("recorded_at", "id")
+    ]
+
+
 # The document's keys, in order. Each reads its rows in a fixed number of queries.
 PARTS: dict[str, Callable[[Contact], Any]] = {
     "contact": contact_part,
@@ -203,6 +236,8 @@ PARTS: dict[str, Callable[[Contact], Any]] = {
     "status_changes": status_changes_part,
     "requests": requests_part,
     "activities": activities_part,
+    "feedback": feedback_part,
+    "consents": consents_part,
     "notifications": notifications_part,
     "nominations": nominations_part,
     "erasure_requests": erasure_requests_part,

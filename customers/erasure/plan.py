@@ -22,6 +22,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from customers.erasure.terms import Terms
+from customers.models import CustomerFeedback
 from limits.models import LimitOverride, LimitRule
 from notifications.models import Notification
 from references.models import (
@@ -102,7 +103,13 @@ CLEARS: tuple[Clear, ...] = (
             "updated_at": timezone.now(),  # the search index re-reads changed contacts
         },
     ),
-    Clear(ParticipationPreferences, lambda c: Q(contact=c), lambda t: {"wants_in_return": ""}),
+    Clear(
+        ParticipationPreferences,
+        lambda c: Q(contact=c),
+        lambda t: {"wants_in_return": "", "topics_to_avoid": ""},
+    ),
+    # Their rating stays (it is counted); what they wrote goes.
+    Clear(CustomerFeedback, lambda c: Q(contact=c), lambda t: {"comment": ""}),
     Clear(BlackoutPeriod, lambda c: Q(contact=c), lambda t: {"reason": ""}),
     Clear(StatusChange, lambda c: Q(contact=c), lambda t: {"reason": ERASED_REASON}),
     Clear(LimitRule, lambda c: Q(contact=c), lambda t: {"reason": ""}),
@@ -154,6 +161,7 @@ MENTIONS: tuple[Mentions, ...] = (
     Mentions(ReferenceRequest, ("campaign", "notes"), lambda s: s.column_in_requests("id")),
     Mentions(RequestEvent, ("note",), lambda s: s.column_in_requests("request_id")),
     Mentions(RequestFeedback, ("outcome_note",), lambda s: s.column_in_requests("request_id")),
+    Mentions(CustomerFeedback, ("comment",), lambda s: s.column_in_requests("request_id")),
     Mentions(
         Nomination,
         ("contact_name", "contact_title", "reason", "decision_note"),
@@ -202,6 +210,8 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
     "references.ActivityType": {"name": "taxonomy", "code": "taxonomy"},
     "references.Account": {"name": "the organization, not the person", "currency": "a code"},
     "references.Contact": {"language": "a code the reports group by", "time_zone": "a zone name"},
+    # The consent ledger keeps the fact (what, when, given or not, how) and has no free text.
+    "references.ConsentEntry": {"wording_version": "the version of our text they saw"},
     "references.CurrencyRate": {"currency": "a code"},
     "references.Opportunity": {
         "external_id": "the CRM's id",

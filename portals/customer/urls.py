@@ -2,11 +2,24 @@
 
 from django.urls import path
 
-from portals.customer import data, views
+from portals.customer import data, history, preferences, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.sign_in, name="sign-in"),
+    path("preferences/", preferences.preferences, name="preferences"),
+    path("preferences/pause/", preferences.pause, name="preferences-pause"),
+    path("preferences/unpause/", preferences.unpause, name="preferences-unpause"),
+    path("preferences/stop/", preferences.stop, name="preferences-stop"),
+    path("preferences/take-part/", preferences.take_part, name="preferences-take-part"),
+    path("preferences/blackouts/", preferences.blackout_add, name="preferences-blackouts"),
+    path(
+        "preferences/blackouts/<int:pk>/remove/",
+        preferences.blackout_remove,
+        name="preferences-blackout-remove",
+    ),
+    path("history/", history.history, name="history"),
+    path("feedback/<int:pk>/", history.feedback, name="feedback"),
     path("data/", data.data, name="data"),
     path("data/download/", data.data_download, name="data-download"),
     path("data/erase/", data.erase, name="erase"),

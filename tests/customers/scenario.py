@@ -14,6 +14,7 @@ from django.db.models.functions import Concat, Left
 
 from customers.erasure.plan import CLEARS, MENTIONS, Scope
 from customers.erasure.terms import Terms
+from customers.models import CustomerFeedback
 from limits.models import LimitOverride, LimitRule
 from notifications.models import Notification
 from references.models import AccountNote, BlackoutPeriod, Contact, ReferenceStatus
@@ -40,6 +41,7 @@ def build(*, manager, sales_rep, account_owner) -> dict:
     other = catalogue.make_contact(account, first_name="Ann", last_name="Other")
     done = drive_to(make_request(sales_rep, contact), RequestStatus.CLOSED, contact, manager)
     asked = make_request(sales_rep, contact)  # proposed, not yet decided
+    CustomerFeedback.objects.create(request=done, contact=contact, rating=5, comment="Good call.")
     RequestFeedback.objects.get_or_create(
         request=done, defaults={"took_place": True, "submitted_by": sales_rep}
     )

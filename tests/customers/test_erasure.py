@@ -116,6 +116,8 @@ def test_the_export_holds_the_planted_values_and_no_prospect(world):
     for request in (world["done"], world["asked"]):
         assert request.opportunity.prospect_name not in text
     assert "Marker Industries" in text
+    assert document["feedback"][0]["comment"].startswith(scenario.MENTION)
+    assert document["preferences"]["topics_to_avoid"].startswith(scenario.MENTION)
 
 
 def test_the_reference_managers_are_told_once(customer_contact, manager, second_manager):

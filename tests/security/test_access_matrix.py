@@ -220,6 +220,15 @@ ROWS: dict[str, Row] = {
     # The customer portal: its front page and sign-in are public; everything else is a contact's.
     "customer:home": public(get=OK, post=NO_METHOD),
     "customer:sign-in": public(get=OK, post=FORM),
+    "customer:preferences": contacts_only(),
+    "customer:preferences-pause": contacts_only(),
+    "customer:preferences-unpause": contacts_only(),
+    "customer:preferences-stop": contacts_only(),
+    "customer:preferences-take-part": contacts_only(),
+    "customer:preferences-blackouts": contacts_only(),
+    "customer:preferences-blackout-remove": contacts_only(kwargs=lambda world: {"pk": 1}),
+    "customer:history": contacts_only(),
+    "customer:feedback": contacts_only(kwargs=pk("request")),
     "customer:data": contacts_only(post=NO_METHOD),
     "customer:data-download": contacts_only(post=NO_METHOD),
     # Asking to be erased is a POST of the signed-in contact's: no staff session makes it.
@@ -258,6 +267,7 @@ ADMIN_ONLY = {"references.currencyrate"}
 # read-only; some rows are made by the workflow or the migrations, never added (or deleted) by hand.
 READ_ONLY = {
     "references.statuschange",
+    "references.consententry",
     "requests_app.requestevent",
     "workflows.task",
     "workflows.eventnotice",
@@ -419,8 +429,11 @@ def outcome(response, path: str) -> int | str:
             return LOGIN
         if response["Location"] == reverse("admin:login") + come_back:
             return ADMIN_LOGIN
-        # The portal's sign-in takes `next` form-encoded (portals.customer.access).
-        if response["Location"] == reverse("customer:sign-in") + "?" + urlencode({"next": path}):
+        # The portal's sign-in takes `next` form-encoded (customers' contact_required).
+        if response["Location"] in (
+            reverse("customer:sign-in") + come_back,
+            reverse("customer:sign-in") + "?" + urlencode({"next": path}),
+        ):
             return PORTAL_SIGN_IN
     return response.status_code
 

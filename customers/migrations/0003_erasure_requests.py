@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0001_portal_sessions"),
+        ("customers", "0002_customer_feedback"),
         ("references", "0009_admin_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
