@@ -25,6 +25,7 @@ from customers.erasure.terms import Terms
 from customers.models import CustomerFeedback
 from limits.models import LimitOverride, LimitRule
 from notifications.models import Notification
+from notifications.models import Status as NotificationStatus
 from references.models import (
     Account,
     AccountNote,
@@ -119,6 +120,12 @@ CLEARS: tuple[Clear, ...] = (
         lambda t: {"contact_name": t.label, "contact_title": "", "contact_email": t.placeholder_email},
     ),
     Clear(Notification, lambda c: Q(contact=c), lambda t: {"email": t.placeholder_email}),
+    # Messages to them not yet sent are not sent to the placeholder.
+    Clear(
+        Notification,
+        lambda c: Q(contact=c, status__in=(NotificationStatus.PENDING, NotificationStatus.HELD)),
+        lambda t: {"status": NotificationStatus.SKIPPED},
+    ),
 )
 
 

@@ -111,7 +111,8 @@ def plant(contact: Contact) -> None:
 
 
 def _is_text(model, name: str) -> bool:
-    return model._meta.get_field(name).get_internal_type() in ("CharField", "TextField")
+    field = model._meta.get_field(name)
+    return field.get_internal_type() in ("CharField", "TextField") and not field.choices
 
 
 def _with_marker(model, name: str):

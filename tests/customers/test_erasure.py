@@ -13,7 +13,7 @@ from customers.notices import ERASURE_REQUESTED
 from customers.sessions import portal_session_start
 from matching.models import SearchDocument
 from notifications.kinds import Channel
-from notifications.models import Notification
+from notifications.models import Notification, Status
 from references.models import Account, ReferenceActivity, ReferenceStatus
 from requests_app.models import ReferenceRequest, RequestCandidate
 from tests.builders import catalogue
@@ -66,6 +66,8 @@ def test_erasure_leaves_no_marker_in_any_table_and_the_counts_stay(world, manage
 
     assert scenario.leftovers() == []
     assert not PortalSession.objects.filter(contact=contact).exists()
+    unsent = Notification.objects.filter(contact=contact, status__in=(Status.PENDING, Status.HELD))
+    assert not unsent.exists()  # nothing goes to the placeholder address
     assert _counts(contact) == before
     contact.refresh_from_db()
     assert contact.full_name == f"Erased contact #{contact.pk}"
