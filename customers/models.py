@@ -1,13 +1,16 @@
-"""The customer contact's identity in the portal.
+"""The customer contact's identity in the portal, and what they ask of the program.
 
 A contact is not a Django user: the portal has its own sessions, so nothing a contact holds can
 open a staff page, and a staff session opens no contact's portal.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from core.text import NOTE_MAX_LENGTH, note_field
+from customers.statuses import ErasureStatus
 from references.models import Contact
 
 
@@ -59,6 +62,53 @@ class PortalLink(models.Model):
 
     def __str__(self) -> str:
         return f"Portal link of {self.contact} from {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ErasureRequest(models.Model):
+    """A contact asked to have their personal data erased; a reference manager carries it out by
+    `due_on` (settings.PORTAL_ERASURE_DAYS after the ask, the GDPR's month).
+
+    One open request per contact (asking twice changes nothing). The contact row stays, anonymized
+    and retired, so the activities and requests the reports count stay too.
+    """
+
+    Status = ErasureStatus
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="erasure_requests")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    requested_at = models.DateTimeField(default=timezone.now)
+    due_on = models.DateField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact"],
+                condition=Q(status=ErasureStatus.REQUESTED),
+                name="erasure_one_open_per_contact",
+            ),
+            models.CheckConstraint(condition=Q(status__in=ErasureStatus.values), name="erasure_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status=ErasureStatus.REQUESTED) | Q(done_at__isnull=False),
+                name="erasure_done_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"Erasure of contact #{self.contact_id} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ErasureStatus.REQUESTED
+
+    @property
+    def is_late(self) -> bool:
+        return self.is_open and self.due_on < timezone.localdate()
 
 
 class CustomerFeedback(models.Model):

@@ -8,6 +8,8 @@ PORTAL_SESSION_IDLE_MINUTES = env_int("PORTAL_SESSION_IDLE_MINUTES", 30, minimum
 PORTAL_SESSION_HOURS = env_int("PORTAL_SESSION_HOURS", 12, minimum=1)
 # The vendor running the program, as customers read it ("Nobody from Example Software contacts you…").
 COMPANY_NAME = env_str("COMPANY_NAME", "Example Software")
+# Days a reference manager has to carry out a contact's erasure request (the GDPR's month).
+PORTAL_ERASURE_DAYS = env_int("PORTAL_ERASURE_DAYS", 30, minimum=1)
 
 # Magic links (customers/links.py): single use, stored as a hash, the newest of a contact cancels
 # its older ones. One asked for on the sign-in page lives PORTAL_LINK_MINUTES; one in an email to a

@@ -7,6 +7,7 @@ PAGES = (
     ("customer:home", _("Overview")),
     ("customer:preferences", _("My preferences")),
     ("customer:history", _("My history")),
+    ("customer:data", _("My data")),
 )
 
 

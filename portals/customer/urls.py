@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portals.customer import history, preferences, signing, views
+from portals.customer import data, history, preferences, signing, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,4 +23,7 @@ urlpatterns = [
     ),
     path("history/", history.history, name="history"),
     path("feedback/<int:pk>/", history.feedback, name="feedback"),
+    path("data/", data.data, name="data"),
+    path("data/download/", data.data_download, name="data-download"),
+    path("data/erase/", data.erase, name="erase"),
 ]

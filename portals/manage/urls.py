@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portals.manage.views import catalogue, events, inbox, references, requests
+from portals.manage.views import catalogue, erasure, events, inbox, references, requests
 
 urlpatterns = [
     path("", inbox.inbox, name="home"),
@@ -26,4 +26,5 @@ urlpatterns = [
     path("contacts/<int:pk>/edit/", references.contact_edit, name="contact-edit"),
     path("contacts/<int:pk>/status/", references.contact_status, name="contact-status"),
     path("contacts/<int:pk>/retire/", catalogue.contact_retire, name="contact-retire"),
+    path("erasures/<int:pk>/", erasure.erasure_confirm, name="erasure"),
 ]

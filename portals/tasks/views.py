@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError, InvalidInput
 from core.permissions import role_required
 from core.roles import Role, has_role
+from customers.selectors import open_erasures
 from portals.shared.paging import paginate, query_without
 from workflows.models import StepRole, Task
 from workflows.querysets import ELIGIBLE_ROLES, eligible_assignees
@@ -27,6 +28,7 @@ from workflows.tasking import (
 
 STAFF = (Role.MANAGER, Role.SALES, Role.MARKETING)
 TASKS_PER_PAGE = 50
+ERASURES_SHOWN = 50  # erasure requests are few; past this many the list says how many more wait
 
 
 def _people_by_queue() -> dict[str, list[User]]:
@@ -70,12 +72,18 @@ def task_list_view(request: HttpRequest) -> HttpResponse:
     page = paginate(request, task_list(request.user), per_page=TASKS_PER_PAGE)
     people = _people_by_queue()
     rows = [_row_context(task, request.user, people) for task in page]
+    is_manager = has_role(request.user, Role.MANAGER)
+    # Contacts' erasure requests are the program's work, due by a date: shown above the tasks
+    # (one query), each opening its confirmation page in /manage/.
+    erasures = list(open_erasures()[: ERASURES_SHOWN + 1]) if is_manager else []
     context = {
         "page": page,
         "rows": rows,
+        "erasures": erasures[:ERASURES_SHOWN],
+        "more_erasures": len(erasures) > ERASURES_SHOWN,
         "page_query": query_without(request.GET),
         "section": "tasks",
-        "show_manage_nav": has_role(request.user, Role.MANAGER),
+        "show_manage_nav": is_manager,
     }
     return render(request, "portals/tasks/tasks.html", context)
 

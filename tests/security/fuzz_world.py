@@ -17,6 +17,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from core.roles import Role
+from customers.erasure.services import erasure_ask
 from matching.indexing import search_index_rebuild
 from tests.builders import catalogue
 from tests.builders.requests import drive_to, make_request
@@ -85,6 +86,7 @@ def build_world() -> dict:
         title="Round table", activity_type=catalogue.activity_type(), occurred_on=date.today()
     )
     event.speakers.add(speaker)
+    erasure_ask(contact=catalogue.make_contact(accounts[1]))  # on the manager's task list
     search_index_rebuild()
     return people
 

@@ -180,6 +180,8 @@ ROWS: dict[str, Row] = {
     "manage:contact-status": posted(MANAGER_ROLES, FORM, kwargs=pk("contact")),
     "manage:contact-new": guarded(MANAGER_ROLES, get=OK, post=FORM),
     "manage:contact-retire": guarded(MANAGER_ROLES, get=OK, post=FORM, kwargs=pk("contact")),
+    # A contact's erasure request, carried out from My tasks (the empty form erases nothing).
+    "manage:erasure": guarded(MANAGER_ROLES, get=OK, post=FORM, kwargs=pk("erasure")),
     # My tasks, for all staff.
     "tasks:list": guarded(STAFF_ROLES, get=OK, post=OK),
     "tasks:complete": posted(STAFF_ROLES, MARIAS_TASK, pk("task")),
@@ -234,6 +236,10 @@ ROWS: dict[str, Row] = {
     "customer:preferences-blackout-remove": contacts_only(kwargs=lambda world: {"pk": 1}),
     "customer:history": contacts_only(),
     "customer:feedback": contacts_only(kwargs=pk("request")),
+    "customer:data": contacts_only(post=NO_METHOD),
+    "customer:data-download": contacts_only(post=NO_METHOD),
+    # Asking to be erased is a POST of the signed-in contact's: no staff session makes it.
+    "customer:erase": Row({"GET": _per_role(NO_METHOD, ROLES), "POST": _per_role(FORBIDDEN, ROLES)}),
     # Sign-in, the landing redirect and the health endpoints.
     "home": guarded(SIGNED_IN, get=MOVED, post=MOVED),
     "no-role": guarded(SIGNED_IN, get=FORBIDDEN, post=FORBIDDEN),

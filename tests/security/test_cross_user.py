@@ -85,6 +85,7 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
     "manage:contact-edit": PROGRAM,
     "manage:contact-status": PROGRAM,
     "manage:contact-retire": PROGRAM,
+    "manage:erasure": PROGRAM,
     # Tasks are personal except to the program, whose managers work every task.
     "tasks:complete": {
         SALES: OSCARS_TASK,

@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from core.roles import Role
+from customers.erasure.services import erasure_ask
 from limits.models import LimitOverride, LimitRule, LimitRun
 from notifications.kinds import Channel, Delivery
 from notifications.message import Message
@@ -209,6 +210,7 @@ def _program(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models
             actor=u["maria"],
         ),
         "calendar": StaffCalendar.objects.create(user=u["maria"], country=catalogue.country()),
+        "erasure": erasure_ask(contact=o["contact_done"]),
         **_sign_in_records(),
         "currency_rate": CurrencyRate.objects.order_by("pk").first()
         or CurrencyRate.objects.create(currency="EUR", per_usd=Decimal("0.9")),

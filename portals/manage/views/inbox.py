@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from core.permissions import role_required
 from core.roles import Role
+from customers.selectors import erasures_waiting
 from portals.manage.forms import BulkForm, InboxFilterForm
 from portals.manage.views import PAGE_SIZE
 from portals.shared.paging import paginate, query_without
@@ -31,6 +32,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "claimable": statuses_where("claim"),
             "page_query": query_without(request.GET),
             "section": "inbox",
+            "erasures": erasures_waiting(),
         },
     )
 

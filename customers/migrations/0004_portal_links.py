@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0002_customer_feedback"),
+        ("customers", "0003_erasure_requests"),
         ("references", "0009_admin_search_indexes"),
     ]
 

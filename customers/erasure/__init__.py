@@ -1,0 +1,1 @@
+"""Erasing a contact's personal data at their request: the plan (where it lives) and the services."""

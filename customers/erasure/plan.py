@@ -1,0 +1,266 @@
+"""Where a contact's personal data lives, and what erasing it does there: the one list.
+
+- `CLEARS`: rows that are the contact's own (their contact row, preferences, blackouts, the
+  history of their status, the nominations naming them, the notifications sent to them): their
+  personal fields get neutral values, one UPDATE each. The rows stay (they are counted).
+- `MENTIONS`: free texts written about anyone (notes, history, messages, reasons) that may name
+  them: their full name, email and phone are replaced wherever they appear; their first or last
+  name alone only in the rows tied to them (their account, their requests, their activities),
+  where a lone "Anna" means them. Set-based, one UPDATE per table (`customers.erasure.mentions`).
+- `DELETES`: rows that exist only for the person (portal links and sessions): deleted.
+- `NOT_PERSONAL`: every other text column of every model, with why it cannot hold the contact's
+  personal data. `tests/customers/test_erasure_plan.py` fails for a text column in none of these
+  lists, so a field added later is classified before it ships.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.admin.models import LogEntry
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
+
+from customers.erasure.terms import Terms
+from customers.models import CustomerFeedback
+from limits.models import LimitOverride, LimitRule
+from notifications.models import Notification
+from notifications.models import Status as NotificationStatus
+from references.models import (
+    Account,
+    AccountNote,
+    BlackoutPeriod,
+    Contact,
+    ParticipationPreferences,
+    ReferenceActivity,
+    StatusChange,
+)
+from requests_app.models import Nomination, ReferenceRequest, RequestEvent, RequestFeedback
+from workflows.models import Event, Task
+
+ERASED_REASON = "Erased at the contact's request."
+
+
+@dataclass(frozen=True)
+class Clear:
+    """The contact's own rows of `model` (`rows(contact)`) get `values(terms)`."""
+
+    model: type[Model]
+    rows: Callable[[Contact], Q]
+    values: Callable[[Terms], dict[str, Any]]
+
+    def queryset(self, contact: Contact) -> QuerySet:
+        return self.model._default_manager.filter(self.rows(contact))
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """Text `columns` of `model` that may name the contact; `near` is the SQL condition (on the
+    table aliased `t`) of the rows tied to them, with its parameters, where a lone first or last
+    name counts as a mention too."""
+
+    model: type[Model]
+    columns: tuple[str, ...]
+    near: Callable[["Scope"], tuple[str, list]]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The contact, and SQL naming the rows tied to them, for `Mentions.near`."""
+
+    contact_id: int
+    account_id: int
+
+    def requests(self) -> tuple[str, list]:
+        """A subquery: the requests they were proposed or chosen for."""
+        return (
+            "(SELECT id FROM requests_app_referencerequest WHERE chosen_contact_id = %s"
+            " UNION SELECT request_id FROM requests_app_requestcandidate WHERE contact_id = %s)",
+            [self.contact_id, self.contact_id],
+        )
+
+    def column_is(self, column: str, value: int) -> tuple[str, list]:
+        return f"t.{column} = %s", [value]
+
+    def column_in_requests(self, column: str) -> tuple[str, list]:
+        sql, params = self.requests()
+        return f"t.{column} IN {sql}", params
+
+
+def either(*parts: tuple[str, list]) -> tuple[str, list]:
+    return "(" + " OR ".join(sql for sql, _ in parts) + ")", [p for _, params in parts for p in params]
+
+
+CLEARS: tuple[Clear, ...] = (
+    Clear(
+        Contact,
+        lambda c: Q(pk=c.pk),
+        lambda t: {
+            "first_name": "Erased",
+            "last_name": f"contact #{t.contact_id}",
+            "title": "",
+            "email": t.placeholder_email,
+            "phone": "",
+            "updated_at": timezone.now(),  # the search index re-reads changed contacts
+        },
+    ),
+    Clear(
+        ParticipationPreferences,
+        lambda c: Q(contact=c),
+        lambda t: {"wants_in_return": "", "topics_to_avoid": ""},
+    ),
+    # Their rating stays (it is counted); what they wrote goes.
+    Clear(CustomerFeedback, lambda c: Q(contact=c), lambda t: {"comment": ""}),
+    Clear(BlackoutPeriod, lambda c: Q(contact=c), lambda t: {"reason": ""}),
+    Clear(StatusChange, lambda c: Q(contact=c), lambda t: {"reason": ERASED_REASON}),
+    Clear(LimitRule, lambda c: Q(contact=c), lambda t: {"reason": ""}),
+    Clear(
+        Nomination,
+        lambda c: Q(contact=c) | Q(account_id=c.account_id, contact_email__iexact=c.email),
+        lambda t: {"contact_name": t.label, "contact_title": "", "contact_email": t.placeholder_email},
+    ),
+    Clear(Notification, lambda c: Q(contact=c), lambda t: {"email": t.placeholder_email}),
+    # Messages to them not yet sent are not sent to the placeholder.
+    Clear(
+        Notification,
+        lambda c: Q(contact=c, status__in=(NotificationStatus.PENDING, NotificationStatus.HELD)),
+        lambda t: {"status": NotificationStatus.SKIPPED},
+    ),
+)
+
+
+def _log_entries(scope: Scope) -> tuple[str, list]:
+    """Admin history of their contact row and of their account (inline edits name them)."""
+    kinds = "(SELECT id FROM django_content_type WHERE app_label = 'references' AND model = %s)"
+    return either(
+        (f"(t.content_type_id IN {kinds} AND t.object_id = %s)", ["contact", str(scope.contact_id)]),
+        (f"(t.content_type_id IN {kinds} AND t.object_id = %s)", ["account", str(scope.account_id)]),
+    )
+
+
+def _activities(scope: Scope) -> tuple[str, list]:
+    served, params = scope.requests()
+    return either(
+        scope.column_is("contact_id", scope.contact_id),
+        (
+            f"t.id IN (SELECT activity_id FROM workflows_requestactivity WHERE request_id IN {served})",
+            params,
+        ),
+    )
+
+
+def _events(scope: Scope) -> tuple[str, list]:
+    served, params = scope.requests()
+    return either(
+        ("t.id IN (SELECT event_id FROM workflows_event_speakers WHERE contact_id = %s)", [scope.contact_id]),
+        (
+            f"t.id IN (SELECT event_id FROM workflows_event_requests WHERE referencerequest_id IN {served})",
+            params,
+        ),
+    )
+
+
+MENTIONS: tuple[Mentions, ...] = (
+    Mentions(Account, ("reference_story",), lambda s: s.column_is("id", s.account_id)),
+    Mentions(AccountNote, ("body",), lambda s: s.column_is("account_id", s.account_id)),
+    Mentions(StatusChange, ("reason",), lambda s: s.column_is("account_id", s.account_id)),
+    Mentions(ReferenceActivity, ("notes",), _activities),
+    Mentions(ReferenceRequest, ("campaign", "notes"), lambda s: s.column_in_requests("id")),
+    Mentions(RequestEvent, ("note",), lambda s: s.column_in_requests("request_id")),
+    Mentions(RequestFeedback, ("outcome_note",), lambda s: s.column_in_requests("request_id")),
+    Mentions(CustomerFeedback, ("comment",), lambda s: s.column_in_requests("request_id")),
+    Mentions(
+        Nomination,
+        ("contact_name", "contact_title", "reason", "decision_note"),
+        lambda s: either(s.column_is("contact_id", s.contact_id), s.column_is("account_id", s.account_id)),
+    ),
+    Mentions(Task, ("title",), lambda s: s.column_in_requests("request_id")),
+    Mentions(Event, ("title", "notes"), _events),
+    Mentions(
+        LimitRule,
+        ("reason",),
+        lambda s: either(s.column_is("contact_id", s.contact_id), s.column_is("account_id", s.account_id)),
+    ),
+    Mentions(LimitOverride, ("refusal", "reason"), lambda s: s.column_is("contact_id", s.contact_id)),
+    Mentions(
+        Notification,
+        ("title", "body", "last_error"),
+        lambda s: either(s.column_is("contact_id", s.contact_id), s.column_in_requests("request_id")),
+    ),
+    Mentions(LogEntry, ("object_repr", "change_message"), _log_entries),
+)
+
+# Rows that exist only for the person, deleted outright (each has a `contact` foreign key).
+DELETES: tuple[str, ...] = ("customers.PortalSession",)
+
+# Text columns that cannot hold the contact's personal data, and why (choices-only fields are
+# never free text and need no entry).
+NOT_PERSONAL: dict[str, dict[str, str]] = {
+    "admin.LogEntry": {"object_id": "a primary key"},
+    "auth.Permission": {"name": "fixed by the code", "codename": "fixed by the code"},
+    "auth.Group": {"name": "a role"},
+    "auth.User": dict.fromkeys(
+        ("password", "username", "first_name", "last_name", "email"), "staff users, not contacts"
+    ),
+    "contenttypes.ContentType": {"app_label": "fixed by the code", "model": "fixed by the code"},
+    "customers.PortalSession": {"key_hash": "a hash of a random key; the rows are deleted"},
+    "sessions.Session": {"session_key": "random", "session_data": "staff sessions (signed, encoded)"},
+    "core.SsoIdentity": {"issuer": "staff sign-in", "subject": "staff sign-in"},
+    "references.Industry": {"name": "taxonomy", "naics_code": "taxonomy"},
+    "references.Product": {"name": "taxonomy"},
+    "references.UseCase": {"name": "taxonomy"},
+    "references.Competitor": {"name": "taxonomy"},
+    "references.Region": {"name": "taxonomy", "code": "taxonomy"},
+    "references.Country": {"name": "taxonomy", "code": "taxonomy"},
+    "references.SizeBand": {"name": "taxonomy"},
+    "references.Persona": {"name": "taxonomy", "code": "taxonomy"},
+    "references.ActivityType": {"name": "taxonomy", "code": "taxonomy"},
+    "references.Account": {"name": "the organization, not the person", "currency": "a code"},
+    "references.Contact": {"language": "a code the reports group by", "time_zone": "a zone name"},
+    # The consent ledger keeps the fact (what, when, given or not, how) and has no free text.
+    "references.ConsentEntry": {"wording_version": "the version of our text they saw"},
+    "references.CurrencyRate": {"currency": "a code"},
+    "references.Opportunity": {
+        "external_id": "the CRM's id",
+        "prospect_name": "the prospect company",
+        "currency": "a code",
+    },
+    "requests_app.RequestEvent": {"action": "a transition's code"},
+    "workflows.WorkflowTemplate": {"name": "configuration"},
+    "workflows.WorkflowStep": {"name": "configuration"},
+    "workflows.StaffCalendar": {"time_zone": "staff"},
+    "matching.SearchDocument": {
+        "name": "derived from the account: re-indexed by the erasure",
+        "tags": "derived from the taxonomies",
+        "story": "derived from the account's story: re-indexed by the erasure",
+    },
+    "matching.ReferenceEntry": {"language": "a code"},
+    "matching.SearchSnapshot": {"digest": "a hash", "usage_fingerprint": "a hash"},
+    "limits.ContactUsage": {"limit_code": "a limit's code"},
+    "limits.LimitOverride": {"limit": "a limit's code"},
+    "notifications.Notification": {"key": "an event's id", "kind": "a code", "link": "a path"},
+    "notifications.NotificationPreference": {"kind": "a code"},
+    "axes.AccessFailureLog": dict.fromkeys(
+        ("user_agent", "username", "http_accept", "path_info"), "staff password sign-ins"
+    ),
+    "axes.AccessAttempt": dict.fromkeys(
+        ("user_agent", "username", "http_accept", "path_info", "get_data", "post_data"),
+        "staff password sign-ins",
+    ),
+    "axes.AccessLog": dict.fromkeys(
+        ("user_agent", "username", "http_accept", "path_info", "session_hash"), "staff password sign-ins"
+    ),
+}
+
+
+def classified_fields() -> set[tuple[str, str]]:
+    """Every (model label, field) this plan says something about."""
+    found: set[tuple[str, str]] = set()
+    for clear in CLEARS:
+        # The values do not depend on the contact's data, only on who they are: name them once.
+        found |= {(clear.model._meta.label, name) for name in clear.values(Terms.example())}
+    for mention in MENTIONS:
+        found |= {(mention.model._meta.label, column) for column in mention.columns}
+    for label, fields in NOT_PERSONAL.items():
+        found |= {(label, name) for name in fields}
+    return found
