@@ -191,7 +191,7 @@ MENTIONS: tuple[Mentions, ...] = (
 )
 
 # Rows that exist only for the person, deleted outright (each has a `contact` foreign key).
-DELETES: tuple[str, ...] = ("customers.PortalSession",)
+DELETES: tuple[str, ...] = ("customers.PortalSession", "customers.PortalLink")
 
 # Text columns that cannot hold the contact's personal data, and why (choices-only fields are
 # never free text and need no entry).
@@ -204,6 +204,10 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
     ),
     "contenttypes.ContentType": {"app_label": "fixed by the code", "model": "fixed by the code"},
     "customers.PortalSession": {"key_hash": "a hash of a random key; the rows are deleted"},
+    "customers.PortalLink": {
+        "token_hash": "a hash of a random token; the rows are deleted",
+        "next_path": "a portal page's path (ids, no names); the rows are deleted",
+    },
     "sessions.Session": {"session_key": "random", "session_data": "staff sessions (signed, encoded)"},
     "core.SsoIdentity": {"issuer": "staff sign-in", "subject": "staff sign-in"},
     "references.Industry": {"name": "taxonomy", "naics_code": "taxonomy"},

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from customers.erasure.services import contact_erase, erasure_ask
 from customers.links import (
     email_link,
     is_portal_path,
@@ -188,3 +189,12 @@ def test_a_retired_contact_gets_no_magic_link_in_an_email(contact, settings):
     contact.save(update_fields=["status"])
     assert email_link(contact, "/portal/asks/1/") == settings.SITE_URL + "/portal/asks/1/"
     assert not PortalLink.objects.exists()
+
+
+def test_an_erased_contact_cannot_sign_in_and_their_links_are_gone(contact, manager):
+    signed_in = portal_link_sign_in(token=mint(contact))
+    token = mint(contact, "/portal/data/")
+    contact_erase(erasure_id=erasure_ask(contact=contact).pk, actor=manager)
+    assert portal_link_sign_in(token=token) is None
+    assert portal_session_for(signed_in.raw_key) is None
+    assert not PortalLink.objects.filter(contact=contact).exists()
