@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "matching",
     "limits",
     "insights",
+    "customers",
     "notifications",  # after the apps whose demo data writes notifications (seed_demo's order)
     "portals",
     "api",
@@ -313,7 +314,6 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start otherwise
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Hashed, compressed files served by WhiteNoise in production; plain files while developing.
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -338,7 +338,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
-# --- API input limits -----------------------------------------------------------------------
 # JSON nested deeper than api.parsers.MAX_DEPTH is a 400 (json parses recursively); a cursor
 # the client made up is a 404 "Invalid cursor", not a database error (api/pagination.py).
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
@@ -390,11 +389,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        # Django's default logging gives `django` a console handler of its own, so every record
-        # printed twice (once there, once by the root's): the root's handler alone prints it.
+        # Django gives `django` a console handler of its own (every record twice): the root's only.
         "django": {"handlers": [], "propagate": True},
         "django.request": {"filters": ["refusals_without_traceback"]},
     },
 }
 # The worker logs what a task prints (the console email backend) at INFO, not Celery's WARNING.
 CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
+
+from rms.settings_customers import *  # noqa: E402, F403  (the customer portal's settings)

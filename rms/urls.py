@@ -1,4 +1,5 @@
-"""Top-level URL map: one prefix per portal, the admin, the API and the health endpoints."""
+"""Top-level URL map: one prefix per portal (the customers' at /portal/), the admin, the API and
+the health endpoints."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -9,6 +10,7 @@ urlpatterns = [
     path("manage/", include(("portals.manage.urls", "manage"))),
     path("tasks/", include(("portals.tasks.urls", "tasks"))),
     path("content/", include(("portals.content.urls", "content"))),
+    path("portal/", include(("portals.customer.urls", "customer"))),
     path("notifications/", include("notifications.urls")),
     path("api/", include("api.urls")),
     path("", include("core.urls")),

@@ -52,6 +52,24 @@ def cache_redis(private_redis, settings):
 
 
 @pytest.fixture
+def portal_client(db, settings):
+    """`portal_client(contact)`: a test client signed in to the customer portal as `contact` (its
+    own portal session, as a magic link would start it); no staff user is signed in."""
+
+    def signed_in(contact):
+        from django.test import Client
+
+        from customers.sessions import portal_session_start
+
+        client = Client()
+        _session, raw_key = portal_session_start(contact=contact)
+        client.cookies[settings.PORTAL_COOKIE] = raw_key
+        return client
+
+    return signed_in
+
+
+@pytest.fixture
 def sales_rep(db):
     return factories.make_user("sally", Role.SALES, first_name="Sally", last_name="Seller")
 

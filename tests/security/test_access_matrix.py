@@ -27,6 +27,7 @@ ANON, SALES, OWNER, MANAGER, MARKETING, ADMIN = ROLES
 
 LOGIN = "302 to /login/"
 ADMIN_LOGIN = "302 to /admin/login/"
+PORTAL_SIGN_IN = "302 to /portal/sign-in/"  # the customer portal's, which no staff session opens
 OK = frozenset({200})
 FORM = frozenset({200, 400})  # let in; the empty form comes back with its errors
 MOVED = frozenset({302})  # let in, then sent on (not to a sign-in page)
@@ -85,6 +86,13 @@ def posted(roles, post: Expect, kwargs=None) -> Row:
 def public(*, get: Expect, post: Expect, kwargs=None) -> Row:
     """Open to everyone, signed in or not."""
     return Row({"GET": _per_role(get, ROLES), "POST": _per_role(post, ROLES)}, kwargs)
+
+
+def contacts_only(*, post: Expect = FORBIDDEN, kwargs=None) -> Row:
+    """A customer-portal page: only a contact's portal session opens it, so every staff role and
+    the anonymous visitor are sent to the portal's sign-in (a POST is refused)."""
+    sign_in = dict.fromkeys(ROLES, frozenset({PORTAL_SIGN_IN}))
+    return Row({"GET": sign_in, "POST": _per_role(post, ROLES)}, kwargs)
 
 
 def only(role_sets: dict[str, frozenset], others: frozenset, roles=SALES_ROLES) -> dict[str, frozenset]:
@@ -207,6 +215,9 @@ ROWS: dict[str, Row] = {
         kwargs=pk("request"),
     ),
     "api-tasks": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=FORBIDDEN),
+    # The customer portal: its front page and sign-in are public; everything else is a contact's.
+    "customer:home": public(get=OK, post=NO_METHOD),
+    "customer:sign-in": public(get=OK, post=FORM),
     # Sign-in, the landing redirect and the health endpoints.
     "home": guarded(SIGNED_IN, get=MOVED, post=MOVED),
     "no-role": guarded(SIGNED_IN, get=FORBIDDEN, post=FORBIDDEN),
@@ -394,13 +405,16 @@ def _cells():
 
 
 def outcome(response, path: str) -> int | str:
-    """The status, or LOGIN / ADMIN_LOGIN for a redirect to a sign-in page that comes back here."""
+    """The status, or LOGIN / ADMIN_LOGIN / PORTAL_SIGN_IN for a redirect to a sign-in page that
+    comes back here."""
     if response.status_code == 302:
         come_back = f"?next={quote(path)}"
         if response["Location"] == reverse("login") + come_back:
             return LOGIN
         if response["Location"] == reverse("admin:login") + come_back:
             return ADMIN_LOGIN
+        if response["Location"] == reverse("customer:sign-in") + come_back:
+            return PORTAL_SIGN_IN
     return response.status_code
 
 

@@ -1,0 +1,10 @@
+"""Settings of the customer portal (imported at the end of rms/settings.py)."""
+
+from rms.env import env_int, env_str
+
+# The portal's own session cookie: a contact is not a staff user (customers/sessions.py).
+PORTAL_COOKIE = "rms_portal"
+PORTAL_SESSION_IDLE_MINUTES = env_int("PORTAL_SESSION_IDLE_MINUTES", 30, minimum=1)
+PORTAL_SESSION_HOURS = env_int("PORTAL_SESSION_HOURS", 12, minimum=1)
+# The vendor running the program, as customers read it ("Nobody from Example Software contacts you…").
+COMPANY_NAME = env_str("COMPANY_NAME", "Example Software")
