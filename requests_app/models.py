@@ -10,8 +10,8 @@ from django.db.models import Q
 
 from core.dates import validate_sane_date
 from core.text import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, note_field
-from requests_app.codes import code_text
 from references.models import Account, ActivityType, Contact, Opportunity, Persona
+from requests_app.codes import code_text
 from requests_app.querysets import NominationQuerySet, ReferenceRequestQuerySet
 from requests_app.statuses import (
     APPROVED_STATUSES,
@@ -116,6 +116,11 @@ class ReferenceRequest(models.Model):
         return self.status == RequestStatus.AWAITING_OWNER
 
     @property
+    def waits_for_customer(self) -> bool:
+        """The chosen contact has been asked and has not been scheduled yet (they may offer times)."""
+        return self.status == RequestStatus.CUSTOMER_ASKED
+
+    @property
     def waits_for_information(self) -> bool:
         """Paused until the requester answers the program's question (`resume_status` says where to)."""
         return self.status == RequestStatus.NEEDS_INFO
@@ -191,7 +196,9 @@ class OfferedSlot(models.Model):
     class Meta:
         ordering = ["starts_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"
+            ),
         ]
         indexes = [models.Index(fields=["request", "starts_at"])]
 

@@ -94,7 +94,7 @@ def request_detail(*, user, pk: int) -> ReferenceRequest:
             "feedback",
         )
         .defer("chosen_contact__email", "chosen_contact__phone")
-        .prefetch_related(_candidates_prefetch(), Prefetch("events", queryset=events))
+        .prefetch_related(_candidates_prefetch(), Prefetch("events", queryset=events), "offered_slots")
     )
     return get_object_or_404(requests, pk=pk)
 

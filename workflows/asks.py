@@ -50,7 +50,9 @@ def _slot(value: Any, number: int) -> Slot:
     elif isinstance(value, (list, tuple)) and len(value) == 2:
         start, minutes = value
     else:
-        raise InvalidInput(_("Time %(n)s: give a date, a start time and a length.") % {"n": number}, field=field)
+        raise InvalidInput(
+            _("Time %(n)s: give a date, a start time and a length.") % {"n": number}, field=field
+        )
     if not isinstance(start, datetime):
         raise InvalidInput(_("Time %(n)s: give a date and a start time.") % {"n": number}, field=field)
     if isinstance(minutes, bool) or not isinstance(minutes, int):
@@ -109,7 +111,9 @@ def store_slots(ctx: TransitionContext) -> dict[str, Any]:
     OfferedSlot.objects.filter(request=ctx.request).delete()
     OfferedSlot.objects.bulk_create(
         [
-            OfferedSlot(request=ctx.request, starts_at=slot.starts_at, ends_at=slot.ends_at, offered_at=ctx.now)
+            OfferedSlot(
+                request=ctx.request, starts_at=slot.starts_at, ends_at=slot.ends_at, offered_at=ctx.now
+            )
             for slot in ctx.cleaned["slots"]
         ]
     )

@@ -22,8 +22,8 @@ from workflows.zones import contact_zone
 
 
 def company_name() -> str:
-    """The vendor the customer is a reference for: settings.SITE_NAME when set."""
-    return getattr(settings, "SITE_NAME", "") or _("our company")
+    """The vendor the customer is a reference for (settings.COMPANY_NAME)."""
+    return getattr(settings, "COMPANY_NAME", "") or _("our company")
 
 
 def ask_link(request: ReferenceRequest) -> str:
@@ -70,16 +70,23 @@ def ask_message(request: ReferenceRequest, contact: Contact) -> Message:
     with _InTheirWords(contact):
         words = _facts(request)
         title = _("Would you help us with a %(what)s?") % words
-        body = _(
-            "%(rep)s of %(company)s and our reference program would like you to take part in a "
-            "%(what)s with a prospective customer, by %(needed)s. Please accept (offering a few "
-            "times that suit you) or decline in the customer portal."
-        ) % words
+        body = (
+            _(
+                "%(rep)s of %(company)s and our reference program would like you to take part in a "
+                "%(what)s with a prospective customer, by %(needed)s. Please accept (offering a few "
+                "times that suit you) or decline in the customer portal."
+            )
+            % words
+        )
         if words["code"]:
-            body += "\n\n" + _(
-                "The verification code of this request is %(code)s. You can check it in the portal: "
-                "nobody from %(company)s asks you for a reference without a code."
-            ) % words
+            body += (
+                "\n\n"
+                + _(
+                    "The verification code of this request is %(code)s. You can check it in the portal: "
+                    "nobody from %(company)s asks you for a reference without a code."
+                )
+                % words
+            )
     return Message(title, body, ask_link(request))
 
 
@@ -88,10 +95,13 @@ def ask_reminder_message(request: ReferenceRequest, contact: Contact) -> Message
     with _InTheirWords(contact):
         words = _facts(request)
         title = _("Reminder: would you help us with a %(what)s?") % words
-        body = _(
-            "%(rep)s of %(company)s asked you a few days ago to take part in a %(what)s, by "
-            "%(needed)s. Please accept or decline in the customer portal; either answer helps."
-        ) % words
+        body = (
+            _(
+                "%(rep)s of %(company)s asked you a few days ago to take part in a %(what)s, by "
+                "%(needed)s. Please accept or decline in the customer portal; either answer helps."
+            )
+            % words
+        )
         if words["code"]:
             body += "\n\n" + _("The verification code of this request is %(code)s.") % words
     return Message(title, body, ask_link(request))
@@ -109,5 +119,7 @@ def feedback_message(request: ReferenceRequest, contact: Contact) -> Message:
     with _InTheirWords(contact):
         words = _facts(request)
         title = _("How did it go?")
-        body = _("Thank you for taking part in a %(what)s. Tell us how it went; it helps us ask well.") % words
+        body = (
+            _("Thank you for taking part in a %(what)s. Tell us how it went; it helps us ask well.") % words
+        )
     return Message(title, body, feedback_link(request))

@@ -32,7 +32,9 @@ REQUEST_EVENT_KINDS = tuple(Kind(k.value, k.label, default=_QUIET.get(k, Deliver
 TASK_DUE_SOON = Kind("task_due_soon", "Task due soon (to the assignee)", default=Delivery.IN_APP)
 TASK_OVERDUE = Kind("task_overdue", "Task overdue (to the assignee)")
 # The one reminder of an ask the customer has not answered (workflows.ask_reminders).
-ASK_REMINDER = Kind("customer_ask_reminder", "Ask not answered yet (to the contact)", default=Delivery.EMAIL)
+ASK_REMINDER = Kind(
+    "customer_ask_reminder", "Ask not answered yet (to the contact)", default=Delivery.EMAIL, choosable=False
+)
 
 
 def register_kinds() -> None:

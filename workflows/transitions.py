@@ -208,6 +208,7 @@ OTHER_EVENT_WORDS = {
     "task_done": "finished a task",
     "task_reassigned": "reassigned a task",
     "owner_changed": "handed the approval to the account's new owner",
+    "customer_brief": "changed the brief the customer reads",
 }
 
 
