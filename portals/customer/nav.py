@@ -3,7 +3,11 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-PAGES = (("customer:home", _("Overview")),)
+PAGES = (
+    ("customer:home", _("Overview")),
+    ("customer:asks", _("My asks")),
+    ("customer:verify", _("Verify a request")),
+)
 
 
 def portal_nav(request) -> list[tuple[str, str, bool]]:

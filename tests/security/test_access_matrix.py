@@ -14,7 +14,7 @@ portals' or the admin's sign-in page that comes back to the very URL asked for.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.contrib import admin
@@ -163,6 +163,7 @@ ROWS: dict[str, Row] = {
     "manage:request": guarded(MANAGER_ROLES, get=OK, post=OK, kwargs=pk("request")),
     "manage:request-act": posted(MANAGER_ROLES, FORM, kwargs=pk("request")),
     "manage:request-record": guarded(MANAGER_ROLES, get=OK, post=FORM, kwargs=pk("request_scheduled")),
+    "manage:request-brief": posted(MANAGER_ROLES, MOVED, kwargs=pk("request")),
     "manage:events": guarded(MANAGER_ROLES, get=OK, post=OK),
     "manage:event-new": guarded(MANAGER_ROLES, get=OK, post=FORM),
     "manage:event": guarded(MANAGER_ROLES, get=OK, post=OK, kwargs=pk("event")),
@@ -218,6 +219,11 @@ ROWS: dict[str, Row] = {
     # The customer portal: its front page and sign-in are public; everything else is a contact's.
     "customer:home": public(get=OK, post=NO_METHOD),
     "customer:sign-in": public(get=OK, post=FORM),
+    "customer:asks": contacts_only(),
+    "customer:ask": contacts_only(kwargs=pk("request")),
+    "customer:ask-accept": contacts_only(kwargs=pk("request")),
+    "customer:ask-decline": contacts_only(kwargs=pk("request")),
+    "customer:verify": contacts_only(),
     # Sign-in, the landing redirect and the health endpoints.
     "home": guarded(SIGNED_IN, get=MOVED, post=MOVED),
     "no-role": guarded(SIGNED_IN, get=FORBIDDEN, post=FORBIDDEN),
@@ -413,7 +419,11 @@ def outcome(response, path: str) -> int | str:
             return LOGIN
         if response["Location"] == reverse("admin:login") + come_back:
             return ADMIN_LOGIN
-        if response["Location"] == reverse("customer:sign-in") + come_back:
+        # The portal's sign-in takes `next` fully encoded (portals.customer.access).
+        if response["Location"] in (
+            reverse("customer:sign-in") + come_back,
+            reverse("customer:sign-in") + "?" + urlencode({"next": path}),
+        ):
             return PORTAL_SIGN_IN
     return response.status_code
 
