@@ -66,8 +66,9 @@ def test_the_list_costs_the_same_queries_however_many_asks(
             offered_at=timezone.now(),
         )
     client = portal_client(contact)
-    # The portal session (+ its touch) and the contact, then the asks, their offered times.
-    with django_assert_max_num_queries(7):
+    # The portal session with its contact (+ its touch, at most once a minute), the asks with
+    # their rep, activity type and deal's industry and size band, their offered times.
+    with django_assert_max_num_queries(4):
         page = client.get(reverse("customer:asks"))
     assert page.content.decode().count('<section class="card"') == count
 
@@ -207,3 +208,16 @@ def test_the_ask_page_speaks_german(portal_client, asked, customer_contact):
     customer_contact.save()
     text = portal_client(customer_contact).get(reverse("customer:ask", args=[asked.pk])).content.decode()
     assert "Ablehnen" in text and "Angefragt von" in text
+
+
+def test_the_ask_page_costs_a_fixed_number_of_queries(
+    portal_client, asked, customer_contact, django_assert_max_num_queries
+):
+    request_transition(
+        request_id=asked.pk, action="accept_ask", actor=None, customer=customer_contact, slots=offered_slots(5)
+    )
+    client = portal_client(customer_contact)
+    # The portal session with its contact (+ its touch, at most once a minute), the ask with its
+    # rep, activity type and deal's industry and size band, its offered times.
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("customer:ask", args=[asked.pk])).status_code == 200
