@@ -76,8 +76,13 @@ class ReferenceRequest(models.Model):
     # workflows.asks.issue_verification_code); unique while set.
     verification_code = models.CharField(max_length=8, null=True, blank=True, unique=True, editable=False)
     # What a manager chose to tell the customer about the prospect (the portal shows it).
+    # (A database default too: the demo's bulk loader writes requests without it.)
     customer_brief = note_field(
-        REASON_MAX_LENGTH, blank=True, help_text="Shown to the customer contact in their portal."
+        REASON_MAX_LENGTH,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Shown to the customer contact in their portal.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -19,6 +19,8 @@ class Migration(migrations.Migration):
             name="customer_brief",
             field=models.TextField(
                 blank=True,
+                db_default="",
+                default="",
                 help_text="Shown to the customer contact in their portal.",
                 validators=[django.core.validators.MaxLengthValidator(2000)],
             ),

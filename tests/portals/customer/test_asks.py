@@ -213,8 +213,9 @@ def test_the_ask_page_speaks_german(portal_client, asked, customer_contact):
 def test_the_ask_page_costs_a_fixed_number_of_queries(
     portal_client, asked, customer_contact, django_assert_max_num_queries
 ):
+    slots = offered_slots(5)
     request_transition(
-        request_id=asked.pk, action="accept_ask", actor=None, customer=customer_contact, slots=offered_slots(5)
+        request_id=asked.pk, action="accept_ask", actor=None, customer=customer_contact, slots=slots
     )
     client = portal_client(customer_contact)
     # The portal session with its contact (+ its touch, at most once a minute), the ask with its
