@@ -8,3 +8,8 @@ class CustomersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "customers"
     verbose_name = "Customers"
+
+    def ready(self) -> None:
+        from customers.preferences import register_kinds as register_preference_kinds
+
+        register_preference_kinds()

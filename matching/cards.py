@@ -1,7 +1,9 @@
 """Result cards: a ranked row of the index plus the live catalogue row of its contact.
 
 Re-reading the page's contacts through `ContactQuerySet.offerable()` means a contact who opted out
-a moment ago never shows, even before the index catches up. Email and phone are never read.
+a moment ago never shows, even before the index catches up; a search for activity types re-reads
+too that the contact is still willing to do one of them (`willing`), so withdrawing a type in the
+portal takes them out of that search at once. Email and phone are never read.
 
 The availability a card shows is the burnout limits' live figure for the page's contacts
 (`limits.selectors.availability_for`, a constant number of queries): the one the approval will
@@ -14,13 +16,14 @@ from datetime import date
 from functools import lru_cache
 
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from limits.availability import Availability
 from limits.selectors import availability_for
 from matching.catalogue import Catalogue
 from matching.scoring import Explanation, Target, explain, max_score
-from references.models import Contact
+from references.models import Contact, ParticipationPreferences
 
 
 @dataclass(frozen=True)
@@ -66,10 +69,11 @@ def build_cards(
     with_text: bool,
     with_story: bool = False,
     activity_type_id: int | None = None,
+    willing: tuple[int, ...] = (),
 ) -> list[ReferenceCard]:
     """The cards of `rows`, their availability counted for an `activity_type_id` activity (None:
-    any that uses a slot)."""
-    live = _live_contacts([int(row["contact_id"]) for row in rows], with_story)
+    any that uses a slot); with `willing`, only contacts still willing to do one of those types."""
+    live = _live_contacts([int(row["contact_id"]) for row in rows], with_story, tuple(willing))
     best = max_score(target, catalogue.weights, with_text=with_text) or 1
     answers = availability_for(live, activity_type=activity_type_id, on_date=timezone.localdate())
     cards = []
@@ -83,14 +87,15 @@ def build_cards(
 _LIVE_FIELDS = ("pk", "first_name", "last_name", "title", "account__name", "account__customer_since")
 
 
-def _live_contacts(ids: list[int], with_story: bool) -> dict[int, dict]:
-    """Name, title and account of the contacts among `ids` who are offerable right now."""
+def _live_contacts(ids: list[int], with_story: bool, willing: tuple[int, ...] = ()) -> dict[int, dict]:
+    """Name, title and account of the contacts among `ids` who are offerable right now (and
+    willing to do one of the activity types `willing`, when given)."""
     if not ids:
         return {}
-    sql, compiled, slots = _live_contacts_sql(len(ids), with_story)
+    sql, compiled, slots = _live_contacts_sql(len(ids), with_story, len(willing))
     params = list(compiled)
-    for slot, contact_id in zip(slots, ids, strict=True):
-        params[slot] = contact_id
+    for slot, value in zip(slots, [*ids, *willing], strict=True):
+        params[slot] = value
     fields = (*_LIVE_FIELDS, "account__reference_story") if with_story else _LIVE_FIELDS
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -98,14 +103,21 @@ def _live_contacts(ids: list[int], with_story: bool) -> dict[int, dict]:
 
 
 @lru_cache(maxsize=64)
-def _live_contacts_sql(count: int, with_story: bool) -> tuple[str, tuple, tuple[int, ...]]:
-    """`ContactQuerySet.offerable()` for `count` ids, compiled once (SQL, parameters, and the
-    positions of the ids among them): compiling it for every page cost more than running it."""
+def _live_contacts_sql(count: int, with_story: bool, types: int = 0) -> tuple[str, tuple, tuple[int, ...]]:
+    """`ContactQuerySet.offerable()` for `count` ids (and willing to do one of `types` activity
+    types), compiled once (SQL, parameters, and the positions of the ids, then of the types, among
+    them): compiling it for every page cost more than running it."""
     sentinels = [-(n + 1) for n in range(count)]
+    type_sentinels = [-(10**12 + n) for n in range(types)]
     fields = (*_LIVE_FIELDS, "account__reference_story") if with_story else _LIVE_FIELDS
-    query = Contact.objects.offerable().filter(pk__in=sentinels).order_by().values_list(*fields)
-    sql, params = query.query.sql_with_params()
-    slots = tuple(params.index(sentinel) for sentinel in sentinels)
+    query = Contact.objects.offerable().filter(pk__in=sentinels)
+    if types:
+        willing = ParticipationPreferences.activity_types.through.objects.filter(
+            participationpreferences__contact=OuterRef("pk"), activitytype_id__in=type_sentinels
+        )
+        query = query.filter(Exists(willing))
+    sql, params = query.order_by().values_list(*fields).query.sql_with_params()
+    slots = tuple(params.index(sentinel) for sentinel in [*sentinels, *type_sentinels])
     return sql, tuple(params), slots
 
 

@@ -8,8 +8,9 @@ A results page is two queries, whatever its size, plus the live availability of 
 
 1. the catalogue's labels, the match weights and the newest snapshot's version (one UNION ALL);
    a newer version is loaded in the background and served from the next page on;
-2. the live catalogue rows of the page's contacts — re-checked with `offerable()`, so a contact who
-   opted out a second ago never shows even if the index has not caught up;
+2. the live catalogue rows of the page's contacts — re-checked with `offerable()` (and, in a
+   search for activity types, with the types they are willing to do now), so a contact who opted
+   out or withdrew the type a second ago never shows even if the index has not caught up;
 
 and, for the cards shown, the burnout limits' live figure (`limits.selectors.availability_for`,
 a constant number of queries whatever the page size): what the card says is what an approval will
@@ -114,7 +115,14 @@ def search_references(
     # A search for one activity type counts availability for that type, as its request would.
     activity = counted_for or _single_activity(filters)
     cards = (
-        build_cards(rows, target, catalogue, with_text=bool(filters.q), activity_type_id=activity)
+        build_cards(
+            rows,
+            target,
+            catalogue,
+            with_text=bool(filters.q),
+            activity_type_id=activity,
+            willing=filters.activity,
+        )
         if rows
         else []
     )

@@ -79,8 +79,10 @@ def my_requests(
     )
 
 
-def request_detail(*, user, pk: int) -> ReferenceRequest:
-    """One request of `user` with everything its page shows; 404 outside what they may see."""
+def request_detail(*, user, pk: int, related: tuple[str, ...] = ()) -> ReferenceRequest:
+    """One request of `user` with everything its page shows; 404 outside what they may see.
+    `related`: one-to-one relations of higher apps the page shows too (the customer's feedback),
+    joined in the same query."""
     events = RequestEvent.objects.select_related("actor").order_by("created_at", "id")
     requests = (
         ReferenceRequest.objects.visible_to(user)
@@ -92,6 +94,7 @@ def request_detail(*, user, pk: int) -> ReferenceRequest:
             "assigned_manager",
             "chosen_contact__account",
             "feedback",
+            *related,
         )
         .defer("chosen_contact__email", "chosen_contact__phone")
         .prefetch_related(_candidates_prefetch(), Prefetch("events", queryset=events), "offered_slots")

@@ -38,6 +38,8 @@ app.conf.beat_schedule = {
         "task": "insights.weekly_digest",
         "schedule": crontab(day_of_week="mon", hour=7, minute=30),
     },
+    # Contacts' own pauses ("pause me for N days") end after their last day; hourly, idempotent.
+    "references-end-pauses": {"task": "references.end_pauses", "schedule": crontab(minute=23)},
     "core-forget-old-sign-ins": {"task": "core.forget_old_sign_ins", "schedule": crontab(hour=3, minute=45)},
     # The reference search index follows the catalogue within a minute; rebuilt nightly.
     "matching-refresh-search-index": {"task": "matching.refresh_search_index", "schedule": 60.0},

@@ -121,8 +121,9 @@ def requesters() -> QuerySet[User]:
 # --- Request detail -------------------------------------------------------------------------
 
 
-def request_detail(pk: int) -> ReferenceRequest | None:
-    """One request with everything its detail page shows."""
+def request_detail(pk: int, related: tuple[str, ...] = ()) -> ReferenceRequest | None:
+    """One request with everything its detail page shows (`related`: one-to-one relations of
+    higher apps it shows too, the customer's feedback, joined in the same query)."""
     return (
         ReferenceRequest.objects.select_related(
             "requester",
@@ -134,6 +135,8 @@ def request_detail(pk: int) -> ReferenceRequest | None:
             "chosen_contact__account__owner",
             "chosen_contact__persona",
             "chosen_contact__preferences",
+            "feedback",
+            *related,
         )
         .prefetch_related(
             "opportunity__products",

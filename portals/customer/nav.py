@@ -7,6 +7,8 @@ PAGES = (
     ("customer:home", _("Overview")),
     ("customer:asks", _("My asks")),
     ("customer:verify", _("Verify a request")),
+    ("customer:preferences", _("My preferences")),
+    ("customer:history", _("My history")),
 )
 
 

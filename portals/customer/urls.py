@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portals.customer import asks, views
+from portals.customer import asks, history, preferences, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,4 +12,17 @@ urlpatterns = [
     path("asks/<int:pk>/accept/", asks.ask_accept, name="ask-accept"),
     path("asks/<int:pk>/decline/", asks.ask_decline, name="ask-decline"),
     path("verify/", asks.verify, name="verify"),
+    path("preferences/", preferences.preferences, name="preferences"),
+    path("preferences/pause/", preferences.pause, name="preferences-pause"),
+    path("preferences/unpause/", preferences.unpause, name="preferences-unpause"),
+    path("preferences/stop/", preferences.stop, name="preferences-stop"),
+    path("preferences/take-part/", preferences.take_part, name="preferences-take-part"),
+    path("preferences/blackouts/", preferences.blackout_add, name="preferences-blackouts"),
+    path(
+        "preferences/blackouts/<int:pk>/remove/",
+        preferences.blackout_remove,
+        name="preferences-blackout-remove",
+    ),
+    path("history/", history.history, name="history"),
+    path("feedback/<int:pk>/", history.feedback, name="feedback"),
 ]

@@ -244,12 +244,17 @@ class PreferencesForm(SaneDatesMixin, DomainErrorsMixin, forms.ModelForm):
             "own_cap_per_quarter",
             "preferred_channel",
             "wants_in_return",
+            "topics_to_avoid",
             "paused_by_contact",
+            "paused_until",
         ]
         widgets = {
             "activity_types": forms.CheckboxSelectMultiple,
             "wants_in_return": forms.Textarea(attrs={"rows": 3}),
+            "topics_to_avoid": forms.Textarea(attrs={"rows": 2}),
+            "paused_until": forms.DateInput(attrs={"type": "date"}),
         }
+        labels = {"activity_types": "Willing to do (each change is a consent entry)"}
 
 
 class StatusChangeForm(DomainErrorsMixin, forms.Form):

@@ -9,6 +9,6 @@ in the history.
 Importing the modules registers their admins (Django's autodiscovery imports this package).
 """
 
-from references.admin import accounts, contacts, deals_and_activities, status, taxonomies
+from references.admin import accounts, consent, contacts, deals_and_activities, status, taxonomies
 
-__all__ = ["accounts", "contacts", "deals_and_activities", "status", "taxonomies"]
+__all__ = ["accounts", "consent", "contacts", "deals_and_activities", "status", "taxonomies"]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.admin_actions import export_as_csv
 from references import services
+from references.admin.consent import ConsentEntryInline
 from references.admin.saving import SavedByServiceMixin, adopt, form_values, save_inline
 from references.admin.search import register_starts
 from references.admin.status import ReferenceStatusAdminMixin, StatusChangeInline
@@ -33,6 +34,8 @@ class PreferencesForm(forms.ModelForm):
             "opted_out",
             "opted_out_at",
             "paused_by_contact",
+            "paused_until",
+            "topics_to_avoid",
         ]
 
     def clean(self):
@@ -99,7 +102,7 @@ class ContactAdmin(VisibleToUserMixin, SavedByServiceMixin, ReferenceStatusAdmin
     )
     autocomplete_fields = ["account", "persona"]
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [PreferencesInline, BlackoutInline, StatusChangeInline]
+    inlines = [PreferencesInline, BlackoutInline, StatusChangeInline, ConsentEntryInline]
     actions = ["change_status", export_as_csv]
     csv_fields = [
         "id",
@@ -135,10 +138,11 @@ class ContactAdmin(VisibleToUserMixin, SavedByServiceMixin, ReferenceStatusAdmin
     def save_model(self, request, obj, form, change):
         values = form_values(form, services.ContactFields)
         account = form.cleaned_data["account"]
+        by_admin = services.ConsentSource.admin(request.user)
         if change:
-            services.contact_update(contact=obj, account=account, **values)
+            services.contact_update(contact=obj, account=account, consent=by_admin, **values)
         else:
-            adopt(obj, services.contact_create(account=account, **values))
+            adopt(obj, services.contact_create(account=account, consent=by_admin, **values))
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ParticipationPreferences:
@@ -146,11 +150,14 @@ class ContactAdmin(VisibleToUserMixin, SavedByServiceMixin, ReferenceStatusAdmin
         # The preferences exist already (contact_create made them): the inline's form, new or
         # not, changes them.
         contact = form.instance
+        by_admin = services.ConsentSource.admin(request.user)
         save_inline(
             formset,
             fields=services.PreferenceFields,
-            create=lambda values: services.preferences_update(contact=contact, **values),
-            update=lambda _preferences, values: services.preferences_update(contact=contact, **values),
+            create=lambda values: services.preferences_update(contact=contact, consent=by_admin, **values),
+            update=lambda _preferences, values: services.preferences_update(
+                contact=contact, consent=by_admin, **values
+            ),
         )
 
     def change_status_one(self, obj, **data):
@@ -196,7 +203,9 @@ class ParticipationPreferencesAdmin(VisibleToUserMixin, SavedByServiceMixin, adm
     def save_model(self, request, obj, form, change):
         values = form_values(form, services.PreferenceFields)
         contact = obj.contact if change else form.cleaned_data["contact"]
-        saved = services.preferences_update(contact=contact, **values)
+        saved = services.preferences_update(
+            contact=contact, consent=services.ConsentSource.admin(request.user), **values
+        )
         if not change:
             adopt(obj, saved)
 

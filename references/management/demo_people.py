@@ -5,10 +5,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from random import Random
 
+from references import consent as wordings
 from references.management import demo_words as words
 from references.management.bulk_load import BulkLoader
 from references.management.demo_kit import Calendar, DealIndex, Taxonomies, Weighted, ascii_fold, one_of
-from references.models import BlackoutPeriod, Contact, ParticipationPreferences, ReferenceActivity
+from references.models import (
+    BlackoutPeriod,
+    ConsentEntry,
+    ConsentMethod,
+    ConsentSubject,
+    Contact,
+    ParticipationPreferences,
+    ReferenceActivity,
+)
 from references.statuses import ReferenceStatus
 
 S = ReferenceStatus  # short, for the tables below
@@ -107,6 +116,10 @@ class PeopleSeeder:
         )
         self.t_preference_types = loader.through(ParticipationPreferences._meta.get_field("activity_types"))
         self.t_blackout = loader.table(BlackoutPeriod, ["contact", "start", "end", "reason"])
+        self.t_consent = loader.table(
+            ConsentEntry,
+            ["contact", "subject", "activity_type", "given", "recorded_at", "method", "wording_version"],
+        )
         self.t_activity = loader.table(
             ReferenceActivity,
             ["id", "contact", "account", "activity_type", "occurred_on", "duration_minutes", "notes"]
@@ -197,10 +210,35 @@ class PeopleSeeder:
         )
         for code in contact.willing:
             self.t_preference_types.add((prefs_id, self.tax.activity_types[code]))
+        self._consents(contact, consent_at, opted_out_at)
         if rng.random() < 0.06:
             start = today + rng.randint(-60, 180)
             reason = one_of(rng, words.BLACKOUT_REASONS)
             self.t_blackout.add((contact.id, self.day(start), self.day(start + rng.randint(2, 21)), reason))
+
+    def _consents(self, contact: NewContact, consent_at, opted_out_at) -> None:
+        """The ledger of what the contact's preferences say, as an import records it."""
+        imported, program, per_type = ConsentMethod.IMPORT, wordings.PROGRAM, wordings.ACTIVITY_TYPE
+        if consent_at is not None:
+            self.t_consent.add(
+                (contact.id, ConsentSubject.PROGRAM, None, True, consent_at, imported, program.version)
+            )
+            for code in contact.willing:
+                type_id = self.tax.activity_types[code]
+                row = (
+                    contact.id,
+                    ConsentSubject.ACTIVITY_TYPE,
+                    type_id,
+                    True,
+                    consent_at,
+                    imported,
+                    per_type.version,
+                )
+                self.t_consent.add(row)
+        if opted_out_at is not None:
+            self.t_consent.add(
+                (contact.id, ConsentSubject.PROGRAM, None, False, opted_out_at, imported, program.version)
+            )
 
     # --- activities -------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ by the database itself and not only by forms.
 """
 
 from references.models.accounts import Account, AccountNote, NoteKind
+from references.models.consent import ConsentEntry, ConsentMethod, ConsentSubject
 from references.models.contacts import (
     BlackoutPeriod,
     Contact,
@@ -34,6 +35,9 @@ __all__ = [
     "ActivityType",
     "BlackoutPeriod",
     "Competitor",
+    "ConsentEntry",
+    "ConsentMethod",
+    "ConsentSubject",
     "Contact",
     "Country",
     "CurrencyRate",

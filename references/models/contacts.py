@@ -3,6 +3,7 @@ blackout dates, and the history of their (and their accounts') reference status.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -60,6 +61,10 @@ class Contact(models.Model):
         return self.status == ReferenceStatus.RETIRED
 
 
+# The highest cap per quarter a contact may set: more than one activity a week is no protection.
+OWN_CAP_MAX = 20
+
+
 class PreferredChannel(models.TextChoices):
     EMAIL = "email", "Email"
     PHONE = "phone", "Phone"
@@ -75,7 +80,10 @@ class ParticipationPreferences(models.Model):
     contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="preferences")
     activity_types = models.ManyToManyField(ActivityType, blank=True, related_name="willing_contacts")
     own_cap_per_quarter = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="The contact's own maximum of activities per quarter."
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(OWN_CAP_MAX)],
+        help_text=f"The contact's own maximum of activities per quarter (0–{OWN_CAP_MAX}).",
     )
     preferred_channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.EMAIL)
     wants_in_return = note_field(
@@ -88,6 +96,24 @@ class ParticipationPreferences(models.Model):
     opted_out_at = models.DateTimeField(validators=[validate_sane_date], null=True, blank=True)
     paused_by_contact = models.BooleanField(
         default=False, help_text="The contact asked not to be approached for now."
+    )
+    # Set with a pause the contact asked for N days ("pause me"); a daily job ends the pause the day
+    # after (references.services.preferences.pauses_end). A pause without one lasts until undone.
+    # No check constraint ties it to paused_by_contact: on SQLite adding one rebuilds the table
+    # and drops the limits triggers (core/text.py); the preferences service keeps the rule.
+    paused_until = models.DateField(
+        validators=[validate_sane_date],
+        null=True,
+        blank=True,
+        help_text="The last day of the contact's pause; it ends by itself after that day.",
+    )
+    # Nullable only so adding it is a plain ALTER TABLE on SQLite (no table rebuild, see above);
+    # the services write "" for none.
+    topics_to_avoid = note_field(
+        REASON_MAX_LENGTH,
+        null=True,
+        blank=True,
+        help_text="Topics the contact would rather not discuss with prospects.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

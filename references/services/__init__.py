@@ -16,6 +16,7 @@ from references.services.catalogue import (
     contact_update,
     preferences_update,
 )
+from references.services.consent import PORTAL, SYSTEM, ConsentSource
 from references.services.status import (
     Actor,
     BulkStatusChange,
@@ -30,6 +31,9 @@ __all__ = [
     "AccountFields",
     "Actor",
     "BulkStatusChange",
+    "ConsentSource",
+    "PORTAL",
+    "SYSTEM",
     "ContactFields",
     "NoteFields",
     "PreferenceFields",

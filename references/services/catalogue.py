@@ -36,6 +36,7 @@ from references.models import (
     SizeBand,
     UseCase,
 )
+from references.services.consent import SYSTEM, ConsentSource, consent_record, consent_state
 from references.services.status import Actor
 
 Row = TypeVar("Row", bound=models.Model)
@@ -98,6 +99,8 @@ class PreferenceFields(TypedDict, total=False):
     opted_out: bool
     opted_out_at: datetime | None
     paused_by_contact: bool
+    paused_until: date | None
+    topics_to_avoid: str
 
 
 # Constraints a caller's values can break, by name: the field at fault and what to tell the user.
@@ -186,13 +189,17 @@ def account_note_update(*, note: AccountNote, **changes: Unpack[NoteFields]) -> 
 
 @transaction.atomic
 def contact_create(
-    *, account: Account, preferences: PreferenceFields | None = None, **fields: Unpack[ContactFields]
+    *,
+    account: Account,
+    preferences: PreferenceFields | None = None,
+    consent: ConsentSource = SYSTEM,
+    **fields: Unpack[ContactFields],
 ) -> Contact:
     """Add a contact to an account, always with their participation preferences: the defaults,
-    with `preferences` applied when given. A new contact is a candidate (see
-    `contact_change_status`)."""
+    with `preferences` applied when given (their consents entered in the ledger as coming from
+    `consent`). A new contact is a candidate (see `contact_change_status`)."""
     contact = _save(Contact(account=account), fields, allowed=ContactFields)
-    _save_preferences(ParticipationPreferences(contact=contact), preferences or {})
+    _save_preferences(ParticipationPreferences(contact=contact), preferences or {}, consent)
     return contact
 
 
@@ -202,10 +209,12 @@ def contact_update(
     contact: Contact,
     account: Account | None = None,
     preferences: PreferenceFields | None = None,
+    consent: ConsentSource = SYSTEM,
     **changes: Unpack[ContactFields],
 ) -> Contact:
-    """Change the given fields of a contact, and of their preferences when `preferences` is given;
-    `account` moves the contact to another account. Their status stays as it is.
+    """Change the given fields of a contact, and of their preferences when `preferences` is given
+    (the consents they change entered in the ledger as coming from `consent`); `account` moves
+    the contact to another account. Their status stays as it is.
 
     A contact saved before every contact had preferences gets them here. Returns the contact as
     locked and saved.
@@ -213,20 +222,23 @@ def contact_update(
     locked = _locked(contact)
     values: dict[str, Any] = {**changes} if account is None else {**changes, "account": account}
     _save(locked, values, allowed=ContactFields, also={"account"})
-    _save_preferences(_preferences_of(locked), preferences or {})
+    _save_preferences(_preferences_of(locked), preferences or {}, consent)
     return locked
 
 
 @transaction.atomic
-def preferences_update(*, contact: Contact, **changes: Unpack[PreferenceFields]) -> ParticipationPreferences:
-    """Change what a contact is willing to do, how often and how to reach them.
+def preferences_update(
+    *, contact: Contact, consent: ConsentSource = SYSTEM, **changes: Unpack[PreferenceFields]
+) -> ParticipationPreferences:
+    """Change what a contact is willing to do, how often and how to reach them; each consent it
+    gives or withdraws is entered in the ledger as coming from `consent`.
 
-    Opting out without a time means now. Returns the preferences as locked and saved (created
-    first for a contact that had none).
+    Opting out without a time means now; ending a pause forgets its end date. Returns the
+    preferences as locked and saved (created first for a contact that had none).
     """
     if contact is None or contact.pk is None:
         raise InvalidInput("Choose the contact.", field="contact")
-    return _save_preferences(_preferences_of(_locked(contact)), changes)
+    return _save_preferences(_preferences_of(_locked(contact)), changes, consent)
 
 
 # --- internals of the catalogue edits -------------------------------------------------------
@@ -244,16 +256,35 @@ def _preferences_of(contact: Contact) -> ParticipationPreferences:
 
 
 def _save_preferences(
-    preferences: ParticipationPreferences, changes: Mapping[str, Any]
+    preferences: ParticipationPreferences, changes: Mapping[str, Any], consent: ConsentSource
 ) -> ParticipationPreferences:
-    """Save the changes; opting out without a time means now (the database requires one)."""
+    """Save the changes and enter the consents they give or withdraw in the ledger (see
+    services/consent.py). Opting out without a time means now (the database requires one); a
+    pause's end date belongs to a pause."""
     values = dict(changes)
     opted_out = values.get("opted_out", preferences.opted_out)
     if opted_out and not values.get("opted_out_at", preferences.opted_out_at):
         values["opted_out_at"] = timezone.now()
+    _check_pause(preferences, values)
     if not values and preferences.pk is not None:
         return preferences  # nothing to change: the row keeps its time of last change
-    return _save(preferences, values, allowed=PreferenceFields)
+    willing = None
+    if "activity_types" in values:
+        values["activity_types"] = list(values["activity_types"] or ())
+        willing = [activity_type.pk for activity_type in values["activity_types"]]
+    before = consent_state(preferences, values)
+    saved = _save(preferences, values, allowed=PreferenceFields)
+    consent_record(preferences=saved, before=before, activity_type_ids=willing, source=consent)
+    return saved
+
+
+def _check_pause(preferences: ParticipationPreferences, values: dict[str, Any]) -> None:
+    """A pause may have an end date; no pause, no end date (cleared when a pause ends)."""
+    paused = values.get("paused_by_contact", preferences.paused_by_contact)
+    if not paused and "paused_by_contact" in values and preferences.paused_until is not None:
+        values.setdefault("paused_until", None)
+    if not paused and values.get("paused_until") is not None:
+        raise InvalidInput("Only a pause has an end date.", field="paused_until")
 
 
 def _save(row: Row, values: Mapping[str, Any], *, allowed: type, also: Iterable[str] = ()) -> Row:

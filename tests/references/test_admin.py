@@ -64,6 +64,9 @@ def catalogue(admin_user, sales_rep, customer_contact):
         account=account, kind="why_bought", body="Chose us for the API", author=admin_user
     )
     BlackoutPeriod.objects.create(contact=customer_contact, start=date(2030, 3, 25), end=date(2030, 4, 5))
+    services.preferences_update(
+        contact=customer_contact, consent=services.ConsentSource.admin(admin_user), opted_out=True
+    )
     services.contact_change_status(
         contact=customer_contact, to_status="paused", reason="Busy", actor=admin_user
     )

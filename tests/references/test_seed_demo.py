@@ -24,6 +24,9 @@ from references.management.commands.seed_demo import create_demo_users
 from references.models import (
     Account,
     AccountNote,
+    ConsentEntry,
+    ConsentMethod,
+    ConsentSubject,
     Contact,
     CurrencyRate,
     Opportunity,
@@ -134,6 +137,25 @@ def test_catalogue_is_consistent():
     # Every deal's size can be compared in dollars (the inbox's deal-size order).
     foreign = set(Opportunity.objects.exclude(currency="USD").values_list("currency", flat=True))
     assert foreign and foreign <= set(CurrencyRate.objects.values_list("currency", flat=True))
+
+
+def test_the_consent_ledger_says_what_the_preferences_say():
+    seed_demo()
+
+    given = ConsentEntry.objects.filter(subject=ConsentSubject.PROGRAM, given=True)
+    consented = ParticipationPreferences.objects.filter(consent_given_at__isnull=False)
+    assert set(given.values_list("contact", flat=True)) == set(consented.values_list("contact", flat=True))
+    withdrawn = ConsentEntry.objects.filter(subject=ConsentSubject.PROGRAM, given=False)
+    opted_out = ParticipationPreferences.objects.filter(opted_out=True)
+    assert set(withdrawn.values_list("contact", flat=True)) == set(
+        opted_out.values_list("contact", flat=True)
+    )
+    willing = ConsentEntry.objects.filter(subject=ConsentSubject.ACTIVITY_TYPE, given=True)
+    through = ParticipationPreferences.activity_types.through.objects.filter(
+        participationpreferences__consent_given_at__isnull=False
+    )
+    assert willing.count() == through.count()
+    assert set(ConsentEntry.objects.values_list("method", flat=True)) == {ConsentMethod.IMPORT}
 
 
 def test_activities_belong_to_their_contacts_account_and_serve_deals():

@@ -224,6 +224,15 @@ ROWS: dict[str, Row] = {
     "customer:ask-accept": contacts_only(kwargs=pk("request")),
     "customer:ask-decline": contacts_only(kwargs=pk("request")),
     "customer:verify": contacts_only(),
+    "customer:preferences": contacts_only(),
+    "customer:preferences-pause": contacts_only(),
+    "customer:preferences-unpause": contacts_only(),
+    "customer:preferences-stop": contacts_only(),
+    "customer:preferences-take-part": contacts_only(),
+    "customer:preferences-blackouts": contacts_only(),
+    "customer:preferences-blackout-remove": contacts_only(kwargs=lambda world: {"pk": 1}),
+    "customer:history": contacts_only(),
+    "customer:feedback": contacts_only(kwargs=pk("request")),
     # Sign-in, the landing redirect and the health endpoints.
     "home": guarded(SIGNED_IN, get=MOVED, post=MOVED),
     "no-role": guarded(SIGNED_IN, get=FORBIDDEN, post=FORBIDDEN),
@@ -258,6 +267,7 @@ ADMIN_ONLY = {"references.currencyrate"}
 # read-only; some rows are made by the workflow or the migrations, never added (or deleted) by hand.
 READ_ONLY = {
     "references.statuschange",
+    "references.consententry",
     "requests_app.requestevent",
     "workflows.task",
     "workflows.eventnotice",
@@ -419,7 +429,7 @@ def outcome(response, path: str) -> int | str:
             return LOGIN
         if response["Location"] == reverse("admin:login") + come_back:
             return ADMIN_LOGIN
-        # The portal's sign-in takes `next` fully encoded (portals.customer.access).
+        # The portal's sign-in takes `next` form-encoded (customers' contact_required).
         if response["Location"] in (
             reverse("customer:sign-in") + come_back,
             reverse("customer:sign-in") + "?" + urlencode({"next": path}),

@@ -48,6 +48,7 @@ def notification_of(name: str) -> Other:
 
 # The program's pages and the admin: whoever gets in sees every object there.
 PROGRAM = "the program's pages: reference managers see every request, event, account and contact"
+PORTAL = "the customer portal: only a contact's session gets in; another contact's ids are a 404"
 ADMIN_SITE = "the admin: only administrators and reference managers get in (the access matrix)"
 # The customer portal: no staff session gets in (the access matrix); another contact's ids are a
 # 404 (tests/portals/customer/).
@@ -66,6 +67,11 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
     # An approval is the account owner's alone: Otto's is nobody else's, not even the program's.
     "sales:approval": dict.fromkeys((SALES, OWNER, MANAGER, ADMIN), OSCARS_REQUEST),
     "sales:approval-answer": dict.fromkeys((SALES, OWNER, MANAGER, ADMIN), OSCARS_REQUEST),
+    # The customer portal: no staff role gets in (the access matrix); a contact's ids are their
+    # own, another contact's are a 404 (tests/portals/customer/test_history_pages.py and
+    # test_preferences_pages.py).
+    "customer:feedback": PORTAL,
+    "customer:preferences-blackout-remove": PORTAL,
     "manage:request": PROGRAM,
     "manage:request-act": PROGRAM,
     "manage:request-record": PROGRAM,

@@ -29,7 +29,7 @@ from notifications.message import Message
 from notifications.models import Notification
 from notifications.services import notify, preferences_save
 from references.models import BlackoutPeriod, CurrencyRate
-from references.services import account_change_status, account_note_create
+from references.services import ConsentSource, account_change_status, account_note_create, preferences_update
 from references.statuses import ReferenceStatus
 from requests_app.models import RequestStatus
 from requests_app.services import nomination_submit
@@ -184,6 +184,10 @@ def _program(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models
     event.speakers.add(o["contact_done"])
     preferences_save(user=u["sally"], choices={TASK_DUE_SOON.code: Delivery.BOTH})
     LimitRun.objects.create(reached=1)
+    willing = [catalogue.activity_type(), catalogue.activity_type("site_visit")]  # a consent entry
+    preferences_update(
+        contact=o["contact_done"], consent=ConsentSource.staff(u["maria"]), activity_types=willing
+    )
     soon = date.today() + timedelta(days=90)
     return {
         "event": event,

@@ -24,7 +24,13 @@ from portals.manage.forms import (
 )
 from portals.manage.views.references import _account, _contact
 from references.models import Account, Contact
-from references.services import account_change_status, account_create, contact_change_status, contact_create
+from references.services import (
+    ConsentSource,
+    account_change_status,
+    account_create,
+    contact_change_status,
+    contact_create,
+)
 from references.statuses import ReferenceStatus
 from workflows.owners import account_owner_reassign
 from workflows.services import display_name
@@ -61,7 +67,10 @@ def contact_new(request: HttpRequest) -> HttpResponse:
         fields = dict(form.cleaned_data)
         try:
             contact = contact_create(
-                account=fields.pop("account"), preferences=preferences_form.cleaned_data, **fields
+                account=fields.pop("account"),
+                preferences=preferences_form.cleaned_data,
+                consent=ConsentSource.staff(request.user),
+                **fields,
             )
         except DomainError as error:
             on_preferences = error.field in preferences_form.fields

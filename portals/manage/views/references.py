@@ -26,6 +26,7 @@ from portals.shared.responses import tell_what_was_cut
 from references import selectors
 from references.models import Account, Contact, ParticipationPreferences
 from references.services import (
+    ConsentSource,
     account_change_status,
     account_update,
     contact_change_status,
@@ -150,7 +151,10 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and preferences_form.is_valid():
         try:
             contact = contact_update(
-                contact=contact, preferences=preferences_form.cleaned_data, **form.cleaned_data
+                contact=contact,
+                preferences=preferences_form.cleaned_data,
+                consent=ConsentSource.staff(request.user),
+                **form.cleaned_data,
             )
         except DomainError as error:
             # The contact's fields and their preferences' have different names: the error goes to

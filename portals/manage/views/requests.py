@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError, NeedsConfirmation
 from core.permissions import role_required
 from core.roles import Role
+from customers.feedback import RELATION as CUSTOMER_FEEDBACK
 from portals.manage.forms import CustomerBriefForm, RecordActivityForm
 from portals.shared.responses import render_refused
 from portals.shared.transitions import take_transition
@@ -70,7 +71,7 @@ def _detail_context(
 
 
 def _get(pk: int) -> ReferenceRequest:
-    ref_request = request_detail(pk)
+    ref_request = request_detail(pk, related=(CUSTOMER_FEEDBACK,))
     if ref_request is None:
         raise Http404("No such request.")
     return ref_request

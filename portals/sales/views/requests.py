@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.errors import DomainError
 from core.permissions import role_required
 from core.roles import Role
+from customers.feedback import RELATION as CUSTOMER_FEEDBACK
 from limits.selectors import availability_for
 from matching.selectors import Filters, search_references, target_for_opportunity
 from portals.sales.forms import RequestListForm, RequestStartForm
@@ -178,7 +179,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, pk: int, **forms) -> dict:
-    reference_request = selectors.request_detail(user=request.user, pk=pk)
+    reference_request = selectors.request_detail(user=request.user, pk=pk, related=(CUSTOMER_FEEDBACK,))
     actions = available_transitions(reference_request, request.user)
     own_actions = [
         t for t in actions if t.action in REQUESTER_ACTIONS and t.needs in (Needs.NOTHING, Needs.NOTE)
