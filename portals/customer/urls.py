@@ -2,11 +2,16 @@
 
 from django.urls import path
 
-from portals.customer import data, history, preferences, views
+from portals.customer import asks, data, history, preferences, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.sign_in, name="sign-in"),
+    path("asks/", asks.ask_list, name="asks"),
+    path("asks/<int:pk>/", asks.ask_detail, name="ask"),
+    path("asks/<int:pk>/accept/", asks.ask_accept, name="ask-accept"),
+    path("asks/<int:pk>/decline/", asks.ask_decline, name="ask-decline"),
+    path("verify/", asks.verify, name="verify"),
     path("preferences/", preferences.preferences, name="preferences"),
     path("preferences/pause/", preferences.pause, name="preferences-pause"),
     path("preferences/unpause/", preferences.unpause, name="preferences-unpause"),
