@@ -32,13 +32,13 @@ class CandidateInline(admin.TabularInline):
 
 class EventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RequestEvent
-    fields = ["created_at", "action", "from_status", "to_status", "actor", "note"]
+    fields = ["created_at", "action", "from_status", "to_status", "actor", "actor_contact", "note"]
     readonly_fields = fields
     extra = 0
     verbose_name_plural = "timeline"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+        return super().get_queryset(request).select_related("actor", "actor_contact")
 
 
 @admin.register(ReferenceRequest)
@@ -141,9 +141,9 @@ class RequestCandidateAdmin(admin.ModelAdmin):
 
 @admin.register(RequestEvent)
 class RequestEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "request", "action", "from_status", "to_status", "actor"]
+    list_display = ["created_at", "request", "action", "from_status", "to_status", "actor", "actor_contact"]
     list_filter = ["action", "to_status", "created_at"]
-    list_select_related = ["request", "actor"]
+    list_select_related = ["request", "actor", "actor_contact"]
     search_fields = ["=request__id", "action", "note", "actor__username"]
     show_full_result_count = False  # the timeline grows fastest: spare a second COUNT(*)
     actions = [export_as_csv]

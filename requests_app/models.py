@@ -11,6 +11,7 @@ from django.db.models import Q
 from core.dates import validate_sane_date
 from core.text import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, note_field
 from references.models import Account, ActivityType, Contact, Opportunity, Persona
+from requests_app.codes import code_text
 from requests_app.querysets import NominationQuerySet, ReferenceRequestQuerySet
 from requests_app.statuses import (
     APPROVED_STATUSES,
@@ -71,6 +72,18 @@ class ReferenceRequest(models.Model):
         help_text="The contact approved for this request.",
     )
     scheduled_for = models.DateTimeField(validators=[validate_sane_date], null=True, blank=True)
+    # The code the asked customer can check in the portal (set when the customer is asked:
+    # workflows.asks.issue_verification_code); unique while set.
+    verification_code = models.CharField(max_length=8, null=True, blank=True, unique=True, editable=False)
+    # What a manager chose to tell the customer about the prospect (the portal shows it).
+    # (A database default too: the demo's bulk loader writes requests without it.)
+    customer_brief = note_field(
+        REASON_MAX_LENGTH,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Shown to the customer contact in their portal.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)
@@ -108,9 +121,19 @@ class ReferenceRequest(models.Model):
         return self.status == RequestStatus.AWAITING_OWNER
 
     @property
+    def waits_for_customer(self) -> bool:
+        """The chosen contact has been asked and has not been scheduled yet (they may offer times)."""
+        return self.status == RequestStatus.CUSTOMER_ASKED
+
+    @property
     def waits_for_information(self) -> bool:
         """Paused until the requester answers the program's question (`resume_status` says where to)."""
         return self.status == RequestStatus.NEEDS_INFO
+
+    @property
+    def verification_code_text(self) -> str:
+        """The code as people read it, "ABCD-EFGH" ("" when the customer was not asked)."""
+        return code_text(self.verification_code)
 
     @property
     def contact_details_released(self) -> bool:
@@ -147,6 +170,10 @@ class RequestEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The customer contact who acted from their portal (accepted or declined an ask).
+    actor_contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     action = models.CharField(max_length=40)
     from_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True)
@@ -159,6 +186,33 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} on {self.request_id} by {self.actor_id}"
+
+
+class OfferedSlot(models.Model):
+    """A time the asked customer offered for the activity; the manager schedules one of them.
+
+    A new acceptance replaces the earlier offers (workflows.asks.store_slots)."""
+
+    request = models.ForeignKey(ReferenceRequest, on_delete=models.CASCADE, related_name="offered_slots")
+    starts_at = models.DateTimeField(validators=[validate_sane_date])
+    ends_at = models.DateTimeField(validators=[validate_sane_date])
+    offered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["request", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M} for {self.request_id}"
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
 
 class RequestFeedback(models.Model):

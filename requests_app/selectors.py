@@ -97,7 +97,7 @@ def request_detail(*, user, pk: int, related: tuple[str, ...] = ()) -> Reference
             *related,
         )
         .defer("chosen_contact__email", "chosen_contact__phone")
-        .prefetch_related(_candidates_prefetch(), Prefetch("events", queryset=events))
+        .prefetch_related(_candidates_prefetch(), Prefetch("events", queryset=events), "offered_slots")
     )
     return get_object_or_404(requests, pk=pk)
 

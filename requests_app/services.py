@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core.dates import a_year_after
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.text import REASON_MAX_LENGTH
 from references.models import (
     Account,
     ActivityType,
@@ -284,3 +285,35 @@ def _check_not_nominated(account: Account, contact: Contact | None, contact_name
         pending = pending.filter(contact__isnull=True, contact_name__iexact=contact_name)
     if pending.exists():
         raise InvalidInput("This person is already nominated and waiting for the program.", field="contact")
+
+
+# --- What the customer is told ----------------------------------------------------------------
+
+
+def customer_brief_set(*, request: ReferenceRequest, actor: User, brief: str) -> ReferenceRequest:
+    """Set the short brief about the prospect that the asked customer reads in their portal (a
+    manager's choice: otherwise the customer learns only the prospect's industry and size).
+    Kept in the request's history."""
+    brief = (brief or "").strip()
+    if len(brief) > REASON_MAX_LENGTH:
+        raise InvalidInput(
+            f"Keep the brief to {REASON_MAX_LENGTH:,} characters (it has {len(brief):,}).",
+            field="customer_brief",
+        )
+    with transaction.atomic():
+        locked = ReferenceRequest.objects.select_for_update().filter(pk=request.pk).first()
+        if locked is None:
+            raise InvalidInput("This request no longer exists.")
+        if locked.customer_brief == brief:
+            return locked
+        ReferenceRequest.objects.filter(pk=locked.pk).update(customer_brief=brief, updated_at=timezone.now())
+        locked.customer_brief = brief
+        RequestEvent.objects.create(
+            request=locked,
+            actor=actor,
+            action="customer_brief",
+            from_status=locked.status,
+            to_status=locked.status,
+            note=brief or "(no brief: the customer is told only the prospect's industry and size)",
+        )
+    return locked

@@ -10,6 +10,8 @@ PORTAL_SESSION_HOURS = env_int("PORTAL_SESSION_HOURS", 12, minimum=1)
 COMPANY_NAME = env_str("COMPANY_NAME", "Example Software")
 # Days a reference manager has to carry out a contact's erasure request (the GDPR's month).
 PORTAL_ERASURE_DAYS = env_int("PORTAL_ERASURE_DAYS", 30, minimum=1)
+# An ask the contact has not answered gets one reminder after this many days (workflows.ask_reminders).
+PORTAL_ASK_REMINDER_DAYS = env_int("PORTAL_ASK_REMINDER_DAYS", 3, minimum=1)
 
 # Magic links (customers/links.py): single use, stored as a hash, the newest of a contact cancels
 # its older ones. One asked for on the sign-in page lives PORTAL_LINK_MINUTES; one in an email to a

@@ -292,10 +292,21 @@ class WorkflowDemo:
             self.spread_history(request, Plan("completed", "rep", age_days=13, span_days=8))
         Event.objects.filter(pk=event.pk).update(created_at=self.now - timedelta(days=13))
 
+    def offer_times(self) -> None:
+        """The newest ask is answered in the portal with three times (the manager picks one)."""
+        ask = ReferenceRequest.objects.filter(status=S.CUSTOMER_ASKED, chosen_contact__isnull=False).last()
+        if ask is None:
+            return
+        first = timezone.make_aware(datetime.combine(self.ctx.today + timedelta(days=3), time(10)))
+        slots = [(first + timedelta(days=i), 45) for i in range(3)]
+        customer = ask.chosen_contact
+        request_transition(request_id=ask.pk, action="accept_ask", actor=None, customer=customer, slots=slots)
+
     def run(self) -> None:
         for plan in PLANS:
             self.make(plan)
         self.past_event()
+        self.offer_times()
         overdue = tasks_mark_overdue(now=self.now)
         escalated = approvals_escalate(now=self.now)
         self.ctx.log(

@@ -1,19 +1,15 @@
 """Demo data for the sales portal: months of finished requests, and nominations.
 
-Part of the workflows' seeder (`workflows.demo`), after the catalogue's (`references.demo`, which
-gives the demo reps `sales` and `sales2` their accounts and deals) and before the requests that
-`workflows.demo` drives through the real transition service. For each demo rep this seeder
-writes, in bulk (`BulkLoader`, timestamps included):
-
+Part of the workflows' seeder (`workflows.demo`), after the catalogue's (`references.demo`: the demo
+reps `sales` and `sales2` get their accounts and deals) and before the requests `workflows.demo`
+drives through the real transition service. For each demo rep it writes, in bulk (`BulkLoader`):
 - one request in every open state (submitted … completed), so every state shows whatever the
-  workflow demo's guards let through, with the workflow's tasks opened for it afterwards;
+  workflow demo's guards let through, with the workflow's tasks opened for it afterwards (an ask
+  carries its verification code);
 - the past a rep looks back on in "My requests": requests closed with feedback, declined,
-  cancelled and expired over the last year;
-- nominations in every state.
-
-Each request carries the timeline the workflow would have written (who, what, when); completed
-and closed ones have the activity they served, linked to the deal. Everything draws from
-`ctx.rng`, so the same seed gives the same demo.
+  cancelled and expired over the last year; nominations in every state.
+Each request carries the timeline the workflow would have written (who, what, when); completed and
+closed ones have the activity they served, linked to the deal. Everything draws from `ctx.rng`.
 """
 
 from dataclasses import dataclass
@@ -26,6 +22,7 @@ from core.demo_pipeline import DemoContext
 from references.management.bulk_load import BulkLoader
 from references.models import Account, ActivityType, Contact, Opportunity, ReferenceActivity
 from references.statuses import ReferenceStatus
+from requests_app.codes import new_code
 from requests_app.models import (
     Nomination,
     ReferenceRequest,
@@ -149,6 +146,7 @@ class SalesDemo:
                 "created_at",
                 "updated_at",
                 "status_changed_at",
+                "verification_code",
             ],
         )
         self.t_candidate = self.loader.table(RequestCandidate, ["request", "contact", "preference"])
@@ -287,6 +285,7 @@ class SalesDemo:
                 submitted,
                 moved,
                 moved,
+                new_code() if status in LIVE and "owner_approve" in when else None,
             )
         )
         for preference, contact in enumerate(contacts, start=1):

@@ -17,7 +17,7 @@ from core.errors import Conflict, InvalidInput, NeedsConfirmation
 from limits.services import limit_enforce
 from references.models import Contact, ReferenceActivity
 from references.statuses import ReferenceStatus
-from requests_app.models import ReferenceRequest, RequestFeedback, RequestStatus
+from requests_app.models import OfferedSlot, ReferenceRequest, RequestFeedback, RequestStatus
 from workflows.machine import Actor, TransitionContext
 from workflows.models import RequestActivity
 from workflows.querysets import participants_for, request_managers
@@ -350,7 +350,10 @@ def resume(ctx: TransitionContext) -> dict[str, Any]:
 
 
 def clear_contact(ctx: TransitionContext) -> dict[str, Any]:
-    return {"chosen_contact": None, "scheduled_for": None}
+    """The contact is no longer asked: their code no longer verifies an ask, their offered
+    times go."""
+    OfferedSlot.objects.filter(request=ctx.request).delete()
+    return {"chosen_contact": None, "scheduled_for": None, "verification_code": None}
 
 
 def set_schedule(ctx: TransitionContext) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
+from references.models import Contact
 from requests_app.models import ReferenceRequest
 from workflows.models import Task
 
@@ -22,6 +23,8 @@ class Actor(StrEnum):
     ACCOUNT_OWNER = "account_owner"
     REQUESTER = "requester"
     SYSTEM = "system"
+    # The request's chosen contact, acting from the customer portal (never a staff user).
+    CUSTOMER = "customer"
 
 
 class Needs(StrEnum):
@@ -33,6 +36,7 @@ class Needs(StrEnum):
     SCHEDULE = "schedule"
     ASSIGNEE = "assignee"
     ACTIVITY = "activity"
+    SLOTS = "slots"
 
 
 # The target of "provide info": the status the request was paused from.
@@ -53,6 +57,8 @@ class TransitionContext:
     payload: dict[str, Any]
     now: datetime
     cleaned: dict[str, Any] = field(default_factory=dict)
+    # The customer contact acting from the portal (then `actor` is None).
+    customer: Contact | None = None
 
 
 # A guard raises a domain error when the move must not happen; an effect returns the request

@@ -154,6 +154,7 @@ class NoticeKind(models.TextChoices):
     NEEDS_INFO = "needs_info", "Information needed (to the requester)"
     INFO_PROVIDED = "info_provided", "Information provided (to the manager)"
     CUSTOMER_ASKED = "customer_asked", "Customer asked (to the contact)"
+    CUSTOMER_ACCEPTED = "customer_accepted", "Customer accepted (to the manager and requester)"
     CUSTOMER_DECLINED = "customer_declined", "Customer declined (to the manager and requester)"
     REQUEST_SCHEDULED = "request_scheduled", "Scheduled (to the requester and contact)"
     REQUEST_CANCELLED = "request_cancelled", "Request cancelled (to the manager and account owner)"

@@ -19,8 +19,9 @@ from notifications.kinds import Delivery, Kind, register
 from notifications.message import Message
 from notifications.services import notify
 from requests_app.models import ReferenceRequest, RequestEvent
+from workflows.customer_notices import ask_message, feedback_message, scheduled_message
 from workflows.models import NoticeKind as N
-from workflows.zones import contact_zone, zone_of
+from workflows.zones import zone_of
 
 Group = tuple[list, list, Message]
 
@@ -30,10 +31,14 @@ _QUIET = {N.REQUEST_ASSIGNED: Delivery.IN_APP, N.INFO_PROVIDED: Delivery.IN_APP}
 REQUEST_EVENT_KINDS = tuple(Kind(k.value, k.label, default=_QUIET.get(k, Delivery.BOTH)) for k in N)
 TASK_DUE_SOON = Kind("task_due_soon", "Task due soon (to the assignee)", default=Delivery.IN_APP)
 TASK_OVERDUE = Kind("task_overdue", "Task overdue (to the assignee)")
+# The one reminder of an ask the customer has not answered (workflows.ask_reminders).
+ASK_REMINDER = Kind(
+    "customer_ask_reminder", "Ask not answered yet (to the contact)", default=Delivery.EMAIL, choosable=False
+)
 
 
 def register_kinds() -> None:
-    register([*REQUEST_EVENT_KINDS, TASK_DUE_SOON, TASK_OVERDUE])
+    register([*REQUEST_EVENT_KINDS, TASK_DUE_SOON, TASK_OVERDUE, ASK_REMINDER])
 
 
 def managers() -> list[User]:
@@ -71,10 +76,6 @@ class _Facts:
     @property
     def owner_link(self) -> str:
         return url_or("sales:approval", url_or("sales:home", "/"), self.request.pk)
-
-    @property
-    def customer_link(self) -> str:
-        return url_or("customer:home", "/")
 
     @property
     def program(self) -> list[User]:
@@ -148,19 +149,40 @@ def _to_program(title: str, body: str) -> Callable[[_Facts], list[Group]]:
 
 
 def _customer_asked(f: _Facts) -> list[Group]:
-    body = (
-        f"{_name(f.request.requester)} and our reference program would like you to take part in a {f.what} "
-        f"with a prospective customer, by {f.needed}. Please accept or decline in the customer portal; "
-        "you can also check there that this request is genuine."
-    )
-    return [([], [f.contact], Message(f"Would you help us with a {f.what}?", body, f.customer_link))]
+    return [([], [f.contact], ask_message(f.request, f.contact))]
+
+
+def _slot_lines(f: _Facts, reader: User | None) -> str:
+    """The offered times, in the reader's zone (with its abbreviation)."""
+    with timezone.override(zone_of(reader)):
+        return "\n".join(
+            f"- {moment_text(slot.starts_at, with_zone=True)} ({slot.minutes} minutes)"
+            for slot in f.request.offered_slots.all()
+        )
+
+
+def _customer_accepted(f: _Facts) -> list[Group]:
+    who = f.event.actor_contact.full_name if f.event.actor_contact_id else "The customer"
+    title = f"{who} accepted request {f.number} and offered times"
+    body = f"{who} will do the {f.what} for {f.deal}. Times offered:\n"
+    manager = f.request.assigned_manager
+    return [
+        (f.program, [], Message(title, f.with_note(body + _slot_lines(f, manager)), f.manager_link)),
+        (
+            [f.request.requester],
+            [],
+            Message(title, f.with_note(body + _slot_lines(f, f.request.requester)), f.requester_link),
+        ),
+    ]
 
 
 def _customer_declined(f: _Facts) -> list[Group]:
-    title, body = (
-        f"The customer declined request {f.number}",
-        f"The contact declined the {f.what} for {f.deal}.",
-    )
+    if f.event.action == "decline_ask":  # the customer, in the portal (the contact is cleared since)
+        who = f.event.actor_contact.full_name if f.event.actor_contact_id else "The customer"
+        title, body = f"{who} declined request {f.number}", f"{who} declined the {f.what} for {f.deal}."
+    else:  # a manager records the customer's answer
+        title = f"The customer declined request {f.number}"
+        body = f"{_name(f.event.actor)} recorded that the contact declined the {f.what} for {f.deal}."
     return [
         (f.program, [], Message(title, f.with_note(body), f.manager_link)),
         ([f.request.requester], [], Message(title, f.with_note(body), f.requester_link)),
@@ -171,15 +193,13 @@ def _scheduled(f: _Facts) -> list[Group]:
     # The time in each reader's own zone: the requester's calendar, the contact's record.
     with timezone.override(zone_of(f.request.requester)):
         staff_title = f"Scheduled: {f.what} on {f.scheduled}"
-    with timezone.override(contact_zone(f.contact)):
-        contact_title = f"Scheduled: {f.what} on {f.scheduled}"
     return [
         (
             [f.request.requester],
             [],
             Message(staff_title, f"With {f.contact.full_name} for {f.deal}.", f.requester_link),
         ),
-        ([], [f.contact], Message(contact_title, f"Thank you for agreeing to a {f.what}.", f.customer_link)),
+        ([], [f.contact], scheduled_message(f.request, f.contact)),
     ]
 
 
@@ -201,8 +221,7 @@ def _feedback(f: _Facts) -> list[Group]:
         )
     ]
     if f.contact is not None:
-        body = f"Thank you for taking part in a {f.what}. Tell us how it went; it helps us ask well."
-        groups.append(([], [f.contact], Message("How did it go?", body, f.customer_link)))
+        groups.append(([], [f.contact], feedback_message(f.request, f.contact)))
     return groups
 
 
@@ -236,6 +255,7 @@ COMPOSERS: dict[str, Callable[[_Facts], list[Group]]] = {
         "Request {f.number}: information provided", "The requester answered about the {f.what} for {f.deal}."
     ),
     N.CUSTOMER_ASKED: _customer_asked,
+    N.CUSTOMER_ACCEPTED: _customer_accepted,
     N.CUSTOMER_DECLINED: _customer_declined,
     N.REQUEST_SCHEDULED: _scheduled,
     N.REQUEST_CANCELLED: _cancelled,

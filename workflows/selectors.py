@@ -148,13 +148,14 @@ def request_detail(pk: int, related: tuple[str, ...] = ()) -> ReferenceRequest |
             ),
             Prefetch(
                 "events",
-                queryset=RequestEvent.objects.select_related("actor")
+                queryset=RequestEvent.objects.select_related("actor", "actor_contact")
                 .prefetch_related("notices")
                 .order_by("created_at", "id"),
             ),
             Prefetch(
                 "tasks", queryset=Task.objects.select_related("assignee", "completed_by").order_by("id")
             ),
+            "offered_slots",
         )
         .filter(pk=pk)
         .first()
@@ -217,7 +218,10 @@ def timeline(request: ReferenceRequest) -> list[TimelineEntry]:
     """Who did what and when, oldest first (from the prefetched events)."""
     entries = []
     for event in request.events.all():
-        who = (event.actor.get_full_name() or event.actor.username) if event.actor else "RMS"
+        if event.actor is None and event.actor_contact_id is not None:
+            who = "The customer"  # from the portal (the requester reads no more of them here)
+        else:
+            who = (event.actor.get_full_name() or event.actor.username) if event.actor else "RMS"
         what = _OWN_WORDS.get(event.action) or past_tense(event.action)
         status = RequestStatus(event.to_status).label if event.to_status in RequestStatus.values else ""
         entries.append(TimelineEntry(event.created_at, who, what, event.note, status))

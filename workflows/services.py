@@ -59,11 +59,19 @@ def display_name(user: User | None) -> str:
     return user.get_full_name() or user.username
 
 
+def event_actor_name(event: RequestEvent) -> str:
+    """Who took a history row's action, for "… by <name>": a staff user, the customer (by name),
+    or the system. Needs `actor` and `actor_contact` loaded."""
+    if event.actor_contact_id is not None and event.actor_id is None:
+        return f"{event.actor_contact.full_name}, the customer"
+    return display_name(event.actor)
+
+
 def _conflict(request: ReferenceRequest, action: str) -> Conflict:
     """The clear message for an action that no longer fits: who moved the request, and when."""
     last = (
         request.events.filter(action__in=ACTIONS)
-        .select_related("actor")
+        .select_related("actor", "actor_contact")
         .order_by("-created_at", "-id")
         .first()
     )
@@ -71,7 +79,7 @@ def _conflict(request: ReferenceRequest, action: str) -> Conflict:
     if last is None:
         return Conflict(f"“{action_label(action)}” is not possible while request #{request.pk} is {status}.")
     when = moment_text(last.created_at)
-    moved = f"{past_tense(last.action)} by {display_name(last.actor)} on {when}"
+    moved = f"{past_tense(last.action)} by {event_actor_name(last)} on {when}"
     if last.action == action:
         return Conflict(f"Request #{request.pk} was already {moved}.")
     return Conflict(
@@ -133,9 +141,12 @@ def request_transition(
     actor: User | None,
     note: str = "",
     expected_status: str | None = None,
+    customer: Contact | None = None,
     **payload: Any,
 ) -> ReferenceRequest:
-    """Apply one row of the transition table to a request; `actor=None` is the system.
+    """Apply one row of the transition table to a request; `actor=None` is the system, or, with
+    `customer`, the customer contact acting from the portal (the CUSTOMER relation holds only for
+    the request's chosen contact; the history row names the contact).
 
     Checks the actor's relation and the guard, changes the status only if it is still what was
     read (or `expected_status`, the status the user saw), writes the history row and its
@@ -154,10 +165,11 @@ def request_transition(
             request=request,
             transition=transition,
             actor=actor,
-            relations=actor_relations(request, actor),
+            relations=actor_relations(request, actor, customer),
             note=note,
             payload=payload,
             now=timezone.now(),
+            customer=customer,
         )
         _check(ctx, note)
         source = request.status
@@ -169,6 +181,7 @@ def request_transition(
         event = RequestEvent.objects.create(
             request=request,
             actor=actor,
+            actor_contact=customer,
             action=action,
             from_status=source,
             to_status=target,

@@ -1,4 +1,5 @@
-"""The periodic sweep of the workflow: overdue tasks, escalated approvals, expired and closed requests.
+"""The periodic sweep of the workflow: overdue tasks, escalated approvals, expired and closed
+requests, and the reminders of asks the customer has not answered (workflows.ask_reminders).
 
 Every change goes through the same locking as a user's (the request row first, then a
 conditional UPDATE), so two sweeps at once change nothing twice.
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from requests_app.models import ReferenceRequest, RequestEvent, RequestFeedback, RequestStatus
+from workflows.ask_reminders import asks_remind
 from workflows.models import NoticeKind, StepRole, Task
 from workflows.services import load_locked, record_notices, request_transition
 from workflows.transitions import EXPIRABLE
@@ -25,6 +27,7 @@ class SweepResult:
     escalated: int = 0
     expired: int = 0
     closed: int = 0
+    reminded: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -102,11 +105,12 @@ def requests_close_with_feedback() -> int:
 
 
 def workflow_sweep(*, now=None) -> SweepResult:
-    """The periodic job: mark overdue, escalate approvals, expire and close requests."""
+    """The periodic job: mark overdue, escalate approvals, expire and close requests, remind asks."""
     now = now or timezone.now()
     return SweepResult(
         overdue=tasks_mark_overdue(now=now),
         escalated=approvals_escalate(now=now),
         expired=requests_expire(today=timezone.localdate(now)),
         closed=requests_close_with_feedback(),
+        reminded=asks_remind(now=now),
     )

@@ -14,8 +14,10 @@ target is its source (reassign, reschedule) leaves the tasks alone.
 from collections.abc import Iterable
 
 from core.roles import Role, has_role
+from references.models import Contact
 from requests_app.models import ReferenceRequest
 from requests_app.statuses import OPEN_STATUSES, RequestStatus
+from workflows import asks
 from workflows import guards as g
 from workflows.machine import RESUME, Actor, Needs, Transition
 from workflows.models import NoticeKind, Task
@@ -30,7 +32,7 @@ def _rows(sources: Iterable[str], action: str, target: str | None, roles: set[Ac
     return [Transition(s, action, target or s, frozenset(roles), **options) for s in sources]
 
 
-M, OWN, R, SYS = Actor.MANAGER, Actor.ACCOUNT_OWNER, Actor.REQUESTER, Actor.SYSTEM
+M, OWN, R, SYS, CUST = Actor.MANAGER, Actor.ACCOUNT_OWNER, Actor.REQUESTER, Actor.SYSTEM, Actor.CUSTOMER
 # Where the program decides on a request: it can approve it with a contact or decline it.
 TRIAGE = (S.SUBMITTED, S.IN_REVIEW)
 BEFORE_SCHEDULED = tuple(s for s in OPEN_STATUSES if s != S.SCHEDULED)
@@ -64,7 +66,8 @@ TABLE: tuple[Transition, ...] = (
     ),
     *_rows(
         [S.AWAITING_OWNER], "owner_approve", S.CUSTOMER_ASKED, {OWN}, label="Approve",
-        done="approved for the account", guard=g.chosen_contact_available, style="primary",
+        done="approved for the account", guard=g.chosen_contact_available,
+        effect=asks.issue_verification_code, style="primary",
         notifications=(N.REQUEST_APPROVED, N.CUSTOMER_ASKED),
     ),
     # When the owner cannot answer (away, gone, never signed in), a manager approves or declines
@@ -72,8 +75,8 @@ TABLE: tuple[Transition, ...] = (
     *_rows(
         [S.AWAITING_OWNER], "approve_for_owner", S.CUSTOMER_ASKED, {M}, not_for=frozenset({OWN}),
         label="Approve on behalf of the owner", done="approved on behalf of the account owner",
-        guard=g.approval_for_owner, needs=Needs.NOTE, style="primary",
-        notifications=(N.REQUEST_APPROVED, N.CUSTOMER_ASKED),
+        guard=g.approval_for_owner, effect=asks.issue_verification_code, needs=Needs.NOTE,
+        style="primary", notifications=(N.REQUEST_APPROVED, N.CUSTOMER_ASKED),
     ),
     *_rows(
         [S.AWAITING_OWNER], "owner_decline", S.IN_REVIEW, {OWN}, label="Decline",
@@ -95,6 +98,18 @@ TABLE: tuple[Transition, ...] = (
         [S.CUSTOMER_ASKED], "customer_decline", S.IN_REVIEW, {M}, label="Customer declined",
         done="marked as declined by the customer", effect=g.clear_contact, needs=Needs.NOTE,
         close_tasks_as=SKIPPED, notifications=(N.CUSTOMER_DECLINED,),
+    ),
+    # The customer answers the ask in their portal: accepts by offering times (the manager then
+    # schedules one of them) or declines, with or without a reason.
+    *_rows(
+        [S.CUSTOMER_ASKED], "accept_ask", None, {CUST}, label="Accept and offer times",
+        done="accepted and offered times", guard=asks.slots_given, effect=asks.store_slots,
+        needs=Needs.SLOTS, style="primary", notifications=(N.CUSTOMER_ACCEPTED,),
+    ),
+    *_rows(
+        [S.CUSTOMER_ASKED], "decline_ask", S.IN_REVIEW, {CUST}, label="Decline", done="declined the ask",
+        effect=g.clear_contact, close_tasks_as=SKIPPED, style="danger",
+        notifications=(N.CUSTOMER_DECLINED,),
     ),
     *_rows(
         [S.SCHEDULED], "reschedule", None, {M}, label="Reschedule", done="rescheduled",
@@ -193,6 +208,7 @@ OTHER_EVENT_WORDS = {
     "task_done": "finished a task",
     "task_reassigned": "reassigned a task",
     "owner_changed": "handed the approval to the account's new owner",
+    "customer_brief": "changed the brief the customer reads",
 }
 
 
@@ -214,8 +230,15 @@ def past_tense(action: str) -> str:
     return row.done if row else OTHER_EVENT_WORDS.get(action, action.replace("_", " "))
 
 
-def actor_relations(request: ReferenceRequest, user) -> frozenset[Actor]:
-    """How `user` relates to `request` (None is the system). Needs chosen_contact__account loaded."""
+def actor_relations(request: ReferenceRequest, user, customer: Contact | None = None) -> frozenset[Actor]:
+    """How `user` relates to `request` (None is the system), or how `customer` — a contact acting
+    from the portal — does: the customer only while they are the request's chosen contact.
+    Needs chosen_contact__account loaded."""
+    if customer is not None:
+        if user is not None:
+            raise ValueError("A move is taken by a staff user or by a customer, not both.")
+        is_chosen = request.chosen_contact_id is not None and customer.pk == request.chosen_contact_id
+        return frozenset({Actor.CUSTOMER}) if is_chosen else frozenset()
     if user is None:
         return frozenset({Actor.SYSTEM})
     relations = set()

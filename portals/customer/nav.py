@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 PAGES = (
     ("customer:home", _("Overview")),
+    ("customer:asks", _("My asks")),
+    ("customer:verify", _("Verify a request")),
     ("customer:preferences", _("My preferences")),
     ("customer:history", _("My history")),
     ("customer:data", _("My data")),

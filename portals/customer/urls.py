@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portals.customer import data, history, preferences, signing, views
+from portals.customer import asks, data, history, preferences, signing, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +10,11 @@ urlpatterns = [
     path("link/<str:token>/", signing.link, name="link"),
     path("link/<str:token>/renew/", signing.link_renew, name="link-renew"),
     path("sign-out/", signing.sign_out, name="sign-out"),
+    path("asks/", asks.ask_list, name="asks"),
+    path("asks/<int:pk>/", asks.ask_detail, name="ask"),
+    path("asks/<int:pk>/accept/", asks.ask_accept, name="ask-accept"),
+    path("asks/<int:pk>/decline/", asks.ask_decline, name="ask-decline"),
+    path("verify/", asks.verify, name="verify"),
     path("preferences/", preferences.preferences, name="preferences"),
     path("preferences/pause/", preferences.pause, name="preferences-pause"),
     path("preferences/unpause/", preferences.unpause, name="preferences-unpause"),

@@ -87,6 +87,19 @@ class BulkForm(forms.Form):
         return data
 
 
+class CustomerBriefForm(DomainErrorsMixin, forms.Form):
+    """What the asked customer may know about the prospect (requests_app.services.customer_brief_set)."""
+
+    customer_brief = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        label="Brief for the customer",
+        help_text="Shown to the customer in their portal. Leave empty and they see only the prospect's "
+        "industry and size.",
+    )
+
+
 class RecordActivityForm(DomainErrorsMixin, forms.Form):
     occurred_on = DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date it happened")
     duration_minutes = forms.IntegerField(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("requests/<int:pk>/", requests.detail, name="request"),
     path("requests/<int:pk>/act/", requests.act, name="request-act"),
     path("requests/<int:pk>/record/", requests.record, name="request-record"),
+    path("requests/<int:pk>/brief/", requests.brief, name="request-brief"),
     path("events/", events.event_list, name="events"),
     path("events/new/", events.event_new, name="event-new"),
     path("events/<int:pk>/", events.event_detail, name="event"),

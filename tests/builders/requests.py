@@ -79,7 +79,14 @@ def payload_for(action: str, request: ReferenceRequest, contact: Contact, manage
         Needs.SCHEDULE: {"scheduled_for": timezone.now() + timedelta(days=3), "schedule_anyway": True},
         Needs.ASSIGNEE: {"assignee": manager},
         Needs.ACTIVITY: {"occurred_on": timezone.localdate(), "duration_minutes": 45},
+        Needs.SLOTS: {"slots": offered_slots(3)},
     }[NEEDS[action]]
+
+
+def offered_slots(count: int, *, days: int = 3, minutes: int = 45) -> list[tuple]:
+    """`count` times a customer offers (start, minutes): a day apart from `days` days ahead, 10:00 UTC."""
+    first = (timezone.now() + timedelta(days=days)).replace(hour=10, minute=0, second=0, microsecond=0)
+    return [(first + timedelta(days=i), minutes) for i in range(count)]
 
 
 def actor_for(action: str, request: ReferenceRequest, manager):

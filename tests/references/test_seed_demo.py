@@ -33,6 +33,7 @@ from references.models import (
     ParticipationPreferences,
     ReferenceActivity,
 )
+from requests_app.models import OfferedSlot, ReferenceRequest, RequestEvent
 from tests.builders import catalogue as factories
 
 pytestmark = pytest.mark.django_db
@@ -241,3 +242,11 @@ def test_writes_in_bulk_whatever_the_number_of_accounts():
     # At these sizes every table gets rows and fits in one batch, so the counts are equal;
     # writing row by row would cost thousands of queries more.
     assert queries_for(40) == queries_for(120)
+
+
+def test_demo_customers_have_open_asks_with_codes_and_offered_times():
+    seed_demo()
+    asked = ReferenceRequest.objects.filter(status="customer_asked", verification_code__isnull=False)
+    assert asked.count() >= 2
+    assert OfferedSlot.objects.filter(request__in=asked).count() == 3
+    assert RequestEvent.objects.filter(action="accept_ask", actor_contact__isnull=False).exists()

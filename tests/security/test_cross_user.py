@@ -50,6 +50,9 @@ def notification_of(name: str) -> Other:
 PROGRAM = "the program's pages: reference managers see every request, event, account and contact"
 PORTAL = "the customer portal: only a contact's session gets in; another contact's ids are a 404"
 ADMIN_SITE = "the admin: only administrators and reference managers get in (the access matrix)"
+# The customer portal: no staff session gets in (the access matrix); another contact's ids are a
+# 404 (tests/portals/customer/).
+PORTAL = "the customer portal: contacts only, each reading from their own requests"
 
 CROSS: dict[str, dict[str, Other | str] | str] = {
     "sales:reference": "the shared catalogue: every rep may open every offerable reference",
@@ -75,6 +78,10 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
     "manage:request": PROGRAM,
     "manage:request-act": PROGRAM,
     "manage:request-record": PROGRAM,
+    "manage:request-brief": PROGRAM,
+    "customer:ask": PORTAL,
+    "customer:ask-accept": PORTAL,
+    "customer:ask-decline": PORTAL,
     "manage:event": PROGRAM,
     "manage:account": PROGRAM,
     "manage:account-edit": PROGRAM,

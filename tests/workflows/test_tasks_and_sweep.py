@@ -139,7 +139,7 @@ def test_the_beat_schedule_runs_the_sweep_task(ref_request):
     ReferenceRequest.objects.filter(pk=ref_request.pk).update(
         needed_by=timezone.localdate() - timedelta(days=3)
     )
-    assert workflow_sweep_task() == {"overdue": 0, "escalated": 0, "expired": 1, "closed": 0}
+    assert workflow_sweep_task() == {"overdue": 0, "escalated": 0, "expired": 1, "closed": 0, "reminded": 0}
 
 
 def test_the_last_step_of_a_status_ends_with_the_request_action(ref_request, manager, customer_contact):

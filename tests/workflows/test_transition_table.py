@@ -19,7 +19,7 @@ from tests.builders.requests import make_request, payload_for
 from workflows.services import request_transition
 from workflows.transitions import ACTIONS, RESUME, TABLE, available_transitions
 
-MGR, OWN, REQ, SYS = "manager", "account_owner", "requester", "system"
+MGR, OWN, REQ, SYS, CUST = "manager", "account_owner", "requester", "system", "customer"
 BEFORE_SCHEDULED = ["submitted", "in_review", "needs_info", "awaiting_owner", "customer_asked"]
 OPEN = [*BEFORE_SCHEDULED, "scheduled"]
 
@@ -37,6 +37,8 @@ SPEC = {
     ("awaiting_owner", "decline_for_owner"): ("in_review", {MGR}),
     ("customer_asked", "schedule"): ("scheduled", {MGR}),
     ("customer_asked", "customer_decline"): ("in_review", {MGR}),
+    ("customer_asked", "accept_ask"): ("customer_asked", {CUST}),
+    ("customer_asked", "decline_ask"): ("in_review", {CUST}),
     ("scheduled", "reschedule"): ("scheduled", {MGR}),
     **{(s, "record_activity"): ("completed", {MGR, REQ}) for s in ("customer_asked", "scheduled")},
     ("completed", "close"): ("closed", {MGR, REQ, SYS}),
@@ -44,8 +46,10 @@ SPEC = {
     ("scheduled", "cancel"): ("cancelled", {MGR}),
     **{(s, "expire"): ("expired", {SYS}) for s in BEFORE_SCHEDULED},
 }
-# Who tries: the four relations of the table plus people with none.
-ROLES = [MGR, OWN, REQ, SYS, "other_rep", "marketer"]
+# Who tries: the five relations of the table plus people with none (a contact who is not the
+# request's chosen contact among them).
+ROLES = [MGR, OWN, REQ, SYS, CUST, "other_rep", "marketer", "other_customer"]
+CUSTOMERS = (CUST, "other_customer")
 
 
 def test_the_table_is_exactly_the_specification():
@@ -72,20 +76,25 @@ def _force_status(request: ReferenceRequest, status: str, contact, action: str) 
 
 
 @pytest.fixture
-def people(manager, account_owner, sales_rep, other_rep, marketer):
+def people(manager, account_owner, sales_rep, other_rep, marketer, customer_contact):
     return {
         MGR: manager,
         OWN: account_owner,
         REQ: sales_rep,
         SYS: None,
+        CUST: customer_contact,
         "other_rep": other_rep,
         "marketer": marketer,
+        "other_customer": factories.make_contact(customer_contact.account),
     }
 
 
-def _outcome(request_id: int, action: str, actor, payload: dict) -> tuple[str, ReferenceRequest | None]:
+def _outcome(
+    request_id: int, action: str, who, role: str, payload: dict
+) -> tuple[str, ReferenceRequest | None]:
+    actor = {"customer": who, "actor": None} if role in CUSTOMERS else {"actor": who}
     try:
-        moved = request_transition(request_id=request_id, action=action, actor=actor, **payload)
+        moved = request_transition(request_id=request_id, action=action, **actor, **payload)
     except NotAllowed:
         return "forbidden", None
     except Conflict:
@@ -102,7 +111,7 @@ def test_every_status_action_and_role(status, action, people, sales_rep, custome
     for role in ROLES:
         events_before = RequestEvent.objects.filter(request=request).count()
         with transaction.atomic():
-            result, moved = _outcome(request.pk, action, people[role], payload)
+            result, moved = _outcome(request.pk, action, people[role], role, payload)
             expected = "invalid" if target is None else ("allowed" if role in allowed_roles else "forbidden")
             assert result == expected, f"{status} --{action}--> as {role}"
             events_after = RequestEvent.objects.filter(request=request).count()

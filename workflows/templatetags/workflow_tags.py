@@ -31,6 +31,14 @@ def person(user, empty: str = "") -> str:
     return user.get_full_name() or user.username
 
 
+@register.filter
+def event_actor(event, empty: str = "System") -> str:
+    """Who took a history row's action: a staff user, the customer from their portal, or `empty`."""
+    if event.actor_id is None and event.actor_contact_id is not None:
+        return f"{event.actor_contact.full_name} (the customer)"
+    return person(event.actor, empty)
+
+
 @register.simple_tag
 def reason_max_length() -> int:
     """The longest reason the transition form takes, for the fields' `maxlength`."""

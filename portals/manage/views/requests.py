@@ -12,11 +12,12 @@ from core.errors import DomainError, NeedsConfirmation
 from core.permissions import role_required
 from core.roles import Role
 from customers.feedback import RELATION as CUSTOMER_FEEDBACK
-from portals.manage.forms import RecordActivityForm
+from portals.manage.forms import CustomerBriefForm, RecordActivityForm
 from portals.shared.responses import render_refused
 from portals.shared.transitions import take_transition
 from references.statuses import ReferenceStatus
 from requests_app.models import ReferenceRequest
+from requests_app.services import customer_brief_set
 from workflows.querysets import participants_for
 from workflows.selectors import (
     alternative_candidates,
@@ -38,7 +39,9 @@ class Choice(NamedTuple):
     resting: bool
 
 
-def _detail_context(request: HttpRequest, ref_request: ReferenceRequest) -> dict:
+def _detail_context(
+    request: HttpRequest, ref_request: ReferenceRequest, brief_form: CustomerBriefForm | None = None
+) -> dict:
     candidates = [c.contact for c in ref_request.candidates.all()]
     in_play = list(candidates)
     if ref_request.chosen_contact and ref_request.chosen_contact not in in_play:
@@ -58,7 +61,10 @@ def _detail_context(request: HttpRequest, ref_request: ReferenceRequest) -> dict
         "alternatives": alternatives,
         "choices": choices,
         "collisions": collisions(ref_request, in_play),
-        "actions": available_transitions(ref_request, request.user),
+        "actions": (actions := available_transitions(ref_request, request.user)),
+        # The customer's offered times, each scheduled in one click (the "schedule" action).
+        "can_schedule": any(t.action == "schedule" for t in actions),
+        "brief_form": brief_form or CustomerBriefForm(initial={"customer_brief": ref_request.customer_brief}),
         "managers": managers(),
         "section": "inbox",
     }
@@ -147,3 +153,23 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(reverse("manage:request", args=[pk]))
     status = 400 if request.method == "POST" else 200
     return render(request, "portals/manage/record_activity.html", context, status=status)
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def brief(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set what the customer may read about the prospect in their portal."""
+    ref_request = _get(pk)
+    form = CustomerBriefForm(request.POST)
+    if form.is_valid():
+        try:
+            customer_brief_set(
+                request=ref_request, actor=request.user, brief=form.cleaned_data["customer_brief"]
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "The customer's brief is saved.")
+            return redirect("manage:request", pk=pk)
+    context = _detail_context(request, _get(pk), brief_form=form)
+    return render(request, "portals/manage/request_detail.html", context, status=400)
