@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
+from tests.customers.broker import broker  # noqa: F401 - a fixture: the sign-in journey's worker queue
+
 # Playwright's sync API runs an event loop in this thread; Django must still allow ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

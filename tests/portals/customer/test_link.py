@@ -47,7 +47,7 @@ def test_opening_a_link_shows_continue_and_uses_nothing(contact, client):
 def test_link_pages_keep_the_token_out_of_referers_and_caches(contact, client):
     token = mint(contact)
     for response in (client.get(link(token)), client.post(link(token)), client.get(link("made-up"))):
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "strict-origin"
         assert "no-store" in response["Cache-Control"]
 
 
