@@ -1,4 +1,5 @@
-"""The demo gives customers feedback on most of their done requests."""
+"""The demo gives customers feedback on most of their done requests, and two demo customers to sign
+in as, with an open ask each."""
 
 from io import StringIO
 
@@ -6,17 +7,34 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F
 
+from customers.asks import open_asks
+from customers.demo import DEMO_CUSTOMERS
 from customers.models import CustomerFeedback
+from references.models import Contact
 from requests_app.statuses import FEEDBACK_STATUSES
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_customer_feedback_on_done_requests_only():
-    call_command("seed_demo", accounts=30, seed=42, stdout=StringIO())
+@pytest.fixture
+def demo() -> str:
+    """What seed_demo printed."""
+    out = StringIO()
+    call_command("seed_demo", accounts=30, seed=42, stdout=out)
+    return out.getvalue()
 
+
+def test_the_demo_has_customer_feedback_on_done_requests_only(demo):
     feedback = CustomerFeedback.objects.all()
     assert feedback.exists()
     assert not feedback.exclude(request__status__in=FEEDBACK_STATUSES).exists()
     assert not feedback.exclude(contact=F("request__chosen_contact")).exists()
     assert not feedback.filter(rating__gt=5).exists()
+
+
+def test_the_demo_customers_have_an_open_ask_each_in_their_language(demo):
+    for email, language, _zone in DEMO_CUSTOMERS:
+        contact = Contact.objects.get(email=email)
+        assert contact.language == language
+        assert open_asks(contact), email
+        assert email in demo  # seed_demo prints who to sign in as
