@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from references.models import Contact
+from references.words import activity_name
 from requests_app.codes import code_from_text
 from requests_app.models import ReferenceRequest
 from requests_app.statuses import APPROVED_STATUSES, RequestStatus
@@ -85,7 +86,7 @@ def _ask(request: ReferenceRequest) -> Ask:
         status_label=RequestStatus(request.status).label,
         rep=requester.get_full_name() or requester.get_username(),
         company=company_name(),
-        activity=request.activity_type.name,
+        activity=activity_name(request.activity_type),
         needed_by=request.needed_by,
         code=request.verification_code_text,
         brief=request.customer_brief,

@@ -131,7 +131,9 @@ def build_email(notification: Notification, address: str) -> EmailMultiAlternati
     with timezone.override(zone), translation.override(language):
         text = render_to_string([f"{name}.txt" for name in names], context)
         html = render_to_string([f"{name}.html" for name in names], context)
-    subject = " ".join(f"[RMS] {notification.title}".split())  # one line, whatever the title held
+    # Customers know the vendor, not the tool: their subject names the company.
+    sender = settings.COMPANY_NAME if notification.contact_id else "RMS"
+    subject = " ".join(f"[{sender}] {notification.title}".split())  # one line, whatever the title held
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,

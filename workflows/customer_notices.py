@@ -16,6 +16,7 @@ from core.dates import day_text, moment_text
 from core.links import url_or
 from notifications.message import Message
 from references.models import Contact
+from references.words import activity_noun
 from requests_app.codes import code_text
 from requests_app.models import ReferenceRequest
 from workflows.zones import contact_zone
@@ -59,7 +60,7 @@ def _facts(request: ReferenceRequest) -> dict[str, str]:
     return {
         "rep": _rep(request),
         "company": company_name(),
-        "what": request.activity_type.name.lower(),
+        "what": activity_noun(request.activity_type),
         "needed": day_text(request.needed_by),
         "code": code_text(request.verification_code),
     }

@@ -12,6 +12,7 @@ from customers.feedback import RATINGS
 from references.models import ActivityType, PreferredChannel
 from references.models.contacts import OWN_CAP_MAX
 from references.services.preferences import PAUSE_DAYS_MAX, PAUSE_DAYS_MIN
+from references.words import activity_name
 
 CHANNELS = {
     PreferredChannel.EMAIL: _("Email"),
@@ -29,8 +30,13 @@ def _filled(text, **values):
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
 
 
+class ActivityTypesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return activity_name(obj)  # in the contact's language
+
+
 class PreferencesForm(DomainErrorsMixin, forms.Form):
-    activity_types = forms.ModelMultipleChoiceField(
+    activity_types = ActivityTypesField(
         ActivityType.objects.order_by("sort_order", "name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,

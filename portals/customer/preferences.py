@@ -22,6 +22,7 @@ from references.models import (
     ParticipationPreferences,
 )
 from references.services.preferences import PAUSE_DAYS_MAX
+from references.words import activity_name
 
 LEDGER_SHOWN = 30
 METHODS = {
@@ -55,7 +56,7 @@ def _ledger(contact) -> list[dict]:
     entries = ConsentEntry.objects.filter(contact=contact).select_related("activity_type")[:LEDGER_SHOWN]
     return [
         {
-            "what": entry.activity_type.name if entry.activity_type_id else _("Taking part in the program"),
+            "what": activity_name(entry.activity_type) if entry.activity_type_id else _("Taking part"),
             "given": entry.given,
             "when": entry.recorded_at,
             "how": METHODS.get(entry.method, entry.method),

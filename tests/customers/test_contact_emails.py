@@ -101,8 +101,14 @@ def test_a_contact_reads_the_email_in_their_language(contact):
     assert 'lang="de"' in message.alternatives[0][0]
 
 
+def test_a_contacts_subject_names_the_company_not_the_tool(contact, settings):
+    message = build_email(email_to(contact, "/portal/asks/3/"), contact.email)
+    assert message.subject.startswith(f"[{settings.COMPANY_NAME}] ") and "RMS" not in message.subject
+
+
 def test_a_staff_email_stays_english_and_links_to_staff_pages(manager):
     notify(kind="customer_asked", key="e:9", users=[manager], message=Message("T", "B", "/manage/"))
     message = build_email(Notification.objects.get(user=manager, channel=Channel.EMAIL), manager.email)
     assert "Open in RMS" in message.alternatives[0][0] and "/manage/" in message.body
+    assert message.subject == "[RMS] T"
     assert not PortalLink.objects.exists()

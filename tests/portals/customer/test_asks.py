@@ -222,3 +222,13 @@ def test_the_ask_page_costs_a_fixed_number_of_queries(
     # rep, activity type and deal's industry and size band, its offered times.
     with django_assert_max_num_queries(4):
         assert client.get(reverse("customer:ask", args=[asked.pk])).status_code == 200
+
+
+def test_a_german_contact_reads_the_activity_in_german(portal_client, asked, customer_contact):
+    customer_contact.language = "de"
+    customer_contact.save(update_fields=["language"])
+    client = portal_client(customer_contact)
+    ask = client.get(reverse("customer:ask", args=[asked.pk])).content.decode()
+    assert "Referenzgespräch" in ask and "Reference call" not in ask
+    preferences = client.get(reverse("customer:preferences")).content.decode()
+    assert "Besuch vor Ort" in preferences and "Site visit" not in preferences
