@@ -7,7 +7,7 @@ which cancel the ones of the failed attempt.
 
 from celery import shared_task
 
-from customers import mail
+from customers import housekeeping, mail
 from notifications.delivery import MAX_ATTEMPTS, is_transient, retry_delay
 
 LIMITS = {"acks_late": True, "ignore_result": True, "soft_time_limit": 60, "time_limit": 90}
@@ -33,3 +33,8 @@ def send_renewed_link(self, digest: str) -> int:
         if is_transient(error) and self.request.retries < MAX_ATTEMPTS:
             raise self.retry(countdown=retry_delay(self.request.retries + 1)) from error
         raise
+
+
+@shared_task(name="customers.forget_old_portal_records", **LIMITS)
+def forget_old_portal_records() -> dict[str, int]:
+    return housekeeping.portal_records_forget()

@@ -41,6 +41,10 @@ app.conf.beat_schedule = {
     # Contacts' own pauses ("pause me for N days") end after their last day; hourly, idempotent.
     "references-end-pauses": {"task": "references.end_pauses", "schedule": crontab(minute=23)},
     "core-forget-old-sign-ins": {"task": "core.forget_old_sign_ins", "schedule": crontab(hour=3, minute=45)},
+    "customers-forget-old-portal-records": {
+        "task": "customers.forget_old_portal_records",
+        "schedule": crontab(hour=3, minute=50),
+    },
     # The reference search index follows the catalogue within a minute; rebuilt nightly.
     "matching-refresh-search-index": {"task": "matching.refresh_search_index", "schedule": 60.0},
     "matching-rebuild-search-index": {

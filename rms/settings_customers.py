@@ -22,3 +22,6 @@ PORTAL_EMAIL_LINK_HOURS = env_int("PORTAL_EMAIL_LINK_HOURS", 72, minimum=1)
 # Links asked for per hour: per typed address, and per client address (core.throttle.client_ip).
 PORTAL_LINKS_PER_EMAIL = env_int("PORTAL_LINKS_PER_EMAIL", 5, minimum=1)
 PORTAL_LINKS_PER_IP = env_int("PORTAL_LINKS_PER_IP", 20, minimum=1)
+# Days kept after a link expired (its dead-link page offers a fresh one) and after a session began.
+PORTAL_LINK_KEEP_DAYS = env_int("PORTAL_LINK_KEEP_DAYS", 30, minimum=1)
+PORTAL_SESSION_KEEP_DAYS = env_int("PORTAL_SESSION_KEEP_DAYS", 90, minimum=1)
