@@ -26,6 +26,7 @@ PACKAGES = [
     "matching",
     "workflows",
     "insights",
+    "customers",
     "portals",
     "api",
     "rms",
@@ -43,6 +44,7 @@ STATUS_NAMES = re.compile(r"status|state|outcome|stage", re.IGNORECASE)
 
 def status_values() -> dict[str, str]:
     """Every value of the status-like choices, with the choices that name it."""
+    from customers.statuses import ErasureStatus
     from limits.models import UsageState
     from notifications.models import Status as NotificationStatus
     from references.models import Opportunity
@@ -59,6 +61,7 @@ def status_values() -> dict[str, str]:
         UsageState,
         Opportunity.Outcome,
         Opportunity.Stage,
+        ErasureStatus,
     ]
     return {value: f"{c.__qualname__}.{c(value).name}" for c in choices for value in c.values}
 
