@@ -1,0 +1,42 @@
+"""Review: the one reminder of an open ask goes only to a contact who may still be asked."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from customers import preferences as portal_preferences
+from customers.erasure.services import contact_erase, erasure_ask
+from notifications.models import Notification
+from tests.builders.requests import drive_to
+from workflows.ask_reminders import asks_remind
+from workflows.notices import ASK_REMINDER
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def asked(ref_request, manager, customer_contact):
+    return drive_to(ref_request, "customer_asked", customer_contact, manager)
+
+
+def test_a_contact_who_said_stop_asking_me_gets_no_reminder(asked, customer_contact):
+    portal_preferences.opt_out(contact=customer_contact)
+    asks_remind(now=timezone.now() + timedelta(days=30))
+    assert not Notification.objects.filter(kind=ASK_REMINDER.code).exists()
+
+
+def test_an_erased_contact_gets_no_reminder(asked, customer_contact, manager):
+    contact_erase(erasure_id=erasure_ask(contact=customer_contact).pk, actor=manager)
+    asks_remind(now=timezone.now() + timedelta(days=30))
+    assert not Notification.objects.filter(kind=ASK_REMINDER.code).exists()
+
+
+def test_a_paused_contact_gets_no_reminder(asked, customer_contact):
+    portal_preferences.pause(contact=customer_contact, days=30)
+    asks_remind(now=timezone.now() + timedelta(days=4))
+    assert not Notification.objects.filter(kind=ASK_REMINDER.code).exists()
+
+
+def test_a_contact_who_may_be_asked_still_gets_the_reminder(asked, customer_contact):
+    assert asks_remind(now=timezone.now() + timedelta(days=4)) == 1
