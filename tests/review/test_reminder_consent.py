@@ -40,3 +40,21 @@ def test_a_paused_contact_gets_no_reminder(asked, customer_contact):
 
 def test_a_contact_who_may_be_asked_still_gets_the_reminder(asked, customer_contact):
     assert asks_remind(now=timezone.now() + timedelta(days=4)) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_nothing_is_emailed_to_an_erased_contact_after_the_erasure(asked, customer_contact, manager, mailoutbox):
+    """Scheduling their still-open ask after the erasure writes an email to the contact; it must
+    not go to the placeholder address."""
+    from notifications.delivery import notification_deliver
+    from workflows.services import request_transition
+
+    contact_erase(erasure_id=erasure_ask(contact=customer_contact).pk, actor=manager)
+    request_transition(
+        request_id=asked.pk, action="schedule", actor=manager,
+        scheduled_for=timezone.now() + timedelta(days=3),
+    )  # fmt: skip
+    pending = Notification.objects.filter(contact=customer_contact, status="pending")
+    for notification in pending:
+        notification_deliver(notification_id=notification.pk)
+    assert [m.to for m in mailoutbox if any("@invalid" in a for a in m.to)] == []
