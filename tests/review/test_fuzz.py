@@ -61,3 +61,18 @@ def test_fuzz_everything(portal_client, asked, customer_contact):
         except Exception as e:
             bad.append((url, repr(e)[:200]))
     assert bad == []
+
+
+def test_fuzz_query_strings(portal_client, customer_contact):
+    client = portal_client(customer_contact)
+    bad = []
+    for value in ODD + ["99999999999999999999", "1.5", "%00"]:
+        for url in ["/portal/history/", "/portal/asks/", "/portal/preferences/", "/portal/data/", "/portal/verify/", "/portal/sign-in/"]:
+            try:
+                r = client.get(url, {"page": value, "next": value})
+            except Exception as e:  # noqa
+                bad.append((url, value, repr(e)[:200]))
+                continue
+            if r.status_code >= 500:
+                bad.append((url, value, r.status_code))
+    assert bad == []
