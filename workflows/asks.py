@@ -12,8 +12,7 @@ late time gets the usual "Schedule anyway?" confirmation (workflows.guards._warn
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -63,7 +62,7 @@ def _slot(value: Any, number: int) -> Slot:
     # In UTC: a length is real time, so a slot across a clock change ends `minutes` later (adding
     # to a zoned time adds to the wall clock: 60 minutes from 01:30 on the fall-back night became
     # two hours, and one starting in the spring-forward gap ended when it started).
-    return Slot(start.astimezone(dt_timezone.utc), minutes)
+    return Slot(start.astimezone(UTC), minutes)
 
 
 def _check_slot(slot: Slot, number: int, now: datetime) -> None:

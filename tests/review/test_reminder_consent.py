@@ -43,7 +43,9 @@ def test_a_contact_who_may_be_asked_still_gets_the_reminder(asked, customer_cont
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_nothing_is_emailed_to_an_erased_contact_after_the_erasure(asked, customer_contact, manager, mailoutbox):
+def test_nothing_is_emailed_to_an_erased_contact_after_the_erasure(
+    asked, customer_contact, manager, mailoutbox
+):
     """Scheduling their still-open ask after the erasure writes an email to the contact; it must
     not go to the placeholder address."""
     from notifications.delivery import notification_deliver
