@@ -12,4 +12,4 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --no-input \
     && mkdir -p var && chown -R rms /app/var
 USER rms
 EXPOSE 8000
-CMD ["gunicorn", "rms.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "rms.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--logger-class", "rms.gunicorn_logging.RedactingLogger"]

@@ -36,6 +36,7 @@ from notifications.emails import build_email
 from notifications.kinds import Delivery, channels_for
 from notifications.models import Channel, Notification, NotificationPreference, Status
 from notifications.publishing import publish
+from references.statuses import ReferenceStatus
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +109,8 @@ def _address_and_obstacle(notification: Notification) -> tuple[str, str | None]:
         preferences = getattr(contact, "preferences", None)
         if preferences is not None and preferences.opted_out:
             return "", "The contact has opted out of the reference program."
+        if contact.status == ReferenceStatus.RETIRED:  # an erased contact is retired too
+            return "", "The contact is retired."
         return contact.email, None if contact.email else "The contact has no email address."
     user = notification.user
     if not user.is_active:

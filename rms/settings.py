@@ -385,8 +385,8 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"refusals_without_traceback": {"()": "core.log_filters.RefusalsWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals_without_traceback": {"()": "core.log_filters.RefusalsWithoutTraceback"}, "portal_tokens_redacted": {"()": "core.log_filters.PortalTokensRedacted"}},  # noqa: E501  # fmt: skip
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["portal_tokens_redacted"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django gives `django` a console handler of its own (every record twice): the root's only.

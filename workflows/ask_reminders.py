@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef
 
 from notifications.models import Notification
 from notifications.services import notify
+from references.statuses import ReferenceStatus
 from requests_app.models import ReferenceRequest, RequestEvent, RequestStatus
 from workflows.customer_notices import ask_reminder_message
 from workflows.notices import ASK_REMINDER
@@ -37,6 +38,11 @@ def asks_to_remind(*, now: datetime):
         )
         .exclude(Exists(answered))
         .exclude(Exists(reminded))
+        # Not to a contact who said "stop asking me" or "pause me" since, nor to one retired
+        # (an erased contact is retired: the reminder went to their placeholder address).
+        .exclude(chosen_contact__status=ReferenceStatus.RETIRED)
+        .exclude(chosen_contact__preferences__opted_out=True)
+        .exclude(chosen_contact__preferences__paused_by_contact=True)
         .select_related("requester", "activity_type", "chosen_contact")
         .order_by("pk")
     )

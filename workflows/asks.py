@@ -12,7 +12,7 @@ late time gets the usual "Schedule anyway?" confirmation (workflows.guards._warn
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -59,7 +59,10 @@ def _slot(value: Any, number: int) -> Slot:
         raise InvalidInput(_("Time %(n)s: give its length in minutes.") % {"n": number}, field=field)
     if timezone.is_naive(start):
         start = timezone.make_aware(start)
-    return Slot(start, minutes)
+    # In UTC: a length is real time, so a slot across a clock change ends `minutes` later (adding
+    # to a zoned time adds to the wall clock: 60 minutes from 01:30 on the fall-back night became
+    # two hours, and one starting in the spring-forward gap ended when it started).
+    return Slot(start.astimezone(UTC), minutes)
 
 
 def _check_slot(slot: Slot, number: int, now: datetime) -> None:

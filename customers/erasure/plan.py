@@ -72,11 +72,13 @@ class Scope:
     account_id: int
 
     def requests(self) -> tuple[str, list]:
-        """A subquery: the requests they were proposed or chosen for."""
+        """A subquery: the requests they were proposed or chosen for, or acted on from the portal
+        (an ask they declined is no longer theirs: its chosen contact is cleared)."""
         return (
             "(SELECT id FROM requests_app_referencerequest WHERE chosen_contact_id = %s"
-            " UNION SELECT request_id FROM requests_app_requestcandidate WHERE contact_id = %s)",
-            [self.contact_id, self.contact_id],
+            " UNION SELECT request_id FROM requests_app_requestcandidate WHERE contact_id = %s"
+            " UNION SELECT request_id FROM requests_app_requestevent WHERE actor_contact_id = %s)",
+            [self.contact_id, self.contact_id, self.contact_id],
         )
 
     def column_is(self, column: str, value: int) -> tuple[str, list]:

@@ -27,7 +27,7 @@ from matching.indexing import search_index_refresh
 from references.models import Contact, ReferenceStatus
 from references.services.status import contact_change_status
 from references.visibility import runs_the_program
-from requests_app.models import ReferenceRequest, RequestCandidate
+from requests_app.models import ReferenceRequest, RequestCandidate, RequestEvent
 
 
 def erasure_days() -> int:
@@ -84,9 +84,10 @@ def contact_erase(*, erasure_id: int, actor: AbstractBaseUser) -> ErasureRequest
 def _lock(contact_id: int) -> Contact:
     """The requests naming the contact (in id order), then the contact and its account."""
     candidacies = RequestCandidate.objects.filter(contact_id=contact_id).values("request_id")
+    answered = RequestEvent.objects.filter(actor_contact_id=contact_id).values("request_id")
     list(
         ReferenceRequest.objects.select_for_update()
-        .filter(Q(chosen_contact_id=contact_id) | Q(pk__in=candidacies))
+        .filter(Q(chosen_contact_id=contact_id) | Q(pk__in=candidacies) | Q(pk__in=answered))
         .order_by("pk")
         .values_list("pk", flat=True)
     )

@@ -5,7 +5,7 @@ length per row, five rows, blank rows ignored. The rules (how many, in the futur
 overlapping) are the workflow's (workflows.asks); its refusals come back on the row they name.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django import forms
 from django.utils import timezone
@@ -58,6 +58,12 @@ class AcceptForm(forms.Form):
                     self.add_error(f"date_{n}", _("Give both the date and the start time."))
                 continue  # a blank row, or one whose typing error is shown already
             moment = timezone.make_aware(datetime.combine(day, start))  # in the contact's zone
+            back = moment.astimezone(UTC).astimezone(moment.tzinfo).replace(tzinfo=None)
+            if back != datetime.combine(day, start):
+                # The clocks jump over it (spring forward): no such time in the contact's zone.
+                gap = _("This time does not exist in your time zone (the clocks change).")
+                self.add_error(f"date_{n}", gap)
+                continue
             slots.append((moment, cleaned.get(f"length_{n}") or 60, n))
         cleaned["slots"] = slots
         return cleaned

@@ -1,0 +1,1 @@
+from tests.customers.broker import broker  # noqa: F401 - a fixture
