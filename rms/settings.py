@@ -194,8 +194,7 @@ BROKER_PUBLISH_TIMEOUT = env_float("BROKER_PUBLISH_TIMEOUT", 0.3, minimum=0.01)
 BROKER_PUBLISH_PAUSE = env_float("BROKER_PUBLISH_PAUSE", 10.0)
 
 # --- Notifications --------------------------------------------------------------------------
-# Search (matching/loaded.py): a web process swaps in a newly published index in the background;
-# /readyz reports a process still serving an older one this long after the newer was published.
+# /readyz names a web process still serving an older search index this long after a newer one.
 SEARCH_INDEX_SWAP = "background"
 SEARCH_INDEX_STALE_SECONDS = env_int("SEARCH_INDEX_STALE_SECONDS", 120, minimum=1)
 # The sweeper (rms/celery.py) re-enqueues email whose message was lost once it is this many seconds
@@ -226,8 +225,7 @@ LOGOUT_REDIRECT_URL = "login"
 # password-reset mails and the customer portal's magic links on the cache.
 INSTALLED_APPS.append("axes")
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, so the other middleware dress its 429 page
-# Axes' gate comes first: it refuses a locked user or address before any backend checks a password.
-# Password-less backends (staff single sign-on) go after ModelBackend; the gate lets them through.
+# Axes' gate first (a locked user or address is refused before any password is checked).
 AUTHENTICATION_BACKENDS = [
     "core.signin.PasswordSignInGate",
     "core.signin.PasswordBackend",
@@ -238,8 +236,7 @@ SESSION_USER_RELATED = ["work_calendar"]
 SIGNIN_FAILURES_PER_USER = env_int("SIGNIN_FAILURES_PER_USER", 5, minimum=1)
 SIGNIN_FAILURES_PER_ADDRESS = env_int("SIGNIN_FAILURES_PER_ADDRESS", 20, minimum=1)
 SIGNIN_COOLOFF_MINUTES = env_int("SIGNIN_COOLOFF_MINUTES", 15, minimum=1)
-# Proxies in front of the app that append the client's address to X-Forwarded-For; 0 trusts only
-# REMOTE_ADDR (core.throttle.client_ip, used by axes and the password-reset limit).
+# Proxies appending the client's address to X-Forwarded-For; 0 trusts REMOTE_ADDR (core.throttle).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 AXES_HANDLER = "core.signin.SignInAttempts"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -264,8 +261,7 @@ OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
 OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
 if OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
     raise ConfigError("OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too.")
-# Endpoints from {OIDC_ISSUER}/.well-known/openid-configuration, kept an hour (core/sso/provider.py);
-# these variables override single ones. The keys (JWKS) are fetched at every sign-in.
+# Endpoints from the issuer's discovery document (core/sso/provider.py); these override single ones.
 _OIDC_SCHEMES = {"https", "http"}
 OIDC_OP_AUTHORIZATION_ENDPOINT = env_url("OIDC_AUTHORIZATION_ENDPOINT", None, _OIDC_SCHEMES)
 OIDC_OP_TOKEN_ENDPOINT = env_url("OIDC_TOKEN_ENDPOINT", None, _OIDC_SCHEMES)
@@ -385,7 +381,11 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"refusals_without_traceback": {"()": "core.log_filters.RefusalsWithoutTraceback"}, "portal_tokens_redacted": {"()": "core.log_filters.PortalTokensRedacted"}},  # noqa: E501  # fmt: skip
+    "filters": {
+        "refusals_without_traceback": {"()": "core.log_filters.RefusalsWithoutTraceback"},
+        # A magic link's token never reaches a log line (Django names refused paths).
+        "portal_tokens_redacted": {"()": "core.log_filters.PortalTokensRedacted"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["portal_tokens_redacted"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {

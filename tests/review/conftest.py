@@ -1,1 +1,0 @@
-from tests.customers.broker import broker  # noqa: F401 - a fixture
