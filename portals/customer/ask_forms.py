@@ -25,7 +25,7 @@ class AcceptForm(forms.Form):
     """2–5 times that suit the customer, and an optional message for the program."""
 
     note = forms.CharField(
-        label=_("A message for the reference program (optional)"),
+        label=_("A message for the rep and the reference program (optional)"),
         required=False,
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
