@@ -3,7 +3,8 @@ in the portal ("nobody contacts you for a reference without a code").
 
 Eight characters from an alphabet without look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 8/B), drawn with
 `secrets`: 25^8 ≈ 1.5·10^11 codes, checked against a per-contact and per-address rate limit, so a
-code cannot be guessed. Shown and typed as XXXX-XXXX; typing is forgiving (case, spaces, dashes).
+code cannot be guessed. Shown and typed in two groups of four ("K7MQ-3XPD"); typing is forgiving
+(case, spaces, dashes).
 """
 
 import re
