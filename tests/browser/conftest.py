@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.customers.broker import broker  # noqa: F401 - a fixture: the sign-in journey's worker queue
 
@@ -85,6 +86,20 @@ def page(browser, live_server, browser_context_options):
     page.js_errors = errors
     yield page
     context.close()
+
+
+def save_screenshot(page, path) -> None:
+    """Keep a picture of the page for people to look at; it is an artefact, not an assertion.
+
+    Chromium now and then refuses a full-page capture ("Unable to capture screenshot") while it
+    lays out a tall page; one retry, then the visible part, then nothing: the checks that follow
+    judge the page, and a missing picture must not fail them."""
+    for full_page in (True, True, False):
+        try:
+            page.screenshot(path=path, full_page=full_page)
+            return
+        except PlaywrightError:
+            page.wait_for_timeout(200)
 
 
 def login(page, username: str, password: str = "pw") -> None:

@@ -22,7 +22,7 @@ from customers.sessions import portal_session_start
 from references.models import Contact
 from references.services.preferences import blackout_add
 from requests_app.statuses import RequestStatus
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import TIMEOUT_MS, save_screenshot
 from tests.browser.test_every_page import LONG_WORD, RECORD_CSP, SCREENSHOTS, SIZES, _problems
 from tests.builders import catalogue as factories
 from tests.builders.requests import drive_to, make_request
@@ -117,7 +117,7 @@ def _visit(browser, live_server, contact: Contact, language: str, size: str, pat
             failures.append(f"{where}: HTTP {response.status}")
             continue
         seen += 1
-        page.screenshot(path=SCREENSHOTS / f"customer-{name}-{language}-{size}.png", full_page=True)
+        save_screenshot(page, SCREENSHOTS / f"customer-{name}-{language}-{size}.png")
         problems = _problems(page, size) + [f"console: {text}" for text in console]
         if SPOKEN[language] not in page.content():
             problems.append(f"not in {language}")

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.templatetags.static import static
 
 from requests_app.models import ReferenceRequest
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import TIMEOUT_MS, save_screenshot
 from tests.security.test_access_matrix import OK, ROWS
 from tests.security.world import build_world
 
@@ -145,7 +145,7 @@ def _visit(browser, live_server, world, role: str, size: str, visits) -> list[st
             failures.append(f"{where}: HTTP {response.status}")
             continue
         name = re.sub(r"[^a-z0-9]+", "-", key)
-        page.screenshot(path=SCREENSHOTS / f"{name}-{role}-{size}.png", full_page=True)
+        save_screenshot(page, SCREENSHOTS / f"{name}-{role}-{size}.png")
         # The browser reports the error page's own status as a failed load: not a page error.
         said = [text for text in console if status == 200 or f"status of {status}" not in text]
         problems = _problems(page, size) + [f"console: {text}" for text in said]
