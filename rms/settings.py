@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "workflows",
     "matching",
     "limits",
+    "marketing",
     "insights",
     "customers",
     "notifications",  # after the apps whose demo data writes notifications (seed_demo's order)
@@ -308,14 +309,7 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start otherwise
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
-}
+# STORAGES (uploads and static files): rms/settings_storage.py
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -398,3 +392,4 @@ LOGGING = {
 CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 
 from rms.settings_customers import *  # noqa: E402, F403  (the customer portal's settings)
+from rms.settings_storage import *  # noqa: E402, F403  (uploads and static files)

@@ -22,6 +22,7 @@ PACKAGES = [
     "references",
     "requests_app",
     "notifications",
+    "marketing",
     "limits",
     "matching",
     "workflows",

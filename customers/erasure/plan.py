@@ -24,6 +24,8 @@ from django.utils import timezone
 from customers.erasure.terms import Terms
 from customers.models import CustomerFeedback
 from limits.models import LimitOverride, LimitRule
+from marketing.models import AccountPermission, Asset, AssetEvent, AssetUse
+from marketing.statuses import AssetStatus
 from notifications.models import Notification
 from notifications.models import Status as NotificationStatus
 from references.models import (
@@ -122,6 +124,12 @@ CLEARS: tuple[Clear, ...] = (
         lambda t: {"contact_name": t.label, "contact_title": "", "contact_email": t.placeholder_email},
     ),
     Clear(Notification, lambda c: Q(contact=c), lambda t: {"email": t.placeholder_email}),
+    # Content featuring them (their words, their face in a video) is no longer shown.
+    Clear(
+        Asset,
+        lambda c: Q(pk__in=Asset.objects.filter(contacts=c, status=AssetStatus.PUBLISHED).values("pk")),
+        lambda t: {"status": AssetStatus.WITHDRAWN, "status_changed_at": timezone.now()},
+    ),
     # Messages to them not yet sent are not sent to the placeholder.
     Clear(
         Notification,
@@ -162,6 +170,19 @@ def _events(scope: Scope) -> tuple[str, list]:
     )
 
 
+def _assets(scope: Scope) -> tuple[str, list]:
+    """Content tied to them or to their account (a case study names its customer's people)."""
+    return either(
+        ("t.id IN (SELECT asset_id FROM marketing_asset_contacts WHERE contact_id = %s)", [scope.contact_id]),
+        ("t.id IN (SELECT asset_id FROM marketing_asset_accounts WHERE account_id = %s)", [scope.account_id]),
+    )
+
+
+def _of_assets(scope: Scope) -> tuple[str, list]:
+    sql, params = _assets(scope)
+    return sql.replace("t.id IN", "t.asset_id IN"), params
+
+
 MENTIONS: tuple[Mentions, ...] = (
     Mentions(Account, ("reference_story",), lambda s: s.column_is("id", s.account_id)),
     Mentions(AccountNote, ("body",), lambda s: s.column_is("account_id", s.account_id)),
@@ -190,6 +211,10 @@ MENTIONS: tuple[Mentions, ...] = (
         lambda s: either(s.column_is("contact_id", s.contact_id), s.column_in_requests("request_id")),
     ),
     Mentions(LogEntry, ("object_repr", "change_message"), _log_entries),
+    Mentions(Asset, ("title", "summary", "quote_text", "file_name"), _assets),
+    Mentions(AssetEvent, ("note",), _of_assets),
+    Mentions(AssetUse, ("campaign", "note"), _of_assets),
+    Mentions(AccountPermission, ("source_note",), lambda s: s.column_is("account_id", s.account_id)),
 )
 
 # Rows that exist only for the person, deleted outright (each has a `contact` foreign key).
@@ -242,6 +267,8 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
         "story": "derived from the account's story: re-indexed by the erasure",
     },
     "matching.ReferenceEntry": {"language": "a code"},
+    "marketing.Asset": {"link_url": "where the content lives", "file_content_type": "a media type"},
+    "marketing.AssetEvent": {"action": "a workflow action's code"},
     "matching.SearchSnapshot": {"digest": "a hash", "usage_fingerprint": "a hash"},
     "limits.ContactUsage": {"limit_code": "a limit's code"},
     "limits.LimitOverride": {"limit": "a limit's code"},

@@ -16,6 +16,8 @@ from customers.erasure.plan import CLEARS, MENTIONS, Scope
 from customers.erasure.terms import Terms
 from customers.models import CustomerFeedback
 from limits.models import LimitOverride, LimitRule
+from marketing.models import AccountPermission, Asset, AssetEvent, AssetUse
+from marketing.statuses import AssetKind, AssetStatus, PermissionKind, PermissionState
 from notifications.models import Notification
 from references.models import AccountNote, BlackoutPeriod, Contact, ReferenceStatus
 from references.services.status import account_change_status, contact_change_status
@@ -81,6 +83,16 @@ def build(*, manager, sales_rep, account_owner) -> dict:
         object_repr=str(contact),
         action_flag=CHANGE,
         change_message="Changed phone.",
+    )
+    quote = Asset.objects.create(
+        title="A quote", kind=AssetKind.QUOTE, quote_text="-", status=AssetStatus.PUBLISHED, owner=manager
+    )
+    quote.contacts.add(contact)
+    quote.accounts.add(account)
+    AssetEvent.objects.create(asset=quote, actor=manager, action="publish", note="-")
+    AssetUse.objects.create(asset=quote, used_by=sales_rep, campaign="Launch", note="-")
+    AccountPermission.objects.create(
+        account=account, kind=PermissionKind.QUOTE, state=PermissionState.GRANTED, source_note="-"
     )
     account_change_status(account=account, to_status=ReferenceStatus.RESTING, reason="a pause", actor=manager)
     return {"contact": contact, "other": other, "account": account, "done": done, "asked": asked}

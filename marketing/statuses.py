@@ -1,0 +1,53 @@
+"""The statuses and kinds of the content library, and the sets of them that rules read."""
+
+from django.db import models
+
+
+class AssetKind(models.TextChoices):
+    CASE_STUDY = "case_study", "Case study"
+    QUOTE = "quote", "Quote"
+    VIDEO = "video", "Video"
+    SLIDE = "slide", "Slide"
+    LOGO_PERMISSION = "logo_permission", "Logo permission"
+    PRESS_RELEASE = "press_release", "Press release"
+    REVIEW = "review", "Review"
+    ROI_PROOF_POINT = "roi_proof_point", "ROI proof point"
+
+
+class AssetStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    CUSTOMER_APPROVAL = "customer_approval", "Customer approval"
+    LEGAL_REVIEW = "legal_review", "Legal review"
+    PUBLISHED = "published", "Published"
+    EXPIRED = "expired", "Expired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class UsageRights(models.TextChoices):
+    """Who an asset may reach: anyone (a sales rep may share it), staff only, or under NDA."""
+
+    PUBLIC = "public", "Public"
+    INTERNAL = "internal", "Internal only"
+    NDA = "nda", "Under NDA"
+
+
+class PermissionKind(models.TextChoices):
+    """What a customer account may permit marketing to do with its name."""
+
+    LOGO = "logo", "Logo"
+    NAME_DROP = "name_drop", "Name drop"
+    QUOTE = "quote", "Quote"
+    CASE_STUDY = "case_study", "Case study"
+    PRESS = "press", "Press"
+
+
+class PermissionState(models.TextChoices):
+    GRANTED = "granted", "Granted"
+    DENIED = "denied", "Denied"
+    UNKNOWN = "unknown", "Unknown"
+
+
+# Assets still on their way to publication.
+IN_APPROVAL_STATUSES = (AssetStatus.DRAFT, AssetStatus.CUSTOMER_APPROVAL, AssetStatus.LEGAL_REVIEW)
+# Assets that are no longer in use.
+ENDED_STATUSES = (AssetStatus.EXPIRED, AssetStatus.WITHDRAWN)
