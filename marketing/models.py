@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from core.dates import validate_sane_date
 from core.text import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, note_field
+from marketing.querysets import AccountPermissionQuerySet, AssetQuerySet
 from marketing.statuses import AssetKind, AssetStatus, PermissionKind, PermissionState, UsageRights
 from references.models import Account, Contact, Industry, Opportunity, Product, UseCase
 
@@ -52,6 +53,8 @@ class Asset(models.Model):
     status_changed_at = models.DateTimeField(auto_now_add=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssetQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -105,6 +108,8 @@ class AccountPermission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AccountPermissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["account__name", "kind"]
