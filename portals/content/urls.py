@@ -1,7 +1,8 @@
 from django.urls import path
 
-from portals.content.views import home
+from portals.content.views import assets, home
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("assets/", assets.asset_list, name="assets"),
 ]
