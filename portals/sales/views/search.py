@@ -85,13 +85,12 @@ def _evidence(
     request: HttpRequest, filters: Filters, page: SearchPage, *, later: bool
 ) -> EvidenceOffer | None:
     """Evidence instead of a call: the content that fits the search when every reference it
-    finds is at a limit now. Judged on the first page, whose order puts the references the
-    limits job last found free first: every card on it held (its live availability), and the
-    page either the last one or ending among those the job found resting."""
+    finds is at a limit now, by the cards' live availability. Judged on the first page: it is
+    every match when the search finds a page or less, and otherwise the best-ranked ones, whose
+    order puts those with free slots first (stored usage), so a held first page means the
+    references further down are held too, as far as the last limits run knows."""
     cards = page.cards
     if later or not cards or any(not card.resting for card in cards):
-        return None
-    if page.next_cursor is not None and not page.next_cursor.resting:
         return None
     days = [card.available_from for card in cards if card.available_from]
     return evidence_offer(
