@@ -21,6 +21,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from marketing.sharing import share_token
 from tests.security.world import ROLES, World, routes, world_scope
 
 ANON, SALES, OWNER, MANAGER, MARKETING, ADMIN = ROLES
@@ -189,6 +190,17 @@ ROWS: dict[str, Row] = {
     "tasks:reassign": posted(STAFF_ROLES, MARIAS_TASK, pk("task")),
     "tasks:time-zone": posted(STAFF_ROLES, MOVED),
     "content:home": guarded(CONTENT_ROLES, get=OK, post=OK),
+    # The content library: marketing and the managers keep it; reps use what is published.
+    "content:assets": guarded(CONTENT_ROLES, get=OK, post=NO_METHOD),
+    "sales:content": guarded(SALES_ROLES, get=OK, post=NO_METHOD),
+    "sales:asset": guarded(SALES_ROLES, get=OK, post=NO_METHOD, kwargs=pk("asset")),
+    "sales:asset-use": posted(SALES_ROLES, FORM, kwargs=pk("asset")),
+    # A shareable link opens its published, public asset for anyone, signed in or not (the
+    # world's asset has no file to download).
+    "shared:asset": public(get=OK, post=NO_METHOD, kwargs=lambda w: {"token": share_token(w.asset)}),
+    "shared:asset-file": public(
+        get=NOT_FOUND, post=NO_METHOD, kwargs=lambda w: {"token": share_token(w.asset)}
+    ),
     # Notifications: everyone signed in, each their own (the notification is Sally's).
     "notifications:list": guarded(SIGNED_IN, get=OK, post=OK),
     "notifications:read": posted(

@@ -125,6 +125,13 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
         ADMIN: SEES_ALL,
     },
     "password_reset_confirm": "a signed token, not an object's id",
+    # The content library is shared: every rep sees every published asset that is not under NDA
+    # (NDA and unpublished ones are a 404, tests/portals/sales/test_content.py); a use naming
+    # another rep's deal is refused there too.
+    "sales:asset": "the shared library: every rep may open every published asset not under NDA",
+    "sales:asset-use": "the shared library; a deal in the body must be the rep's own (test_content.py)",
+    "shared:asset": "a signed link opens its asset for anyone while it is public (test_sharing.py)",
+    "shared:asset-file": "a signed link opens its asset for anyone while it is public (test_sharing.py)",
 } | {
     route.key: ADMIN_SITE for route in routes() if route.route.startswith("admin/") and route.takes_arguments
 }

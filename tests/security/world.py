@@ -35,6 +35,7 @@ from references.statuses import ReferenceStatus
 from requests_app.models import RequestStatus
 from requests_app.services import nomination_submit
 from tests.builders import catalogue
+from tests.builders.library import make_asset, make_use
 from tests.builders.requests import drive_to, make_request
 from tests.builders.search import index, product
 from workflows.models import Event, StaffCalendar, StepRole, Task
@@ -234,6 +235,13 @@ def _sign_in_records() -> dict[str, models.Model]:
     }
 
 
+def _library(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models.Model]:
+    """Mark's published, public case study about Sally's customer (used once on her deal)."""
+    asset = make_asset(u["mark"], title="Globex cuts fraud", accounts=[o["account"]])
+    make_use(asset, u["sally"], opportunity=o["deal"])
+    return {"asset": asset}
+
+
 def build_world() -> World:
     users = _users()
     objects = _catalogue(users)
@@ -241,6 +249,7 @@ def build_world() -> World:
     objects |= _tasks(users, objects)
     objects |= _notifications(users)
     objects |= _program(users, objects)
+    objects |= _library(users, objects)
     index()  # the usage rows, a limits run and the search index over the catalogue
     world = World(users=users, objects=objects)
     for role, name in PLAYED_BY.items():
