@@ -60,7 +60,9 @@ class AssetUseForm(DomainErrorsMixin, forms.Form):
         required=False, max_length=200, label="Or a campaign", help_text="When it is not for one deal."
     )
     how = forms.ChoiceField(choices=AssetUse.How.choices, initial=AssetUse.How.OTHER, label="How")
-    note = forms.CharField(required=False, max_length=REASON_MAX_LENGTH, label="Note", widget=forms.Textarea)
+    note = forms.CharField(
+        required=False, max_length=REASON_MAX_LENGTH, label="Note", widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, **kwargs)

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Cast
 
+from core.facets import FacetGroup, FacetValue
 from marketing.models import Asset
 from marketing.querysets import works_the_library
 from marketing.statuses import AssetKind, AssetStatus, UsageRights
@@ -69,21 +70,6 @@ class AssetFilters:
 
     def active(self) -> list[AssetFacet]:
         return [FACET_BY_KEY[f.name] for f in fields(self) if f.name != "q" and getattr(self, f.name)]
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass(frozen=True)
-class FacetGroup:
-    key: str
-    label: str
-    values: tuple[FacetValue, ...]
 
 
 @dataclass
