@@ -1,8 +1,8 @@
 from django.urls import path
 
-from portals.content.views import assets, home
+from portals.content.views import home, library
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("assets/", assets.asset_list, name="assets"),
+    path("assets/", library.asset_list, name="assets"),
 ]

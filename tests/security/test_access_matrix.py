@@ -193,13 +193,13 @@ ROWS: dict[str, Row] = {
     # The content library: marketing and the managers keep it; reps use what is published.
     "content:assets": guarded(CONTENT_ROLES, get=OK, post=NO_METHOD),
     "sales:content": guarded(SALES_ROLES, get=OK, post=NO_METHOD),
-    "sales:asset": guarded(SALES_ROLES, get=OK, post=NO_METHOD, kwargs=pk("asset")),
-    "sales:asset-use": posted(SALES_ROLES, FORM, kwargs=pk("asset")),
+    "sales:asset": guarded(SALES_ROLES, get=OK, post=NO_METHOD, kwargs=pk("library_asset")),
+    "sales:asset-use": posted(SALES_ROLES, FORM, kwargs=pk("library_asset")),
     # A shareable link opens its published, public asset for anyone, signed in or not (the
     # world's asset has no file to download).
-    "shared:asset": public(get=OK, post=NO_METHOD, kwargs=lambda w: {"token": share_token(w.asset)}),
+    "shared:asset": public(get=OK, post=NO_METHOD, kwargs=lambda w: {"token": share_token(w.library_asset)}),
     "shared:asset-file": public(
-        get=NOT_FOUND, post=NO_METHOD, kwargs=lambda w: {"token": share_token(w.asset)}
+        get=NOT_FOUND, post=NO_METHOD, kwargs=lambda w: {"token": share_token(w.library_asset)}
     ),
     # Notifications: everyone signed in, each their own (the notification is Sally's).
     "notifications:list": guarded(SIGNED_IN, get=OK, post=OK),

@@ -239,7 +239,7 @@ def _library(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models
     """Mark's published, public case study about Sally's customer (used once on her deal)."""
     asset = make_asset(u["mark"], title="Globex cuts fraud", accounts=[o["account"]])
     make_use(asset, u["sally"], opportunity=o["deal"])
-    return {"asset": asset}
+    return {"library_asset": asset}
 
 
 def build_world() -> World:
