@@ -25,6 +25,13 @@ class AssetForm(SaneDatesMixin, DomainErrorsMixin, forms.ModelForm):
         help_text=f"{ALLOWED_TEXT}. A video may be a link instead.",
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
     )
+    link_url = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        label="Link",
+        help_text="A video or page elsewhere.",
+    )
     review_by = DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from core.errors import DomainError
 from core.permissions import role_required
@@ -62,6 +63,7 @@ def asset_new(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*KEEPERS)
+@require_GET
 def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     asset = _asset_or_404(request, pk)
     return render(request, "portals/content/asset_detail.html", _detail_context(request, asset))

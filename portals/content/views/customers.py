@@ -6,6 +6,7 @@ import csv
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from core.admin_actions import FORMULA_START
 from core.permissions import role_required
@@ -18,6 +19,7 @@ COLUMNS = ("name", "show_logo", "show_name", "industry", "country")
 
 
 @role_required(*KEEPERS)
+@require_GET
 def customers(request: HttpRequest) -> HttpResponse:
     page = paginate(request, customer_list(timezone.localdate()), per_page=50)
     return render(request, "portals/content/customers.html", {"page": page, "section": "customers"})
@@ -39,6 +41,7 @@ class _Echo:
 
 
 @role_required(*KEEPERS)
+@require_GET
 def customers_csv(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     writer = csv.writer(_Echo())
@@ -56,6 +59,7 @@ def customers_csv(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*KEEPERS)
+@require_GET
 def customers_json(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = [dict(zip(COLUMNS, row, strict=True)) for row in _rows(today)]

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from core.errors import DomainError
 from core.permissions import role_required
@@ -20,6 +21,7 @@ KEEPERS = (Role.MARKETING, Role.MANAGER)
 
 
 @role_required(*KEEPERS)
+@require_GET
 def permission_list(request: HttpRequest) -> HttpResponse:
     form = AccountFilterForm(request.GET or None)
     name = form.cleaned_data["q"] if form.is_valid() else ""
