@@ -54,7 +54,15 @@ ADMIN_SITE = "the admin: only administrators and reference managers get in (the 
 # 404 (tests/portals/customer/).
 PORTAL = "the customer portal: contacts only, each reading from their own requests"
 
+# The content library is kept together: an asset or an account's permissions belong to the
+# program's marketing, not to one marketer (the owner is who is told before it expires).
+LIBRARY = "the content library: marketing and reference managers keep every asset and permission"
+
 CROSS: dict[str, dict[str, Other | str] | str] = {
+    "content:asset": LIBRARY,
+    "content:asset-edit": LIBRARY,
+    "content:asset-act": LIBRARY,
+    "content:account-permissions": LIBRARY,
     "sales:reference": "the shared catalogue: every rep may open every offerable reference",
     "sales:nominate-account": "any staff user may nominate a customer of any account",
     # A magic link's token is its own credential, not the id of someone's object.

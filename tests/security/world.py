@@ -218,6 +218,30 @@ def _program(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models
     }
 
 
+def _marketing(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models.Model]:
+    """Mark's draft case study about Globex, Mara's published quote about Quokka (with the
+    permission it needs), and a use of it on Sally's deal."""
+    from marketing.models import AssetUse
+    from marketing.statuses import AssetKind, AssetStatus, PermissionKind
+    from tests.builders.marketing import grant, make_asset
+
+    grant(o["other_account"], PermissionKind.QUOTE, u["mara"])
+    quote = make_asset(
+        u["mara"],
+        accounts=[o["other_account"]],
+        kind=AssetKind.QUOTE,
+        title="Quokka quote",
+        status=AssetStatus.PUBLISHED,
+        approver=u["maria"],
+    )
+    return {
+        "asset": make_asset(u["mark"], accounts=[o["account"]], title="Aurora case study"),
+        "other_asset": quote,
+        "asset_use": AssetUse.objects.create(asset=quote, used_by=u["sally"], opportunity=o["deal"]),
+        "permission": grant(o["account"], PermissionKind.LOGO, u["mark"]),
+    }
+
+
 def _sign_in_records() -> dict[str, models.Model]:
     """django-axes' records of sign-ins, for a stranger's address (nobody in the world is locked)."""
     where = {
@@ -249,6 +273,7 @@ def build_world() -> World:
     objects |= _tasks(users, objects)
     objects |= _notifications(users)
     objects |= _program(users, objects)
+    objects |= _marketing(users, objects)
     objects |= _library(users, objects)
     index()  # the usage rows, a limits run and the search index over the catalogue
     world = World(users=users, objects=objects)
