@@ -54,7 +54,7 @@ def test_when_every_match_is_at_a_limit_the_search_offers_matching_content(
     free_on = day_text(timezone.localdate() + timedelta(days=9))
     assert "2 references" in page
     assert f"No reference is free until {free_on} — these 2 assets match" in page
-    offer = page[page.index('id="evidence"') : page.index("</aside>", page.index('id="evidence"'))]
+    offer = page[page.index('id="evidence"') : page.index("</section>", page.index('id="evidence"'))]
     assert "Globex cuts fraud" in offer and "A banker&#x27;s word" in offer
     assert f'href="/sales/content/{library["fits"].pk}/"' in offer
     for hidden in ("Secret merger story", "Draft story", "Factory floor story"):
