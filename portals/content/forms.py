@@ -38,6 +38,16 @@ class AssetForm(SaneDatesMixin, DomainErrorsMixin, forms.ModelForm):
         help_text="Past this day the asset is unpublished; its owner is told 30 and 7 days before.",
     )
     service_fields = {"file": "upload"}
+    field_order = [
+        "title",
+        "kind",
+        "summary",
+        "quote_text",
+        "link_url",
+        "upload",
+        "usage_rights",
+        "review_by",
+    ]
 
     class Meta:
         model = Asset
@@ -75,6 +85,7 @@ class AssetForm(SaneDatesMixin, DomainErrorsMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = library_keepers()
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["accounts"].queryset = (
             Account.objects.visible_to(user).only("pk", "name").order_by("name")
         )

@@ -86,9 +86,9 @@ PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 def office_bytes(folder: str = "ppt/") -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(f"{folder}document.xml", "<x/>")
+    with zipfile.ZipFile(buffer, "w") as archive:  # fixed dates: the same bytes in every process
+        archive.writestr(zipfile.ZipInfo("[Content_Types].xml", date_time=(2020, 1, 1, 0, 0, 0)), "<Types/>")
+        archive.writestr(zipfile.ZipInfo(f"{folder}document.xml", date_time=(2020, 1, 1, 0, 0, 0)), "<x/>")
     return buffer.getvalue()
 
 
