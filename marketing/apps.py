@@ -8,3 +8,8 @@ class MarketingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "marketing"
     verbose_name = "Marketing"
+
+    def ready(self) -> None:
+        from marketing.notices import register_kinds
+
+        register_kinds()

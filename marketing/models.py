@@ -4,6 +4,8 @@ An asset moves draft → customer approval → legal review → published → ex
 through its workflow (`workflows/content_approval.py`), which writes an `AssetEvent` per move.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,7 +13,15 @@ from django.db.models import Q
 from core.dates import validate_sane_date
 from core.text import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, note_field
 from marketing.querysets import AccountPermissionQuerySet, AssetQuerySet
-from marketing.statuses import AssetKind, AssetStatus, PermissionKind, PermissionState, UsageRights
+from marketing.statuses import (
+    NEEDED_PERMISSION,
+    AssetAction,
+    AssetKind,
+    AssetStatus,
+    PermissionKind,
+    PermissionState,
+    UsageRights,
+)
 from references.models import Account, Contact, Industry, Opportunity, Product, UseCase
 
 
@@ -70,6 +80,19 @@ class Asset(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_draft(self) -> bool:
+        """Only a draft is edited; a later status is sent back to draft first."""
+        return self.status == AssetStatus.DRAFT
+
+    @property
+    def needed_permission(self) -> str:
+        """The account permission this kind needs in force to be published (NEEDED_PERMISSION)."""
+        return NEEDED_PERMISSION[self.kind]
+
+    def get_needed_permission_display(self) -> str:
+        return PermissionKind(self.needed_permission).label
+
 
 class AssetEvent(models.Model):
     """One move of an asset through its workflow (or an edit worth keeping), append-only."""
@@ -78,7 +101,7 @@ class AssetEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    action = models.CharField(max_length=40)
+    action = models.CharField(max_length=40, choices=AssetAction.choices)
     from_status = models.CharField(max_length=20, choices=AssetStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=AssetStatus.choices, blank=True)
     note = note_field(REASON_MAX_LENGTH, blank=True)
@@ -123,6 +146,32 @@ class AccountPermission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account}: {self.get_kind_display()} {self.get_state_display().lower()}"
+
+    def in_force_on(self, day: date) -> bool:
+        """Row-wise `AccountPermissionQuerySet.in_force`: granted and not past its expiry."""
+        return self.state == PermissionState.GRANTED and (self.expires_on is None or self.expires_on >= day)
+
+
+class PermissionChange(models.Model):
+    """One change of an account's permission (append-only): what it was, what it became, by whom."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="permission_changes")
+    kind = models.CharField(max_length=20, choices=PermissionKind.choices)
+    from_state = models.CharField(max_length=10, choices=PermissionState.choices)
+    to_state = models.CharField(max_length=10, choices=PermissionState.choices)
+    expires_on = models.DateField(null=True, blank=True)
+    note = note_field(REASON_MAX_LENGTH, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.get_kind_display()} {self.from_state} → {self.to_state}"
 
 
 class AssetUse(models.Model):

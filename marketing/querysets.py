@@ -41,3 +41,12 @@ class AccountPermissionQuerySet(models.QuerySet):
         """Grants that hold on `on` (today): granted, and not past their expiry."""
         on = on or timezone.localdate()
         return self.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on), state=PermissionState.GRANTED)
+
+
+def library_keepers():
+    """The users who may own an asset (and keep the library): active marketing users, reference
+    managers and administrators, by name."""
+    from django.contrib.auth.models import User
+
+    keepers = Q(groups__name__in=[Role.MARKETING.value, Role.MANAGER.value]) | Q(is_superuser=True)
+    return User.objects.filter(keepers, is_active=True).distinct().order_by("first_name", "username", "pk")

@@ -51,3 +51,38 @@ class PermissionState(models.TextChoices):
 IN_APPROVAL_STATUSES = (AssetStatus.DRAFT, AssetStatus.CUSTOMER_APPROVAL, AssetStatus.LEGAL_REVIEW)
 # Assets that are no longer in use.
 ENDED_STATUSES = (AssetStatus.EXPIRED, AssetStatus.WITHDRAWN)
+# Assets a keeper may still take out of use (withdraw).
+LIVE_STATUSES = (*IN_APPROVAL_STATUSES, AssetStatus.PUBLISHED, AssetStatus.EXPIRED)
+
+
+class AssetAction(models.TextChoices):
+    """What an `AssetEvent` records: a move of the approval workflow, or an edit worth keeping."""
+
+    CREATE = "create", "Created"
+    EDIT = "edit", "Edited"
+    SUBMIT = "submit", "Sent for customer approval"
+    CUSTOMER_APPROVED = "customer_approved", "Customer approval recorded"
+    PUBLISH = "publish", "Legal review approved and published"
+    SEND_BACK = "send_back", "Sent back to draft"
+    WITHDRAW = "withdraw", "Withdrawn"
+    EXPIRE = "expire", "Expired"
+
+
+# The one mapping of what each kind of asset needs every account it names to have granted before
+# it is published, and while it stays published. A video or slide tells the customer's story
+# (a case study's consent); a review or an ROI figure names the customer (a name drop).
+NEEDED_PERMISSION: dict[str, str] = {
+    AssetKind.CASE_STUDY: PermissionKind.CASE_STUDY,
+    AssetKind.VIDEO: PermissionKind.CASE_STUDY,
+    AssetKind.QUOTE: PermissionKind.QUOTE,
+    AssetKind.LOGO_PERMISSION: PermissionKind.LOGO,
+    AssetKind.PRESS_RELEASE: PermissionKind.PRESS,
+    AssetKind.SLIDE: PermissionKind.NAME_DROP,
+    AssetKind.REVIEW: PermissionKind.NAME_DROP,
+    AssetKind.ROI_PROOF_POINT: PermissionKind.NAME_DROP,
+}
+
+
+def kinds_needing(permission: str) -> list[str]:
+    """The asset kinds that need `permission`."""
+    return [kind for kind, needed in NEEDED_PERMISSION.items() if needed == permission]

@@ -187,6 +187,7 @@ CELERY_TASK_ROUTES = {
     "limits.*": {"queue": "maintenance"},
     "workflows.*": {"queue": "maintenance"},
     "core.*": {"queue": "maintenance"},
+    "marketing.*": {"queue": "maintenance"},
     "customers.*": {"queue": "notifications"},  # magic-link emails: as prompt as any delivery
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

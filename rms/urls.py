@@ -10,6 +10,7 @@ urlpatterns = [
     path("manage/", include(("portals.manage.urls", "manage"))),
     path("tasks/", include(("portals.tasks.urls", "tasks"))),
     path("content/", include(("portals.content.urls", "content"))),
+    path("shared/", include(("portals.content.shared_urls", "shared"))),
     path("portal/", include(("portals.customer.urls", "customer"))),
     path("notifications/", include("notifications.urls")),
     path("api/", include("api.urls")),

@@ -24,7 +24,7 @@ from django.utils import timezone
 from customers.erasure.terms import Terms
 from customers.models import CustomerFeedback
 from limits.models import LimitOverride, LimitRule
-from marketing.models import AccountPermission, Asset, AssetEvent, AssetUse
+from marketing.models import AccountPermission, Asset, AssetEvent, AssetUse, PermissionChange
 from marketing.statuses import AssetStatus
 from notifications.models import Notification
 from notifications.models import Status as NotificationStatus
@@ -215,6 +215,7 @@ MENTIONS: tuple[Mentions, ...] = (
     Mentions(AssetEvent, ("note",), _of_assets),
     Mentions(AssetUse, ("campaign", "note"), _of_assets),
     Mentions(AccountPermission, ("source_note",), lambda s: s.column_is("account_id", s.account_id)),
+    Mentions(PermissionChange, ("note",), lambda s: s.column_is("account_id", s.account_id)),
 )
 
 # Rows that exist only for the person, deleted outright (each has a `contact` foreign key).

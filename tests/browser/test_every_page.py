@@ -37,6 +37,8 @@ USED_BY = {
     "notifications": "sales",
 }
 STAFF = ("sales", "owner", "manager", "marketing")
+# Routes answering with a file for another program (the website's customer list), not a page.
+NOT_PAGES = {"content:customers-csv", "content:customers-json"}
 SIZES = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 900}}
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 # One unbroken word, as long as a pasted link or a runaway note: it must wrap, not widen pages.
@@ -62,7 +64,7 @@ def pages(world) -> list[tuple[str, str, str]]:
     """(url name, role, path) of every portal page a staff role opens with a 200."""
     found = []
     for key, row in ROWS.items():
-        if key.split(":")[0] not in PORTALS or "GET" not in row.cells:
+        if key.split(":")[0] not in PORTALS or "GET" not in row.cells or key in NOT_PAGES:
             continue
         cells = row.cells["GET"]
         usual = USED_BY[key.split(":")[0]]

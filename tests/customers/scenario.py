@@ -16,7 +16,7 @@ from customers.erasure.plan import CLEARS, MENTIONS, Scope
 from customers.erasure.terms import Terms
 from customers.models import CustomerFeedback
 from limits.models import LimitOverride, LimitRule
-from marketing.models import AccountPermission, Asset, AssetEvent, AssetUse
+from marketing.models import AccountPermission, Asset, AssetEvent, AssetUse, PermissionChange
 from marketing.statuses import AssetKind, AssetStatus, PermissionKind, PermissionState
 from notifications.models import Notification
 from references.models import AccountNote, BlackoutPeriod, Contact, ReferenceStatus
@@ -93,6 +93,12 @@ def build(*, manager, sales_rep, account_owner) -> dict:
     AssetUse.objects.create(asset=quote, used_by=sales_rep, campaign="Launch", note="-")
     AccountPermission.objects.create(
         account=account, kind=PermissionKind.QUOTE, state=PermissionState.GRANTED, source_note="-"
+    )
+    PermissionChange.objects.create(
+        account=account,
+        kind=PermissionKind.QUOTE,
+        from_state=PermissionState.UNKNOWN,
+        to_state=PermissionState.GRANTED,
     )
     account_change_status(account=account, to_status=ReferenceStatus.RESTING, reason="a pause", actor=manager)
     return {"contact": contact, "other": other, "account": account, "done": done, "asked": asked}

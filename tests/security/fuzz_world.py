@@ -18,8 +18,10 @@ from django.utils import timezone
 
 from core.roles import Role
 from customers.erasure.services import erasure_ask
+from marketing.statuses import AssetStatus
 from matching.indexing import search_index_rebuild
 from tests.builders import catalogue
+from tests.builders.library import make_asset
 from tests.builders.requests import drive_to, make_request
 from workflows.models import Event
 from workflows.transitions import USUAL_PATH
@@ -87,6 +89,9 @@ def build_world() -> dict:
     )
     event.speakers.add(speaker)
     erasure_ask(contact=catalogue.make_contact(accounts[1]))  # on the manager's task list
+    # The content library: a published case study (reps use it) and a draft (marketing edits it).
+    make_asset(people["marketing"], title="Published story", accounts=[accounts[0]])
+    make_asset(people["marketing"], title="Draft story", status=AssetStatus.DRAFT)
     search_index_rebuild()
     return people
 

@@ -21,6 +21,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from marketing.sharing import share_token
 from tests.security.world import ROLES, World, routes, world_scope
 
 ANON, SALES, OWNER, MANAGER, MARKETING, ADMIN = ROLES
@@ -189,6 +190,30 @@ ROWS: dict[str, Row] = {
     "tasks:reassign": posted(STAFF_ROLES, MARIAS_TASK, pk("task")),
     "tasks:time-zone": posted(STAFF_ROLES, MOVED),
     "content:home": guarded(CONTENT_ROLES, get=OK, post=OK),
+    # The content library's pages: marketing and reference managers (and the admin) keep every
+    # asset and every account's permissions; sales reps never get in.
+    "content:asset-new": guarded(CONTENT_ROLES, get=OK, post=FORM),
+    "content:asset": guarded(CONTENT_ROLES, get=OK, post=NO_METHOD, kwargs=pk("asset")),
+    "content:asset-edit": guarded(CONTENT_ROLES, get=OK, post=FORM, kwargs=pk("asset")),
+    "content:asset-act": posted(CONTENT_ROLES, FORM, pk("asset")),
+    "content:permissions": guarded(CONTENT_ROLES, get=OK, post=NO_METHOD),
+    "content:account-permissions": guarded(
+        CONTENT_ROLES, get=OK, post=FORM, kwargs=pk("account", "account_id")
+    ),
+    "content:customers": guarded(CONTENT_ROLES, get=OK, post=NO_METHOD),
+    "content:customers-csv": guarded(CONTENT_ROLES, get=OK, post=NO_METHOD),
+    "content:customers-json": guarded(CONTENT_ROLES, get=OK, post=NO_METHOD),
+    # The content library: marketing and the managers keep it; reps use what is published.
+    "content:assets": guarded(CONTENT_ROLES, get=OK, post=NO_METHOD),
+    "sales:content": guarded(SALES_ROLES, get=OK, post=NO_METHOD),
+    "sales:asset": guarded(SALES_ROLES, get=OK, post=NO_METHOD, kwargs=pk("library_asset")),
+    "sales:asset-use": posted(SALES_ROLES, FORM, kwargs=pk("library_asset")),
+    # A shareable link opens its published, public asset for anyone, signed in or not (the
+    # world's asset has no file to download).
+    "shared:asset": public(get=OK, post=NO_METHOD, kwargs=lambda w: {"token": share_token(w.library_asset)}),
+    "shared:asset-file": public(
+        get=NOT_FOUND, post=NO_METHOD, kwargs=lambda w: {"token": share_token(w.library_asset)}
+    ),
     # Notifications: everyone signed in, each their own (the notification is Sally's).
     "notifications:list": guarded(SIGNED_IN, get=OK, post=OK),
     "notifications:read": posted(
@@ -288,8 +313,13 @@ READ_ONLY = {
     "limits.contactusage",
     "limits.limitoverride",
     "limits.limitrun",
+    # Recorded in /content/ (with their history and checks), shown read-only here.
+    "marketing.accountpermission",
+    "marketing.permissionchange",
+    "marketing.assetuse",
 }
 NEVER_ADDED = {
+    "marketing.asset",  # made in /content/assets/new/, where its file is checked
     "requests_app.referencerequest",
     "limits.limitpolicy",
     "matching.matchweights",
@@ -309,7 +339,12 @@ MANAGER_KEEPS = {
     "references.accountnote",
     "references.participationpreferences",
 }
-NEVER_DELETED = {"limits.limitpolicy", "matching.matchweights", "notifications.notification"}
+NEVER_DELETED = {
+    "marketing.asset",
+    "limits.limitpolicy",
+    "matching.matchweights",
+    "notifications.notification",
+}
 # The admin's views of a model, and what each one gives a user allowed the model: (GET, POST).
 MODEL_VIEWS = {
     "changelist": (OK, OK),  # an empty POST is no action: the list again

@@ -54,7 +54,15 @@ ADMIN_SITE = "the admin: only administrators and reference managers get in (the 
 # 404 (tests/portals/customer/).
 PORTAL = "the customer portal: contacts only, each reading from their own requests"
 
+# The content library is kept together: an asset or an account's permissions belong to the
+# program's marketing, not to one marketer (the owner is who is told before it expires).
+LIBRARY = "the content library: marketing and reference managers keep every asset and permission"
+
 CROSS: dict[str, dict[str, Other | str] | str] = {
+    "content:asset": LIBRARY,
+    "content:asset-edit": LIBRARY,
+    "content:asset-act": LIBRARY,
+    "content:account-permissions": LIBRARY,
     "sales:reference": "the shared catalogue: every rep may open every offerable reference",
     "sales:nominate-account": "any staff user may nominate a customer of any account",
     # A magic link's token is its own credential, not the id of someone's object.
@@ -125,6 +133,13 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
         ADMIN: SEES_ALL,
     },
     "password_reset_confirm": "a signed token, not an object's id",
+    # The content library is shared: every rep sees every published asset that is not under NDA
+    # (NDA and unpublished ones are a 404, tests/portals/sales/test_content.py); a use naming
+    # another rep's deal is refused there too.
+    "sales:asset": "the shared library: every rep may open every published asset not under NDA",
+    "sales:asset-use": "the shared library; a deal in the body must be the rep's own (test_content.py)",
+    "shared:asset": "a signed link opens its asset for anyone while it is public (test_sharing.py)",
+    "shared:asset-file": "a signed link opens its asset for anyone while it is public (test_sharing.py)",
 } | {
     route.key: ADMIN_SITE for route in routes() if route.route.startswith("admin/") and route.takes_arguments
 }

@@ -35,6 +35,7 @@ from references.statuses import ReferenceStatus
 from requests_app.models import RequestStatus
 from requests_app.services import nomination_submit
 from tests.builders import catalogue
+from tests.builders.library import make_asset, make_use
 from tests.builders.requests import drive_to, make_request
 from tests.builders.search import index, product
 from workflows.models import Event, StaffCalendar, StepRole, Task
@@ -217,6 +218,30 @@ def _program(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models
     }
 
 
+def _marketing(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models.Model]:
+    """Mark's draft case study about Globex, Mara's published quote about Quokka (with the
+    permission it needs), and a use of it on Sally's deal."""
+    from marketing.models import AssetUse
+    from marketing.statuses import AssetKind, AssetStatus, PermissionKind
+    from tests.builders.marketing import grant, make_asset
+
+    grant(o["other_account"], PermissionKind.QUOTE, u["mara"])
+    quote = make_asset(
+        u["mara"],
+        accounts=[o["other_account"]],
+        kind=AssetKind.QUOTE,
+        title="Quokka quote",
+        status=AssetStatus.PUBLISHED,
+        approver=u["maria"],
+    )
+    return {
+        "asset": make_asset(u["mark"], accounts=[o["account"]], title="Aurora case study"),
+        "other_asset": quote,
+        "asset_use": AssetUse.objects.create(asset=quote, used_by=u["sally"], opportunity=o["deal"]),
+        "permission": grant(o["account"], PermissionKind.LOGO, u["mark"]),
+    }
+
+
 def _sign_in_records() -> dict[str, models.Model]:
     """django-axes' records of sign-ins, for a stranger's address (nobody in the world is locked)."""
     where = {
@@ -234,6 +259,13 @@ def _sign_in_records() -> dict[str, models.Model]:
     }
 
 
+def _library(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models.Model]:
+    """Mark's published, public case study about Sally's customer (used once on her deal)."""
+    asset = make_asset(u["mark"], title="Globex cuts fraud", accounts=[o["account"]])
+    make_use(asset, u["sally"], opportunity=o["deal"])
+    return {"library_asset": asset}
+
+
 def build_world() -> World:
     users = _users()
     objects = _catalogue(users)
@@ -241,6 +273,8 @@ def build_world() -> World:
     objects |= _tasks(users, objects)
     objects |= _notifications(users)
     objects |= _program(users, objects)
+    objects |= _marketing(users, objects)
+    objects |= _library(users, objects)
     index()  # the usage rows, a limits run and the search index over the catalogue
     world = World(users=users, objects=objects)
     for role, name in PLAYED_BY.items():

@@ -1,10 +1,14 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from core.permissions import role_required
 from core.roles import Role
+from marketing.selectors import EXPIRING_DAYS, home_counts
 
 
 @role_required(Role.MARKETING, Role.MANAGER)
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portals/content/home.html")
+    """Marketing's home: the library in figures, each with a link to where it is worked."""
+    context = {"counts": home_counts(timezone.localdate()), "expiring_days": EXPIRING_DAYS, "section": "home"}
+    return render(request, "portals/content/home.html", context)
