@@ -24,7 +24,8 @@ class QueueFilterForm(forms.Form):
 
     def filters(self) -> QueueFilters:
         self.is_valid()
-        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        cleaned = getattr(self, "cleaned_data", {})
+        data = {name: value for name, value in cleaned.items() if name not in self.errors}
         status = data.get("status") or OPEN
         return QueueFilters(
             status="" if status == "all" else status,

@@ -38,6 +38,7 @@ from tests.builders import catalogue
 from tests.builders.requests import drive_to, make_request
 from tests.builders.search import index, product
 from workflows.models import Event, StaffCalendar, StepRole, Task
+from workflows.nominations import nomination_qualify
 from workflows.notices import TASK_DUE_SOON
 from workflows.services import feedback_submit
 from workflows.tasking import task_complete, task_reassign
@@ -195,6 +196,7 @@ def _program(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models
         "nomination": nomination_submit(
             nominator=u["sally"], account=o["account"], contact_name="Nina Newcomer", reason="Loves us."
         ),
+        **_nominations(u, o),
         "note": account_note_create(account=o["account"], body="Renewal in spring.", author=u["maria"]),
         "blackout": BlackoutPeriod.objects.create(
             contact=o["contact"], start=soon, end=soon + timedelta(days=7)
@@ -215,6 +217,20 @@ def _program(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models
         "currency_rate": CurrencyRate.objects.order_by("pk").first()
         or CurrencyRate.objects.create(currency="EUR", per_usd=Decimal("0.9")),
     }
+
+
+def _nominations(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models.Model]:
+    """Nominations being qualified: Sally's at Olivia's account (Olivia's consent asked) and
+    Oscar's at Otto's (Otto's consent asked)."""
+    sallys = nomination_submit(
+        nominator=u["sally"], account=o["account"], contact_name="Nell Nominee", reason="Presents well."
+    )
+    oscars = nomination_submit(
+        nominator=u["oscar"], account=o["other_account"], contact_name="Otis Outsider", reason="Big fan."
+    )
+    for nomination in (sallys, oscars):
+        nomination_qualify(nomination_id=nomination.pk, actor=u["maria"])
+    return {"nomination_consent": sallys, "other_nomination_consent": oscars}
 
 
 def _sign_in_records() -> dict[str, models.Model]:

@@ -30,7 +30,7 @@ TEMPLATE = "portals/manage/nomination_detail.html"
 
 @role_required(Role.MANAGER)
 def nomination_list(request: HttpRequest) -> HttpResponse:
-    form = QueueFilterForm(request.GET or None)
+    form = QueueFilterForm(request.GET)
     rows = selectors.nomination_queue(user=request.user, filters=form.filters())
     page = paginate(request, rows, per_page=PAGE_SIZE)
     context = {"form": form, "page": page, "page_query": query_without(request.GET), "section": "nominations"}
