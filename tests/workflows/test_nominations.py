@@ -153,8 +153,12 @@ def test_accepting_waits_for_the_owners_consent_unless_a_manager_answers_for_the
 
     nomination_consent(nomination_id=nomination.pk, actor=manager, give=True, on_behalf=True, note="Away.")
     answered = Nomination.objects.get(pk=nomination.pk)
-    assert answered.owner_consent_by == manager and answered.owner_consent_note.startswith("On behalf of Olivia")
-    assert nomination_accept(nomination_id=nomination.pk, actor=manager, persona=factories.persona()).is_accepted
+    assert answered.owner_consent_by == manager and answered.owner_consent_note.startswith(
+        "On behalf of Olivia"
+    )
+    assert nomination_accept(
+        nomination_id=nomination.pk, actor=manager, persona=factories.persona()
+    ).is_accepted
 
 
 def test_only_the_owner_answers_and_a_refusal_says_why(nomination, manager, other_rep, account_owner):
