@@ -46,6 +46,10 @@ N = NominationStatus
 # Written in bulk: waiting and declined ones. Qualifying and accepted ones (with their tasks) and
 # volunteers are made through the services by `workflows.demo_nominations`.
 NOMINATIONS = (N.SUBMITTED, N.SUBMITTED, N.REJECTED)
+NOMINATION_COLUMNS = (
+    "id nominated_by account contact contact_name contact_title contact_email reason status decision_note "
+    "decided_at source company_name consent_text owner_consent owner_consent_note created_at updated_at"
+).split()
 
 # Who takes each action in the demo's stories.
 WHO = {
@@ -167,29 +171,7 @@ class SalesDemo:
                 "submitted_at",
             ],
         )
-        self.t_nomination = self.loader.table(
-            Nomination,
-            [
-                "id",
-                "nominated_by",
-                "account",
-                "contact",
-                "contact_name",
-                "contact_title",
-                "contact_email",
-                "reason",
-                "status",
-                "decision_note",
-                "decided_at",
-                "source",
-                "company_name",
-                "consent_text",
-                "owner_consent",
-                "owner_consent_note",
-                "created_at",
-                "updated_at",
-            ],
-        )
+        self.t_nomination = self.loader.table(Nomination, NOMINATION_COLUMNS)
         self.t_nomination_types = self.loader.through(Nomination.activity_types.field)
         self.t_activity = self.loader.table(
             ReferenceActivity,

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from core.throttle import RateLimit
 from references.models import Account, Contact
@@ -22,7 +23,7 @@ from workflows.nomination_notices import tell_submitted
 
 HOUR = 3600
 # The wording a volunteer agrees to, kept with their offer as they saw it.
-CONSENT_WORDING = (
+CONSENT_WORDING = gettext_noop(
     "I agree that {company} stores what I wrote here and contacts me by email about its reference "
     "program. I can ask for it to be erased at any time."
 )
@@ -37,7 +38,8 @@ def per_email() -> RateLimit:
 
 
 def consent_wording() -> str:
-    return CONSENT_WORDING.format(company=settings.COMPANY_NAME)
+    """In the reader's language: the wording stored with an offer is the one its volunteer read."""
+    return gettext(CONSENT_WORDING).format(company=settings.COMPANY_NAME)
 
 
 @dataclass(frozen=True)
