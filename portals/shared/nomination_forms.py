@@ -10,7 +10,11 @@ from core.text import REASON_MAX_LENGTH
 class ConsentForm(DomainErrorsMixin, forms.Form):
     """The owner's answer (or a manager's on their behalf)."""
 
-    answer = forms.ChoiceField(choices=[("give", "Give consent"), ("refuse", "Refuse")])
+    answer = forms.ChoiceField(
+        choices=[("give", "Give consent"), ("refuse", "Refuse")],
+        widget=forms.RadioSelect,
+        label="Your answer",
+    )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=REASON_MAX_LENGTH,

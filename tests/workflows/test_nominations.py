@@ -32,6 +32,7 @@ from workflows.nominations import (
     nomination_submit,
 )
 from workflows.notices import TASK_OVERDUE
+from workflows.owners import account_owner_reassign
 from workflows.reminders import task_reminders
 from workflows.tasking import task_complete
 
@@ -218,3 +219,15 @@ def test_nomination_tasks_get_reminders_like_any_task(nomination, manager, accou
     assert task_reminders() == 1
     [reminder] = _told(TASK_OVERDUE, account_owner)
     assert f"nomination #{nomination.pk}" in reminder.title
+
+
+def test_a_new_account_owner_takes_over_the_consent_task(nomination, manager, account_owner, other_rep):
+    _qualified(nomination, manager)
+    account_owner_reassign(
+        account=nomination.account, owner=other_rep, reason="Territory change.", actor=manager
+    )
+
+    assert Task.objects.get(nomination=nomination).assignee == other_rep
+    with pytest.raises(NotAllowed):
+        nomination_consent(nomination_id=nomination.pk, actor=account_owner, give=True)
+    assert nomination_consent(nomination_id=nomination.pk, actor=other_rep, give=True).consent_cleared
