@@ -41,6 +41,15 @@ def _name(user: User | None) -> str:
     return "The program" if user is None else user.get_full_name() or user.get_username()
 
 
+def _tell(
+    kind: Kind, nomination: Nomination, event: str, message: Message, users, actor: User | None
+) -> None:
+    """One notice about `nomination`, under a key naming it and the event (written once)."""
+    notify(
+        kind=kind.code, key=f"nomination:{nomination.pk}:{event}", message=message, users=users, actor=actor
+    )
+
+
 def tell_submitted(nomination: Nomination) -> None:
     """The reference managers: a nomination waits in their queue."""
     by = "volunteered" if nomination.is_public else f"nominated by {_name(nomination.nominated_by)}"
@@ -49,12 +58,13 @@ def tell_submitted(nomination: Nomination) -> None:
         f"{nomination.person_name} ({_where(nomination)}) was {by}.",
         _manager_link(nomination),
     )
-    notify(
-        kind=NOMINATION_SUBMITTED.code,
-        key=f"nomination:{nomination.pk}:submitted",
-        message=message,
-        users=users_with_role(Role.MANAGER),
-        actor=nomination.nominated_by,
+    _tell(
+        NOMINATION_SUBMITTED,
+        nomination,
+        "submitted",
+        message,
+        users_with_role(Role.MANAGER),
+        nomination.nominated_by,
     )
 
 
@@ -65,13 +75,7 @@ def tell_consent_asked(nomination: Nomination, owner: User, actor: User) -> None
         "may join the reference program. Give or refuse your consent.",
         url_or("sales:nomination-consent", url_or("tasks:list", "/"), nomination.pk),
     )
-    notify(
-        kind=NOMINATION_CONSENT_ASKED.code,
-        key=f"nomination:{nomination.pk}:consent-asked",
-        message=message,
-        users=[owner],
-        actor=actor,
-    )
+    _tell(NOMINATION_CONSENT_ASKED, nomination, "consent-asked", message, [owner], actor)
 
 
 def tell_consent_answered(nomination: Nomination, actor: User) -> None:
@@ -82,13 +86,8 @@ def tell_consent_answered(nomination: Nomination, actor: User) -> None:
         f"{_name(actor)} {verb} consent to the nomination of {nomination.person_name}.{note}",
         _manager_link(nomination),
     )
-    notify(
-        kind=NOMINATION_CONSENT_ANSWERED.code,
-        key=f"nomination:{nomination.pk}:consent-{nomination.owner_consent}",
-        message=message,
-        users=users_with_role(Role.MANAGER),
-        actor=actor,
-    )
+    event = f"consent-{nomination.owner_consent}"
+    _tell(NOMINATION_CONSENT_ANSWERED, nomination, event, message, users_with_role(Role.MANAGER), actor)
 
 
 def tell_decided(nomination: Nomination, actor: User) -> None:
@@ -103,10 +102,5 @@ def tell_decided(nomination: Nomination, actor: User) -> None:
     else:
         title = f"Nomination declined: {nomination.person_name} at {where}"
         body = f"The program declined the nomination of {nomination.person_name}: {nomination.decision_note}"
-    notify(
-        kind=NOMINATION_DECIDED.code,
-        key=f"nomination:{nomination.pk}:{nomination.status}",
-        message=Message(title, body, url_or("sales:nominations", "/")),
-        users=[nomination.nominated_by],
-        actor=actor,
-    )
+    message = Message(title, body, url_or("sales:nominations", "/"))
+    _tell(NOMINATION_DECIDED, nomination, nomination.status, message, [nomination.nominated_by], actor)
