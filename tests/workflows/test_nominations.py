@@ -9,12 +9,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.roles import Role
 from notifications.kinds import Channel
 from notifications.models import Notification
 from references.models import Contact, StatusChange
 from references.statuses import ReferenceStatus
 from requests_app.models import Nomination
 from tests.builders import catalogue as factories
+from tests.concurrency import race
 from workflows.models import StepRole, Task
 from workflows.nomination_notices import (
     NOMINATION_CONSENT_ANSWERED,
@@ -231,3 +233,22 @@ def test_a_new_account_owner_takes_over_the_consent_task(nomination, manager, ac
     with pytest.raises(NotAllowed):
         nomination_consent(nomination_id=nomination.pk, actor=account_owner, give=True)
     assert nomination_consent(nomination_id=nomination.pk, actor=other_rep, give=True).consent_cleared
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_managers_moving_at_once_move_it_once(nomination, manager, account_owner):
+    second = factories.make_user("mo", Role.MANAGER, first_name="Mo", last_name="Second")
+    results = race(
+        [
+            lambda: nomination_qualify(
+                nomination_id=nomination.pk, actor=manager, expected_status=S.SUBMITTED
+            ),
+            lambda: nomination_qualify(
+                nomination_id=nomination.pk, actor=second, expected_status=S.SUBMITTED
+            ),
+        ]
+    )
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "Nomination"]
+    assert Task.objects.filter(nomination=nomination).count() == 1
+    assert len(_told(NOMINATION_CONSENT_ASKED, account_owner)) == 1
