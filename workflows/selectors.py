@@ -341,6 +341,8 @@ def task_rows() -> QuerySet[Task]:
         "request__opportunity",
         "request__requester",
         "request__chosen_contact__account",
+        "nomination__account",
+        "nomination__contact",
     ).annotate(has_next_step=Exists(following))
 
 

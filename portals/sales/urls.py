@@ -25,6 +25,7 @@ urlpatterns = [
     path("nominations/", nominations.nomination_list, name="nominations"),
     path("nominations/new/", nominations.nomination_account, name="nominate"),
     path("nominations/new/<int:account_pk>/", nominations.nomination_new, name="nominate-account"),
+    path("nominations/<int:pk>/consent/", nominations.nomination_consent_view, name="nomination-consent"),
     # Account owners answer the requests to use their accounts.
     path("approvals/", approvals.approval_list, name="approvals"),
     path("approvals/<int:pk>/", approvals.approval_detail, name="approval"),

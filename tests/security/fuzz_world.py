@@ -24,6 +24,7 @@ from tests.builders import catalogue
 from tests.builders.library import make_asset
 from tests.builders.requests import drive_to, make_request
 from workflows.models import Event
+from workflows.nominations import nomination_consent, nomination_qualify, nomination_submit
 from workflows.transitions import USUAL_PATH
 
 # The URL namespaces of the pages; their forms and filters are fuzzed.
@@ -36,7 +37,7 @@ START = {
 }
 # Pages of one route visited at most: two, but a request's page in every status (its forms differ).
 VISITS_PER_ROUTE = 2
-VISITS = {"manage:request": 12, "sales:request": 12, "sales:approval": 4}
+VISITS = {"manage:request": 12, "sales:request": 12, "sales:approval": 4, "manage:nomination": 3}
 # Routes whose pages take no input worth fuzzing beyond their id, or that end the session.
 NOT_CRAWLED = {"logout"}
 
@@ -92,8 +93,22 @@ def build_world() -> dict:
     # The content library: a published case study (reps use it) and a draft (marketing edits it).
     make_asset(people["marketing"], title="Published story", accounts=[accounts[0]])
     make_asset(people["marketing"], title="Draft story", status=AssetStatus.DRAFT)
+    _nominations(people, accounts)
     search_index_rebuild()
     return people
+
+
+def _nominations(people: dict, accounts: list) -> None:
+    """A nomination waiting for the owner's consent (on their task list), one with it (to
+    accept) and one just submitted (to qualify): each page shows different forms."""
+    for i, name in enumerate(("Nia Asked", "Ned Given", "Noa New")):
+        made = nomination_submit(
+            nominator=people["sales"], account=accounts[i], contact_name=name, reason="Fan."
+        )
+        if i < 2:
+            nomination_qualify(nomination_id=made.pk, actor=people["manager"])
+        if i == 1:
+            nomination_consent(nomination_id=made.pk, actor=people["owner"], give=True)
 
 
 def _route(path: str) -> str | None:

@@ -146,6 +146,14 @@ ROWS: dict[str, Row] = {
     "sales:nominate": guarded(SALES_ROLES, get=OK, post=OK),
     # Every staff user may nominate a customer of any account.
     "sales:nominate-account": guarded(SALES_ROLES, get=OK, post=FORM, kwargs=pk("account", "account_pk")),
+    # The owner's consent to a nomination of their account: Olivia's alone (a manager answers on
+    # the owner's behalf from the nomination's page in /manage/).
+    "sales:nomination-consent": guarded(
+        APPROVER_ROLES,
+        get=only({OWNER: OK}, NOT_FOUND, APPROVER_ROLES),
+        post=only({OWNER: FORM}, NOT_FOUND, APPROVER_ROLES),
+        kwargs=pk("nomination_consent"),
+    ),
     # Approvals: the account owner's (Olivia's); a manager holds the role but owns no account.
     "sales:approvals": guarded(APPROVER_ROLES, get=OK, post=OK),
     "sales:approval": guarded(
@@ -184,6 +192,14 @@ ROWS: dict[str, Row] = {
     "manage:contact-retire": guarded(MANAGER_ROLES, get=OK, post=FORM, kwargs=pk("contact")),
     # A contact's erasure request, carried out from My tasks (the empty form erases nothing).
     "manage:erasure": guarded(MANAGER_ROLES, get=OK, post=FORM, kwargs=pk("erasure")),
+    # Nominations: the program's queue and pages (an empty POST moves nothing, or qualifies a
+    # submitted nomination, which needs no more).
+    "manage:nominations": guarded(MANAGER_ROLES, get=OK, post=OK),
+    "manage:nomination": guarded(MANAGER_ROLES, get=OK, post=OK, kwargs=pk("nomination")),
+    "manage:nomination-qualify": posted(MANAGER_ROLES, FORM | MOVED, kwargs=pk("nomination")),
+    "manage:nomination-consent": posted(MANAGER_ROLES, FORM, kwargs=pk("nomination_consent")),
+    "manage:nomination-accept": posted(MANAGER_ROLES, FORM, kwargs=pk("nomination_consent")),
+    "manage:nomination-decline": posted(MANAGER_ROLES, FORM, kwargs=pk("nomination")),
     # My tasks, for all staff.
     "tasks:list": guarded(STAFF_ROLES, get=OK, post=OK),
     "tasks:complete": posted(STAFF_ROLES, MARIAS_TASK, pk("task")),
@@ -271,6 +287,8 @@ ROWS: dict[str, Row] = {
     "customer:data-download": contacts_only(post=NO_METHOD),
     # Asking to be erased is a POST of the signed-in contact's: no staff session makes it.
     "customer:erase": Row({"GET": _per_role(NO_METHOD, ROLES), "POST": _per_role(FORBIDDEN, ROLES)}),
+    # Anyone may volunteer as a reference (the empty form comes back with its errors).
+    "volunteer": public(get=OK, post=FORM),
     # Sign-in, the landing redirect and the health endpoints.
     "home": guarded(SIGNED_IN, get=MOVED, post=MOVED),
     "no-role": guarded(SIGNED_IN, get=FORBIDDEN, post=FORBIDDEN),

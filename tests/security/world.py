@@ -39,6 +39,7 @@ from tests.builders.library import make_asset, make_use
 from tests.builders.requests import drive_to, make_request
 from tests.builders.search import index, product
 from workflows.models import Event, StaffCalendar, StepRole, Task
+from workflows.nominations import nomination_qualify
 from workflows.notices import TASK_DUE_SOON
 from workflows.services import feedback_submit
 from workflows.tasking import task_complete, task_reassign
@@ -196,6 +197,7 @@ def _program(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models
         "nomination": nomination_submit(
             nominator=u["sally"], account=o["account"], contact_name="Nina Newcomer", reason="Loves us."
         ),
+        **_nominations(u, o),
         "note": account_note_create(account=o["account"], body="Renewal in spring.", author=u["maria"]),
         "blackout": BlackoutPeriod.objects.create(
             contact=o["contact"], start=soon, end=soon + timedelta(days=7)
@@ -240,6 +242,20 @@ def _marketing(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, mode
         "asset_use": AssetUse.objects.create(asset=quote, used_by=u["sally"], opportunity=o["deal"]),
         "permission": grant(o["account"], PermissionKind.LOGO, u["mark"]),
     }
+
+
+def _nominations(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models.Model]:
+    """Nominations being qualified: Sally's at Olivia's account (Olivia's consent asked) and
+    Oscar's at Otto's (Otto's consent asked)."""
+    sallys = nomination_submit(
+        nominator=u["sally"], account=o["account"], contact_name="Nell Nominee", reason="Presents well."
+    )
+    oscars = nomination_submit(
+        nominator=u["oscar"], account=o["other_account"], contact_name="Otis Outsider", reason="Big fan."
+    )
+    for nomination in (sallys, oscars):
+        nomination_qualify(nomination_id=nomination.pk, actor=u["maria"])
+    return {"nomination_consent": sallys, "other_nomination_consent": oscars}
 
 
 def _sign_in_records() -> dict[str, models.Model]:
