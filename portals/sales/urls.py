@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portals.sales.views import approvals, home, nominations, opportunities, requests, search
+from portals.sales.views import approvals, events, home, nominations, opportunities, requests, search
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -19,6 +19,8 @@ urlpatterns = [
     path("requests/<int:pk>/cancel/", requests.request_cancel_view, name="request-cancel"),
     path("requests/<int:pk>/feedback/", requests.request_feedback, name="request-feedback"),
     path("requests/<int:pk>/act/", requests.request_act, name="request-act"),
+    path("events/", events.event_list, name="events"),
+    path("events/<int:pk>/signup/", events.event_signup_view, name="event-signup"),
     path("nominations/", nominations.nomination_list, name="nominations"),
     path("nominations/new/", nominations.nomination_account, name="nominate"),
     path("nominations/new/<int:account_pk>/", nominations.nomination_new, name="nominate-account"),
