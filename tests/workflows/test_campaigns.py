@@ -6,13 +6,15 @@ from datetime import date, timedelta
 import pytest
 
 from core.errors import DomainError, InvalidInput
+from customers.asks import open_asks
 from limits.selectors import availability_for
 from references.models import ActivityType
 from references.taxonomy_data import CAMPAIGN_ACTIVITY_TYPES, EVENT_ACTIVITY_TYPES
 from requests_app.campaigns import campaign_counts
 from requests_app.models import RequestStatus
 from tests.builders import catalogue
-from tests.builders.requests import make_campaign_request
+from tests.builders.requests import drive_to, make_campaign_request
+from workflows.customer_notices import ask_message
 from workflows.models import Task, WorkflowTemplate
 from workflows.services import request_submit, request_transition
 
@@ -91,3 +93,12 @@ def test_campaign_counts(marketer, manager, press_contact):
     make_campaign_request(marketer, press_contact, campaign="B")
     assert campaign_counts(marketer) == {"open": 2, "approved": 0, "total": 2}
     assert campaign_counts(manager)["total"] == 2
+
+
+def test_the_customer_reads_the_campaign_instead_of_a_prospect(marketer, manager, press_contact):
+    request = make_campaign_request(marketer, press_contact, campaign="Cloud summit keynote")
+    request = drive_to(request, RequestStatus.CUSTOMER_ASKED, press_contact, manager)
+    [ask] = open_asks(press_contact)
+    assert ask.campaign == "Cloud summit keynote"
+    assert ask.industry == ""
+    assert "Cloud summit keynote" in ask_message(request, press_contact).body
