@@ -58,6 +58,21 @@ def events_for_signup(user) -> QuerySet[PlannedEvent]:
     return planned_events().prefetch_related(Prefetch("signups", queryset=mine, to_attr="my_signups"))
 
 
+def planned_events_near(start, end, account_ids) -> QuerySet[PlannedEvent]:
+    """Planned events still to be held between two days whose speakers work at these accounts
+    (for the manager's collision check: `workflows.selectors.collisions`)."""
+    return (
+        PlannedEvent.objects.filter(
+            status=PlannedEventStatus.PLANNED,
+            starts_at__date__range=(start, end),
+            speakers__account_id__in=account_ids,
+        )
+        .select_related("activity_type")
+        .prefetch_related("speakers__account")
+        .distinct()
+    )
+
+
 def planned_event_counts() -> dict[str, int]:
     """For the /content/ home: events upcoming, held and waiting to be recorded, recorded. One query."""
     now = timezone.now()

@@ -99,6 +99,16 @@ def planned_event_create(
     return planned
 
 
+def _lock_planned(planned_event_id: int) -> PlannedEvent:
+    """The planned event's row, locked; refused once it is recorded or cancelled."""
+    planned = PlannedEvent.objects.select_for_update().filter(pk=planned_event_id).first()
+    if planned is None:
+        raise InvalidInput("This event no longer exists.")
+    if not planned.is_planned:
+        raise Conflict(f"“{planned.title}” is already {planned.get_status_display().lower()}.")
+    return planned
+
+
 def signable_deals(user: User):
     """The deals `user` may sign up to an event: their own, still open."""
     return Opportunity.objects.visible_to(user).filter(owner=user, outcome=Opportunity.Outcome.OPEN)
@@ -110,10 +120,8 @@ def event_signup(*, planned_event_id: int, opportunity: Opportunity, actor: User
     if opportunity is None or not signable_deals(actor).filter(pk=opportunity.pk).exists():
         raise InvalidInput("Choose one of your open deals.", field="opportunity")
     with transaction.atomic():
-        planned = PlannedEvent.objects.select_for_update().filter(pk=planned_event_id).first()
-        if planned is None:
-            raise InvalidInput("This event no longer exists.")
-        if not planned.is_planned or planned.starts_at <= timezone.now():
+        planned = _lock_planned(planned_event_id)
+        if planned.starts_at <= timezone.now():
             raise Conflict(f"“{planned.title}” is no longer open for sign-ups.")
         if planned.signups.filter(opportunity=opportunity).exists():
             raise InvalidInput(
@@ -142,11 +150,7 @@ def planned_event_record(
     speakers spoke, and the program's feedback. Writes the Event and one activity per speaker
     linked to every attended deal (`write_event`); a second recording is a Conflict."""
     with transaction.atomic():
-        planned = PlannedEvent.objects.select_for_update().filter(pk=planned_event_id).first()
-        if planned is None:
-            raise InvalidInput("This event no longer exists.")
-        if not planned.is_planned:
-            raise Conflict(f"“{planned.title}” is already {planned.get_status_display().lower()}.")
+        planned = _lock_planned(planned_event_id)
         if planned.starts_at > timezone.now():
             raise InvalidInput("An event is recorded once it has happened.", field="speakers")
         speakers = list(planned.speakers.select_related("account").filter(pk__in=set(speaker_ids or ())))
@@ -179,11 +183,7 @@ def planned_event_record(
 def planned_event_cancel(*, planned_event_id: int, actor: User) -> PlannedEvent:
     """Cancel a planned event not recorded yet (its sign-ups stay, for the record)."""
     with transaction.atomic():
-        planned = PlannedEvent.objects.select_for_update().filter(pk=planned_event_id).first()
-        if planned is None:
-            raise InvalidInput("This event no longer exists.")
-        if not planned.is_planned:
-            raise Conflict(f"“{planned.title}” is already {planned.get_status_display().lower()}.")
+        planned = _lock_planned(planned_event_id)
         PlannedEvent.objects.filter(pk=planned.pk).update(status=PlannedEventStatus.CANCELLED)
         planned.status = PlannedEventStatus.CANCELLED
     return planned
