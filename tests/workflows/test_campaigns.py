@@ -76,7 +76,7 @@ def test_approving_a_campaign_request_uses_a_slot(marketer, manager, press_conta
     request = make_campaign_request(marketer, press_contact)
     request_transition(request_id=request.pk, action="approve", actor=manager, contact=press_contact.pk)
     after = availability_for([press_contact.pk], activity_type=press)[press_contact.pk]
-    assert after.used == before.used + 1 or (after.slots or 0) < (before.slots or 0)
+    assert (after.used, after.slots) == (before.used + 1, before.slots - 1)
 
 
 def test_a_contact_at_their_limit_refuses_approval_of_a_campaign_request(marketer, manager, press_contact):
