@@ -17,6 +17,19 @@ class SalesRole(permissions.BasePermission):
         )
 
 
+class RequesterRole(permissions.BasePermission):
+    """Who asks for references: sales reps (for deals), marketing (for campaigns), reference
+    managers (both); superusers always."""
+
+    message = "Your role does not give access to the requests API."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated) and any(
+            has_role(user, role) for role in (Role.SALES, Role.MANAGER, Role.MARKETING)
+        )
+
+
 class StaffRole(permissions.BasePermission):
     """Signed-in staff with any role of the program."""
 

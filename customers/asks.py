@@ -4,8 +4,9 @@ answer to a verification code.
 Every read starts from the signed-in contact (requests whose chosen contact they are), so another
 contact's request is simply not found. The rows are turned into `Ask`s, which carry only what a
 customer may read: the requesting rep's name, our company, the activity, the dates, the code, the
-prospect's industry and size band (for a deal), and the brief a manager chose to share — never the
-prospect's name, the deal, the campaign or the request's notes.
+prospect's industry and size band (for a deal) or the campaign's name (for a campaign request:
+a press interview, an analyst briefing…), and the brief a manager chose to share — never the
+prospect's name, the deal or the request's notes.
 """
 
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ class Ask:
     brief: str
     industry: str
     size_band: str
+    campaign: str
     scheduled_for: datetime | None
     offered: tuple[OfferedTime, ...]
 
@@ -70,6 +72,7 @@ def _rows(contact: Contact) -> QuerySet[ReferenceRequest]:
             "requester__last_name",
             "requester__username",
             "activity_type__name",
+            "campaign",
             "opportunity__industry__name",
             "opportunity__size_band__name",
         )
@@ -92,6 +95,7 @@ def _ask(request: ReferenceRequest) -> Ask:
         brief=request.customer_brief,
         industry=deal.industry.name if deal else "",
         size_band=deal.size_band.name if deal and deal.size_band else "",
+        campaign="" if deal else request.campaign,
         scheduled_for=request.scheduled_for,
         offered=tuple(OfferedTime(s.starts_at, s.minutes) for s in request.offered_slots.all()),
     )

@@ -186,7 +186,29 @@ ACTIVITY_TYPES = [
     ("beta_program", "Beta program", False, False),
     ("online_review", "Online review", True, True),
     ("quote_logo", "Quote or logo use", False, True),
+    # One-to-many events marketing plans and reps sign deals up to (workflows.planned_events).
+    ("group_reference_call", "Group reference call", True, True),
+    ("webinar", "Webinar", True, True),
+    ("customer_council", "Customer council", True, True),
+    ("user_group_session", "User-group session", True, True),
 ]
+# The activity types a planned event may be (`workflows.planned_events`), and those a campaign
+# request asks for (marketing and PR, no deal): each has a workflow template (workflows 0007).
+EVENT_ACTIVITY_TYPES = (
+    "group_reference_call",
+    "webinar",
+    "customer_council",
+    "user_group_session",
+    "peer_networking",
+)
+CAMPAIGN_ACTIVITY_TYPES = (
+    "press_interview",
+    "analyst_briefing",
+    "speaking_slot",
+    "case_study",
+    "online_review",
+    "advisory_board",
+)
 
 PRODUCTS = [
     "Analytics Cloud",

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core.dates import a_year_after
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.roles import Role, has_role
 from core.text import REASON_MAX_LENGTH
 from references.models import (
     Account,
@@ -53,7 +54,8 @@ class DuplicateRequest(InvalidInput):
 def request_create(
     *,
     requester: User,
-    opportunity: Opportunity,
+    opportunity: Opportunity | None = None,
+    campaign: str = "",
     activity_type: ActivityType,
     contacts: Sequence[Contact | int],
     needed_by: date,
@@ -62,23 +64,27 @@ def request_create(
 ) -> ReferenceRequest:
     """Write a submitted request for up to three contacts, in order of preference.
 
+    A request serves either a deal (`opportunity`) or a campaign (`campaign`, its name: a press
+    interview, an analyst briefing… asked by marketing or a manager), never both, never neither.
     The deal's row is locked first, so two submissions for the same deal at the same moment run
     one after the other and the second sees the first (no duplicate open request). Writes the
     request, its candidates and the "submitted" history row; the caller's transaction opens the
     workflow (`workflows.services.request_submit`).
     """
+    campaign = _check_purpose(requester, opportunity, campaign)
     contact_ids = _candidate_ids(contacts)
     _check_needed_by(needed_by)
     if activity_type is None or not activity_type.is_active:
         raise InvalidInput("Choose an activity type.", field="activity_type")
     with transaction.atomic():
-        deal = _lock_visible_open_deal(requester, opportunity)
+        deal = _lock_visible_open_deal(requester, opportunity) if not campaign else None
         chosen = _offerable_contacts(contact_ids)
         _check_willing(chosen, activity_type)
-        _check_not_requested(chosen, deal)
+        _check_not_requested(chosen, deal, campaign)
         request = ReferenceRequest.objects.create(
             requester=requester,
             opportunity=deal,
+            campaign=campaign,
             activity_type=activity_type,
             needed_by=needed_by,
             prospect_contact_role=prospect_contact_role,
@@ -96,6 +102,26 @@ def request_create(
             note=request.notes,
         )
     return request
+
+
+CAMPAIGN_MAX_LENGTH = ReferenceRequest._meta.get_field("campaign").max_length
+CAMPAIGN_ROLES = (Role.MARKETING, Role.MANAGER)
+
+
+def _check_purpose(requester: User, opportunity: Opportunity | None, campaign: str) -> str:
+    """The request's purpose: a deal or a campaign's name, exactly one; returns the name cleaned."""
+    campaign = (campaign or "").strip()
+    if opportunity is not None and campaign:
+        raise InvalidInput("A request is for a deal or for a campaign, not both.", field="campaign")
+    if opportunity is not None:
+        return ""
+    if not campaign:
+        raise InvalidInput("Choose the deal the reference is for, or name the campaign.", field="opportunity")
+    if len(campaign) > CAMPAIGN_MAX_LENGTH:
+        raise InvalidInput(f"Keep the campaign's name to {CAMPAIGN_MAX_LENGTH} characters.", field="campaign")
+    if not any(has_role(requester, role) for role in CAMPAIGN_ROLES):
+        raise InvalidInput("Campaign requests are made by marketing or the reference team.", field="campaign")
+    return campaign
 
 
 def _candidate_ids(contacts: Sequence[Contact | int]) -> list[int]:
@@ -159,19 +185,19 @@ def _check_willing(contacts: list[Contact], activity_type: ActivityType) -> None
         raise InvalidInput(f"{names} does not do {activity_type.name.lower()}s.", field="activity_type")
 
 
-def _check_not_requested(contacts: list[Contact], deal: Opportunity) -> None:
+def _check_not_requested(contacts: list[Contact], deal: Opportunity | None, campaign: str = "") -> None:
+    """The same contact asked twice for one deal (or one campaign) by requests still open."""
+    purpose = {"request__opportunity": deal} if deal is not None else {"request__campaign__iexact": campaign}
     clash = (
-        RequestCandidate.objects.filter(
-            contact__in=contacts, request__opportunity=deal, request__status__in=OPEN_STATUSES
-        )
+        RequestCandidate.objects.filter(contact__in=contacts, request__status__in=OPEN_STATUSES, **purpose)
         .select_related("request", "contact")
         .order_by("request_id")
         .first()
     )
     if clash is not None:
         raise DuplicateRequest(
-            f"{clash.contact.full_name} is already requested for {deal} in request #{clash.request_id}, "
-            "which is still open.",
+            f"{clash.contact.full_name} is already requested for {deal or clash.request.campaign} in request "
+            f"#{clash.request_id}, which is still open.",
             existing=clash.request,
             field="contacts",
         )

@@ -79,6 +79,12 @@ def ask_message(request: ReferenceRequest, contact: Contact) -> Message:
             )
             % words
         )
+        if not request.opportunity_id and request.campaign:
+            body = _(
+                "%(rep)s of %(company)s and our reference program would like you to take part in a "
+                "%(what)s for %(campaign)s, by %(needed)s. Please accept (offering a few "
+                "times that suit you) or decline in the customer portal."
+            ) % (words | {"campaign": request.campaign})
         if words["code"]:
             body += (
                 "\n\n"

@@ -20,6 +20,7 @@ from references.models import ActivityType, Contact, Opportunity
 from references.statuses import ReferenceStatus
 from requests_app.models import ReferenceRequest, RequestCandidate, RequestEvent, RequestFeedback
 from requests_app.statuses import RequestStatus as S
+from workflows import demo_campaigns
 from workflows.calendar import calendar_for
 from workflows.demo_history import seed_history
 from workflows.demo_nominations import seed_nominations
@@ -321,6 +322,7 @@ def seed(ctx: DemoContext) -> None:
     if "manager" not in ctx.users or not ActivityType.objects.exists():
         return
     WorkflowDemo(ctx).run()
+    demo_campaigns.seed(ctx)
     reminders = task_reminders(now=ctx.now)
     ctx.log(f"  workflows: {reminders} task reminders")
     seed_nominations(ctx)

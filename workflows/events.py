@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.dates import day_text
 from core.errors import DomainError, InvalidInput
-from references.models import ActivityType, ReferenceActivity
+from references.models import ActivityType, Contact, ReferenceActivity
 from requests_app.models import ReferenceRequest
 from workflows.models import Event
 from workflows.querysets import speakers_for
@@ -49,6 +49,46 @@ def _validate(
         )
 
 
+def write_event(
+    *,
+    actor: User,
+    title: str,
+    activity_type: ActivityType,
+    occurred_on: date,
+    duration_minutes: int | None,
+    notes: str,
+    speakers: list[Contact],
+    opportunity_ids: set[int],
+) -> tuple[Event, list[ReferenceActivity]]:
+    """The core of recording any one-to-many event (served requests or a planned event's deals):
+    the Event, and exactly one ReferenceActivity per speaker linked to every deal it served, so
+    it counts once against each speaker's limits. Call it inside the caller's transaction."""
+    event = Event.objects.create(
+        title=title.strip(),
+        activity_type=activity_type,
+        occurred_on=occurred_on,
+        duration_minutes=duration_minutes,
+        notes=notes,
+        recorded_by=actor,
+    )
+    activities = []
+    for speaker in speakers:
+        activity = ReferenceActivity.objects.create(
+            contact=speaker,
+            account=speaker.account,
+            activity_type=activity_type,
+            occurred_on=occurred_on,
+            duration_minutes=duration_minutes,
+            notes=f"Event: {event.title}",
+            recorded_by=actor,
+        )
+        activity.opportunities.set(opportunity_ids)
+        activities.append(activity)
+    event.speakers.set(speakers)
+    event.activities.set(activities)
+    return event, activities
+
+
 def event_record(
     *,
     actor: User,
@@ -81,31 +121,17 @@ def event_record(
             requests=requests,
             request_ids=request_ids,
         )
-        event = Event.objects.create(
-            title=title.strip(),
+        event, activities = write_event(
+            actor=actor,
+            title=title,
             activity_type=activity_type,
             occurred_on=occurred_on,
             duration_minutes=duration_minutes,
             notes=notes,
-            recorded_by=actor,
+            speakers=speakers,
+            opportunity_ids={r.opportunity_id for r in requests if r.opportunity_id},
         )
-        opportunity_ids = {r.opportunity_id for r in requests if r.opportunity_id}
-        activities = []
-        for speaker in speakers:
-            activity = ReferenceActivity.objects.create(
-                contact=speaker,
-                account=speaker.account,
-                activity_type=activity_type,
-                occurred_on=occurred_on,
-                duration_minutes=duration_minutes,
-                notes=f"Event: {event.title}",
-                recorded_by=actor,
-            )
-            activity.opportunities.set(opportunity_ids)
-            activities.append(activity)
-        event.speakers.set(speakers)
         event.requests.set(requests)
-        event.activities.set(activities)
         for request in requests:
             try:
                 request_transition(

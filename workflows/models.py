@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from core.dates import validate_sane_date
 from core.text import NOTE_MAX_LENGTH, note_field
-from references.models import ActivityType, Contact, Country, ReferenceActivity
+from references.models import ActivityType, Contact, Country, Opportunity, ReferenceActivity
 from requests_app.models import Nomination, ReferenceRequest, RequestEvent, RequestStatus
 from workflows.querysets import TaskQuerySet
-from workflows.statuses import StepRole, TaskStatus
+from workflows.statuses import PlannedEventStatus, StepRole, TaskStatus
 
 
 class SlaUnit(models.TextChoices):
@@ -254,3 +254,77 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.occurred_on})"
+
+
+class PlannedEvent(models.Model):
+    """A one-to-many event planned ahead (group reference call, webinar, customer council,
+    user-group session): speakers, a start, a capacity of deals reps may sign up.
+
+    Recording it afterwards (`workflows.planned_events.planned_event_record`) writes the `Event`
+    and one ReferenceActivity per speaker linked to every deal that attended, so it counts once
+    per speaker however many deals it served.
+    """
+
+    Status = PlannedEventStatus
+
+    title = models.CharField(max_length=200)
+    activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField(validators=[validate_sane_date])
+    duration_minutes = models.PositiveIntegerField(default=60)
+    capacity = models.PositiveSmallIntegerField(help_text="How many deals may sign up.")
+    speakers = models.ManyToManyField(Contact, related_name="planned_events")
+    notes = note_field(NOTE_MAX_LENGTH, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Once recorded: the event with its activities, and what the program noted about it.
+    event = models.OneToOneField(
+        Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="planned", editable=False
+    )
+    feedback = note_field(NOTE_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=PlannedEventStatus.values), name="plannedevent_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="plannedevent_capacity_positive"),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == PlannedEventStatus.PLANNED
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.status == PlannedEventStatus.RECORDED
+
+
+class EventSignup(models.Model):
+    """A rep's deal signed up to a planned event (once per deal; the event's capacity caps them)."""
+
+    planned_event = models.ForeignKey(PlannedEvent, on_delete=models.CASCADE, related_name="signups")
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.PROTECT, related_name="event_signups")
+    signed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    attended = models.BooleanField(null=True, blank=True, help_text="Recorded after the event.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["planned_event", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["planned_event", "opportunity"], name="eventsignup_once_per_deal"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity} at {self.planned_event}"

@@ -71,6 +71,8 @@ class _Facts:
 
     @property
     def requester_link(self) -> str:
+        if not self.request.opportunity_id and self.request.campaign:
+            return url_or("content:campaign", url_or("content:home", "/"), self.request.pk)
         return url_or("sales:request", url_or("sales:home", "/"), self.request.pk)
 
     @property

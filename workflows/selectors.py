@@ -28,7 +28,8 @@ from references.models import Contact, ReferenceActivity
 from references.selectors import recent_since
 from requests_app.models import ReferenceRequest, RequestCandidate, RequestEvent, RequestStatus
 from requests_app.statuses import OPEN_STATUSES
-from workflows.models import Event, Task, WorkflowStep
+from workflows.event_selectors import planned_events_near
+from workflows.models import Event, PlannedEvent, Task, WorkflowStep
 from workflows.querysets import request_managers
 from workflows.transitions import UNDECIDED, past_tense, statuses_where
 
@@ -255,6 +256,7 @@ class Collision:
     when: date
     request: ReferenceRequest | None = None
     event: Event | None = None
+    planned_event: PlannedEvent | None = None
 
 
 def request_window(request: ReferenceRequest) -> tuple[date, date]:
@@ -295,17 +297,24 @@ def collisions(request: ReferenceRequest, contacts: list[Contact]) -> list[Colli
         .distinct()
     )
     for event in events:
-        speaker = next(s for s in event.speakers.all() if s.account_id in account_ids)
-        found.append(
-            Collision(
-                subject=speaker.full_name if speaker.pk in contact_ids else speaker.account.name,
-                same_contact=speaker.pk in contact_ids,
-                what=f"{event.activity_type.name.lower()} “{event.title}”",
-                when=event.occurred_on,
-                event=event,
-            )
-        )
+        found.append(_speaker_collision(event, contact_ids, account_ids, when=event.occurred_on, event=event))
+    for planned in planned_events_near(start, end, account_ids):  # the speaker is booked that day
+        when = timezone.localdate(planned.starts_at)
+        found.append(_speaker_collision(planned, contact_ids, account_ids, when=when, planned_event=planned))
     return sorted(found, key=lambda c: (not c.same_contact, c.when))
+
+
+def _speaker_collision(occasion, contact_ids: set[int], account_ids: set[int], *, when: date, **which):
+    """A held or planned occasion whose speaker is one of the contacts or a colleague of theirs."""
+    speaker = next(s for s in occasion.speakers.all() if s.account_id in account_ids)
+    kind = f"{'planned ' if 'planned_event' in which else ''}{occasion.activity_type.name.lower()}"
+    return Collision(
+        subject=speaker.full_name if speaker.pk in contact_ids else speaker.account.name,
+        same_contact=speaker.pk in contact_ids,
+        what=f"{kind} “{occasion.title}”",
+        when=when,
+        **which,
+    )
 
 
 def _request_collision(other: ReferenceRequest, contact_ids: set[int], account_ids: set[int]) -> Collision:

@@ -219,14 +219,16 @@ def open_workflow_tasks(*, request: ReferenceRequest, actor: User | None) -> lis
 def request_submit(
     *,
     requester: User,
-    opportunity: Opportunity,
+    opportunity: Opportunity | None = None,
+    campaign: str = "",
     activity_type: ActivityType,
     contacts: Sequence[Contact | int],
     needed_by: date,
     prospect_contact_role: Persona | None = None,
     notes: str = "",
 ) -> ReferenceRequest:
-    """Submit a request for up to three contacts, in order of preference, and start its workflow.
+    """Submit a request for up to three contacts, in order of preference, and start its workflow;
+    for a deal (`opportunity`) or, from marketing and the program, for a `campaign` (its name).
 
     One transaction: the request, its candidates and history (`requests_app.services.request_create`,
     which validates and names the field at fault), then its first tasks and the managers' notice.
@@ -235,6 +237,7 @@ def request_submit(
         request = request_create(
             requester=requester,
             opportunity=opportunity,
+            campaign=campaign,
             activity_type=activity_type,
             contacts=contacts,
             needed_by=needed_by,

@@ -18,3 +18,11 @@ class StepRole(models.TextChoices):
     REQUESTER = "requester", "Requester"
     MARKETING = "marketing", "Marketing"
     CUSTOMER = "customer", "Customer"
+
+
+class PlannedEventStatus(models.TextChoices):
+    """A planned one-to-many event: planned (reps sign deals up), then recorded or cancelled."""
+
+    PLANNED = "planned", "Planned"
+    RECORDED = "recorded", "Recorded"
+    CANCELLED = "cancelled", "Cancelled"

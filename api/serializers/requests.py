@@ -34,6 +34,7 @@ class ReferenceRequestSerializer(serializers.ModelSerializer):
             "activity_type",
             "needed_by",
             "opportunity",
+            "campaign",
             "candidates",
             "chosen_contact_id",
             "notes",
@@ -47,9 +48,17 @@ class ReferenceRequestSerializer(serializers.ModelSerializer):
 
 
 class RequestSubmitSerializer(serializers.Serializer):
-    """What a rep sends to submit a request; the rules are the service's (`request_submit`)."""
+    """What a rep sends to submit a request for a deal (`opportunity`), or marketing for a
+    campaign (`campaign`, its name; no deal): exactly one of the two. The rules are the
+    service's (`request_submit`)."""
 
-    opportunity = IdField()
+    opportunity = IdField(required=False, help_text="The deal's id; or give `campaign` instead.")
+    campaign = serializers.CharField(
+        required=False,
+        max_length=ReferenceRequest._meta.get_field("campaign").max_length,
+        help_text="A campaign's name (press, analyst, speaking…) for a request with no deal; "
+        "marketing and reference managers only. Give it or `opportunity`, not both.",
+    )
     activity_type = serializers.SlugField(help_text="An activity type code, e.g. reference_call.")
     contacts = serializers.ListField(
         child=IdField(),
@@ -62,3 +71,10 @@ class RequestSubmitSerializer(serializers.Serializer):
         required=False, allow_blank=True, help_text="A persona code."
     )
     notes = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH)
+
+    def validate(self, attrs):
+        if attrs.get("opportunity") and attrs.get("campaign"):
+            raise serializers.ValidationError({"campaign": "Give a deal or a campaign, not both."})
+        if not attrs.get("opportunity") and not attrs.get("campaign"):
+            raise serializers.ValidationError({"opportunity": "Give the deal's id, or a campaign's name."})
+        return attrs

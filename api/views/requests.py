@@ -11,7 +11,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 
 from api.pagination import CheckedCursorPagination
-from api.permissions import SalesRole
+from api.permissions import RequesterRole
 from api.serializers.requests import ReferenceRequestSerializer, RequestSubmitSerializer
 from core.errors import InvalidInput
 from references.models import ActivityType, Opportunity, Persona
@@ -46,9 +46,10 @@ class RequestPages(CheckedCursorPagination):
 
 
 class RequestListCreate(generics.ListCreateAPIView):
-    """GET: the signed-in rep's requests. POST: submit a request for 1–3 references."""
+    """GET: the signed-in user's requests. POST: submit a request for 1–3 references, for a deal
+    (`opportunity`) or, from marketing and reference managers, for a campaign (`campaign`)."""
 
-    permission_classes = [SalesRole]
+    permission_classes = [RequesterRole]
     serializer_class = ReferenceRequestSerializer
     filterset_class = RequestFilter
     pagination_class = RequestPages
@@ -65,7 +66,8 @@ class RequestListCreate(generics.ListCreateAPIView):
         data = incoming.validated_data
         created = request_submit(
             requester=request.user,
-            opportunity=_deal(request.user, data["opportunity"]),
+            opportunity=_deal(request.user, data["opportunity"]) if data.get("opportunity") else None,
+            campaign=data.get("campaign", ""),
             activity_type=_by_code(ActivityType, data["activity_type"], "activity_type"),
             contacts=data["contacts"],
             needed_by=data["needed_by"],
@@ -81,7 +83,7 @@ class RequestListCreate(generics.ListCreateAPIView):
 class RequestDetail(generics.RetrieveAPIView):
     """One of the rep's requests (404 for anyone else's)."""
 
-    permission_classes = [SalesRole]
+    permission_classes = [RequesterRole]
     serializer_class = ReferenceRequestSerializer
 
     def get_object(self):

@@ -38,7 +38,7 @@ from references.models import (
     StatusChange,
 )
 from requests_app.models import Nomination, ReferenceRequest, RequestEvent, RequestFeedback
-from workflows.models import Event, Task
+from workflows.models import Event, PlannedEvent, Task
 
 ERASED_REASON = "Erased at the contact's request."
 
@@ -209,6 +209,14 @@ MENTIONS: tuple[Mentions, ...] = (
     ),
     Mentions(Task, ("title",), lambda s: s.column_in_requests("request_id")),
     Mentions(Event, ("title", "notes"), _events),
+    Mentions(
+        PlannedEvent,
+        ("title", "notes", "feedback"),
+        lambda s: (
+            "t.id IN (SELECT plannedevent_id FROM workflows_plannedevent_speakers WHERE contact_id = %s)",
+            [s.contact_id],
+        ),
+    ),
     Mentions(
         LimitRule,
         ("reason",),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portals.sales.views import approvals, content, home, nominations, opportunities, requests, search
+from portals.sales.views import approvals, content, events, home, nominations, opportunities, requests, search
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -22,6 +22,8 @@ urlpatterns = [
     path("content/", content.content_list, name="content"),
     path("content/<int:pk>/", content.asset_detail, name="asset"),
     path("content/<int:pk>/use/", content.asset_use, name="asset-use"),
+    path("events/", events.event_list, name="events"),
+    path("events/<int:pk>/signup/", events.event_signup_view, name="event-signup"),
     path("nominations/", nominations.nomination_list, name="nominations"),
     path("nominations/new/", nominations.nomination_account, name="nominate"),
     path("nominations/new/<int:account_pk>/", nominations.nomination_new, name="nominate-account"),

@@ -158,3 +158,43 @@ def make_program(size: int, sales_rep, other_rep, manager, owner) -> list:
         catalogue.make_contact(accounts[i % 5])  # an alternative candidate
     search_index_rebuild()
     return requests
+
+
+def make_campaign_request(
+    requester,
+    *contacts: Contact,
+    campaign: str = "Spring press tour",
+    code: str = "press_interview",
+    **fields,
+) -> ReferenceRequest:
+    """A campaign request (no deal) by `requester` (marketing or a manager), just submitted."""
+    return request_submit(
+        requester=requester,
+        campaign=campaign,
+        activity_type=catalogue.activity_type(code),
+        contacts=list(contacts),
+        needed_by=fields.pop("needed_by", date.today() + timedelta(days=14)),
+        **fields,
+    )
+
+
+def make_planned_event(actor, *speakers: Contact, days: int = 7, capacity: int = 5, **fields):
+    """A planned event `days` from now (a past one, for recording, is moved back after planning)."""
+    from workflows.planned_events import planned_event_create
+
+    start = timezone.now() + timedelta(days=max(days, 1))
+    planned = planned_event_create(
+        actor=actor,
+        title=fields.pop("title", "Group call on fraud"),
+        activity_type=catalogue.activity_type(fields.pop("code", "group_reference_call")),
+        starts_at=start,
+        capacity=capacity,
+        speaker_ids=[s.pk for s in speakers],
+        **fields,
+    )
+    if days < 1:
+        type(planned).objects.filter(pk=planned.pk).update(
+            starts_at=timezone.now() + timedelta(days=days, hours=-1)
+        )
+        planned.refresh_from_db()
+    return planned

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Left
+from django.utils import timezone
 
 from customers.erasure.plan import CLEARS, MENTIONS, Scope
 from customers.erasure.terms import Terms
@@ -25,7 +26,7 @@ from requests_app.models import Nomination, RequestFeedback
 from requests_app.statuses import RequestStatus
 from tests.builders import catalogue
 from tests.builders.requests import drive_to, make_request
-from workflows.models import Event, RequestActivity
+from workflows.models import Event, PlannedEvent, RequestActivity
 
 FIRST, LAST = "Zorblax", "Quintavian"
 EMAIL = "zorblax.quintavian@customer.test"
@@ -52,6 +53,13 @@ def build(*, manager, sales_rep, account_owner) -> dict:
         title="Group call", activity_type=activity.activity_type, occurred_on=activity.occurred_on
     )
     event.speakers.add(contact)
+    planned = PlannedEvent.objects.create(
+        title="Planned round table",
+        activity_type=activity.activity_type,
+        starts_at=timezone.now() + timedelta(days=20),
+        capacity=5,
+    )
+    planned.speakers.add(contact)
     BlackoutPeriod.objects.create(contact=contact, start=date.today(), end=date.today() + timedelta(days=3))
     contact_change_status(contact=contact, to_status=ReferenceStatus.RESTING, reason="a pause", actor=manager)
     AccountNote.objects.create(account=account, body="Interview.", author=manager)

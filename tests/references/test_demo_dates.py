@@ -69,7 +69,9 @@ def test_requests_are_needed_soon_within_their_deal_and_scheduled_before_that(se
             open_request_needed_in_the_past=live.filter(needed_by__lt=today),
             open_request_needed_far_ahead=live.filter(needed_by__gt=today + timedelta(days=60)),
             open_request_needed_after_its_deal_closes=live.filter(needed_by__gt=F("opportunity__close_date")),
-            open_request_on_a_closed_deal=live.exclude(opportunity__outcome=Outcome.OPEN),
+            open_request_on_a_closed_deal=live.filter(opportunity__isnull=False).exclude(
+                opportunity__outcome=Outcome.OPEN
+            ),
             scheduled_call_in_the_past=requests.filter(
                 status=RequestStatus.SCHEDULED, scheduled_for__lte=now
             ),

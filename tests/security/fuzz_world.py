@@ -20,9 +20,10 @@ from core.roles import Role
 from customers.erasure.services import erasure_ask
 from marketing.statuses import AssetStatus
 from matching.indexing import search_index_rebuild
+from requests_app.models import RequestStatus
 from tests.builders import catalogue
 from tests.builders.library import make_asset
-from tests.builders.requests import drive_to, make_request
+from tests.builders.requests import drive_to, make_campaign_request, make_planned_event, make_request
 from workflows.models import Event
 from workflows.nominations import nomination_consent, nomination_qualify, nomination_submit
 from workflows.transitions import USUAL_PATH
@@ -33,7 +34,7 @@ START = {
     "sales": ("/sales/", "/sales/nominations/new/?q=ac", "/tasks/", "/notifications/"),
     "owner": ("/sales/approvals/", "/tasks/"),
     "manager": ("/manage/", "/tasks/", "/notifications/"),
-    "marketing": ("/content/", "/tasks/", "/notifications/"),
+    "marketing": ("/content/", "/content/campaigns/", "/content/events/", "/tasks/", "/notifications/"),
 }
 # Pages of one route visited at most: two, but a request's page in every status (its forms differ).
 VISITS_PER_ROUTE = 2
@@ -94,6 +95,13 @@ def build_world() -> dict:
     make_asset(people["marketing"], title="Published story", accounts=[accounts[0]])
     make_asset(people["marketing"], title="Draft story", status=AssetStatus.DRAFT)
     _nominations(people, accounts)
+    # Marketing's campaign requests (one waiting for their answer, one done: feedback) and a
+    # planned event reps may sign up to.
+    for i, status in enumerate((RequestStatus.NEEDS_INFO, RequestStatus.COMPLETED)):
+        contact = catalogue.make_contact(accounts[i + 2], activity_types=("press_interview",))
+        campaign = make_campaign_request(people["marketing"], contact, campaign=f"Tour {i}")
+        drive_to(campaign, status, contact, people["manager"])
+    make_planned_event(people["marketing"], catalogue.make_contact(accounts[3]))
     search_index_rebuild()
     return people
 

@@ -230,6 +230,32 @@ ROWS: dict[str, Row] = {
     "shared:asset-file": public(
         get=NOT_FOUND, post=NO_METHOD, kwargs=lambda w: {"token": share_token(w.library_asset)}
     ),
+    # Campaign requests: Mark's own (marketing); the program sees every one; the admin too.
+    "content:campaigns": guarded(CONTENT_ROLES, get=OK, post=OK),
+    "content:campaign-new": guarded(CONTENT_ROLES, get=OK, post=FORM),
+    "content:campaign": guarded(CONTENT_ROLES, get=OK, post=OK, kwargs=pk("campaign_request")),
+    # Only the requester acts (the empty post is a form error); the program may not cancel his.
+    "content:campaign-act": posted(
+        CONTENT_ROLES,
+        {MARKETING: FORM, MANAGER: FORM | FORBIDDEN, ADMIN: FORM | FORBIDDEN},
+        pk("campaign_request"),
+    ),
+    "content:campaign-cancel": posted(
+        CONTENT_ROLES,
+        {MARKETING: FORM, MANAGER: FORM | FORBIDDEN, ADMIN: FORM | FORBIDDEN},
+        pk("campaign_request"),
+    ),
+    "content:campaign-feedback": posted(
+        CONTENT_ROLES, FORM | FORBIDDEN | frozenset({409}), pk("campaign_request")
+    ),
+    # Planned events: marketing and the program plan and record them.
+    "content:events": guarded(CONTENT_ROLES, get=OK, post=OK),
+    "content:event-new": guarded(CONTENT_ROLES, get=OK, post=FORM),
+    "content:event": guarded(CONTENT_ROLES, get=OK, post=OK, kwargs=pk("planned_event")),
+    "content:event-record": posted(CONTENT_ROLES, FORM, pk("planned_event")),
+    # Reps sign their deals up (the empty post names the missing deal).
+    "sales:events": guarded(SALES_ROLES, get=OK, post=OK),
+    "sales:event-signup": posted(SALES_ROLES, FORM, pk("planned_event")),
     # Notifications: everyone signed in, each their own (the notification is Sally's).
     "notifications:list": guarded(SIGNED_IN, get=OK, post=OK),
     "notifications:read": posted(
@@ -242,11 +268,12 @@ ROWS: dict[str, Row] = {
     # The API: session authentication, so anonymous gets DRF's 403 (no 401 without a challenge).
     "api-schema": guarded(SIGNED_IN, get=OK, post=NO_METHOD, anonymous=FORBIDDEN),
     "api-references": guarded(APPROVER_ROLES, get=OK, post=NO_METHOD, anonymous=FORBIDDEN),
-    "api-requests": guarded(APPROVER_ROLES, get=OK, post=FORM, anonymous=FORBIDDEN),
+    # Reps ask for deals, marketing for campaigns, the program for both.
+    "api-requests": guarded(STAFF_ROLES, get=OK, post=FORM, anonymous=FORBIDDEN),
     # A rep's own requests only: nobody else's, not even a manager's or the admin's view.
     "api-request": guarded(
-        APPROVER_ROLES,
-        get=only({SALES: OK}, NOT_FOUND, APPROVER_ROLES),
+        STAFF_ROLES,
+        get=only({SALES: OK}, NOT_FOUND, STAFF_ROLES),
         post=NO_METHOD,
         anonymous=FORBIDDEN,
         kwargs=pk("request"),

@@ -60,6 +60,7 @@ PORTAL = "the customer portal: contacts only, each reading from their own reques
 # The content library is kept together: an asset or an account's permissions belong to the
 # program's marketing, not to one marketer (the owner is who is told before it expires).
 LIBRARY = "the content library: marketing and reference managers keep every asset and permission"
+SHARED_EVENTS = "planned events are marketing's and the program's together: each sees every one"
 
 CROSS: dict[str, dict[str, Other | str] | str] = {
     "content:asset": LIBRARY,
@@ -101,6 +102,30 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
     "customer:ask-accept": PORTAL,
     "customer:ask-decline": PORTAL,
     "manage:event": PROGRAM,
+    # A marketer's campaign request is theirs: another marketer's (Mara's) is a 404.
+    "content:campaign": {
+        MARKETING: Other("other_campaign_request", ("Zephyr launch",)),
+        MANAGER: SEES_ALL,
+        ADMIN: SEES_ALL,
+    },
+    "content:campaign-act": {
+        MARKETING: Other("other_campaign_request", ("Zephyr launch",)),
+        MANAGER: SEES_ALL,
+        ADMIN: SEES_ALL,
+    },
+    "content:campaign-cancel": {
+        MARKETING: Other("other_campaign_request", ("Zephyr launch",)),
+        MANAGER: SEES_ALL,
+        ADMIN: SEES_ALL,
+    },
+    "content:campaign-feedback": {
+        MARKETING: Other("other_campaign_request", ("Zephyr launch",)),
+        MANAGER: SEES_ALL,
+        ADMIN: SEES_ALL,
+    },
+    "content:event": SHARED_EVENTS,
+    "content:event-record": SHARED_EVENTS,
+    "sales:event-signup": "upcoming events are open to every rep; another's deal is refused by the form",
     "manage:account": PROGRAM,
     "manage:account-edit": PROGRAM,
     "manage:account-status": PROGRAM,
@@ -134,7 +159,7 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
         ADMIN: notification_of("oscar"),
     },
     # The API's request is the requester's own, for everyone (the program reads it elsewhere).
-    "api-request": dict.fromkeys((SALES, OWNER, MANAGER, ADMIN), OSCARS_REQUEST),
+    "api-request": dict.fromkeys((SALES, OWNER, MANAGER, MARKETING, ADMIN), OSCARS_REQUEST),
     "api-request-transitions": {
         SALES: OSCARS_REQUEST,
         OWNER: OSCARS_REQUEST,

@@ -36,7 +36,7 @@ from requests_app.models import RequestStatus
 from requests_app.services import nomination_submit
 from tests.builders import catalogue
 from tests.builders.library import make_asset, make_use
-from tests.builders.requests import drive_to, make_request
+from tests.builders.requests import drive_to, make_campaign_request, make_planned_event, make_request
 from tests.builders.search import index, product
 from workflows.models import Event, StaffCalendar, StepRole, Task
 from workflows.nominations import nomination_qualify
@@ -141,6 +141,14 @@ def _requests(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, model
         ),
     }
     feedback_submit(request=made["request_done"], actor=u["sally"], took_place=True, helpfulness=5)
+    # Campaign requests (no deal): Mark's and another marketer's (Mara's); a planned event.
+    made["campaign_request"] = make_campaign_request(
+        u["mark"], o["other_contact_press"], campaign="Mark's tour"
+    )
+    made["other_campaign_request"] = make_campaign_request(
+        u["mara"], o["other_contact_press"], campaign="Zephyr launch"
+    )
+    made["planned_event"] = make_planned_event(u["mark"], o["contact"])
     return made
 
 

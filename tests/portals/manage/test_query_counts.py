@@ -27,8 +27,9 @@ def test_request_detail(client, manager, program, django_assert_max_num_queries,
     # of the contacts in play + colliding requests + their candidates + colliding events + their
     # speakers + the speakers' accounts + managers (reassign form); the burnout limits' live
     # figure (limits.selectors.availability_for, one statement however many contacts) for the
-    # alternatives and, once more, for the contacts in play; the times the customer offered.
-    with django_assert_max_num_queries(base_queries + 16 + 1 + 1 + 1):
+    # alternatives and, once more, for the contacts in play; the times the customer offered; the
+    # planned events colliding (none here, so their speakers are not read).
+    with django_assert_max_num_queries(base_queries + 16 + 1 + 1 + 1 + 1):
         response = client.get(reverse("manage:request", args=[program[0].pk]))
     assert len(response.context["collisions"]) >= len(program) // 5 - 1
     assert response.context["alternatives"]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("requests_app", "0006_nomination_sources_consent"),
-        ("workflows", "0006_customer_accepted_notice"),
+        ("workflows", "0008_planned_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
