@@ -124,7 +124,7 @@ def _count(rows: QuerySet, key: str) -> Coalesce:
 
 
 def balances(contacts: QuerySet[Contact], *, months: int = DEFAULT_WINDOW, today: date | None = None):
-    """`contacts` annotated with `activities`, `in_flight`, `asks` (their sum), `given` and
+    """`contacts` annotated with `activities_done`, `in_flight`, `asks` (their sum), `given` and
     `owed` (asks minus given) over the window of `months` ending today: one query, the counts
     as correlated subqueries the database runs per contact."""
     today = today or timezone.localdate()
@@ -136,10 +136,12 @@ def balances(contacts: QuerySet[Contact], *, months: int = DEFAULT_WINDOW, today
     )
     given = GiveBack.objects.filter(given_on__gte=since, given_on__lte=today)
     return contacts.annotate(
-        activities=_count(activities, "contact"),
+        activities_done=_count(activities, "contact"),
         in_flight=_count(in_flight, "chosen_contact"),
         given=_count(given, "contact"),
-    ).annotate(asks=F("activities") + F("in_flight"), owed=F("activities") + F("in_flight") - F("given"))
+    ).annotate(
+        asks=F("activities_done") + F("in_flight"), owed=F("activities_done") + F("in_flight") - F("given")
+    )
 
 
 def asked_much_given_little(
@@ -147,8 +149,10 @@ def asked_much_given_little(
 ) -> QuerySet[Contact]:
     """The program's list: contacts (not retired) asked at least `min_asks` times in the window
     and more often than the program gave back, most owed first (then most asked, then by name),
-    with their account. Managers see every contact; anyone else nothing."""
+    with their account. Reference managers see every contact; anyone else nobody."""
     contacts = Contact.objects.visible_to(user).exclude(status=ReferenceStatus.RETIRED)
+    if not runs_the_program(user):  # a rep sees contacts' rows, not what the program owes them
+        contacts = contacts.none()
     return (
         balances(contacts.select_related("account"), months=months, today=today)
         .filter(asks__gte=max(min_asks, 1), owed__gt=0)
@@ -179,10 +183,15 @@ class Balance:
 def balance_of(contact: Contact, *, months: int = DEFAULT_WINDOW) -> Balance:
     """The same counts as the program's list, for one contact (one query)."""
     row = balances(Contact.objects.filter(pk=contact.pk), months=months).values(
-        "activities", "in_flight", "given"
+        "activities_done", "in_flight", "given"
     )
-    counts = row.first() or {"activities": 0, "in_flight": 0, "given": 0}
-    return Balance(months=months, **counts)
+    counts = row.first() or {"activities_done": 0, "in_flight": 0, "given": 0}
+    return Balance(
+        months=months,
+        activities=counts["activities_done"],
+        in_flight=counts["in_flight"],
+        given=counts["given"],
+    )
 
 
 def give_backs_of(contact: Contact) -> QuerySet[GiveBack]:

@@ -60,8 +60,10 @@ class GiveBackFilterForm(forms.Form):
     )
 
     def values(self) -> dict:
-        self.is_valid()  # the valid fields stay in cleaned_data, the others take their default
-        data = self.cleaned_data
+        data = {}
+        if self.is_bound:
+            self.is_valid()  # the valid fields stay in cleaned_data; the others take their default
+            data = self.cleaned_data
         return {
             "months": data.get("months") or DEFAULT_WINDOW,
             "min_asks": data.get("min_asks") or DEFAULT_MIN_ASKS,

@@ -14,7 +14,8 @@ from django.db.models.functions import Concat, Left
 
 from customers.erasure.plan import CLEARS, MENTIONS, Scope
 from customers.erasure.terms import Terms
-from customers.models import CustomerFeedback
+from customers.models import CustomerFeedback, GiveBack
+from customers.statuses import GiveBackKind
 from limits.models import LimitOverride, LimitRule
 from marketing.models import AccountPermission, Asset, AssetEvent, AssetUse
 from marketing.statuses import AssetKind, AssetStatus, PermissionKind, PermissionState
@@ -93,6 +94,14 @@ def build(*, manager, sales_rep, account_owner) -> dict:
     AssetUse.objects.create(asset=quote, used_by=sales_rep, campaign="Launch", note="-")
     AccountPermission.objects.create(
         account=account, kind=PermissionKind.QUOTE, state=PermissionState.GRANTED, source_note="-"
+    )
+    GiveBack.objects.create(
+        contact=contact,
+        kind=GiveBackKind.BETA_SEAT,
+        given_on=date.today(),
+        note="-",
+        message="-",
+        request=done,
     )
     account_change_status(account=account, to_status=ReferenceStatus.RESTING, reason="a pause", actor=manager)
     return {"contact": contact, "other": other, "account": account, "done": done, "asked": asked}
