@@ -18,7 +18,10 @@ from django.utils import timezone
 
 from core.roles import Role
 from customers.erasure.services import erasure_ask
+from customers.models import GiveBack
+from customers.statuses import GiveBackKind
 from matching.indexing import search_index_rebuild
+from references.models import Contact
 from tests.builders import catalogue
 from tests.builders.requests import drive_to, make_request
 from workflows.models import Event
@@ -87,6 +90,11 @@ def build_world() -> dict:
     )
     event.speakers.add(speaker)
     erasure_ask(contact=catalogue.make_contact(accounts[1]))  # on the manager's task list
+    # A give-back on every contact's page, so its Remove button is crawled whichever is visited.
+    GiveBack.objects.bulk_create(
+        GiveBack(contact=contact, kind=GiveBackKind.RECOGNITION, given_on=date.today())
+        for contact in Contact.objects.all()
+    )
     search_index_rebuild()
     return people
 

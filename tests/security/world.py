@@ -213,8 +213,9 @@ def _program(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models
         ),
         "calendar": StaffCalendar.objects.create(user=u["maria"], country=catalogue.country()),
         "erasure": erasure_ask(contact=o["contact_done"]),
+        # On Grace's page, so the crawl of the forms finds its Remove button.
         "give_back": GiveBack.objects.create(
-            contact=o["contact_done"],
+            contact=o["contact"],
             kind=GiveBackKind.PEER_EVENT,
             given_on=date.today(),
             recorded_by=u["maria"],
