@@ -1,12 +1,19 @@
 """Demo data of the customer portal: customers' feedback on most of their done requests (after the
 workflows' demo has completed them), so the manager's and requester's pages show it beside the
 rep's, and the demo contacts' My history has ratings; and two demo customers to sign in as, each
-with an open ask and a history of activities, one reading the portal in English, one in German."""
+with an open ask and a history of activities, one reading the portal in English, one in German;
+and what the program gave back: to the demo customers, to some contacts who did activities, and
+to nobody among the few asked most (the manager's "Asked a lot, given little" list starts with
+them)."""
+
+from datetime import timedelta
 
 from django.db.models import Count
 
 from core.demo_pipeline import DemoContext
-from customers.models import CustomerFeedback
+from customers.giveback import balances
+from customers.models import CustomerFeedback, GiveBack
+from customers.statuses import GiveBackKind
 from references.models import Contact
 from requests_app.models import ReferenceRequest
 from requests_app.statuses import FEEDBACK_STATUSES, RequestStatus
@@ -50,6 +57,7 @@ def seed(ctx: DemoContext) -> None:
     CustomerFeedback.objects.update(submitted_at=ctx.now)  # the demo's moment, not the machine's
     ctx.log(f"customers: {len(rows)} customer feedback on done requests")
     _demo_customers(ctx)
+    _give_back(ctx)
 
 
 def _demo_customers(ctx: DemoContext) -> None:
@@ -68,3 +76,48 @@ def _demo_customers(ctx: DemoContext) -> None:
     )
     for line in lines:
         ctx.log(line)
+
+
+GIVE_BACK_SHARE = 0.3  # of contacts with activities in the last year who were given something
+LEFT_WAITING = 3  # the contacts asked most, given nothing: the program's list starts with them
+MESSAGES = (
+    "",
+    "",
+    "Thank you for all the calls this year — we saved you a seat in the next beta.",
+    "Your feedback shaped the new reporting screens; thank you!",
+    "We would love to hear you on stage at the user conference.",
+)
+NOTES = ("", "", "Asked for it at the last call.", "Their account team suggested it.")
+
+
+def _give_back(ctx: DemoContext) -> None:
+    """Give-back within the last year: two things for each demo customer, one or two for a share
+    of the contacts who did activities, nothing for the few asked most."""
+    manager = ctx.users.get("manager")
+    demo_emails = [email for email, _, _ in DEMO_CUSTOMERS]
+    customers = list(Contact.objects.filter(email__in=demo_emails).values_list("id", flat=True))
+    ranked = balances(Contact.objects.all(), today=ctx.today).filter(asks__gt=0).order_by("-asks", "id")
+    asked = [c for c in ranked.values_list("id", flat=True) if c not in customers]
+    waiting = set(asked[:LEFT_WAITING])
+    chosen = [c for c in asked if c not in waiting and ctx.rng.random() < GIVE_BACK_SHARE]
+    rows = [
+        _row(ctx, contact_id, manager, kind)
+        for contact_id in customers
+        for kind in (GiveBackKind.BETA_SEAT, GiveBackKind.RECOGNITION)
+    ]
+    for contact_id in chosen:
+        rows += [_row(ctx, contact_id, manager) for _ in range(ctx.rng.choice((1, 1, 2)))]
+    GiveBack.objects.bulk_create(rows, batch_size=5000)
+    GiveBack.objects.update(created_at=ctx.now)
+    ctx.log(f"customers: {len(rows)} give-back to {len({r.contact_id for r in rows})} contacts")
+
+
+def _row(ctx: DemoContext, contact_id: int, manager, kind: str | None = None) -> GiveBack:
+    return GiveBack(
+        contact_id=contact_id,
+        kind=kind or ctx.rng.choice(GiveBackKind.values),
+        given_on=ctx.today - timedelta(days=ctx.rng.randrange(0, 330)),
+        message=ctx.rng.choice(MESSAGES),
+        note=ctx.rng.choice(NOTES),
+        recorded_by=manager,
+    )

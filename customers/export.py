@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from customers.models import CustomerFeedback, ErasureRequest, PortalSession
+from customers.models import CustomerFeedback, ErasureRequest, GiveBack, PortalSession
 from notifications.models import Notification
 from references.models import (
     BlackoutPeriod,
@@ -228,6 +228,23 @@ def consents_part(contact: Contact) -> list[Json]:
     ]
 
 
+def give_back_part(contact: Contact) -> list[Json]:
+    """What the program gave them: the kind, the day, the message written for them and the
+    program's own note about it (theirs to read here, though not on the portal's pages)."""
+    given = GiveBack.objects.filter(contact=contact).order_by("given_on", "id")
+    return [
+        {
+            "kind": g.get_kind_display(),
+            "given_on": g.given_on,
+            "message": g.message,
+            "note": g.note,
+            "request": g.request_id,
+            "recorded_at": g.created_at,
+        }
+        for g in given
+    ]
+
+
 # The document's keys, in order. Each reads its rows in a fixed number of queries.
 PARTS: dict[str, Callable[[Contact], Any]] = {
     "contact": contact_part,
@@ -238,6 +255,7 @@ PARTS: dict[str, Callable[[Contact], Any]] = {
     "activities": activities_part,
     "feedback": feedback_part,
     "consents": consents_part,
+    "give_back": give_back_part,
     "notifications": notifications_part,
     "nominations": nominations_part,
     "erasure_requests": erasure_requests_part,

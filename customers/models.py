@@ -9,8 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from core.text import NOTE_MAX_LENGTH, note_field
-from customers.statuses import ErasureStatus
+from core.dates import validate_sane_date
+from core.text import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, note_field
+from customers.statuses import ErasureStatus, GiveBackKind
 from references.models import Contact
 
 
@@ -135,3 +136,43 @@ class CustomerFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact}'s feedback on request {self.request_id}"
+
+
+class GiveBack(models.Model):
+    """Something the program gave a contact in return for their time: a beta seat, an advisory
+    board seat, a speaking slot… (`GiveBackKind`), recorded by a reference manager
+    (`customers.giveback`), set against what the program asked of them.
+
+    The customer sees the kind, the day and `message` in their portal's history; `note` is the
+    program's own (not on the portal, but in the contact's data download, as everything about them).
+    """
+
+    Kind = GiveBackKind
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="give_backs")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    given_on = models.DateField(validators=[validate_sane_date])
+    note = note_field(NOTE_MAX_LENGTH, blank=True, help_text="The program's own note.")
+    message = note_field(REASON_MAX_LENGTH, blank=True, help_text="Shown to the customer in their portal.")
+    # The request whose help it thanks for (one of the contact's own), if any.
+    request = models.ForeignKey(
+        "requests_app.ReferenceRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="give_backs",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-given_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=GiveBackKind.values), name="giveback_kind_valid"),
+        ]
+        indexes = [models.Index(fields=["contact", "given_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for contact #{self.contact_id} on {self.given_on}"

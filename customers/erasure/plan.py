@@ -22,7 +22,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from customers.erasure.terms import Terms
-from customers.models import CustomerFeedback
+from customers.models import CustomerFeedback, GiveBack
 from limits.models import LimitOverride, LimitRule
 from marketing.models import AccountPermission, Asset, AssetEvent, AssetUse, PermissionChange
 from marketing.statuses import AssetStatus
@@ -122,6 +122,8 @@ CLEARS: tuple[Clear, ...] = (
     ),
     # Their rating stays (it is counted); what they wrote goes.
     Clear(CustomerFeedback, lambda c: Q(contact=c), lambda t: {"comment": ""}),
+    # What the program gave them stays (it is counted against their asks); what was written goes.
+    Clear(GiveBack, lambda c: Q(contact=c), lambda t: {"note": "", "message": ""}),
     Clear(BlackoutPeriod, lambda c: Q(contact=c), lambda t: {"reason": ""}),
     Clear(StatusChange, lambda c: Q(contact=c), lambda t: {"reason": ERASED_REASON}),
     Clear(LimitRule, lambda c: Q(contact=c), lambda t: {"reason": ""}),

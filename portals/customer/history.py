@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError
 from customers import feedback as service
+from customers import giveback
 from portals.customer.access import contact_required
 from portals.customer.preference_forms import FeedbackForm
 from portals.shared.paging import paginate
@@ -43,7 +44,14 @@ def history(request: HttpRequest) -> HttpResponse:
     wishes = ParticipationPreferences.objects.filter(contact=contact).values_list(
         "wants_in_return", flat=True
     )
-    context = {"page": page, "rows": rows, "waiting": list(waiting), "wishes": (wishes.first() or "").strip()}
+    context = {
+        "page": page,
+        "rows": rows,
+        "waiting": list(waiting),
+        "wishes": (wishes.first() or "").strip(),
+        "given": list(giveback.shared_give_backs(contact)),
+        "balance": giveback.balance_of(contact),
+    }
     return render(request, "portals/customer/history.html", context)
 
 

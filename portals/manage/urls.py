@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from portals.manage.views import catalogue, erasure, events, inbox, nominations, references, requests
+from portals.manage.views import (
+    catalogue,
+    erasure,
+    events,
+    give_back,
+    inbox,
+    nominations,
+    references,
+    requests,
+)
 
 urlpatterns = [
     path("", inbox.inbox, name="home"),
@@ -27,6 +36,9 @@ urlpatterns = [
     path("contacts/<int:pk>/edit/", references.contact_edit, name="contact-edit"),
     path("contacts/<int:pk>/status/", references.contact_status, name="contact-status"),
     path("contacts/<int:pk>/retire/", catalogue.contact_retire, name="contact-retire"),
+    path("contacts/<int:pk>/give-back/", give_back.contact_give_back, name="contact-give-back"),
+    path("give-back/", give_back.give_back_list, name="give-back"),
+    path("give-back/<int:pk>/remove/", give_back.give_back_remove, name="give-back-remove"),
     path("erasures/<int:pk>/", erasure.erasure_confirm, name="erasure"),
     path("nominations/", nominations.nomination_list, name="nominations"),
     path("nominations/<int:pk>/", nominations.nomination_detail, name="nomination"),

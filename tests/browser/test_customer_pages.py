@@ -17,8 +17,10 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from core.roles import Role
+from customers.giveback import giveback_record
 from customers.links import portal_link_mint, sign_in_lifetime
 from customers.sessions import portal_session_start
+from customers.statuses import GiveBackKind
 from references.models import Contact
 from references.services.preferences import blackout_add
 from requests_app.statuses import RequestStatus
@@ -51,6 +53,10 @@ def _world() -> tuple[Contact, dict[str, int]]:
         start=today + timedelta(days=30),
         end=today + timedelta(days=40),
         reason=LONG_WORD[:200],
+    )
+    # What the program gave back, with a message that must wrap on a phone.
+    giveback_record(
+        contact=contact, kind=GiveBackKind.PEER_EVENT, given_on=today, actor=manager, message=LONG_WORD[:300]
     )
     ids = {
         "ask": asked.pk,

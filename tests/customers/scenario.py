@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from customers.erasure.plan import CLEARS, MENTIONS, Scope
 from customers.erasure.terms import Terms
-from customers.models import CustomerFeedback
+from customers.models import CustomerFeedback, GiveBack
+from customers.statuses import GiveBackKind
 from limits.models import LimitOverride, LimitRule
 from marketing.models import AccountPermission, Asset, AssetEvent, AssetUse, PermissionChange
 from marketing.statuses import AssetKind, AssetStatus, PermissionKind, PermissionState
@@ -117,6 +118,14 @@ def build(*, manager, sales_rep, account_owner) -> dict:
         kind=PermissionKind.QUOTE,
         from_state=PermissionState.UNKNOWN,
         to_state=PermissionState.GRANTED,
+    )
+    GiveBack.objects.create(
+        contact=contact,
+        kind=GiveBackKind.BETA_SEAT,
+        given_on=date.today(),
+        note="-",
+        message="-",
+        request=done,
     )
     account_change_status(account=account, to_status=ReferenceStatus.RESTING, reason="a pause", actor=manager)
     return {"contact": contact, "other": other, "account": account, "done": done, "asked": asked}

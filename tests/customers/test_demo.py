@@ -9,7 +9,8 @@ from django.db.models import F
 
 from customers.asks import open_asks
 from customers.demo import DEMO_CUSTOMERS
-from customers.models import CustomerFeedback
+from customers.giveback import asked_much_given_little
+from customers.models import CustomerFeedback, GiveBack
 from references.models import Contact
 from requests_app.statuses import FEEDBACK_STATUSES
 
@@ -38,3 +39,11 @@ def test_the_demo_customers_have_an_open_ask_each_in_their_language(demo):
         assert contact.language == language
         assert open_asks(contact), email
         assert email in demo  # seed_demo prints who to sign in as
+
+
+def test_the_demo_gives_back_to_the_demo_customers_and_leaves_some_asked_a_lot_waiting(demo, manager):
+    for email, _language, _zone in DEMO_CUSTOMERS:
+        assert GiveBack.objects.filter(contact__email=email).count() >= 2, email
+    waiting = list(asked_much_given_little(manager)[:2])
+    assert len(waiting) == 2 and all(c.given == 0 and c.asks >= 2 for c in waiting)
+    assert GiveBack.objects.exclude(contact__email__in=[e for e, _, _ in DEMO_CUSTOMERS]).exists()

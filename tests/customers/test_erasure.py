@@ -120,6 +120,8 @@ def test_the_export_holds_the_planted_values_and_no_prospect(world):
     assert "Marker Industries" in text
     assert document["feedback"][0]["comment"].startswith(scenario.MENTION)
     assert document["preferences"]["topics_to_avoid"].startswith(scenario.MENTION)
+    assert document["give_back"][0]["note"].startswith(scenario.MENTION)
+    assert document["give_back"][0]["message"].startswith(scenario.MENTION)
 
 
 def test_the_reference_managers_are_told_once(customer_contact, manager, second_manager):

@@ -18,8 +18,11 @@ from django.utils import timezone
 
 from core.roles import Role
 from customers.erasure.services import erasure_ask
+from customers.models import GiveBack
+from customers.statuses import GiveBackKind
 from marketing.statuses import AssetStatus
 from matching.indexing import search_index_rebuild
+from references.models import Contact
 from requests_app.models import RequestStatus
 from tests.builders import catalogue
 from tests.builders.library import make_asset
@@ -102,6 +105,11 @@ def build_world() -> dict:
         campaign = make_campaign_request(people["marketing"], contact, campaign=f"Tour {i}")
         drive_to(campaign, status, contact, people["manager"])
     make_planned_event(people["marketing"], catalogue.make_contact(accounts[3]))
+    # A give-back on every contact's page, so its Remove button is crawled whichever is visited.
+    GiveBack.objects.bulk_create(
+        GiveBack(contact=contact, kind=GiveBackKind.RECOGNITION, given_on=date.today())
+        for contact in Contact.objects.all()
+    )
     search_index_rebuild()
     return people
 

@@ -190,6 +190,10 @@ ROWS: dict[str, Row] = {
     "manage:contact-status": posted(MANAGER_ROLES, FORM, kwargs=pk("contact")),
     "manage:contact-new": guarded(MANAGER_ROLES, get=OK, post=FORM),
     "manage:contact-retire": guarded(MANAGER_ROLES, get=OK, post=FORM, kwargs=pk("contact")),
+    # Give-back: the program's list, recording one for a contact, removing a mistake.
+    "manage:give-back": guarded(MANAGER_ROLES, get=OK, post=OK),
+    "manage:contact-give-back": guarded(MANAGER_ROLES, get=OK, post=FORM, kwargs=pk("contact")),
+    "manage:give-back-remove": posted(MANAGER_ROLES, MOVED, kwargs=pk("give_back")),
     # A contact's erasure request, carried out from My tasks (the empty form erases nothing).
     "manage:erasure": guarded(MANAGER_ROLES, get=OK, post=FORM, kwargs=pk("erasure")),
     # Nominations: the program's queue and pages (an empty POST moves nothing, or qualifies a

@@ -136,6 +136,8 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
     "manage:contact-status": PROGRAM,
     "manage:contact-retire": PROGRAM,
     "manage:erasure": PROGRAM,
+    "manage:contact-give-back": PROGRAM,
+    "manage:give-back-remove": PROGRAM,
     # Tasks are personal except to the program, whose managers work every task.
     "tasks:complete": {
         SALES: OSCARS_TASK,

@@ -24,6 +24,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from core.roles import Role
 from customers.erasure.services import erasure_ask
+from customers.models import GiveBack
+from customers.statuses import GiveBackKind
 from limits.models import LimitOverride, LimitRule, LimitRun
 from notifications.kinds import Channel, Delivery
 from notifications.message import Message
@@ -222,6 +224,13 @@ def _program(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models
         ),
         "calendar": StaffCalendar.objects.create(user=u["maria"], country=catalogue.country()),
         "erasure": erasure_ask(contact=o["contact_done"]),
+        # On Grace's page, so the crawl of the forms finds its Remove button.
+        "give_back": GiveBack.objects.create(
+            contact=o["contact"],
+            kind=GiveBackKind.PEER_EVENT,
+            given_on=date.today(),
+            recorded_by=u["maria"],
+        ),
         **_sign_in_records(),
         "currency_rate": CurrencyRate.objects.order_by("pk").first()
         or CurrencyRate.objects.create(currency="EUR", per_usd=Decimal("0.9")),

@@ -21,6 +21,7 @@ from portals.manage.forms import (
     StatusChangeForm,
 )
 from portals.manage.views import PAGE_SIZE
+from portals.manage.views.give_back import give_back_context
 from portals.shared.paging import paginate, query_without
 from portals.shared.responses import tell_what_was_cut
 from references import selectors
@@ -134,6 +135,7 @@ def _contact_context(contact: Contact, status_form: StatusChangeForm | None = No
         "requests": request_selectors.requests_involving_contact(contact),
         "status_form": status_form or StatusChangeForm(initial={"to_status": contact.status}),
         "section": "contacts",
+        **give_back_context(contact),
     }
 
 

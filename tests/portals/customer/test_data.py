@@ -87,9 +87,10 @@ def test_the_page_and_download_cost_the_same_queries_with_few_and_many_rows(
         catalogue.make_activity(grace, occurred_on=catalogue.date(2025, 1, 1))
     client = portal_client(grace)
     # The portal session, then per part of the document: preferences (and their activity types),
-    # blackouts, status changes, requests, activities, feedback, consents, notifications,
-    # nominations, erasure requests, portal sessions; the page adds the latest erasure request.
-    with django_assert_max_num_queries(14):
+    # blackouts, status changes, requests, activities, feedback, consents, give-back,
+    # notifications, nominations, erasure requests, portal sessions; the page adds the latest
+    # erasure request.
+    with django_assert_max_num_queries(15):
         client.get(reverse("customer:data"))
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         client.get(reverse("customer:data-download"))

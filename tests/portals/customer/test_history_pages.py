@@ -52,8 +52,9 @@ def test_history_costs_the_same_however_many_activities(
         activity.opportunities.add(factories.make_opportunity(sales_rep))
     client = portal_client(customer_contact)
     # The portal session, the page count, the activities, their deals, their requests (with the
-    # customer's feedback), the requests waiting for feedback, the contact's wishes.
-    with django_assert_max_num_queries(7):
+    # customer's feedback), the requests waiting for feedback, the contact's wishes, their
+    # give-back and its balance against their asks.
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("customer:history"))
     assert response.status_code == 200
 
@@ -107,3 +108,40 @@ def test_bad_feedback_is_a_form_error_and_nothing_is_saved(portal_client, custom
     assert response.status_code == 400
     assert response.context["form"].errors
     assert not CustomerFeedback.objects.exists()
+
+
+def _give(contact, manager, kind, days_ago, **fields):
+    from customers.giveback import giveback_record
+
+    day = timezone.localdate() - timedelta(days=days_ago)
+    return giveback_record(contact=contact, kind=kind, given_on=day, actor=manager, **fields)
+
+
+@pytest.mark.parametrize(
+    ("language", "kind_name", "heading"),
+    [
+        ("en", "Advisory board seat", "Given back to you in the last 12 months"),
+        ("de", "Platz im Kundenbeirat", "In den letzten 12 Monaten an Sie zurückgegeben"),
+    ],
+)
+def test_history_shows_the_contacts_own_give_back_never_the_note_nor_anothers(
+    portal_client, customer_contact, customer_account, manager, done, language, kind_name, heading
+):
+    from customers.statuses import GiveBackKind
+
+    customer_contact.language = language
+    customer_contact.save(update_fields=["language"])
+    _give(
+        customer_contact,
+        manager,
+        GiveBackKind.ADVISORY_BOARD,
+        2,
+        message="Welcome aboard!",
+        note="Internal X9",
+    )
+    other = factories.make_contact(customer_account)
+    _give(other, manager, GiveBackKind.SPEAKING_SLOT, 1, message="Not for you")
+    page = portal_client(customer_contact).get(reverse("customer:history")).content.decode()
+    assert kind_name in page and "Welcome aboard!" in page and heading in page
+    assert "Internal X9" not in page and "Not for you" not in page
+    assert "Nothing has been recorded yet." not in page and "Bisher ist nichts erfasst." not in page

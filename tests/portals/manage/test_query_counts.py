@@ -55,8 +55,9 @@ def test_reference_details(
     with django_assert_max_num_queries(base_queries + 11):
         assert client.get(reverse("manage:account", args=[contact.account_id])).status_code == 200
     # The base + the contact + activity types, blackouts, status changes, latest activities and
-    # their opportunities + the requests involving it.
-    with django_assert_max_num_queries(base_queries + 7):
+    # their opportunities + the requests involving it + the give-back, its balance against the
+    # asks and the give-back form's request choices.
+    with django_assert_max_num_queries(base_queries + 10):
         assert client.get(reverse("manage:contact", args=[contact.pk])).status_code == 200
 
 
