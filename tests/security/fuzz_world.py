@@ -87,8 +87,18 @@ def build_world() -> dict:
     )
     event.speakers.add(speaker)
     erasure_ask(contact=catalogue.make_contact(accounts[1]))  # on the manager's task list
+    _content(people["marketing"], accounts[0])
     search_index_rebuild()
     return people
+
+
+def _content(marketer, account) -> None:
+    """A draft asset (edited and moved through approval from its page) and one in legal review."""
+    from marketing.statuses import AssetStatus
+    from tests.builders.marketing import make_asset
+
+    make_asset(marketer, accounts=[account], title="Draft story")
+    make_asset(marketer, accounts=[account], title="Story in review", status=AssetStatus.LEGAL_REVIEW)
 
 
 def _route(path: str) -> str | None:
