@@ -23,6 +23,7 @@ what ticking one more value of that facet would add. Contact email and phone are
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from core.facets import FacetGroup, FacetValue
 from matching.cards import ReferenceCard, build_cards
 from matching.catalogue import Catalogue, load_catalogue
 from matching.engine import Relaxation, run_search
@@ -54,25 +55,6 @@ __all__ = [
 PAGE_SIZE = 20
 NO_TARGET = Target()
 NO_FILTERS = Filters()
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass(frozen=True)
-class FacetGroup:
-    key: str
-    label: str
-    values: tuple[FacetValue, ...]
-
-    @property
-    def selected(self) -> tuple[FacetValue, ...]:
-        return tuple(v for v in self.values if v.selected)
 
 
 @dataclass

@@ -162,10 +162,34 @@ class RequestFeedbackAdmin(admin.ModelAdmin):
 
 @admin.register(Nomination)
 class NominationAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "account", "contact", "contact_name", "nominated_by", "status", "created_at"]
-    list_filter = ["status", "created_at"]
+    list_display = [
+        "__str__",
+        "account",
+        "contact",
+        "contact_name",
+        "nominated_by",
+        "source",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status", "source", "created_at"]
     list_select_related = ["account", "contact", "nominated_by"]
     search_fields = ["account__name", "contact__last_name", "contact_name", "contact_email", "reason"]
     autocomplete_fields = ["nominated_by", "account", "contact", "activity_types"]
-    readonly_fields = ["created_at", "updated_at"]
+    # Its moves and decisions are made in /manage/nominations/ (workflows.nominations), never here.
+    readonly_fields = [
+        "status",
+        "source",
+        "owner_consent",
+        "owner_consent_by",
+        "owner_consent_at",
+        "owner_consent_note",
+        "decision_note",
+        "decided_by",
+        "decided_at",
+        "consent_text",
+        "consented_at",
+        "created_at",
+        "updated_at",
+    ]
     actions = [export_as_csv]

@@ -15,9 +15,12 @@ from requests_app.codes import code_text
 from requests_app.querysets import NominationQuerySet, ReferenceRequestQuerySet
 from requests_app.statuses import (
     APPROVED_STATUSES,
+    CONSENT_CLEARED,
     NOMINATION_PENDING,
     OPEN_STATUSES,
+    NominationSource,
     NominationStatus,
+    OwnerConsent,
     RequestStatus,
 )
 
@@ -241,15 +244,24 @@ class RequestFeedback(models.Model):
 
 
 class Nomination(models.Model):
-    """A rep or CSM proposes a customer contact as a new reference; the program qualifies it."""
+    """A rep or CSM proposes a customer contact as a new reference, or a customer volunteers on
+    the public page; the program qualifies it (the account owner's consent as a task) and accepts
+    or declines it (`workflows/nominations.py`, the only writer of its status)."""
 
     Status = NominationStatus
+    Source = NominationSource
+    Consent = OwnerConsent
     PENDING = NOMINATION_PENDING
 
+    # None only for a customer who volunteered on the public page.
     nominated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="nominations"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="nominations"
     )
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="nominations")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.SALES)
+    # None only while a volunteer's company is not matched to an account (a manager picks it).
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, null=True, blank=True, related_name="nominations"
+    )
     contact = models.ForeignKey(
         Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="nominations"
     )
@@ -257,10 +269,27 @@ class Nomination(models.Model):
     contact_name = models.CharField(max_length=200, blank=True)
     contact_title = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
+    # The company a volunteer typed (their account may not be matched yet).
+    company_name = models.CharField(max_length=200, blank=True)
     reason = note_field(NOTE_MAX_LENGTH, help_text="Why this customer would make a good reference.")
     activity_types = models.ManyToManyField(ActivityType, blank=True, related_name="+")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    # The wording a volunteer agreed to, as the page showed it, and when.
+    consent_text = models.TextField(blank=True)
+    consented_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False)
+    owner_consent = models.CharField(
+        max_length=10, choices=Consent.choices, default=Consent.NOT_ASKED, blank=True, editable=False
+    )
+    owner_consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    owner_consent_at = models.DateTimeField(null=True, blank=True)
+    owner_consent_note = note_field(REASON_MAX_LENGTH, blank=True)
     decision_note = note_field(REASON_MAX_LENGTH, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -277,7 +306,63 @@ class Nomination(models.Model):
                 condition=Q(contact__isnull=False) | ~Q(contact_name=""),
                 name="nomination_names_a_contact",
             ),
+            models.CheckConstraint(
+                condition=Q(source__in=NominationSource.values), name="nomination_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(owner_consent__in=OwnerConsent.values), name="nomination_owner_consent_valid"
+            ),
+            # Only a volunteer comes without a nominator.
+            models.CheckConstraint(
+                condition=Q(nominated_by__isnull=False) | Q(source=NominationSource.PUBLIC),
+                name="nomination_nominator_unless_public",
+            ),
+            # Only a volunteer waiting for the program may lack an account.
+            models.CheckConstraint(
+                condition=Q(account__isnull=False)
+                | Q(
+                    source=NominationSource.PUBLIC,
+                    status__in=(NominationStatus.SUBMITTED, NominationStatus.REJECTED),
+                ),
+                name="nomination_account_unless_unmatched",
+            ),
         ]
+        indexes = [models.Index(fields=["status", "created_at"], name="nomination_status_created")]
 
     def __str__(self) -> str:
-        return f"Nomination of {self.contact or self.contact_name} at {self.account}"
+        return f"Nomination of {self.person_name} at {self.account or self.company_name}"
+
+    @property
+    def person_name(self) -> str:
+        if self.contact_id is not None:
+            return f"{self.contact.first_name} {self.contact.last_name}"
+        return self.contact_name
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in NOMINATION_PENDING
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == NominationStatus.SUBMITTED
+
+    @property
+    def is_qualifying(self) -> bool:
+        return self.status == NominationStatus.QUALIFYING
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == NominationStatus.ACCEPTED
+
+    @property
+    def consent_asked(self) -> bool:
+        """Waiting for the account owner's answer."""
+        return self.owner_consent == OwnerConsent.ASKED
+
+    @property
+    def consent_cleared(self) -> bool:
+        return self.owner_consent in CONSENT_CLEARED
+
+    @property
+    def is_public(self) -> bool:
+        return self.source == NominationSource.PUBLIC

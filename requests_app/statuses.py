@@ -39,8 +39,28 @@ class NominationStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     QUALIFYING = "qualifying", "Qualifying"
     ACCEPTED = "accepted", "Accepted"
-    REJECTED = "rejected", "Rejected"
+    REJECTED = "rejected", "Declined"
+
+
+class NominationSource(models.TextChoices):
+    """Who proposed the customer: a colleague from the sales portal, or the customer themselves
+    on the public "become a reference" page."""
+
+    SALES = "sales", "Sales portal"
+    PUBLIC = "public", "Volunteered (public page)"
+
+
+class OwnerConsent(models.TextChoices):
+    """The account owner's word on a nomination of one of their accounts."""
+
+    NOT_ASKED = "", "Not asked"
+    ASKED = "asked", "Asked"
+    GIVEN = "given", "Given"
+    REFUSED = "refused", "Refused"
+    NOT_NEEDED = "not_needed", "Not needed (no owner)"
 
 
 # A nomination waiting for the program's decision.
 NOMINATION_PENDING = (NominationStatus.SUBMITTED, NominationStatus.QUALIFYING)
+# The owner's word that lets a nomination be accepted.
+CONSENT_CLEARED = (OwnerConsent.GIVEN, OwnerConsent.NOT_NEEDED)

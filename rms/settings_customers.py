@@ -25,3 +25,9 @@ PORTAL_LINKS_PER_IP = env_int("PORTAL_LINKS_PER_IP", 20, minimum=1)
 # Days kept after a link expired (its dead-link page offers a fresh one) and after a session began.
 PORTAL_LINK_KEEP_DAYS = env_int("PORTAL_LINK_KEEP_DAYS", 30, minimum=1)
 PORTAL_SESSION_KEEP_DAYS = env_int("PORTAL_SESSION_KEEP_DAYS", 90, minimum=1)
+
+# The public "become a reference" page (workflows/volunteers.py): offers per hour per client
+# address and per typed email, and the least time a person takes to fill the form (faster is a bot).
+VOLUNTEERS_PER_IP = env_int("VOLUNTEERS_PER_IP", 5, minimum=1)
+VOLUNTEERS_PER_EMAIL = env_int("VOLUNTEERS_PER_EMAIL", 2, minimum=1)
+VOLUNTEER_MIN_FILL_SECONDS = env_int("VOLUNTEER_MIN_FILL_SECONDS", 3, minimum=0)

@@ -22,6 +22,7 @@ from requests_app.models import ReferenceRequest, RequestCandidate, RequestEvent
 from requests_app.statuses import RequestStatus as S
 from workflows.calendar import calendar_for
 from workflows.demo_history import seed_history
+from workflows.demo_nominations import seed_nominations
 from workflows.events import event_record
 from workflows.models import Event, EventNotice, Task
 from workflows.reminders import task_reminders
@@ -322,3 +323,4 @@ def seed(ctx: DemoContext) -> None:
     WorkflowDemo(ctx).run()
     reminders = task_reminders(now=ctx.now)
     ctx.log(f"  workflows: {reminders} task reminders")
+    seed_nominations(ctx)

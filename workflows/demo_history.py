@@ -43,7 +43,13 @@ HISTORY_DAYS = 360  # finished requests were submitted within the last year
 LIVE_NEEDED_BY = (12, 30)  # days ahead an open request is needed by: after its call (within 10 days)
 LIVE = (S.SUBMITTED, S.IN_REVIEW, S.NEEDS_INFO, S.AWAITING_OWNER, S.CUSTOMER_ASKED, S.SCHEDULED, S.COMPLETED)
 N = NominationStatus
-NOMINATIONS = (N.SUBMITTED, N.SUBMITTED, N.QUALIFYING, N.ACCEPTED, N.REJECTED)
+# Written in bulk: waiting and declined ones. Qualifying and accepted ones (with their tasks) and
+# volunteers are made through the services by `workflows.demo_nominations`.
+NOMINATIONS = (N.SUBMITTED, N.SUBMITTED, N.REJECTED)
+NOMINATION_COLUMNS = (
+    "id nominated_by account contact contact_name contact_title contact_email reason status decision_note "
+    "decided_at source company_name consent_text owner_consent owner_consent_note created_at updated_at"
+).split()
 
 # Who takes each action in the demo's stories.
 WHO = {
@@ -165,23 +171,7 @@ class SalesDemo:
                 "submitted_at",
             ],
         )
-        self.t_nomination = self.loader.table(
-            Nomination,
-            [
-                "id",
-                "nominated_by",
-                "account",
-                "contact",
-                "contact_name",
-                "contact_title",
-                "contact_email",
-                "reason",
-                "status",
-                "decision_note",
-                "created_at",
-                "updated_at",
-            ],
-        )
+        self.t_nomination = self.loader.table(Nomination, NOMINATION_COLUMNS)
         self.t_nomination_types = self.loader.through(Nomination.activity_types.field)
         self.t_activity = self.loader.table(
             ReferenceActivity,
@@ -348,9 +338,9 @@ class SalesDemo:
             )
             created = self.stamp(self.ctx.today - timedelta(days=self.rng.randint(2, 120)), 11)
             decision = {
-                N.ACCEPTED: "Welcome call done; added to the program as a candidate.",
                 N.REJECTED: "Renewal negotiations are open; let's revisit after they renew.",
             }.get(status, "")
+            decided = created + timedelta(days=3) if decision else None
             nomination_id = self.t_nomination.new_id()
             self.t_nomination.add(
                 (
@@ -366,8 +356,14 @@ class SalesDemo:
                     self.rng.choice(REASONS),
                     status,
                     decision,
+                    decided,
+                    Nomination.Source.SALES,
+                    "",
+                    "",
+                    Nomination.Consent.NOT_ASKED,
+                    "",
                     created,
-                    created + timedelta(days=3 if decision else 0),
+                    decided or created,
                 )
             )
             for activity_type in self.rng.sample(self.types, 2):

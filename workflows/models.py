@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.dates import validate_sane_date
 from core.text import NOTE_MAX_LENGTH, note_field
 from references.models import ActivityType, Contact, Country, ReferenceActivity
-from requests_app.models import ReferenceRequest, RequestEvent, RequestStatus
+from requests_app.models import Nomination, ReferenceRequest, RequestEvent, RequestStatus
 from workflows.querysets import TaskQuerySet
 from workflows.statuses import StepRole, TaskStatus
 
@@ -69,11 +69,19 @@ class WorkflowStep(models.Model):
 
 
 class Task(models.Model):
-    """A piece of work a request needs, for a person or a role queue, due by a business time."""
+    """A piece of work a request or a nomination needs, for a person or a role queue, due by a
+    business time. Exactly one of `request` and `nomination` is set: a request's tasks follow its
+    workflow's steps; a nomination's (the owner's consent, then recruitment) are opened by
+    `workflows/nominations.py` and have no step."""
 
     Status = TaskStatus
 
-    request = models.ForeignKey(ReferenceRequest, on_delete=models.CASCADE, related_name="tasks")
+    request = models.ForeignKey(
+        ReferenceRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
+    )
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
+    )
     step = models.ForeignKey(WorkflowStep, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     title = models.CharField(max_length=200)
     assignee = models.ForeignKey(
@@ -101,6 +109,16 @@ class Task(models.Model):
             models.UniqueConstraint(
                 fields=["request", "step"], condition=Q(status=TaskStatus.OPEN), name="task_one_open_per_step"
             ),
+            models.UniqueConstraint(
+                fields=["nomination", "title"],
+                condition=Q(status=TaskStatus.OPEN, nomination__isnull=False),
+                name="task_one_open_per_nomination_title",
+            ),
+            models.CheckConstraint(
+                condition=Q(request__isnull=False, nomination__isnull=True)
+                | Q(request__isnull=True, nomination__isnull=False),
+                name="task_for_request_or_nomination",
+            ),
             models.CheckConstraint(condition=Q(status__in=TaskStatus.values), name="task_status_valid"),
             models.CheckConstraint(
                 condition=Q(assignee_role__in=StepRole.values), name="task_assignee_role_valid"
@@ -118,6 +136,16 @@ class Task(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == TaskStatus.OPEN
+
+    @property
+    def about(self) -> str:
+        """What the task is for, as its list and messages name it."""
+        return f"request #{self.request_id}" if self.request_id else f"nomination #{self.nomination_id}"
+
+    @property
+    def is_consent(self) -> bool:
+        """The account owner's consent to a nomination: answered on its page, not ticked off."""
+        return self.nomination_id is not None and self.assignee_role == StepRole.ACCOUNT_OWNER
 
     @property
     def is_late(self) -> bool:

@@ -39,6 +39,10 @@ def account_owner_reassign(*, account: Account, owner: User, reason: str, actor:
         before = display_name(account.owner)
         account = account_owner_change(account=account, owner=owner, reason=reason, actor=actor)
         _hand_owner_tasks(requests, owner)
+        # The consent asked of the owner about nominations of this account is the new owner's too.
+        Task.objects.filter(
+            nomination__account=account, status=Task.Status.OPEN, assignee_role=StepRole.ACCOUNT_OWNER
+        ).update(assignee=owner, is_overdue=False)
         note = f"The account's owner is now {display_name(owner)} (was {before}): {reason.strip()}"
         for request in requests:
             if request.status not in WAITING_FOR_OWNER:

@@ -24,9 +24,15 @@ def _task_message(task: Task, overdue: bool) -> Message:
     with timezone.override(zone_of(task.assignee)):  # the due time in the assignee's zone
         due = moment_text(task.due_at, with_zone=True)
     request = task.request
-    what = request.activity_type.name.lower()
-    title = f"{'Overdue' if overdue else 'Due soon'}: {task.title} (request #{request.pk})"
-    body = f"“{task.title}” for the {what} of request #{request.pk} {'was' if overdue else 'is'} due {due}."
+    if request is None:  # a nomination's task
+        subject, of = f"nomination #{task.nomination_id}", f"nomination #{task.nomination_id}"
+    else:
+        subject, of = (
+            f"request #{request.pk}",
+            f"the {request.activity_type.name.lower()} of request #{request.pk}",
+        )
+    title = f"{'Overdue' if overdue else 'Due soon'}: {task.title} ({subject})"
+    body = f"“{task.title}” for {of} {'was' if overdue else 'is'} due {due}."
     return Message(title, body, url_or("tasks:list", url_or("home", "/")))
 
 

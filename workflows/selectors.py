@@ -6,32 +6,25 @@ and a page costs the same number of queries however many rows it shows.
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db.models import (
-    Case,
     Count,
-    DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
     Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from limits.availability import Availability
 from limits.selectors import availability_for
 from matching.selectors import ReferenceCard, criteria_for_request, rank_candidates
-from references.models import Contact, CurrencyRate, ReferenceActivity
+from references.currency import amount_in_usd
+from references.models import Contact, ReferenceActivity
 from references.selectors import recent_since
 from requests_app.models import ReferenceRequest, RequestCandidate, RequestEvent, RequestStatus
 from requests_app.statuses import OPEN_STATUSES
@@ -97,12 +90,7 @@ def inbox_requests(*, filters: InboxFilters, user: User) -> QuerySet[ReferenceRe
 def deal_size_in_usd(opportunity: str):
     """The deal's amount in US dollars (an expression), so that deals in different currencies
     compare by size; NULL for a currency without a rate (references.CurrencyRate)."""
-    currency = f"{opportunity}__currency"
-    per_usd = CurrencyRate.objects.filter(currency=OuterRef(currency)).values("per_usd")[:1]
-    rate = Coalesce(Subquery(per_usd), Case(When(**{currency: "USD"}, then=Value(Decimal(1)))))
-    return ExpressionWrapper(
-        F(f"{opportunity}__amount") / rate, output_field=DecimalField(max_digits=24, decimal_places=6)
-    )
+    return amount_in_usd(opportunity)
 
 
 def managers() -> QuerySet[User]:
@@ -353,6 +341,8 @@ def task_rows() -> QuerySet[Task]:
         "request__opportunity",
         "request__requester",
         "request__chosen_contact__account",
+        "nomination__account",
+        "nomination__contact",
     ).annotate(has_next_step=Exists(following))
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.roles import Role, has_role
-from requests_app.models import ReferenceRequest, RequestEvent, RequestStatus
+from requests_app.models import Nomination, ReferenceRequest, RequestEvent, RequestStatus
 from workflows.calendar import calendar_for
 from workflows.models import StepRole, Task, WorkflowStep
 from workflows.querysets import eligible_assignees, queues_of
@@ -96,9 +96,12 @@ def _locked_task(task_id: int) -> Task:
     task = Task.objects.select_related("step", "assignee").filter(pk=task_id).first()
     if task is None:
         raise InvalidInput("This task no longer exists.")
-    # Lock the request first: transitions take the same lock, so a task and its request never
-    # change under each other.
-    ReferenceRequest.objects.select_for_update().filter(pk=task.request_id).first()
+    # Lock the request (or nomination) first: its moves take the same lock, so a task and what
+    # it is for never change under each other.
+    if task.request_id is not None:
+        ReferenceRequest.objects.select_for_update().filter(pk=task.request_id).first()
+    else:
+        Nomination.objects.select_for_update().filter(pk=task.nomination_id).first()
     task.refresh_from_db()
     return task
 
@@ -153,6 +156,8 @@ def finishing_transitions(task: Task) -> list[Transition]:
 
 
 def _history(task: Task, action: str, actor: User, note: str) -> None:
+    if task.request_id is None:
+        return  # a nomination's tasks keep their own completed_by/at; it has no event history
     status = ReferenceRequest.objects.values_list("status", flat=True).get(pk=task.request_id)
     RequestEvent.objects.create(
         request_id=task.request_id,
@@ -171,6 +176,10 @@ def task_complete(*, task_id: int, actor: User) -> Task:
         task = _locked_task(task_id)
         if not can_work_task(task, actor):
             raise NotAllowed("This task is not on your list.")
+        if task.is_consent:
+            raise InvalidInput(
+                f"“{task.title}” is answered on the nomination's page: give or refuse consent."
+            )
         finishing = finishing_transitions(task)
         if finishing:
             labels = " or ".join(f"“{t.label}”" for t in finishing[:3])

@@ -60,8 +60,9 @@ class RequestStateSerializer(serializers.Serializer):
 
 
 class TaskSerializer(serializers.ModelSerializer):
-    request_id = serializers.IntegerField()
-    activity_type = serializers.CharField(source="request.activity_type.code")
+    request_id = serializers.IntegerField(allow_null=True)
+    nomination_id = serializers.IntegerField(allow_null=True)
+    activity_type = serializers.CharField(source="request.activity_type.code", allow_null=True, default=None)
     assignee_id = serializers.IntegerField(allow_null=True)
     is_late = serializers.BooleanField()
 
@@ -71,6 +72,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "id",
             "title",
             "request_id",
+            "nomination_id",
             "activity_type",
             "assignee_id",
             "assignee_role",

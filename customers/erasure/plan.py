@@ -95,6 +95,13 @@ def either(*parts: tuple[str, list]) -> tuple[str, list]:
     return "(" + " OR ".join(sql for sql, _ in parts) + ")", [p for _, params in parts for p in params]
 
 
+def _volunteered(contact: Contact) -> Q:
+    """Their offers on the public page (made before they were matched to the account, maybe)."""
+    return Q(source=Nomination.Source.PUBLIC, contact_email__iexact=contact.email) | Q(
+        source=Nomination.Source.PUBLIC, contact=contact
+    )
+
+
 CLEARS: tuple[Clear, ...] = (
     Clear(
         Contact,
@@ -118,9 +125,12 @@ CLEARS: tuple[Clear, ...] = (
     Clear(BlackoutPeriod, lambda c: Q(contact=c), lambda t: {"reason": ""}),
     Clear(StatusChange, lambda c: Q(contact=c), lambda t: {"reason": ERASED_REASON}),
     Clear(LimitRule, lambda c: Q(contact=c), lambda t: {"reason": ""}),
+    # What they wrote when they volunteered on the public page is their own text
+    # (before their email below, which finds the rows, is replaced).
+    Clear(Nomination, lambda c: _volunteered(c), lambda t: {"reason": ERASED_REASON}),
     Clear(
         Nomination,
-        lambda c: Q(contact=c) | Q(account_id=c.account_id, contact_email__iexact=c.email),
+        lambda c: Q(contact=c) | Q(account_id=c.account_id, contact_email__iexact=c.email) | _volunteered(c),
         lambda t: {"contact_name": t.label, "contact_title": "", "contact_email": t.placeholder_email},
     ),
     Clear(Notification, lambda c: Q(contact=c), lambda t: {"email": t.placeholder_email}),
@@ -194,7 +204,7 @@ MENTIONS: tuple[Mentions, ...] = (
     Mentions(CustomerFeedback, ("comment",), lambda s: s.column_in_requests("request_id")),
     Mentions(
         Nomination,
-        ("contact_name", "contact_title", "reason", "decision_note"),
+        ("contact_name", "contact_title", "reason", "decision_note", "owner_consent_note"),
         lambda s: either(s.column_is("contact_id", s.contact_id), s.column_is("account_id", s.account_id)),
     ),
     Mentions(Task, ("title",), lambda s: s.column_in_requests("request_id")),
@@ -259,6 +269,10 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
     },
     "requests_app.RequestEvent": {"action": "a transition's code"},
     "requests_app.ReferenceRequest": {"verification_code": "random letters and digits"},
+    "requests_app.Nomination": {
+        "company_name": "the organization a volunteer named, not the person",
+        "consent_text": "our wording, as the public page showed it",
+    },
     "workflows.WorkflowTemplate": {"name": "configuration"},
     "workflows.WorkflowStep": {"name": "configuration"},
     "workflows.StaffCalendar": {"time_zone": "staff"},

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from portals.content.views import assets, customers, home, permissions
+from portals.content.views import assets, customers, home, library, permissions
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("assets/", library.asset_list, name="assets"),
     path("assets/new/", assets.asset_new, name="asset-new"),
     path("assets/<int:pk>/", assets.asset_detail, name="asset"),
     path("assets/<int:pk>/edit/", assets.asset_edit, name="asset-edit"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portals.manage.views import catalogue, erasure, events, inbox, references, requests
+from portals.manage.views import catalogue, erasure, events, inbox, nominations, references, requests
 
 urlpatterns = [
     path("", inbox.inbox, name="home"),
@@ -28,4 +28,10 @@ urlpatterns = [
     path("contacts/<int:pk>/status/", references.contact_status, name="contact-status"),
     path("contacts/<int:pk>/retire/", catalogue.contact_retire, name="contact-retire"),
     path("erasures/<int:pk>/", erasure.erasure_confirm, name="erasure"),
+    path("nominations/", nominations.nomination_list, name="nominations"),
+    path("nominations/<int:pk>/", nominations.nomination_detail, name="nomination"),
+    path("nominations/<int:pk>/qualify/", nominations.nomination_qualify_view, name="nomination-qualify"),
+    path("nominations/<int:pk>/consent/", nominations.nomination_consent_view, name="nomination-consent"),
+    path("nominations/<int:pk>/accept/", nominations.nomination_accept_view, name="nomination-accept"),
+    path("nominations/<int:pk>/decline/", nominations.nomination_decline_view, name="nomination-decline"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portals.sales.views import approvals, home, nominations, opportunities, requests, search
+from portals.sales.views import approvals, content, home, nominations, opportunities, requests, search
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -19,9 +19,13 @@ urlpatterns = [
     path("requests/<int:pk>/cancel/", requests.request_cancel_view, name="request-cancel"),
     path("requests/<int:pk>/feedback/", requests.request_feedback, name="request-feedback"),
     path("requests/<int:pk>/act/", requests.request_act, name="request-act"),
+    path("content/", content.content_list, name="content"),
+    path("content/<int:pk>/", content.asset_detail, name="asset"),
+    path("content/<int:pk>/use/", content.asset_use, name="asset-use"),
     path("nominations/", nominations.nomination_list, name="nominations"),
     path("nominations/new/", nominations.nomination_account, name="nominate"),
     path("nominations/new/<int:account_pk>/", nominations.nomination_new, name="nominate-account"),
+    path("nominations/<int:pk>/consent/", nominations.nomination_consent_view, name="nomination-consent"),
     # Account owners answer the requests to use their accounts.
     path("approvals/", approvals.approval_list, name="approvals"),
     path("approvals/<int:pk>/", approvals.approval_detail, name="approval"),

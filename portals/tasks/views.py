@@ -46,6 +46,12 @@ def _people_by_queue() -> dict[str, list[User]]:
 
 def task_link(task: Task, user) -> str | None:
     """Where the work of a task is done for this user."""
+    if task.nomination_id is not None:
+        if task.is_consent and task.assignee_id == user.pk:
+            return reverse("sales:nomination-consent", args=[task.nomination_id])
+        return (
+            reverse("manage:nomination", args=[task.nomination_id]) if has_role(user, Role.MANAGER) else None
+        )
     if has_role(user, Role.MANAGER):
         return reverse("manage:request", args=[task.request_id])
     if task.assignee_role == StepRole.ACCOUNT_OWNER:
@@ -60,7 +66,7 @@ def _row_context(task: Task, user, people: dict | None = None, error: str = "") 
     return {
         "task": task,
         "link": task_link(task, user),
-        "can_complete": can_work_task(task, user) and not finishing_transitions(task),
+        "can_complete": can_work_task(task, user) and not task.is_consent and not finishing_transitions(task),
         "can_reassign": has_role(user, Role.MANAGER) or task.assignee_id == user.pk,
         "people": (people or {}).get(task.assignee_role, []),
         "error": error,
@@ -146,7 +152,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         task_complete(task_id=task.pk, actor=request.user)
     except DomainError as error:
         return _answer(request, task, error, "")
-    return _answer(request, task, None, f"“{task.title}” (request #{task.request_id}) is done.")
+    return _answer(request, task, None, f"“{task.title}” ({task.about}) is done.")
 
 
 @role_required(*STAFF)
@@ -162,4 +168,4 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         return _answer(request, task, error, "")
     name = assignee.get_full_name() or assignee.username
-    return _answer(request, task, None, f"“{task.title}” (request #{task.request_id}) is now with {name}.")
+    return _answer(request, task, None, f"“{task.title}” ({task.about}) is now with {name}.")

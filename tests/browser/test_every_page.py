@@ -39,6 +39,8 @@ USED_BY = {
 STAFF = ("sales", "owner", "manager", "marketing")
 # Routes answering with a file for another program (the website's customer list), not a page.
 NOT_PAGES = {"content:customers-csv", "content:customers-json"}
+# Public pages outside the portals, opened by an anonymous visitor.
+PUBLIC_PAGES = ("volunteer",)
 SIZES = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 900}}
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 # One unbroken word, as long as a pasted link or a runaway note: it must wrap, not widen pages.
@@ -131,8 +133,9 @@ def _visit(browser, live_server, world, role: str, size: str, visits) -> list[st
     """Open each page as `role` in one window of `size`; what is wrong on each."""
     context = browser.new_context(base_url=live_server.url, viewport=SIZES[size])
     context.set_default_timeout(TIMEOUT_MS)
-    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": world.sessions[role], "url": live_server.url}
-    context.add_cookies([cookie])
+    if role != "anonymous":
+        cookie = {"name": settings.SESSION_COOKIE_NAME, "value": world.sessions[role], "url": live_server.url}
+        context.add_cookies([cookie])
     context.add_init_script(RECORD_CSP)
     page = context.new_page()
     console: list[str] = []
@@ -161,6 +164,7 @@ def test_every_portal_page_fits_the_screen_and_passes_axe(browser, live_server):
     _long_words(world)
     visits = [(*visit, 200) for visit in pages(world)]
     assert {key.split(":")[0] for key, *_ in visits} == set(PORTALS), visits
+    visits += [(key, "anonymous", ROWS[key].url(key, world), 200) for key in PUBLIC_PAGES]
     # The error pages people meet: marketing on the sales portal, a request that is not there.
     visits += [
         ("forbidden", "marketing", "/sales/", 403),

@@ -58,6 +58,16 @@ def build(*, manager, sales_rep, account_owner) -> dict:
     Nomination.objects.create(
         nominated_by=sales_rep, account=account, contact=contact, contact_name="x", reason="Great fan."
     )
+    # They volunteered on the public page, and a manager matched them to their contact row.
+    Nomination.objects.create(
+        source=Nomination.Source.PUBLIC,
+        account=account,
+        contact=contact,
+        contact_name="x",
+        contact_email=contact.email,
+        company_name="Their company",
+        reason="I would speak at a webinar.",
+    )
     LimitRule.objects.create(contact=contact, contact_max=2, reason="Asked for fewer.")
     LimitOverride.objects.create(
         contact=contact,

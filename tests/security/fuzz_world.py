@@ -18,10 +18,13 @@ from django.utils import timezone
 
 from core.roles import Role
 from customers.erasure.services import erasure_ask
+from marketing.statuses import AssetStatus
 from matching.indexing import search_index_rebuild
 from tests.builders import catalogue
+from tests.builders.library import make_asset
 from tests.builders.requests import drive_to, make_request
 from workflows.models import Event
+from workflows.nominations import nomination_consent, nomination_qualify, nomination_submit
 from workflows.transitions import USUAL_PATH
 
 # The URL namespaces of the pages; their forms and filters are fuzzed.
@@ -34,7 +37,7 @@ START = {
 }
 # Pages of one route visited at most: two, but a request's page in every status (its forms differ).
 VISITS_PER_ROUTE = 2
-VISITS = {"manage:request": 12, "sales:request": 12, "sales:approval": 4}
+VISITS = {"manage:request": 12, "sales:request": 12, "sales:approval": 4, "manage:nomination": 3}
 # Routes whose pages take no input worth fuzzing beyond their id, or that end the session.
 NOT_CRAWLED = {"logout"}
 
@@ -87,18 +90,25 @@ def build_world() -> dict:
     )
     event.speakers.add(speaker)
     erasure_ask(contact=catalogue.make_contact(accounts[1]))  # on the manager's task list
-    _content(people["marketing"], accounts[0])
+    # The content library: a published case study (reps use it) and a draft (marketing edits it).
+    make_asset(people["marketing"], title="Published story", accounts=[accounts[0]])
+    make_asset(people["marketing"], title="Draft story", status=AssetStatus.DRAFT)
+    _nominations(people, accounts)
     search_index_rebuild()
     return people
 
 
-def _content(marketer, account) -> None:
-    """A draft asset (edited and moved through approval from its page) and one in legal review."""
-    from marketing.statuses import AssetStatus
-    from tests.builders.marketing import make_asset
-
-    make_asset(marketer, accounts=[account], title="Draft story")
-    make_asset(marketer, accounts=[account], title="Story in review", status=AssetStatus.LEGAL_REVIEW)
+def _nominations(people: dict, accounts: list) -> None:
+    """A nomination waiting for the owner's consent (on their task list), one with it (to
+    accept) and one just submitted (to qualify): each page shows different forms."""
+    for i, name in enumerate(("Nia Asked", "Ned Given", "Noa New")):
+        made = nomination_submit(
+            nominator=people["sales"], account=accounts[i], contact_name=name, reason="Fan."
+        )
+        if i < 2:
+            nomination_qualify(nomination_id=made.pk, actor=people["manager"])
+        if i == 1:
+            nomination_consent(nomination_id=made.pk, actor=people["owner"], give=True)
 
 
 def _route(path: str) -> str | None:

@@ -21,6 +21,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from marketing.sharing import share_token
 from tests.security.world import ROLES, World, routes, world_scope
 
 ANON, SALES, OWNER, MANAGER, MARKETING, ADMIN = ROLES
@@ -145,6 +146,14 @@ ROWS: dict[str, Row] = {
     "sales:nominate": guarded(SALES_ROLES, get=OK, post=OK),
     # Every staff user may nominate a customer of any account.
     "sales:nominate-account": guarded(SALES_ROLES, get=OK, post=FORM, kwargs=pk("account", "account_pk")),
+    # The owner's consent to a nomination of their account: Olivia's alone (a manager answers on
+    # the owner's behalf from the nomination's page in /manage/).
+    "sales:nomination-consent": guarded(
+        APPROVER_ROLES,
+        get=only({OWNER: OK}, NOT_FOUND, APPROVER_ROLES),
+        post=only({OWNER: FORM}, NOT_FOUND, APPROVER_ROLES),
+        kwargs=pk("nomination_consent"),
+    ),
     # Approvals: the account owner's (Olivia's); a manager holds the role but owns no account.
     "sales:approvals": guarded(APPROVER_ROLES, get=OK, post=OK),
     "sales:approval": guarded(
@@ -183,6 +192,14 @@ ROWS: dict[str, Row] = {
     "manage:contact-retire": guarded(MANAGER_ROLES, get=OK, post=FORM, kwargs=pk("contact")),
     # A contact's erasure request, carried out from My tasks (the empty form erases nothing).
     "manage:erasure": guarded(MANAGER_ROLES, get=OK, post=FORM, kwargs=pk("erasure")),
+    # Nominations: the program's queue and pages (an empty POST moves nothing, or qualifies a
+    # submitted nomination, which needs no more).
+    "manage:nominations": guarded(MANAGER_ROLES, get=OK, post=OK),
+    "manage:nomination": guarded(MANAGER_ROLES, get=OK, post=OK, kwargs=pk("nomination")),
+    "manage:nomination-qualify": posted(MANAGER_ROLES, FORM | MOVED, kwargs=pk("nomination")),
+    "manage:nomination-consent": posted(MANAGER_ROLES, FORM, kwargs=pk("nomination_consent")),
+    "manage:nomination-accept": posted(MANAGER_ROLES, FORM, kwargs=pk("nomination_consent")),
+    "manage:nomination-decline": posted(MANAGER_ROLES, FORM, kwargs=pk("nomination")),
     # My tasks, for all staff.
     "tasks:list": guarded(STAFF_ROLES, get=OK, post=OK),
     "tasks:complete": posted(STAFF_ROLES, MARIAS_TASK, pk("task")),
@@ -202,6 +219,17 @@ ROWS: dict[str, Row] = {
     "content:customers": guarded(CONTENT_ROLES, get=OK, post=NO_METHOD),
     "content:customers-csv": guarded(CONTENT_ROLES, get=OK, post=NO_METHOD),
     "content:customers-json": guarded(CONTENT_ROLES, get=OK, post=NO_METHOD),
+    # The content library: marketing and the managers keep it; reps use what is published.
+    "content:assets": guarded(CONTENT_ROLES, get=OK, post=NO_METHOD),
+    "sales:content": guarded(SALES_ROLES, get=OK, post=NO_METHOD),
+    "sales:asset": guarded(SALES_ROLES, get=OK, post=NO_METHOD, kwargs=pk("library_asset")),
+    "sales:asset-use": posted(SALES_ROLES, FORM, kwargs=pk("library_asset")),
+    # A shareable link opens its published, public asset for anyone, signed in or not (the
+    # world's asset has no file to download).
+    "shared:asset": public(get=OK, post=NO_METHOD, kwargs=lambda w: {"token": share_token(w.library_asset)}),
+    "shared:asset-file": public(
+        get=NOT_FOUND, post=NO_METHOD, kwargs=lambda w: {"token": share_token(w.library_asset)}
+    ),
     # Notifications: everyone signed in, each their own (the notification is Sally's).
     "notifications:list": guarded(SIGNED_IN, get=OK, post=OK),
     "notifications:read": posted(
@@ -259,6 +287,8 @@ ROWS: dict[str, Row] = {
     "customer:data-download": contacts_only(post=NO_METHOD),
     # Asking to be erased is a POST of the signed-in contact's: no staff session makes it.
     "customer:erase": Row({"GET": _per_role(NO_METHOD, ROLES), "POST": _per_role(FORBIDDEN, ROLES)}),
+    # Anyone may volunteer as a reference (the empty form comes back with its errors).
+    "volunteer": public(get=OK, post=FORM),
     # Sign-in, the landing redirect and the health endpoints.
     "home": guarded(SIGNED_IN, get=MOVED, post=MOVED),
     "no-role": guarded(SIGNED_IN, get=FORBIDDEN, post=FORBIDDEN),

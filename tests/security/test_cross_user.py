@@ -41,6 +41,9 @@ OSCARS_TASK = Other("other_rep_task", ("Zephyr Freight", "Quinn Quokka", "Answer
 OTTOS_TASK = Other("other_owner_task", ("Zephyr Freight", "Quentin Quokka", "Account owner approval"))
 MARAS_TASK = Other("other_marketing_task", ("Zephyr Freight", "Quincy Quokka", "Brief the customer"))
 
+# Oscar's nomination at Otto's account, whose consent is Otto's to give.
+OTTOS_NOMINATION = Other("other_nomination_consent", ("Otis Outsider", "Quokka Mutual"))
+
 
 def notification_of(name: str) -> Other:
     return Other(f"notification_{name}", ())  # the title is read from the row itself
@@ -78,12 +81,19 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
     # An approval is the account owner's alone: Otto's is nobody else's, not even the program's.
     "sales:approval": dict.fromkeys((SALES, OWNER, MANAGER, ADMIN), OSCARS_REQUEST),
     "sales:approval-answer": dict.fromkeys((SALES, OWNER, MANAGER, ADMIN), OSCARS_REQUEST),
+    # A nomination's consent is its account owner's alone (a manager answers from /manage/).
+    "sales:nomination-consent": dict.fromkeys((SALES, OWNER, MANAGER, ADMIN), OTTOS_NOMINATION),
     # The customer portal: no staff role gets in (the access matrix); a contact's ids are their
     # own, another contact's are a 404 (tests/portals/customer/test_history_pages.py and
     # test_preferences_pages.py).
     "customer:feedback": PORTAL,
     "customer:preferences-blackout-remove": PORTAL,
     "manage:request": PROGRAM,
+    "manage:nomination": PROGRAM,
+    "manage:nomination-qualify": PROGRAM,
+    "manage:nomination-consent": PROGRAM,
+    "manage:nomination-accept": PROGRAM,
+    "manage:nomination-decline": PROGRAM,
     "manage:request-act": PROGRAM,
     "manage:request-record": PROGRAM,
     "manage:request-brief": PROGRAM,
@@ -133,6 +143,13 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
         ADMIN: SEES_ALL,
     },
     "password_reset_confirm": "a signed token, not an object's id",
+    # The content library is shared: every rep sees every published asset that is not under NDA
+    # (NDA and unpublished ones are a 404, tests/portals/sales/test_content.py); a use naming
+    # another rep's deal is refused there too.
+    "sales:asset": "the shared library: every rep may open every published asset not under NDA",
+    "sales:asset-use": "the shared library; a deal in the body must be the rep's own (test_content.py)",
+    "shared:asset": "a signed link opens its asset for anyone while it is public (test_sharing.py)",
+    "shared:asset-file": "a signed link opens its asset for anyone while it is public (test_sharing.py)",
 } | {
     route.key: ADMIN_SITE for route in routes() if route.route.startswith("admin/") and route.takes_arguments
 }

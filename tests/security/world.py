@@ -35,9 +35,11 @@ from references.statuses import ReferenceStatus
 from requests_app.models import RequestStatus
 from requests_app.services import nomination_submit
 from tests.builders import catalogue
+from tests.builders.library import make_asset, make_use
 from tests.builders.requests import drive_to, make_request
 from tests.builders.search import index, product
 from workflows.models import Event, StaffCalendar, StepRole, Task
+from workflows.nominations import nomination_qualify
 from workflows.notices import TASK_DUE_SOON
 from workflows.services import feedback_submit
 from workflows.tasking import task_complete, task_reassign
@@ -195,6 +197,7 @@ def _program(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models
         "nomination": nomination_submit(
             nominator=u["sally"], account=o["account"], contact_name="Nina Newcomer", reason="Loves us."
         ),
+        **_nominations(u, o),
         "note": account_note_create(account=o["account"], body="Renewal in spring.", author=u["maria"]),
         "blackout": BlackoutPeriod.objects.create(
             contact=o["contact"], start=soon, end=soon + timedelta(days=7)
@@ -241,6 +244,20 @@ def _marketing(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, mode
     }
 
 
+def _nominations(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models.Model]:
+    """Nominations being qualified: Sally's at Olivia's account (Olivia's consent asked) and
+    Oscar's at Otto's (Otto's consent asked)."""
+    sallys = nomination_submit(
+        nominator=u["sally"], account=o["account"], contact_name="Nell Nominee", reason="Presents well."
+    )
+    oscars = nomination_submit(
+        nominator=u["oscar"], account=o["other_account"], contact_name="Otis Outsider", reason="Big fan."
+    )
+    for nomination in (sallys, oscars):
+        nomination_qualify(nomination_id=nomination.pk, actor=u["maria"])
+    return {"nomination_consent": sallys, "other_nomination_consent": oscars}
+
+
 def _sign_in_records() -> dict[str, models.Model]:
     """django-axes' records of sign-ins, for a stranger's address (nobody in the world is locked)."""
     where = {
@@ -258,6 +275,13 @@ def _sign_in_records() -> dict[str, models.Model]:
     }
 
 
+def _library(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models.Model]:
+    """Mark's published, public case study about Sally's customer (used once on her deal)."""
+    asset = make_asset(u["mark"], title="Globex cuts fraud", accounts=[o["account"]])
+    make_use(asset, u["sally"], opportunity=o["deal"])
+    return {"library_asset": asset}
+
+
 def build_world() -> World:
     users = _users()
     objects = _catalogue(users)
@@ -266,6 +290,7 @@ def build_world() -> World:
     objects |= _notifications(users)
     objects |= _program(users, objects)
     objects |= _marketing(users, objects)
+    objects |= _library(users, objects)
     index()  # the usage rows, a limits run and the search index over the catalogue
     world = World(users=users, objects=objects)
     for role, name in PLAYED_BY.items():

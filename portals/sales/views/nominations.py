@@ -7,13 +7,15 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
 from core.permissions import role_required
-from core.roles import Role
+from core.roles import ACCOUNT_OWNER_ROLES, Role
 from portals.sales.forms import AccountSearchForm
+from portals.shared.nomination_forms import ConsentForm
 from portals.shared.paging import paginate
-from portals.shared.responses import tell_what_was_cut
+from portals.shared.responses import render_refused, tell_what_was_cut
 from requests_app import selectors
 from requests_app.forms import NominationForm
-from requests_app.services import nomination_submit
+from workflows.nomination_selectors import nomination_for_owner
+from workflows.nominations import nomination_consent, nomination_submit
 
 
 @role_required(Role.SALES)
@@ -51,3 +53,36 @@ def nomination_new(request: HttpRequest, account_pk: int) -> HttpResponse:
             return redirect("sales:nominations")
     context = {"section": "nominations", "account": account, "form": form}
     return render(request, "portals/sales/nomination_form.html", context, status=400 if form.errors else 200)
+
+
+@role_required(*ACCOUNT_OWNER_ROLES)
+@require_http_methods(["GET", "POST"])
+def nomination_consent_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The account owner's consent to a nomination of their account (the task on their list)."""
+    nomination = nomination_for_owner(user=request.user, pk=pk)
+    form = ConsentForm(request.POST or None)
+    template = "portals/sales/nomination_consent.html"
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            nomination_consent(
+                nomination_id=nomination.pk,
+                actor=request.user,
+                give=data["answer"] == "give",
+                note=data["note"],
+            )
+        except DomainError as error:
+            if error.field in form.fields:
+                form.add_domain_error(error)
+            else:
+                nomination = nomination_for_owner(user=request.user, pk=pk)
+                return render_refused(request, template, _consent_context(nomination, form), error)
+        else:
+            messages.success(request, "Thank you — the reference program has your answer.")
+            return redirect("tasks:list")
+    status = 400 if form.errors else 200
+    return render(request, template, _consent_context(nomination, form), status=status)
+
+
+def _consent_context(nomination, form) -> dict:
+    return {"section": "nominations", "nomination": nomination, "form": form}

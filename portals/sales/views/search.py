@@ -14,9 +14,11 @@ from django.views.decorators.http import require_GET
 
 from core.permissions import role_required
 from core.roles import Role
+from marketing.evidence import EvidenceOffer, evidence_offer
 from matching.forms import SearchForm
 from matching.selectors import (
     Filters,
+    SearchPage,
     reference_detail,
     search_references,
     target_for_opportunity,
@@ -75,7 +77,29 @@ def search_context(request: HttpRequest) -> dict:
         "request_query": _request_query(form, filters),
         "detail_query": urlencode(_request_query(form, filters)),
         "role": form.value_of("role"),
+        "evidence": _evidence(request, filters, page, later=form.cursor() is not None),
     }
+
+
+def _evidence(
+    request: HttpRequest, filters: Filters, page: SearchPage, *, later: bool
+) -> EvidenceOffer | None:
+    """Evidence instead of a call: the content that fits the search when every reference it
+    finds is at a limit now, by the cards' live availability. Judged on the first page: it is
+    every match when the search finds a page or less, and otherwise the best-ranked ones, whose
+    order puts those with free slots first (stored usage), so a held first page means the
+    references further down are held too, as far as the last limits run knows."""
+    cards = page.cards
+    if later or not cards or any(not card.resting for card in cards):
+        return None
+    days = [card.available_from for card in cards if card.available_from]
+    return evidence_offer(
+        user=request.user,
+        free_from=min(days) if days else None,
+        industry=filters.industry,
+        product=filters.product,
+        use_case=filters.use_case,
+    )
 
 
 def _request_query(form: SearchForm, filters: Filters) -> dict:
