@@ -70,6 +70,11 @@ def customer_list(on: date) -> QuerySet:
     )
 
 
+def recently_changed(user, limit: int = 6) -> list[Asset]:
+    """The assets changed last, for the content home (until the library's list links them all)."""
+    return list(Asset.objects.visible_to(user).select_related("owner").order_by("-updated_at", "-id")[:limit])
+
+
 @dataclass(frozen=True)
 class HomeCounts:
     by_status: list[tuple[str, str, int]]

@@ -4,11 +4,16 @@ from django.utils import timezone
 
 from core.permissions import role_required
 from core.roles import Role
-from marketing.selectors import EXPIRING_DAYS, home_counts
+from marketing.selectors import EXPIRING_DAYS, home_counts, recently_changed
 
 
 @role_required(Role.MARKETING, Role.MANAGER)
 def home(request: HttpRequest) -> HttpResponse:
     """Marketing's home: the library in figures, each with a link to where it is worked."""
-    context = {"counts": home_counts(timezone.localdate()), "expiring_days": EXPIRING_DAYS, "section": "home"}
+    context = {
+        "counts": home_counts(timezone.localdate()),
+        "recent": recently_changed(request.user),
+        "expiring_days": EXPIRING_DAYS,
+        "section": "home",
+    }
     return render(request, "portals/content/home.html", context)
