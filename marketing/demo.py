@@ -6,6 +6,7 @@ Dates from `ctx.today`."""
 from datetime import timedelta
 
 from core.demo_pipeline import DemoContext
+from marketing.demo_uses import seed_uses
 from marketing.expiry import assets_expire
 from marketing.models import Asset
 from marketing.moves import assets_move
@@ -147,7 +148,8 @@ def seed(ctx: DemoContext) -> None:
             _asset(ctx, kind, status, accounts[(n * 7) % len(accounts)], n, author, approver)
             n += 1
     result = assets_expire(today=ctx.today)
+    uses = seed_uses(ctx)  # reps' uses of what is now published, on their deals
     ctx.log(
         f"  marketing: {n} assets, {granted} permissions; the expiry job unpublished {result.expired} "
-        f"and warned about {result.warned}"
+        f"and warned about {result.warned}; {len(uses)} uses"
     )

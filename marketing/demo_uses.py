@@ -14,7 +14,7 @@ from marketing.uses import asset_use_record
 from references.models import DealOutcome, Opportunity
 
 CAMPAIGNS = ("Spring launch webinar", "Banking summit follow-up", "Analyst day deck")
-MAX_USES_PER_ASSET = 6
+MIN_USES_PER_ASSET, MAX_USES_PER_ASSET = 3, 12
 
 
 def seed_uses(ctx: DemoContext) -> list[AssetUse]:
@@ -30,7 +30,7 @@ def seed_uses(ctx: DemoContext) -> list[AssetUse]:
     }
     made = []
     for asset in assets:
-        for _ in range(ctx.rng.randint(0, MAX_USES_PER_ASSET)):
+        for _ in range(ctx.rng.randint(MIN_USES_PER_ASSET, MAX_USES_PER_ASSET)):
             made.append(_use(ctx, asset, ctx.rng.choice(reps), deals))
     made = [use for use in made if use is not None]
     # Spread over the last 120 days (recorded now, dated as if used then).

@@ -8,6 +8,7 @@ from marketing.models import Asset
 from marketing.statuses import AssetKind, AssetStatus, UsageRights
 from tests.builders import catalogue
 from tests.builders.marketing import grant_needed, make_asset
+from tests.builders.requests import make_campaign_request, make_planned_event
 from tests.builders.search import product
 
 
@@ -191,3 +192,16 @@ def test_the_home_counts_link_to_their_lists(marketing_client, marketer, custome
     assert counts.waiting == 2 and counts.customers == 0
     assert {value: n for value, _, n in counts.by_status}["legal_review"] == 1
     assert reverse("content:customers") in response.content.decode()
+
+
+def test_the_home_counts_the_marketers_campaign_requests_and_the_planned_events(
+    marketing_client, marketer, customer_account
+):
+    press = catalogue.make_contact(customer_account, activity_types=("press_interview",))
+    make_campaign_request(marketer, press, campaign="Launch tour")
+    make_planned_event(marketer, catalogue.make_contact(customer_account), days=10)
+    response = marketing_client.get(reverse("content:home"))
+    assert response.context["campaigns"] == {"open": 1, "approved": 0, "total": 1}
+    assert response.context["events"] == {"upcoming": 1, "to_record": 0, "recorded": 0}
+    page = response.content.decode()
+    assert reverse("content:campaigns") in page and reverse("content:events") in page
