@@ -12,6 +12,7 @@ from customers.selectors import erasures_waiting
 from portals.manage.forms import BulkForm, InboxFilterForm
 from portals.manage.views import PAGE_SIZE
 from portals.shared.paging import paginate, query_without
+from workflows.nomination_selectors import open_nominations_count
 from workflows.selectors import inbox_requests, managers
 from workflows.services import requests_bulk_transition
 from workflows.transitions import statuses_where
@@ -33,6 +34,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "page_query": query_without(request.GET),
             "section": "inbox",
             "erasures": erasures_waiting(),
+            "nominations_waiting": open_nominations_count(request.user),
         },
     )
 

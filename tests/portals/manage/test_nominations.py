@@ -158,3 +158,14 @@ def test_a_decline_is_visible_to_the_nominator(manager_client, client, sales_rep
     client.force_login(sales_rep)
     mine = client.get(reverse("sales:nominations")).content.decode()
     assert "Declined" in mine and "They are mid-renewal; ask again in spring." in mine
+
+
+def test_the_inbox_says_how_many_nominations_wait_and_links_the_queue(client, manager, sales_rep, bank):
+    client.force_login(manager)
+    assert "nominations queue" not in client.get(reverse("manage:home")).content.decode()
+    _nominate(sales_rep, bank)
+    qualifying = _nominate(sales_rep, bank, name="Quinn Qualified")
+    nomination_qualify(nomination_id=qualifying.pk, actor=manager)
+    page = client.get(reverse("manage:home")).content.decode()
+    assert "2 nominations wait for the program" in page
+    assert reverse("manage:nominations") in page

@@ -10,12 +10,12 @@ def test_inbox(client, manager, program, django_assert_max_num_queries, base_que
     client.force_login(manager)
     # The base + the requester filter's choices + page count + rows + candidates (prefetch)
     # + the bulk form's managers + the activity-type and region filter choices + the erasure
-    # requests waiting (count and first due date).
-    with django_assert_max_num_queries(base_queries + 8):
+    # requests waiting (count and first due date) + the nominations waiting.
+    with django_assert_max_num_queries(base_queries + 9):
         response = client.get(reverse("manage:home"), {"status": "open"})
     assert len(response.context["page"]) == len(program)
     # Biggest deal first: the amount in dollars is computed in the same query.
-    with django_assert_max_num_queries(base_queries + 8):
+    with django_assert_max_num_queries(base_queries + 9):
         response = client.get(reverse("manage:home"), {"status": "open", "sort": "amount"})
     assert len(response.context["page"]) == len(program)
 
