@@ -1,12 +1,13 @@
-"""Builders for the content library's tests: assets in any status and rights, and their uses."""
+"""Builders for the library's tests: assets published (by default) and public, through the same
+service and workflow writer as `tests.builders.marketing.make_asset`, and their uses."""
 
 import itertools
 
-from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from marketing.models import Asset, AssetUse
 from marketing.statuses import AssetKind, AssetStatus, UsageRights
+from tests.builders import marketing
 
 _seq = itertools.count(1)
 
@@ -25,28 +26,24 @@ def make_asset(
     file_bytes: bytes | None = None,
     **fields,
 ) -> Asset:
-    """An asset as its workflow would leave it in `status` (published ones carry the day)."""
+    """An asset as its workflow leaves it in `status` (a PDF of `file_bytes` attached)."""
     n = next(_seq)
-    asset = Asset(
-        owner=owner,
+    upload = None
+    if file_bytes is not None:
+        upload = SimpleUploadedFile(f"story-{n}.pdf", file_bytes, content_type="application/pdf")
+    return marketing.make_asset(
+        owner,
         title=title or f"Asset {n}",
         kind=kind,
         status=status,
         usage_rights=rights,
-        published_at=timezone.now() if status == AssetStatus.PUBLISHED else None,
+        accounts=list(accounts),
+        products=list(products),
+        industries=list(industries),
+        use_cases=list(use_cases),
+        upload=upload,
         **fields,
     )
-    if file_bytes is not None:
-        asset.file_name = f"story-{n}.pdf"
-        asset.file_content_type = "application/pdf"
-        asset.file_size = len(file_bytes)
-        asset.file.save(asset.file_name, ContentFile(file_bytes), save=False)
-    asset.save()
-    asset.accounts.set(accounts)
-    asset.products.set(products)
-    asset.industries.set(industries)
-    asset.use_cases.set(use_cases)
-    return asset
 
 
 def make_use(asset: Asset, user, *, opportunity=None, campaign: str = "", how=AssetUse.How.OTHER) -> AssetUse:

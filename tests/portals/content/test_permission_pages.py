@@ -79,8 +79,9 @@ def _queries(client, url) -> int:
         ("content:permissions", 3),
         # the customer list's page (count, rows with both flags as EXISTS)
         ("content:customers", 2),
-        # assets per status, those nearing their end, the customer list's size, the latest six
-        ("content:home", 4),
+        # assets per status, those nearing their end, the customer list's size, the latest six,
+        # the campaign requests' counts, the planned events' counts
+        ("content:home", 6),
     ],
 )
 def test_the_lists_cost_the_same_with_few_or_many_rows(
