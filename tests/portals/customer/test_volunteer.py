@@ -125,3 +125,14 @@ def test_offers_at_the_same_instant_hold_the_limit(settings):
     answers = race([lambda n=n: offer(email=f"racer{n}@globex.test") for n in range(10)])
     assert sorted(a.status_code for a in answers) == [200] * 3 + [429] * 7
     assert Nomination.objects.count() == 3
+
+
+def test_an_email_longer_than_the_column_is_a_form_error_not_a_500(account_owner):
+    """A form's EmailField takes up to 320 characters, the stored column 254: the page says so
+    (400) instead of failing on the database (PostgreSQL refuses the longer value)."""
+    long_email = f"{'a' * 64}@{'b' * 63}.{'c' * 63}.{'d' * 63}.test"
+    assert len(long_email) > 254
+    refused = offer(email=long_email)
+    assert refused.status_code == 400
+    assert "email" in body(refused).lower()
+    assert not Nomination.objects.exists()
