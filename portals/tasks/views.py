@@ -56,6 +56,8 @@ def task_link(task: Task, user) -> str | None:
         return reverse("manage:request", args=[task.request_id])
     if task.assignee_role == StepRole.ACCOUNT_OWNER:
         return reverse("sales:approval", args=[task.request_id])
+    if task.request.opportunity_id is None:  # a campaign request: its requester works on /content/
+        return reverse("content:campaign", args=[task.request_id]) if has_role(user, Role.MARKETING) else None
     try:
         return reverse("sales:request", args=[task.request_id])
     except NoReverseMatch:
