@@ -69,7 +69,7 @@ def _row_context(task: Task, user, people: dict | None = None, error: str = "") 
         "task": task,
         "link": task_link(task, user),
         "can_complete": can_work_task(task, user) and not task.is_consent and not finishing_transitions(task),
-        "can_reassign": has_role(user, Role.MANAGER) or task.assignee_id == user.pk,
+        "can_reassign": (has_role(user, Role.MANAGER) or task.assignee_id == user.pk) and not task.is_consent,
         "people": (people or {}).get(task.assignee_role, []),
         "error": error,
     }
