@@ -164,18 +164,26 @@ def notifications_part(contact: Contact) -> list[Json]:
 
 
 def nominations_part(contact: Contact) -> list[Json]:
-    """Nominations of them as a reference: what was recorded about them, and when."""
-    nominations = Nomination.objects.filter(contact=contact).order_by("created_at", "id")
-    return [
-        {
-            "name": n.contact_name,
-            "title": n.contact_title,
-            "email": n.contact_email,
-            "status": n.get_status_display(),
-            "created_at": n.created_at,
-        }
-        for n in nominations
-    ]
+    """Nominations of them as a reference: what was recorded about them, and when; and their own
+    offers on the public page (found by their email too, as the erasure finds them, since an offer
+    is tied to their contact row only once accepted) with what they wrote and the consent they
+    gave."""
+    volunteered = Q(source=Nomination.Source.PUBLIC, contact_email__iexact=contact.email)
+    nominations = Nomination.objects.filter(Q(contact=contact) | volunteered).order_by("created_at", "id")
+    return [_nomination(n) for n in nominations]
+
+
+def _nomination(n: Nomination) -> Json:
+    row = {
+        "name": n.contact_name,
+        "title": n.contact_title,
+        "email": n.contact_email,
+        "status": n.get_status_display(),
+        "created_at": n.created_at,
+    }
+    if n.is_public:
+        row.update(reason=n.reason, consent_text=n.consent_text, consented_at=n.consented_at)
+    return row
 
 
 def erasure_requests_part(contact: Contact) -> list[Json]:

@@ -8,6 +8,7 @@ from core.dates import a_year_after, day_text
 from core.forms import DateField, DomainErrorsMixin
 from core.text import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 from references.models import ActivityType, Country, Industry, Opportunity, Persona, Product, SizeBand
+from requests_app.models import Nomination
 
 # The stages of a deal still being worked (it closes by being won or lost).
 OPEN_STAGES = [c for c in Opportunity.Stage.choices if c[0] != Opportunity.Stage.CLOSED]
@@ -128,7 +129,10 @@ class NominationForm(DomainErrorsMixin, forms.Form):
     )
     contact_name = forms.CharField(max_length=200, required=False, label="Name (if not listed)")
     contact_title = forms.CharField(max_length=200, required=False, label="Job title")
-    contact_email = forms.EmailField(required=False, label="Email")
+    # The column's length, not the form field's default of 320 (a longer one failed on the database).
+    contact_email = forms.EmailField(
+        required=False, max_length=Nomination._meta.get_field("contact_email").max_length, label="Email"
+    )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=NOTE_MAX_LENGTH,

@@ -10,7 +10,7 @@ sign-up cannot slip in while it is recorded.
 """
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -19,6 +19,7 @@ from django.utils import timezone
 from core.dates import a_year_after, day_text
 from core.errors import Conflict, InvalidInput
 from core.text import NOTE_MAX_LENGTH
+from limits.models import LimitPolicy
 from limits.services import limit_check
 from references.models import ActivityType, Contact, Opportunity
 from references.taxonomy_data import EVENT_ACTIVITY_TYPES
@@ -58,13 +59,49 @@ def _speakers(speaker_ids: Sequence[int], activity_type: ActivityType, starts_at
     if len(found) != len(ids):
         raise InvalidInput("One of the speakers is not available as a reference any more.", field="speakers")
     speakers = [found[pk] for pk in ids]
+    day = timezone.localdate(starts_at)
+    policy = LimitPolicy.current()
     for speaker in speakers:
-        verdict = limit_check(
-            contact=speaker, activity_type=activity_type, on_date=timezone.localdate(starts_at)
-        )
+        verdict = limit_check(contact=speaker, activity_type=activity_type, on_date=day)
         if not verdict.ok:
             raise InvalidInput(f"{speaker.full_name}: {verdict.reason}", field="speakers")
+        if activity_type.counts_toward_limits:
+            _check_planned_uses(speaker, day, verdict.slots, policy)
     return speakers
+
+
+def _check_planned_uses(speaker: Contact, day, slots: int | None, policy: LimitPolicy) -> None:
+    """The speaker's other events still planned count as the activities they will become: one
+    within the program's rest of `day` is in the way, and together they may not take more slots
+    than the limits leave (counted over a window either side of `day`, as each of them will count
+    against the other once held)."""
+    span = max(policy.window_days, policy.rest_days)
+    others = [
+        (timezone.localdate(starts_at), title)
+        for starts_at, title in PlannedEvent.objects.filter(
+            status=PlannedEventStatus.PLANNED,
+            speakers=speaker,
+            activity_type__counts_toward_limits=True,
+            starts_at__date__range=(day - timedelta(days=span), day + timedelta(days=span)),
+        )
+        .order_by("starts_at", "id")
+        .values_list("starts_at", "title")
+    ]
+    resting = [(on, title) for on, title in others if abs((on - day).days) < policy.rest_days]
+    if resting:
+        on, title = resting[0]
+        raise InvalidInput(
+            f"{speaker.full_name} already speaks at “{title}” on {day_text(on)} and rests "
+            f"{policy.rest_days} days between activities.",
+            field="speakers",
+        )
+    in_window = [title for on, title in others if abs((on - day).days) < policy.window_days]
+    if slots is not None and len(in_window) >= slots:
+        raise InvalidInput(
+            f"{speaker.full_name} has no slot left for another event: {len(in_window)} planned within "
+            f"{policy.window_days} days (“{in_window[0]}”…) take the {slots} the limits leave.",
+            field="speakers",
+        )
 
 
 def planned_event_create(
@@ -79,13 +116,18 @@ def planned_event_create(
     notes: str = "",
 ) -> PlannedEvent:
     """Plan an event; each speaker must be offerable and, by the limits' live check, free on its
-    day (the event will count once against each of them when it is recorded)."""
+    day (the event will count once against each of them when it is recorded), with the events
+    they already speak at still planned counted too: otherwise one speaker could be booked at any
+    number of events, each passing the check alone."""
     title = (title or "").strip()
     _check_plan(title=title, activity_type=activity_type, starts_at=starts_at, capacity=capacity)
     if len(notes or "") > NOTE_MAX_LENGTH:
         raise InvalidInput(f"Keep the notes to {NOTE_MAX_LENGTH:,} characters.", field="notes")
-    speakers = _speakers(speaker_ids, activity_type, starts_at)
     with transaction.atomic():
+        # The speakers' rows locked first: two events planned at once for one speaker run one
+        # after the other, and the second sees the first among the speaker's planned events.
+        list(Contact.objects.select_for_update().filter(pk__in=[int(pk) for pk in speaker_ids or ()]))
+        speakers = _speakers(speaker_ids, activity_type, starts_at)
         planned = PlannedEvent.objects.create(
             title=title,
             activity_type=activity_type,

@@ -226,6 +226,13 @@ def task_reassign(*, task_id: int, actor: User, assignee: User) -> Task:
             raise NotAllowed("Only the assignee or a reference manager can reassign this task.")
         if task.status != Task.Status.OPEN:
             raise Conflict(f"“{task.title}” is already closed.")
+        if task.is_consent:
+            # Only the account's owner may answer it (`nominations.nomination_consent`).
+            raise InvalidInput(
+                f"“{task.title}” is the account owner's to answer: change the account's owner to hand "
+                "it over, or answer on their behalf on the nomination's page.",
+                field="assignee",
+            )
         if not eligible_assignees(task.assignee_role).filter(pk=assignee.pk).exists():
             raise InvalidInput(
                 f"{assignee.get_full_name() or assignee.username} cannot take a "

@@ -84,17 +84,24 @@ def nomination_volunteer(*, offer: Offer) -> Nomination | None:
 
 def match_account(*, email: str, company: str) -> Account | None:
     """The one account the volunteer belongs to: the account whose contacts use their email's
-    domain, else the one account of exactly their company's name. None when neither names
-    exactly one account (a manager picks it when qualifying)."""
+    domain, or the one account of exactly their company's name. None when neither names exactly
+    one account, or when the two disagree (a web-mail domain one customer's contact happens to
+    use says nothing of another's company): a manager picks it when qualifying."""
+    named = list(
+        Account.objects.filter(name__iexact=company.strip()).order_by("pk").values_list("pk", flat=True)[:2]
+    )
+    by_name = named[0] if len(named) == 1 else None
     domain = email.rpartition("@")[2]
+    by_domain = None
     if domain:
-        by_domain = list(
+        found = list(
             Contact.objects.filter(email__iendswith=f"@{domain}")
             .values("account_id")
             .annotate(n=Count("id"))
             .values_list("account_id", flat=True)[:2]
         )
-        if len(by_domain) == 1:
-            return Account.objects.get(pk=by_domain[0])
-    named = list(Account.objects.filter(name__iexact=company.strip()).order_by("pk")[:2])
-    return named[0] if len(named) == 1 else None
+        by_domain = found[0] if len(found) == 1 else None
+    if by_name is not None and by_domain is not None and by_name != by_domain:
+        return None
+    chosen = by_domain or by_name
+    return Account.objects.get(pk=chosen) if chosen is not None else None

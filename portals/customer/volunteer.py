@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from core.text import NOTE_MAX_LENGTH
 from core.throttle import client_ip
 from portals.customer.access import public_portal_page
+from requests_app.models import Nomination
 from workflows.volunteers import Offer, consent_wording, nomination_volunteer, volunteer_allowed
 
 SALT = "rms.volunteer.started"
@@ -35,7 +36,11 @@ class VolunteerForm(forms.Form):
         label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     email = forms.EmailField(
-        label=_("Your work email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("Your work email"),
+        # The column's length (254), not the form field's default (320): a longer address would
+        # pass the form and fail on the database.
+        max_length=Nomination._meta.get_field("contact_email").max_length,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     company = forms.CharField(
         label=_("Your company"),

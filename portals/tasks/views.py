@@ -56,6 +56,8 @@ def task_link(task: Task, user) -> str | None:
         return reverse("manage:request", args=[task.request_id])
     if task.assignee_role == StepRole.ACCOUNT_OWNER:
         return reverse("sales:approval", args=[task.request_id])
+    if task.request.opportunity_id is None:  # a campaign request: its requester works on /content/
+        return reverse("content:campaign", args=[task.request_id]) if has_role(user, Role.MARKETING) else None
     try:
         return reverse("sales:request", args=[task.request_id])
     except NoReverseMatch:
@@ -67,7 +69,7 @@ def _row_context(task: Task, user, people: dict | None = None, error: str = "") 
         "task": task,
         "link": task_link(task, user),
         "can_complete": can_work_task(task, user) and not task.is_consent and not finishing_transitions(task),
-        "can_reassign": has_role(user, Role.MANAGER) or task.assignee_id == user.pk,
+        "can_reassign": (has_role(user, Role.MANAGER) or task.assignee_id == user.pk) and not task.is_consent,
         "people": (people or {}).get(task.assignee_role, []),
         "error": error,
     }

@@ -131,3 +131,27 @@ def test_the_reference_managers_are_told_once(customer_contact, manager, second_
     assert {n.user for n in told} == {manager, second_manager}
     assert told.filter(channel=Channel.IN_APP).count() == 2
     assert all(customer_contact.full_name in n.title for n in told)
+
+
+def test_the_export_holds_what_they_wrote_when_they_volunteered(customer_contact):
+    """Their offer on the public page (found by their email, not yet tied to their contact row)
+    is theirs: the export holds what they wrote and the consent they gave, when."""
+    from requests_app.models import Nomination
+    from workflows.volunteers import Offer, nomination_volunteer
+
+    nomination_volunteer(
+        offer=Offer(
+            name="Grace Globex",
+            email=customer_contact.email.upper(),
+            company="Globex",
+            title="CIO",
+            offer="Happy to speak at a webinar about our rollout.",
+        )
+    )
+    assert Nomination.objects.get().contact is None
+
+    document = contact_export(contact=customer_contact)
+
+    [offer] = document["nominations"]
+    assert offer["reason"] == "Happy to speak at a webinar about our rollout."
+    assert offer["consent_text"] and offer["consented_at"] is not None

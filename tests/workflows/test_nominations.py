@@ -252,3 +252,21 @@ def test_two_managers_moving_at_once_move_it_once(nomination, manager, account_o
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "Nomination"]
     assert Task.objects.filter(nomination=nomination).count() == 1
     assert len(_told(NOMINATION_CONSENT_ASKED, account_owner)) == 1
+
+
+def test_the_consent_task_goes_with_the_account_not_by_reassigning(
+    nomination, manager, account_owner, other_rep
+):
+    """Only the account's owner answers the consent (or a manager on their behalf): handing the
+    task to another rep would leave it with someone whose answer is refused and take the owner's
+    page away from the owner. The owner changes with the account (`account_owner_reassign`)."""
+    from workflows.tasking import task_reassign
+
+    _qualified(nomination, manager)
+    task = Task.objects.get(nomination=nomination)
+
+    with pytest.raises(InvalidInput, match="account"):
+        task_reassign(task_id=task.pk, actor=manager, assignee=other_rep)
+
+    assert Task.objects.get(pk=task.pk).assignee == account_owner
+    assert nomination_consent(nomination_id=nomination.pk, actor=account_owner, give=True).consent_cleared

@@ -122,3 +122,34 @@ def test_planned_event_counts(marketer, speakers):
     make_planned_event(marketer, speakers[0])
     make_planned_event(marketer, speakers[1], days=0)
     assert planned_event_counts() == {"upcoming": 1, "to_record": 1, "recorded": 0}
+
+
+def test_a_speaker_already_planned_that_day_is_refused_by_the_rest_rule(marketer, speakers):
+    """Planned events count against the speaker like the activities they will become: a second
+    event the same week with the same speaker breaks the program's rest, as recording both would."""
+    make_planned_event(marketer, speakers[0], days=7, title="Fraud webinar")
+    with pytest.raises(InvalidInput, match="Fraud webinar") as refused:
+        make_planned_event(marketer, speakers[0], days=8, title="Risk council")
+    assert refused.value.field == "speakers"
+    assert PlannedEvent.objects.filter(title="Risk council").count() == 0
+    make_planned_event(marketer, speakers[1], days=8, title="Risk council")  # a rested speaker is free
+
+
+def test_planned_events_use_up_the_speakers_slots(marketer, speakers):
+    """However far apart (no rest in the way), a speaker's planned events fill the program's cap."""
+    from limits.models import LimitPolicy
+
+    LimitPolicy.objects.filter(pk=1).update(rest_days=0, contact_max=2)
+    make_planned_event(marketer, speakers[0], days=10, title="One")
+    make_planned_event(marketer, speakers[0], days=20, title="Two")
+    with pytest.raises(InvalidInput, match="planned") as refused:
+        make_planned_event(marketer, speakers[0], days=30, title="Three")
+    assert refused.value.field == "speakers"
+
+
+def test_a_cancelled_or_recorded_event_no_longer_holds_its_speaker(marketer, speakers):
+    from workflows.planned_events import planned_event_cancel
+
+    first = make_planned_event(marketer, speakers[0], days=7, title="Fraud webinar")
+    planned_event_cancel(planned_event_id=first.pk, actor=marketer)
+    make_planned_event(marketer, speakers[0], days=8, title="Risk council")

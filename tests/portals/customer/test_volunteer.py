@@ -125,3 +125,29 @@ def test_offers_at_the_same_instant_hold_the_limit(settings):
     answers = race([lambda n=n: offer(email=f"racer{n}@globex.test") for n in range(10)])
     assert sorted(a.status_code for a in answers) == [200] * 3 + [429] * 7
     assert Nomination.objects.count() == 3
+
+
+def test_an_email_longer_than_the_column_is_a_form_error_not_a_500(account_owner):
+    """A form's EmailField takes up to 320 characters, the stored column 254: the page says so
+    (400) instead of failing on the database (PostgreSQL refuses the longer value)."""
+    long_email = f"{'a' * 64}@{'b' * 63}.{'c' * 63}.{'d' * 63}.test"
+    assert len(long_email) > 254
+    refused = offer(email=long_email)
+    assert refused.status_code == 400
+    assert "email" in body(refused).lower()
+    assert not Nomination.objects.exists()
+
+
+def test_a_shared_mail_domain_does_not_override_the_company_they_named(account_owner):
+    """One account's contact uses a web-mail address: a volunteer from another customer with the
+    same web-mail domain who names their company exactly is not filed under the first account
+    (whose owner would be asked to consent to a stranger); a disagreement is left for a manager."""
+    initech = factories.make_account(account_owner, name="Initech")
+    factories.make_contact(initech, email="bill.lumbergh@gmail.test")
+    globex = factories.make_account(account_owner, name="Globex Bank")
+
+    offer(email="vera.volunteer@gmail.test", company="Globex Bank")
+
+    assert Nomination.objects.get().account is None
+    offer(email="ann@globex.test", company="Globex Bank", client_address="10.9.0.3")  # the name alone
+    assert Nomination.objects.get(contact_email="ann@globex.test").account == globex

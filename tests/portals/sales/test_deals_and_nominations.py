@@ -143,7 +143,12 @@ def test_nominating_someone_not_in_the_catalogue(rep_client, account_owner):
 
 @pytest.mark.parametrize(
     ("case", "field"),
-    [("nobody named", "contact_name"), ("no reason", "reason"), ("already a reference", "contact")],
+    [
+        ("nobody named", "contact_name"),
+        ("no reason", "reason"),
+        ("already a reference", "contact"),
+        ("an email longer than its column", "contact_email"),
+    ],
 )
 def test_a_bad_nomination_gives_a_form_error(rep_client, account_owner, case, field):
     account = factories.make_account(account_owner)
@@ -152,6 +157,12 @@ def test_a_bad_nomination_gives_a_form_error(rep_client, account_owner, case, fi
         "nobody named": {"reason": "Great customer"},
         "no reason": {"contact_name": "Kim Duarte", "reason": ""},
         "already a reference": {"contact": reference.pk, "reason": "Great customer"},
+        # Valid, and longer than the 254 characters stored: PostgreSQL refused it with a 500.
+        "an email longer than its column": {
+            "contact_name": "Kim Duarte",
+            "contact_email": f"{'a' * 64}@{'b' * 63}.{'c' * 63}.{'d' * 63}.test",
+            "reason": "Great customer",
+        },
     }[case]
 
     response = rep_client.post(f"/sales/nominations/new/{account.pk}/", data)

@@ -134,3 +134,25 @@ def test_reassigning_a_task_inline(client, manager, sales_rep, ref_request):
     assert (
         client.post(reverse("tasks:reassign", args=[task.pk]), {"assignee": "x"}, **HTMX).status_code == 400
     )
+
+
+def test_a_marketers_task_on_a_campaign_request_links_to_its_page_in_content(
+    client, marketer, manager, customer_account
+):
+    """The requester's task of a campaign request (no deal) is worked on /content/: its link must
+    not send marketing to the sales portal, which refuses them."""
+    from references.taxonomy_data import CAMPAIGN_ACTIVITY_TYPES
+    from tests.builders.requests import make_campaign_request
+
+    contact = factories.make_contact(customer_account, activity_types=CAMPAIGN_ACTIVITY_TYPES)
+    campaign = drive_to(make_campaign_request(marketer, contact), "completed", contact, manager)
+    task = Task.objects.get(request=campaign, status="open", assignee_role="requester")
+    assert task.assignee == marketer
+
+    client.force_login(marketer)
+    page = client.get(reverse("tasks:list")).content.decode()
+
+    assert task.title in page
+    assert reverse("content:campaign", args=[campaign.pk]) in page
+    assert reverse("sales:request", args=[campaign.pk]) not in page
+    assert client.get(reverse("content:campaign", args=[campaign.pk])).status_code == 200
