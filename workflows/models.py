@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.dates import validate_sane_date
-from core.text import NOTE_MAX_LENGTH, note_field
+from core.text import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, note_field
 from references.models import ActivityType, Contact, Country, Opportunity, ReferenceActivity
 from requests_app.models import Nomination, ReferenceRequest, RequestEvent, RequestStatus
 from workflows.querysets import TaskQuerySet
@@ -283,6 +283,8 @@ class PlannedEvent(models.Model):
         Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="planned", editable=False
     )
     feedback = note_field(NOTE_MAX_LENGTH, blank=True)
+    # Why it was called off, for the reps whose deals were signed up (they are told).
+    cancel_reason = note_field(REASON_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

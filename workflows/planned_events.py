@@ -23,6 +23,7 @@ from limits.models import LimitPolicy
 from limits.services import limit_check
 from references.models import ActivityType, Contact, Opportunity
 from references.taxonomy_data import EVENT_ACTIVITY_TYPES
+from workflows.event_notices import tell_cancelled
 from workflows.events import write_event
 from workflows.models import EventSignup, PlannedEvent
 from workflows.statuses import PlannedEventStatus
@@ -222,10 +223,17 @@ def planned_event_record(
     return planned
 
 
-def planned_event_cancel(*, planned_event_id: int, actor: User) -> PlannedEvent:
-    """Cancel a planned event not recorded yet (its sign-ups stay, for the record)."""
+def planned_event_cancel(*, planned_event_id: int, actor: User, reason: str) -> PlannedEvent:
+    """Call off a planned event not recorded yet, saying why: its sign-ups stay, for the record,
+    and the reps who signed deals up are told in the same transaction (`event_notices`)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Say why the event is called off; the reps who signed up read it.", field="reason")
     with transaction.atomic():
         planned = _lock_planned(planned_event_id)
-        PlannedEvent.objects.filter(pk=planned.pk).update(status=PlannedEventStatus.CANCELLED)
-        planned.status = PlannedEventStatus.CANCELLED
+        PlannedEvent.objects.filter(pk=planned.pk).update(
+            status=PlannedEventStatus.CANCELLED, cancel_reason=reason
+        )
+        planned.status, planned.cancel_reason = PlannedEventStatus.CANCELLED, reason
+        tell_cancelled(planned, actor)
     return planned

@@ -213,7 +213,7 @@ MENTIONS: tuple[Mentions, ...] = (
     Mentions(Event, ("title", "notes"), _events),
     Mentions(
         PlannedEvent,
-        ("title", "notes", "feedback"),
+        ("title", "notes", "feedback", "cancel_reason"),
         lambda s: (
             "t.id IN (SELECT plannedevent_id FROM workflows_plannedevent_speakers WHERE contact_id = %s)",
             [s.contact_id],

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.dates import a_year_after
 from core.forms import CutToFitMixin, DateField, DateTimeField, DomainErrorsMixin, IdField, IdsField
-from core.text import NOTE_MAX_LENGTH
+from core.text import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 from references.models import ActivityType, Contact
 from references.taxonomy_data import CAMPAIGN_ACTIVITY_TYPES
 from requests_app.forms import DateInput
@@ -159,3 +159,14 @@ class RecordEventForm(DomainErrorsMixin, forms.Form):
             self.fields["attended"].widget.choices = [
                 (s.pk, s.opportunity.prospect_name) for s in planned.signup_rows
             ]
+
+
+class CancelEventForm(DomainErrorsMixin, forms.Form):
+    """Calling a planned event off: why, for the reps whose deals were signed up."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_MAX_LENGTH,
+        label="Why it is called off",
+        help_text="The reps whose deals are signed up read it.",
+    )

@@ -24,4 +24,5 @@ urlpatterns = [
     path("events/new/", events.event_new, name="event-new"),
     path("events/<int:pk>/", events.event_detail, name="event"),
     path("events/<int:pk>/record/", events.event_record, name="event-record"),
+    path("events/<int:pk>/cancel/", events.event_cancel, name="event-cancel"),
 ]

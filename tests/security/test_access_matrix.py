@@ -257,6 +257,7 @@ ROWS: dict[str, Row] = {
     "content:event-new": guarded(CONTENT_ROLES, get=OK, post=FORM),
     "content:event": guarded(CONTENT_ROLES, get=OK, post=OK, kwargs=pk("planned_event")),
     "content:event-record": posted(CONTENT_ROLES, FORM, pk("planned_event")),
+    "content:event-cancel": posted(CONTENT_ROLES, FORM, pk("planned_event")),
     # Reps sign their deals up (the empty post names the missing deal).
     "sales:events": guarded(SALES_ROLES, get=OK, post=OK),
     "sales:event-signup": posted(SALES_ROLES, FORM, pk("planned_event")),

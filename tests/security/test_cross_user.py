@@ -125,6 +125,7 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
     },
     "content:event": SHARED_EVENTS,
     "content:event-record": SHARED_EVENTS,
+    "content:event-cancel": SHARED_EVENTS,
     "sales:event-signup": "upcoming events are open to every rep; another's deal is refused by the form",
     "manage:account": PROGRAM,
     "manage:account-edit": PROGRAM,

@@ -151,5 +151,5 @@ def test_a_cancelled_or_recorded_event_no_longer_holds_its_speaker(marketer, spe
     from workflows.planned_events import planned_event_cancel
 
     first = make_planned_event(marketer, speakers[0], days=7, title="Fraud webinar")
-    planned_event_cancel(planned_event_id=first.pk, actor=marketer)
+    planned_event_cancel(planned_event_id=first.pk, actor=marketer, reason="Speaker ill.")
     make_planned_event(marketer, speakers[0], days=8, title="Risk council")

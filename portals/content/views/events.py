@@ -9,10 +9,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.errors import DomainError
 from core.permissions import role_required
 from core.roles import Role
-from portals.content.campaign_forms import PlannedEventForm, RecordEventForm, ReferenceSearchForm, kept_ids
+from portals.content.campaign_forms import (
+    CancelEventForm,
+    PlannedEventForm,
+    RecordEventForm,
+    ReferenceSearchForm,
+    kept_ids,
+)
 from portals.shared.paging import paginate
 from workflows.event_selectors import planned_event_detail, planned_events
-from workflows.planned_events import MAX_SPEAKERS, planned_event_create, planned_event_record
+from workflows.planned_events import (
+    MAX_SPEAKERS,
+    planned_event_cancel,
+    planned_event_create,
+    planned_event_record,
+)
 
 EVENT_ROLES = (Role.MARKETING, Role.MANAGER)
 
@@ -54,7 +65,11 @@ def event_new(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, pk: int, form: RecordEventForm | None = None, status: int = 200
+    request: HttpRequest,
+    pk: int,
+    form: RecordEventForm | None = None,
+    status: int = 200,
+    cancel_form: CancelEventForm | None = None,
 ) -> HttpResponse:
     planned = planned_event_detail(pk)
     if form is None and planned.is_planned:
@@ -63,7 +78,9 @@ def _detail(
             "attended": [s.pk for s in planned.signup_rows],
         }
         form = RecordEventForm(initial=initial, planned=planned)
-    context = {"planned": planned, "form": form}
+    if cancel_form is None and planned.is_planned:
+        cancel_form = CancelEventForm()
+    context = {"planned": planned, "form": form, "cancel_form": cancel_form}
     return render(request, "portals/content/event_detail.html", context, status=status)
 
 
@@ -93,4 +110,23 @@ def event_record(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_domain_error(error)
         return _detail(request, pk, form=form, status=error.http_status)
     messages.success(request, f"“{planned.title}” is recorded: one activity per speaker.")
+    return redirect("content:event", pk=pk)
+
+
+@role_required(*EVENT_ROLES)
+@require_POST
+def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Call the event off, saying why; the reps whose deals are signed up are told."""
+    planned = planned_event_detail(pk)
+    form = CancelEventForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, pk, cancel_form=form, status=400)
+    try:
+        planned_event_cancel(
+            planned_event_id=planned.pk, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        form.add_domain_error(error)
+        return _detail(request, pk, cancel_form=form, status=error.http_status)
+    messages.success(request, f"“{planned.title}” is called off; the reps who signed up are told.")
     return redirect("content:event", pk=pk)

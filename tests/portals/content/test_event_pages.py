@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.models import Notification
 from references.models import ReferenceActivity
 from tests.builders import catalogue
 from tests.builders.requests import make_planned_event
@@ -84,3 +85,37 @@ def test_event_lists_queries_do_not_grow(
     # … plus the rep's deals and their sign-ups
     with django_assert_max_num_queries(12):
         assert client.get(reverse("sales:events")).status_code == 200
+
+
+def test_calling_an_event_off_tells_the_signed_up_rep_why_and_closes_it(
+    client, marketer, sales_rep, deal, speaker
+):
+    planned = make_planned_event(marketer, speaker)
+    event_signup(planned_event_id=planned.pk, actor=sales_rep, opportunity=deal)
+    client.force_login(marketer)
+    url = reverse("content:event-cancel", args=[planned.pk])
+    assert client.post(url, {"reason": ""}).status_code == 400  # the reps must read why
+    assert PlannedEvent.objects.get().is_planned
+    assert client.post(url, {"reason": "The speaker is ill."}).status_code == 302
+    planned.refresh_from_db()
+    assert not planned.is_planned and planned.cancel_reason == "The speaker is ill."
+    told = Notification.objects.get(kind="planned_event_cancelled", user=sales_rep, channel="in_app")
+    assert "The speaker is ill." in told.body
+    assert not Notification.objects.filter(kind="planned_event_cancelled", user=marketer).exists()
+    assert "Called off because" in client.get(reverse("content:event", args=[planned.pk])).content.decode()
+    # Called off is final: no second cancel, no sign-up, no recording.
+    assert client.post(url, {"reason": "Again."}).status_code == 409
+    client.force_login(sales_rep)
+    other = catalogue.make_opportunity(sales_rep)
+    assert (
+        client.post(reverse("sales:event-signup", args=[planned.pk]), {"opportunity": other.pk}).status_code
+        == 409
+    )
+
+
+def test_a_rep_cannot_call_an_event_off(client, marketer, sales_rep, speaker):
+    planned = make_planned_event(marketer, speaker)
+    client.force_login(sales_rep)
+    response = client.post(reverse("content:event-cancel", args=[planned.pk]), {"reason": "Mine now."})
+    assert response.status_code == 403
+    assert PlannedEvent.objects.get().is_planned
