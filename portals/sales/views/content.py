@@ -14,7 +14,7 @@ from core.roles import Role
 from marketing.forms import AssetUseForm
 from marketing.library import library_asset, own_uses
 from marketing.models import Asset, AssetUse
-from marketing.sharing import share_token
+from marketing.sharing import share_token, shareable_now
 from marketing.uses import asset_use_record, use_summary
 from portals.shared.downloads import asset_file_response, open_asset_file
 from portals.shared.library import library_context
@@ -43,7 +43,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _context(
     request: HttpRequest, asset: Asset, *, form: AssetUseForm | None = None, show_link=False
 ) -> dict:
-    shareable = Asset.objects.shareable().filter(pk=asset.pk).exists()
+    shareable = shareable_now().filter(pk=asset.pk).exists()
     share_url = ""
     if show_link and shareable:
         share_url = request.build_absolute_uri(reverse("shared:asset", args=[share_token(asset)]))
