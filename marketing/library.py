@@ -29,3 +29,9 @@ def own_uses(*, user, asset: Asset) -> QuerySet:
         .select_related("opportunity")
         .order_by("-used_at", "-pk")[:OWN_USES_SHOWN]
     )
+
+
+def has_shared(*, user, asset: Asset) -> bool:
+    """Whether `user` recorded a use of `asset` by a link: the page shows a link only then, so
+    every public link handed out has its use behind it."""
+    return AssetUse.objects.filter(asset=asset, used_by=user, how=AssetUse.How.LINK).exists()

@@ -12,7 +12,7 @@ from core.errors import DomainError
 from core.permissions import role_required
 from core.roles import Role
 from marketing.forms import AssetUseForm
-from marketing.library import library_asset, own_uses
+from marketing.library import has_shared, library_asset, own_uses
 from marketing.models import Asset, AssetUse
 from marketing.sharing import share_token, shareable_now
 from marketing.uses import asset_use_record, use_summary
@@ -45,7 +45,7 @@ def _context(
 ) -> dict:
     shareable = shareable_now().filter(pk=asset.pk).exists()
     share_url = ""
-    if show_link and shareable:
+    if show_link and shareable and has_shared(user=request.user, asset=asset):
         share_url = request.build_absolute_uri(reverse("shared:asset", args=[share_token(asset)]))
     return {
         "section": "content",

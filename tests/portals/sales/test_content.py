@@ -175,6 +175,17 @@ def test_a_shareable_link_is_recorded_shown_and_opens_without_signing_in(rep_cli
     assert b"".join(file.streaming_content) == PDF
 
 
+def test_the_link_is_shown_only_after_its_use_is_recorded(rep_client, marketer, deal):
+    # "Each use is recorded": typing ?link=1 must not hand out a public link with no use behind it.
+    asset = make_asset(marketer, title="Globex cuts fraud")
+
+    page = rep_client.get(reverse("sales:asset", args=[asset.pk]), {"link": "1"})
+
+    assert page.status_code == 200 and page.context["share_url"] == ""
+    assert "/shared/" not in page.content.decode()
+    assert not AssetUse.objects.exists()
+
+
 @pytest.mark.parametrize("rights", [UsageRights.INTERNAL])
 def test_an_internal_asset_never_gets_a_shareable_link(rep_client, marketer, deal, rights):
     asset = make_asset(marketer, rights=rights, file_bytes=PDF)
