@@ -31,8 +31,8 @@ def asset_use_record(
 ) -> AssetUse:
     """Record that `user` used `asset` on `opportunity` or for `campaign`, `how`."""
     campaign = campaign.strip()
-    if not Asset.objects.visible_to(user).filter(pk=asset.pk).exists():
-        raise NotAllowed("This asset is not in your library.")
+    if not Asset.objects.visible_to(user).published().filter(pk=asset.pk).exists():
+        raise NotAllowed("This asset is not in your library, or no longer published.")
     if how not in AssetUse.How.values:
         raise InvalidInput("Choose how you used it.", field="how")
     if how == AssetUse.How.LINK and not shareable_now().filter(pk=asset.pk).exists():

@@ -24,7 +24,9 @@ from portals.shared.library import library_context
 @require_GET
 def content_list(request: HttpRequest) -> HttpResponse:
     """Published assets the rep may use (never one under NDA), searched and filtered."""
-    return render(request, "portals/sales/content_list.html", library_context(request, "content"))
+    return render(
+        request, "portals/sales/content_list.html", library_context(request, "content", published_only=True)
+    )
 
 
 class _LinkShownForm(forms.Form):
