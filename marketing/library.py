@@ -11,13 +11,18 @@ OWN_USES_SHOWN = 10
 
 
 def library_asset(*, user, pk: int) -> Asset:
-    """One asset `user` may see, with its customers, people and taxonomies; 404 for any other."""
-    assets = Asset.objects.visible_to(user).prefetch_related(
-        Prefetch("accounts", queryset=Account.objects.only("pk", "name").order_by("name")),
-        Prefetch("contacts", queryset=Contact.objects.only("pk", "first_name", "last_name", "title")),
-        Prefetch("products", queryset=Product.objects.order_by("name")),
-        Prefetch("industries", queryset=Industry.objects.order_by("name")),
-        Prefetch("use_cases", queryset=UseCase.objects.order_by("name")),
+    """One published asset `user` may see (the sales library: content to use, whoever opens it),
+    with its customers, people and taxonomies; 404 for any other."""
+    assets = (
+        Asset.objects.visible_to(user)
+        .published()
+        .prefetch_related(
+            Prefetch("accounts", queryset=Account.objects.only("pk", "name").order_by("name")),
+            Prefetch("contacts", queryset=Contact.objects.only("pk", "first_name", "last_name", "title")),
+            Prefetch("products", queryset=Product.objects.order_by("name")),
+            Prefetch("industries", queryset=Industry.objects.order_by("name")),
+            Prefetch("use_cases", queryset=UseCase.objects.order_by("name")),
+        )
     )
     return get_object_or_404(assets, pk=pk)
 
@@ -29,3 +34,9 @@ def own_uses(*, user, asset: Asset) -> QuerySet:
         .select_related("opportunity")
         .order_by("-used_at", "-pk")[:OWN_USES_SHOWN]
     )
+
+
+def has_shared(*, user, asset: Asset) -> bool:
+    """Whether `user` recorded a use of `asset` by a link: the page shows a link only then, so
+    every public link handed out has its use behind it."""
+    return AssetUse.objects.filter(asset=asset, used_by=user, how=AssetUse.How.LINK).exists()

@@ -85,10 +85,12 @@ def facets_for(user) -> tuple[AssetFacet, ...]:
     return tuple(facet for facet in FACETS if keeper or not facet.keepers_only)
 
 
-def search_assets(*, user, filters: AssetFilters) -> AssetSearch:
-    """The assets `user` may see that match `filters`, with every facet's counts (see above)."""
+def search_assets(*, user, filters: AssetFilters, published_only: bool = False) -> AssetSearch:
+    """The assets `user` may see that match `filters`, with every facet's counts (see above);
+    `published_only` for the sales library, which offers content to use, whoever opens it."""
     shown = facets_for(user)
-    base = _with_words(Asset.objects.visible_to(user), filters.q)
+    visible = Asset.objects.visible_to(user)
+    base = _with_words(visible.published() if published_only else visible, filters.q)
     conditions = _conditions(filters)
     counts, labels = _facet_counts(base, conditions, filters, shown)
     matching = base.filter(*conditions.values())

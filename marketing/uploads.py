@@ -75,6 +75,10 @@ ALLOWED: dict[str, FileType] = {
 }
 ALLOWED_TEXT = "PDF, PNG, JPEG, MP4, PowerPoint (.pptx), Word (.docx) or Excel (.xlsx)"
 HEAD_BYTES = 16
+# The name kept for the download (`Asset.file_name`), and the bytes of the name a file is stored
+# under: a filesystem takes 255 bytes a name, and the storage may add "_" and 7 characters.
+NAME_MAX_CHARS = 200
+STORED_NAME_MAX_BYTES = 180
 
 
 @dataclass(frozen=True)
@@ -111,12 +115,27 @@ def upload_check(upload: UploadedFile, *, field: str = "file") -> CheckedUpload:
             "nothing was stored. Upload the file itself, not a renamed one.",
             field=field,
         )
-    return CheckedUpload(upload, name[:200], file_type.content_type, upload.size)
+    return CheckedUpload(upload, _shortened(name, NAME_MAX_CHARS), file_type.content_type, upload.size)
+
+
+def _shortened(name: str, limit: int, *, size=len) -> str:
+    """`name` cut to `limit` (as `size` measures it) in its stem, so its extension stays."""
+    path = PurePath(name)
+    stem, suffix = path.stem[:limit], path.suffix
+    while stem and size(stem + suffix) > limit:
+        stem = stem[:-1]
+    return stem + suffix
+
+
+def _utf8_size(text: str) -> int:
+    return len(text.encode("utf-8"))
 
 
 def upload_store(checked: CheckedUpload, folder: str) -> str:
-    """Write a checked upload through the storage API; returns the name it was stored under."""
-    return default_storage.save(f"{folder}/{checked.name}", checked.upload)
+    """Write a checked upload through the storage API; returns the name it was stored under
+    (its own name, cut to what a filesystem takes, extension kept)."""
+    stored = _shortened(checked.name, STORED_NAME_MAX_BYTES, size=_utf8_size)
+    return default_storage.save(f"{folder}/{stored}", checked.upload)
 
 
 def stored_forget(name: str) -> None:

@@ -14,6 +14,7 @@ from django.db.models import Count, QuerySet, Sum
 
 from core.errors import InvalidInput, NotAllowed
 from marketing.models import Asset, AssetUse
+from marketing.sharing import shareable_now
 from references.currency import amount_in_usd
 from references.models import DealOutcome, Opportunity
 
@@ -30,11 +31,11 @@ def asset_use_record(
 ) -> AssetUse:
     """Record that `user` used `asset` on `opportunity` or for `campaign`, `how`."""
     campaign = campaign.strip()
-    if not Asset.objects.visible_to(user).filter(pk=asset.pk).exists():
-        raise NotAllowed("This asset is not in your library.")
+    if not Asset.objects.visible_to(user).published().filter(pk=asset.pk).exists():
+        raise NotAllowed("This asset is not in your library, or no longer published.")
     if how not in AssetUse.How.values:
         raise InvalidInput("Choose how you used it.", field="how")
-    if how == AssetUse.How.LINK and not Asset.objects.shareable().filter(pk=asset.pk).exists():
+    if how == AssetUse.How.LINK and not shareable_now().filter(pk=asset.pk).exists():
         raise NotAllowed("Only a published, public asset may be shared by a link.", field="how")
     if (opportunity is None) == (not campaign):
         raise InvalidInput("Name one deal or one campaign.", field="opportunity")

@@ -95,3 +95,17 @@ def test_sales_reps_never_reach_the_list(client, sales_rep, logo_customer):
     client.force_login(sales_rep)
     for name in ("content:customers", "content:customers-csv", "content:customers-json"):
         assert client.get(reverse(name)).status_code == 403
+
+
+def test_every_text_cell_of_the_csv_is_quoted_when_it_looks_like_a_formula(client, marketer, logo_customer):
+    # The industry and country come from the taxonomy, which an administrator may rename.
+    logo_customer.industry.name = "@SUM(1+1)"
+    logo_customer.industry.save()
+    logo_customer.country.name = "+cmd|' /C calc'!A0"
+    logo_customer.country.save()
+    client.force_login(marketer)
+
+    response = client.get(reverse("content:customers-csv"))
+
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert (rows[0]["industry"], rows[0]["country"]) == ("'@SUM(1+1)", "'+cmd|' /C calc'!A0")

@@ -1,13 +1,21 @@
 """Shareable public links: made only for published public assets, opened only while they still
 are, and never forged."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import signing
+from django.utils import timezone
 
 from core.errors import NotAllowed
+from marketing.models import AccountPermission, Asset, AssetUse
 from marketing.sharing import SALT, share_token, shared_asset
-from marketing.statuses import AssetStatus, UsageRights
+from marketing.statuses import AssetStatus, PermissionState, UsageRights
+from marketing.uses import asset_use_record
+from tests.builders import catalogue
 from tests.builders.library import make_asset
+from tests.builders.marketing import grant, grant_needed
+from tests.builders.marketing import make_asset as make_published
 
 
 def test_a_published_public_asset_gets_a_link_that_opens_it(marketer):
@@ -64,3 +72,49 @@ def test_forged_and_tampered_tokens_open_nothing(marketer):
     assert shared_asset(signing.dumps(other.pk, salt="another purpose")) is None
     assert shared_asset(signing.dumps(str(other.pk), salt=SALT)) is None  # only an id signed by us
     assert shared_asset("nonsense") is None
+
+
+def _published_case_study(marketer, manager, account):
+    grant_needed(account, "case_study", marketer)
+    return make_published(marketer, accounts=[account], status=AssetStatus.PUBLISHED, approver=manager)
+
+
+def test_a_link_stops_opening_the_moment_the_customer_withdraws_consent(marketer, manager):
+    # The daily job unpublishes such an asset at dawn; the public link must not serve it
+    # to anyone meanwhile.
+    account = catalogue.make_account(catalogue.make_user("owen"), name="Initech")
+    asset = _published_case_study(marketer, manager, account)
+    token = share_token(asset)
+    assert shared_asset(token) == asset
+
+    grant(account, "case_study", marketer, state=PermissionState.DENIED)
+
+    assert shared_asset(token) is None
+    with pytest.raises(NotAllowed):
+        share_token(asset)
+
+
+def test_a_link_does_not_open_past_the_review_day_or_a_permissions_expiry(marketer, manager):
+    # Midnight passed, the job has not run yet: the asset is still "published" in the table.
+    account = catalogue.make_account(catalogue.make_user("owen"), name="Initech")
+    asset = _published_case_study(marketer, manager, account)
+    other = _published_case_study(marketer, manager, account)
+    token, other_token = share_token(asset), share_token(other)
+    yesterday = timezone.localdate() - timedelta(days=1)
+
+    Asset.objects.filter(pk=asset.pk).update(review_by=yesterday)
+    assert shared_asset(token) is None
+    assert shared_asset(other_token) == other
+
+    AccountPermission.objects.filter(account=account).update(expires_on=yesterday)
+    assert shared_asset(other_token) is None
+
+
+def test_a_rep_cannot_record_a_link_use_once_consent_is_withdrawn(marketer, manager, sales_rep):
+    account = catalogue.make_account(catalogue.make_user("owen"), name="Initech")
+    asset = _published_case_study(marketer, manager, account)
+    grant(account, "case_study", marketer, state=PermissionState.DENIED)
+
+    with pytest.raises(NotAllowed, match="shared by a link"):
+        asset_use_record(asset=asset, user=sales_rep, how=AssetUse.How.LINK, campaign="Launch")
+    assert not AssetUse.objects.exists()

@@ -134,3 +134,17 @@ def test_an_agreement_file_is_checked_the_same_way(client, marketer, media):
     assert response.status_code == 400
     assert "content is not one" in response.context["form"].errors["source_file"][0]
     assert not account.permissions.exists() and stored_files(media) == []
+
+
+@pytest.mark.parametrize("stem", ["ä" * 250, "a" * 250], ids=["umlauts", "ascii"])
+def test_a_very_long_file_name_is_stored_and_keeps_its_extension(client, marketer, media, stem):
+    # A filesystem takes 255 bytes a name: 250 umlauts (500 bytes) were a 500, and a long ASCII
+    # name was cut to 200 characters, losing its ".pdf" (the download came back without it).
+    response = _post_asset(client, marketer, upload(stem + ".pdf", PDF_BYTES))
+
+    assert response.status_code == 302
+    asset = Asset.objects.get()
+    assert asset.file_name.endswith(".pdf") and len(asset.file_name) <= 200
+    assert asset.file_name.startswith(stem[:50])
+    assert asset.file.name.endswith(".pdf") and default_storage.exists(asset.file.name)
+    assert [p.name for p in stored_files(media)] == [Path(asset.file.name).name]

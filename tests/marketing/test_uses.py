@@ -98,3 +98,12 @@ def test_money_is_written_short():
         "$2M",
         "$4.5B",
     ]
+
+
+@pytest.mark.parametrize("status", [AssetStatus.DRAFT, AssetStatus.WITHDRAWN, AssetStatus.EXPIRED])
+def test_even_a_keeper_cannot_record_a_use_of_an_asset_that_is_not_published(marketer, status):
+    asset = make_asset(marketer, status=status)
+
+    with pytest.raises(NotAllowed, match="no longer published"):
+        asset_use_record(asset=asset, user=marketer, how=AssetUse.How.OTHER, campaign="Launch")
+    assert not AssetUse.objects.exists()

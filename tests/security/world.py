@@ -27,6 +27,7 @@ from customers.erasure.services import erasure_ask
 from customers.models import GiveBack
 from customers.statuses import GiveBackKind
 from limits.models import LimitOverride, LimitRule, LimitRun
+from marketing.statuses import AssetKind
 from notifications.kinds import Channel, Delivery
 from notifications.message import Message
 from notifications.models import Notification
@@ -38,6 +39,7 @@ from requests_app.models import RequestStatus
 from requests_app.services import nomination_submit
 from tests.builders import catalogue
 from tests.builders.library import make_asset, make_use
+from tests.builders.marketing import grant_needed
 from tests.builders.requests import drive_to, make_campaign_request, make_planned_event, make_request
 from tests.builders.search import index, product
 from workflows.models import Event, StaffCalendar, StepRole, Task
@@ -293,7 +295,9 @@ def _sign_in_records() -> dict[str, models.Model]:
 
 
 def _library(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models.Model]:
-    """Mark's published, public case study about Sally's customer (used once on her deal)."""
+    """Mark's published, public case study about Sally's customer (used once on her deal), which
+    the customer permits (so its public link opens)."""
+    grant_needed(o["account"], AssetKind.CASE_STUDY, u["mark"])
     asset = make_asset(u["mark"], title="Globex cuts fraud", accounts=[o["account"]])
     make_use(asset, u["sally"], opportunity=o["deal"])
     return {"library_asset": asset}

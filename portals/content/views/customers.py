@@ -50,7 +50,13 @@ def customers_csv(request: HttpRequest) -> HttpResponse:
         yield writer.writerow(COLUMNS)
         for name, logo, name_drop, industry, country in _rows(today):
             yield writer.writerow(
-                (_cell(name), "yes" if logo else "no", "yes" if name_drop else "no", industry, country)
+                (
+                    _cell(name),
+                    "yes" if logo else "no",
+                    "yes" if name_drop else "no",
+                    _cell(industry),
+                    _cell(country),
+                )
             )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

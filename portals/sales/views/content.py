@@ -12,9 +12,9 @@ from core.errors import DomainError
 from core.permissions import role_required
 from core.roles import Role
 from marketing.forms import AssetUseForm
-from marketing.library import library_asset, own_uses
+from marketing.library import has_shared, library_asset, own_uses
 from marketing.models import Asset, AssetUse
-from marketing.sharing import share_token
+from marketing.sharing import share_token, shareable_now
 from marketing.uses import asset_use_record, use_summary
 from portals.shared.downloads import asset_file_response, open_asset_file
 from portals.shared.library import library_context
@@ -24,7 +24,9 @@ from portals.shared.library import library_context
 @require_GET
 def content_list(request: HttpRequest) -> HttpResponse:
     """Published assets the rep may use (never one under NDA), searched and filtered."""
-    return render(request, "portals/sales/content_list.html", library_context(request, "content"))
+    return render(
+        request, "portals/sales/content_list.html", library_context(request, "content", published_only=True)
+    )
 
 
 class _LinkShownForm(forms.Form):
@@ -43,9 +45,9 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _context(
     request: HttpRequest, asset: Asset, *, form: AssetUseForm | None = None, show_link=False
 ) -> dict:
-    shareable = Asset.objects.shareable().filter(pk=asset.pk).exists()
+    shareable = shareable_now().filter(pk=asset.pk).exists()
     share_url = ""
-    if show_link and shareable:
+    if show_link and shareable and has_shared(user=request.user, asset=asset):
         share_url = request.build_absolute_uri(reverse("shared:asset", args=[share_token(asset)]))
     return {
         "section": "content",

@@ -175,6 +175,38 @@ def test_a_shareable_link_is_recorded_shown_and_opens_without_signing_in(rep_cli
     assert b"".join(file.streaming_content) == PDF
 
 
+def test_the_link_is_shown_only_after_its_use_is_recorded(rep_client, marketer, deal):
+    # "Each use is recorded": typing ?link=1 must not hand out a public link with no use behind it.
+    asset = make_asset(marketer, title="Globex cuts fraud")
+
+    page = rep_client.get(reverse("sales:asset", args=[asset.pk]), {"link": "1"})
+
+    assert page.status_code == 200 and page.context["share_url"] == ""
+    assert "/shared/" not in page.content.decode()
+    assert not AssetUse.objects.exists()
+
+
+def test_the_sales_library_offers_only_published_assets_even_to_those_who_keep_it(
+    client, admin_user, marketer
+):
+    # An administrator (or a rep who also keeps the library) sees every asset in /content/;
+    # in the sales library, "content you may use", a draft or a withdrawn asset is never offered,
+    # downloaded or recorded as used.
+    make_asset(marketer, title="Globex cuts fraud")
+    draft = make_asset(marketer, title="Draft story", status=AssetStatus.DRAFT, file_bytes=PDF)
+    withdrawn = make_asset(marketer, title="Withdrawn story", status=AssetStatus.WITHDRAWN, file_bytes=PDF)
+    client.force_login(admin_user)
+
+    page = client.get(reverse("sales:content")).content.decode()
+
+    assert "Globex cuts fraud" in page
+    assert "Draft story" not in page and "Withdrawn story" not in page
+    for asset in (draft, withdrawn):
+        assert client.get(reverse("sales:asset", args=[asset.pk])).status_code == 404
+        assert _use(client, asset, campaign="Launch", how="download").status_code == 404
+    assert not AssetUse.objects.exists()
+
+
 @pytest.mark.parametrize("rights", [UsageRights.INTERNAL])
 def test_an_internal_asset_never_gets_a_shareable_link(rep_client, marketer, deal, rights):
     asset = make_asset(marketer, rights=rights, file_bytes=PDF)
