@@ -8,6 +8,7 @@ urlpatterns = [
     path("assets/new/", assets.asset_new, name="asset-new"),
     path("assets/<int:pk>/", assets.asset_detail, name="asset"),
     path("assets/<int:pk>/edit/", assets.asset_edit, name="asset-edit"),
+    path("assets/<int:pk>/file/", assets.asset_file, name="asset-file"),
     path("assets/<int:pk>/act/", assets.asset_act, name="asset-act"),
     path("permissions/", permissions.permission_list, name="permissions"),
     path("permissions/<int:account_id>/", permissions.account_permissions, name="account-permissions"),

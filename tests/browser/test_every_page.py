@@ -38,7 +38,7 @@ USED_BY = {
 }
 STAFF = ("sales", "owner", "manager", "marketing")
 # Routes answering with a file for another program (the website's customer list), not a page.
-NOT_PAGES = {"content:customers-csv", "content:customers-json"}
+NOT_PAGES = {"content:customers-csv", "content:customers-json", "content:asset-file"}
 # Public pages outside the portals, opened by an anonymous visitor.
 PUBLIC_PAGES = ("volunteer",)
 SIZES = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 900}}

@@ -216,6 +216,8 @@ ROWS: dict[str, Row] = {
     "content:asset": guarded(CONTENT_ROLES, get=OK, post=NO_METHOD, kwargs=pk("asset")),
     "content:asset-edit": guarded(CONTENT_ROLES, get=OK, post=FORM, kwargs=pk("asset")),
     "content:asset-act": posted(CONTENT_ROLES, FORM, pk("asset")),
+    # The world's asset has no file: keepers get the "no file" 404, everyone else is refused first.
+    "content:asset-file": guarded(CONTENT_ROLES, get=NOT_FOUND, post=NO_METHOD, kwargs=pk("asset")),
     "content:permissions": guarded(CONTENT_ROLES, get=OK, post=NO_METHOD),
     "content:account-permissions": guarded(
         CONTENT_ROLES, get=OK, post=FORM, kwargs=pk("account", "account_id")

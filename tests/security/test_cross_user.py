@@ -66,6 +66,7 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
     "content:asset": LIBRARY,
     "content:asset-edit": LIBRARY,
     "content:asset-act": LIBRARY,
+    "content:asset-file": LIBRARY,
     "content:account-permissions": LIBRARY,
     "sales:reference": "the shared catalogue: every rep may open every offerable reference",
     "sales:nominate-account": "any staff user may nominate a customer of any account",

@@ -15,6 +15,7 @@ from marketing.rights import last_day_permitted
 from marketing.selectors import asset_page
 from marketing.services import asset_create, asset_update
 from portals.content.forms import AssetActionForm, AssetForm
+from portals.shared.downloads import asset_file_response
 from portals.shared.responses import render_refused
 from workflows.content_approval import asset_transition, available_actions
 
@@ -67,6 +68,14 @@ def asset_new(request: HttpRequest) -> HttpResponse:
 def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     asset = _asset_or_404(request, pk)
     return render(request, "portals/content/asset_detail.html", _detail_context(request, asset))
+
+
+@role_required(*KEEPERS)
+@require_GET
+def asset_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The asset's file, whatever its status: legal review and the customer's approval read it
+    before it is published. Keepers' reading is not a use (uses are the reps', on deals)."""
+    return asset_file_response(_asset_or_404(request, pk))
 
 
 @role_required(*KEEPERS)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from marketing.models import Asset
 from marketing.statuses import AssetKind, AssetStatus, UsageRights
 from tests.builders import catalogue
-from tests.builders.marketing import grant_needed, make_asset
+from tests.builders.marketing import PDF_BYTES, grant_needed, make_asset, upload
 from tests.builders.requests import make_campaign_request, make_planned_event
 from tests.builders.search import product
 
@@ -205,3 +205,19 @@ def test_the_home_counts_the_marketers_campaign_requests_and_the_planned_events(
     assert response.context["events"] == {"upcoming": 1, "to_record": 0, "recorded": 0}
     page = response.content.decode()
     assert reverse("content:campaigns") in page and reverse("content:events") in page
+
+
+def test_a_keeper_opens_a_drafts_file_before_approving_it_and_a_rep_cannot(
+    client, marketing_client, marketer, sales_rep, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    draft = make_asset(marketer, upload=upload("story.pdf", PDF_BYTES, "application/pdf"))
+    url = reverse("content:asset-file", args=[draft.pk])
+    assert url in marketing_client.get(reverse("content:asset", args=[draft.pk])).content.decode()
+    response = marketing_client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    client.force_login(sales_rep)
+    assert client.get(url).status_code == 403
+    assert draft.uses.count() == 0  # reading it to approve it is not a use
