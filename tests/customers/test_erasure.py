@@ -155,3 +155,17 @@ def test_the_export_holds_what_they_wrote_when_they_volunteered(customer_contact
     [offer] = document["nominations"]
     assert offer["reason"] == "Happy to speak at a webinar about our rollout."
     assert offer["consent_text"] and offer["consented_at"] is not None
+
+
+def test_published_content_featuring_the_contact_is_withdrawn(customer_contact, manager, marketer):
+    from marketing.models import Asset
+    from marketing.statuses import AssetStatus
+    from tests.builders.library import make_asset
+
+    theirs = make_asset(marketer, title="Their quote")
+    theirs.contacts.add(customer_contact)
+    other = make_asset(marketer, title="Someone else's story")
+    contact_erase(erasure_id=erasure_ask(contact=customer_contact).pk, actor=manager)
+    assert Asset.objects.get(pk=theirs.pk).status == AssetStatus.WITHDRAWN
+    assert Asset.objects.get(pk=other.pk).status == AssetStatus.PUBLISHED
+    assert not Asset.objects.visible_to(marketer).shareable().filter(pk=theirs.pk).exists()
