@@ -74,6 +74,14 @@ def _warn(today: date) -> int:
     return warned
 
 
+def assets_expire_for_account(account_id: int, *, today: date | None = None) -> int:
+    """Unpublish at once the account's assets a permission change left uncovered (the caller's
+    transaction: the change and its consequence commit together)."""
+    today = today or timezone.localdate()
+    theirs = Q(pk__in=Asset.objects.filter(accounts=account_id).values("pk"))
+    return _expire(theirs & lacking_permission(today), PERMISSION_ENDED, timezone.now())
+
+
 def assets_expire(*, today: date | None = None) -> ExpiryResult:
     """Unpublish what has passed its end and warn about what nears it (see the module)."""
     today = today or timezone.localdate()

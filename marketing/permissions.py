@@ -1,8 +1,9 @@
 """Recording what a customer account permits marketing (logo, name drop, quote, case study,
 press): one row per account and kind, changed here only, each change kept as a
 `PermissionChange`. Everything that reads a permission asks `in_force()` live, so a change takes
-effect at once: the customer list, the publish guard; the daily job then unpublishes what a
-withdrawn permission no longer covers.
+effect at once: the customer list, the publish guard, and the account's published assets a
+withdrawn permission no longer covers (expired in the same transaction); the daily job catches
+permissions that simply ran out.
 """
 
 from datetime import date
@@ -12,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from core.errors import InvalidInput
+from marketing.expiry import assets_expire_for_account
 from marketing.models import AccountPermission, PermissionChange
 from marketing.services import _require_keeper
 from marketing.statuses import PermissionKind, PermissionState
@@ -74,6 +76,8 @@ def permission_set(
                 note=source_note.strip(),
                 actor=actor,
             )
+            # A denied or withdrawn permission takes what needed it out of use now, not tonight.
+            assets_expire_for_account(account.pk)
     except BaseException:
         stored_forget(stored)
         raise

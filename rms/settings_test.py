@@ -4,6 +4,7 @@ Everything else (DATABASE_URL, REDIS_URL) comes from the environment as in produ
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
@@ -16,6 +17,8 @@ from rms.settings import *  # noqa: F403
 SEARCH_INDEX_SWAP = "inline"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Uploads the tests make (assets, agreements) go to a folder of this run's own, not var/media.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="rms-test-media-")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -79,12 +79,15 @@ def test_an_expired_permission_unpublishes_the_asset(published, customer_account
     assert asset.status == AssetStatus.EXPIRED and asset.events.latest("id").note == PERMISSION_ENDED
 
 
-def test_a_withdrawn_permission_unpublishes_the_asset_on_the_next_run(published, customer_account, marketer):
+def test_a_withdrawn_permission_unpublishes_the_asset_at_once(published, customer_account, marketer):
     asset = published(kind=AssetKind.QUOTE)
+    untouched = published(kind=AssetKind.CASE_STUDY)
     grant(customer_account, PermissionKind.QUOTE, marketer, state=PermissionState.DENIED)
-    assert assets_expire().expired == 1
     asset.refresh_from_db()
-    assert asset.status == AssetStatus.EXPIRED
+    assert asset.status == AssetStatus.EXPIRED and asset.events.latest("id").note == PERMISSION_ENDED
+    assert Notification.objects.filter(kind=ASSET_EXPIRED.code, user=marketer).exists()
+    assert Asset.objects.get(pk=untouched.pk).status == AssetStatus.PUBLISHED  # its permission holds
+    assert assets_expire().expired == 0  # nothing left for the nightly run
 
 
 def test_another_kinds_permission_does_not_keep_it_published(published, customer_account, marketer):

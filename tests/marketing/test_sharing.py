@@ -80,8 +80,7 @@ def _published_case_study(marketer, manager, account):
 
 
 def test_a_link_stops_opening_the_moment_the_customer_withdraws_consent(marketer, manager):
-    # The daily job unpublishes such an asset at dawn; the public link must not serve it
-    # to anyone meanwhile.
+    # A denial expires the asset at once (marketing.permissions); the link checks it live anyway.
     account = catalogue.make_account(catalogue.make_user("owen"), name="Initech")
     asset = _published_case_study(marketer, manager, account)
     token = share_token(asset)
@@ -110,10 +109,16 @@ def test_a_link_does_not_open_past_the_review_day_or_a_permissions_expiry(market
     assert shared_asset(other_token) is None
 
 
-def test_a_rep_cannot_record_a_link_use_once_consent_is_withdrawn(marketer, manager, sales_rep):
+def test_a_rep_cannot_record_a_link_use_once_consent_ran_out_before_the_nightly_job(
+    marketer, manager, sales_rep
+):
     account = catalogue.make_account(catalogue.make_user("owen"), name="Initech")
     asset = _published_case_study(marketer, manager, account)
-    grant(account, "case_study", marketer, state=PermissionState.DENIED)
+    # The grant ended yesterday; the job that unpublishes has not run yet (a denial expires at once).
+    AccountPermission.objects.filter(account=account).update(
+        expires_on=timezone.localdate() - timedelta(days=1)
+    )
+    assert Asset.objects.get(pk=asset.pk).status == AssetStatus.PUBLISHED
 
     with pytest.raises(NotAllowed, match="shared by a link"):
         asset_use_record(asset=asset, user=sales_rep, how=AssetUse.How.LINK, campaign="Launch")

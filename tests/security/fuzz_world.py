@@ -26,6 +26,7 @@ from references.models import Contact
 from requests_app.models import RequestStatus
 from tests.builders import catalogue
 from tests.builders.library import make_asset
+from tests.builders.marketing import PDF_BYTES
 from tests.builders.requests import drive_to, make_campaign_request, make_planned_event, make_request
 from workflows.models import Event
 from workflows.nominations import nomination_consent, nomination_qualify, nomination_submit
@@ -96,7 +97,7 @@ def build_world() -> dict:
     erasure_ask(contact=catalogue.make_contact(accounts[1]))  # on the manager's task list
     # The content library: a published case study (reps use it) and a draft (marketing edits it).
     make_asset(people["marketing"], title="Published story", accounts=[accounts[0]])
-    make_asset(people["marketing"], title="Draft story", status=AssetStatus.DRAFT)
+    make_asset(people["marketing"], title="Draft story", status=AssetStatus.DRAFT, file_bytes=PDF_BYTES)
     _nominations(people, accounts)
     # Marketing's campaign requests (one waiting for their answer, one done: feedback) and a
     # planned event reps may sign up to.
