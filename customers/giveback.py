@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db import transaction
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -123,10 +123,9 @@ def _count(rows: QuerySet, key: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def balances(contacts: QuerySet[Contact], *, months: int = DEFAULT_WINDOW, today: date | None = None):
-    """`contacts` annotated with `activities_done`, `in_flight`, `asks` (their sum), `given` and
-    `owed` (asks minus given) over the window of `months` ending today: one query, the counts
-    as correlated subqueries the database runs per contact."""
+def _window(months: int, today: date | None) -> tuple[QuerySet, QuerySet, QuerySet]:
+    """The rows counted in a window of `months` ending today: activities done, requests that
+    reached the customer without an activity yet, give-back."""
     today = today or timezone.localdate()
     since = window_start(months, today)
     since_moment = timezone.make_aware(datetime.combine(since, time.min))
@@ -135,6 +134,14 @@ def balances(contacts: QuerySet[Contact], *, months: int = DEFAULT_WINDOW, today
         status__in=APPROVED_STATUSES, served_by__isnull=True, status_changed_at__gte=since_moment
     )
     given = GiveBack.objects.filter(given_on__gte=since, given_on__lte=today)
+    return activities, in_flight, given
+
+
+def balances(contacts: QuerySet[Contact], *, months: int = DEFAULT_WINDOW, today: date | None = None):
+    """`contacts` annotated with `activities_done`, `in_flight`, `asks` (their sum), `given` and
+    `owed` (asks minus given) over the window of `months` ending today: one query, the counts
+    as correlated subqueries the database runs per contact."""
+    activities, in_flight, given = _window(months, today)
     return contacts.annotate(
         activities_done=_count(activities, "contact"),
         in_flight=_count(in_flight, "chosen_contact"),
@@ -153,6 +160,12 @@ def asked_much_given_little(
     contacts = Contact.objects.visible_to(user).exclude(status=ReferenceStatus.RETIRED)
     if not runs_the_program(user):  # a rep sees contacts' rows, not what the program owes them
         contacts = contacts.none()
+    # Only contacts asked at least once in the window can be listed: the database counts for
+    # them, not for every contact of the catalogue (measured in the issue 16 note).
+    activities, in_flight, _given = _window(months, today)
+    contacts = contacts.filter(
+        Q(pk__in=activities.values("contact")) | Q(pk__in=in_flight.values("chosen_contact"))
+    )
     return (
         balances(contacts.select_related("account"), months=months, today=today)
         .filter(asks__gte=max(min_asks, 1), owed__gt=0)
