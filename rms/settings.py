@@ -64,10 +64,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework_api_key",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "import_export",
     "csp",
     "core",
+    "webhooks",
     "references",
     "requests_app",
     "workflows",
@@ -77,6 +81,7 @@ INSTALLED_APPS = [
     "insights",
     "customers",
     "notifications",  # after the apps whose demo data writes notifications (seed_demo's order)
+    "integrations",
     "portals",
     "api",
 ]
@@ -312,36 +317,7 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start otherwise
 # STORAGES (uploads and static files): rms/settings_storage.py
 
-# --- API ------------------------------------------------------------------------------------
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "api.errors.domain_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
-    "PAGE_SIZE": 50,
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "RMS API",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-}
-
-# JSON nested deeper than api.parsers.MAX_DEPTH is a 400 (json parses recursively); a cursor
-# the client made up is a 404 "Invalid cursor", not a database error (api/pagination.py).
-REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
-    "api.parsers.BoundedJSONParser",
-    "rest_framework.parsers.FormParser",
-    "rest_framework.parsers.MultiPartParser",
-]
-REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "api.pagination.CheckedCursorPagination"
-# The schema documents the 400/403/404/409 answers too (api/schema.py).
-SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
-    "drf_spectacular.hooks.postprocess_schema_enums",
-    "api.schema.document_refusals",
-]
+# --- API: rms/settings_api.py ------------------------------------------------------------
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
@@ -392,5 +368,6 @@ LOGGING = {
 # The worker logs what a task prints (the console email backend) at INFO, not Celery's WARNING.
 CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 
+from rms.settings_api import *  # noqa: E402, F403  (the API, its keys, webhooks, imports)
 from rms.settings_customers import *  # noqa: E402, F403  (the customer portal's settings)
 from rms.settings_storage import *  # noqa: E402, F403  (uploads and static files)

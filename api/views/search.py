@@ -5,6 +5,7 @@ from django import forms
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -50,7 +51,7 @@ class ReferenceSearch(APIView):
     def get(self, request):
         form = ApiSearchForm(request.query_params)
         if not form.is_valid():
-            return Response(form.errors.get_json_data(), status=400)
+            raise ValidationError({name: [str(m) for m in errors] for name, errors in form.errors.items()})
         filters = form.filters()
         deal = None
         if form.value_of("opportunity"):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.currencies import validate_currency_code
 from core.dates import validate_sane_date
 from core.text import NOTE_MAX_LENGTH, note_field
 from references.models.taxonomies import Competitor, Country, Industry, Product, Region, SizeBand, UseCase
@@ -18,6 +19,9 @@ from references.statuses import ReferenceStatus, valid_status
 class Account(models.Model):
     """A customer organization that may serve as a reference."""
 
+    external_id = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, help_text="The account's id in the CRM."
+    )
     name = models.CharField(max_length=200)
     industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="accounts")
     size_band = models.ForeignKey(SizeBand, on_delete=models.PROTECT, related_name="accounts")
@@ -27,7 +31,7 @@ class Account(models.Model):
     competitors_displaced = models.ManyToManyField(Competitor, blank=True, related_name="accounts")
     customer_since = models.DateField(validators=[validate_sane_date], null=True, blank=True)
     annual_contract_value = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    currency = models.CharField(max_length=3, default="USD")
+    currency = models.CharField(max_length=3, default="USD", validators=[validate_currency_code])
     # Health: who may be used as a reference depends on it.
     nps = models.SmallIntegerField(null=True, blank=True, help_text="Latest NPS answer, 0–10.")
     open_escalations = models.PositiveSmallIntegerField(default=0)

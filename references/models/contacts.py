@@ -19,6 +19,9 @@ class Contact(models.Model):
     """A person at a customer account who may act as a reference."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
+    external_id = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, help_text="The contact's id in the CRM."
+    )
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     title = models.CharField(max_length=200, blank=True)

@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from core.currencies import validate_currency_code
 from core.dates import validate_sane_date
 from core.text import NOTE_MAX_LENGTH, note_field
 from references.models.accounts import Account
@@ -74,7 +75,7 @@ class Opportunity(models.Model):
     )
     products = models.ManyToManyField(Product, blank=True, related_name="opportunities")
     amount = models.DecimalField(max_digits=14, decimal_places=2)
-    currency = models.CharField(max_length=3, default="USD")
+    currency = models.CharField(max_length=3, default="USD", validators=[validate_currency_code])
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.PROSPECTING)
     close_date = models.DateField(validators=[validate_sane_date])
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.OPEN)

@@ -19,7 +19,7 @@ def test_a_unicode_digit_as_the_search_limit_is_a_400_naming_it(rep_client, refe
     # "²".isdigit() is True and int("²") raises: the limit used to be parsed with both.
     response = rep_client.get("/api/references/", {"limit": "²"})
     assert response.status_code == 400
-    assert "limit" in response.json()
+    assert "limit" in response.json()["error"]["fields"]
 
 
 def test_a_limit_out_of_range_is_a_400_and_an_ordinary_one_pages(rep_client, references):
@@ -33,7 +33,7 @@ def test_a_forged_page_cursor_is_404_invalid_cursor(client, sales_rep, ref_reque
     client.force_login(sales_rep)
     response = client.get(url, {"cursor": cursor(position)})
     assert response.status_code == 404
-    assert response.json() == {"detail": "Invalid cursor"}
+    assert response.json()["error"] == {"code": "not_found", "message": "Invalid cursor", "fields": {}}
 
 
 def test_the_next_page_cursor_the_api_gives_still_works(client, sales_rep, ref_request):
@@ -46,7 +46,7 @@ def test_json_nested_100000_deep_is_a_400(rep_client):
     body = "[" * 100_000 + "]" * 100_000
     response = rep_client.post("/api/requests/", body, content_type="application/json")
     assert response.status_code == 400
-    assert f"deeper than {MAX_DEPTH}" in response.json()["detail"]
+    assert f"deeper than {MAX_DEPTH}" in response.json()["error"]["message"]
 
 
 def test_the_depth_counts_brackets_outside_strings_only():
@@ -72,7 +72,7 @@ def test_scheduling_in_the_year_9999_is_a_400_naming_the_time(client, manager, r
     data = {"action": "schedule", "scheduled_for": "9999-12-31T23:59:59Z"}
     response = _post_json(client, f"/api/requests/{ref_request.pk}/transitions/", data)
     assert response.status_code == 400
-    assert "scheduled_for" in response.json()
+    assert "scheduled_for" in response.json()["error"]["fields"]
 
 
 def test_a_needed_by_date_in_year_1_is_a_400_naming_it(rep_client, deal, references):
@@ -80,7 +80,7 @@ def test_a_needed_by_date_in_year_1_is_a_400_naming_it(rep_client, deal, referen
     data["contacts"] = [references["full"].pk]
     response = _post_json(rep_client, "/api/requests/", data)
     assert response.status_code == 400
-    assert "needed_by" in response.json()
+    assert "needed_by" in response.json()["error"]["fields"]
 
 
 def test_nul_in_text_is_a_400_naming_the_field(client, manager, ref_request):
@@ -88,4 +88,4 @@ def test_nul_in_text_is_a_400_naming_the_field(client, manager, ref_request):
     data = {"action": "decline", "note": "a\x00b"}
     response = _post_json(client, f"/api/requests/{ref_request.pk}/transitions/", data)
     assert response.status_code == 400
-    assert "note" in response.json()
+    assert "note" in response.json()["error"]["fields"]

@@ -36,20 +36,20 @@ def test_neither_deal_nor_campaign_is_a_400_naming_the_field(client, marketer, p
     client.force_login(marketer)
     response = _post(client, contacts=[press_contact.pk])
     assert response.status_code == 400
-    assert "opportunity" in response.json()
+    assert "opportunity" in response.json()["error"]["fields"]
 
 
 def test_both_deal_and_campaign_is_a_400_naming_the_field(client, marketer, press_contact, deal):
     client.force_login(marketer)
     response = _post(client, campaign="Analyst day", opportunity=deal.pk, contacts=[press_contact.pk])
     assert response.status_code == 400
-    assert "campaign" in response.json()
+    assert "campaign" in response.json()["error"]["fields"]
 
 
 def test_a_sales_rep_cannot_submit_a_campaign_request(rep_client, press_contact):
     response = _post(rep_client, campaign="My own tour", contacts=[press_contact.pk])
     assert response.status_code == 400
-    assert "campaign" in response.json()
+    assert "campaign" in response.json()["error"]["fields"]
 
 
 def test_the_schema_documents_the_campaign_field(client, marketer):

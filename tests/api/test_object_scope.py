@@ -40,7 +40,7 @@ def test_a_requester_cannot_record_an_activity_naming_contacts_of_unrelated_acco
     client.force_login(sales_rep)
     response = _post(client, ref_request, _record([c.pk for c in strangers]))
     assert response.status_code == 400
-    assert "participants" in response.json()
+    assert "participants" in response.json()["error"]["fields"]
     assert not ReferenceActivity.objects.exists() and not RequestActivity.objects.exists()
     assert ReferenceRequest.objects.get(pk=ref_request.pk).status == "scheduled"
 
@@ -67,7 +67,7 @@ def test_a_request_is_assigned_only_to_an_active_reference_manager(
     second_manager.save(update_fields=["is_active"])
     for who in (sales_rep.pk, second_manager.pk, "x"):
         response = _post(client, ref_request, {"action": "reassign", "assignee": who})
-        assert response.status_code == 400 and "assignee" in response.json(), who
+        assert response.status_code == 400 and "assignee" in response.json()["error"]["fields"], who
     assert ReferenceRequest.objects.get(pk=ref_request.pk).assigned_manager is None
     response = _post(client, ref_request, {"action": "reassign", "assignee": manager.pk})
     assert response.status_code == 200 and response.json()["assigned_manager_id"] == manager.pk

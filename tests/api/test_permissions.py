@@ -3,7 +3,7 @@ requests endpoint lets marketing in too (campaign requests, their own only)."""
 
 
 def test_the_api_needs_a_sales_or_manager_role(client, marketer, references):
-    assert client.get("/api/references/").status_code == 403
+    assert client.get("/api/references/").status_code == 401
     client.force_login(marketer)
     assert client.get("/api/references/").status_code == 403
 

@@ -48,8 +48,8 @@ def test_submitting_through_the_api_uses_the_same_rules(rep_client, deal, refere
     tampered = _submit(rep_client, deal, references["opted_out"])
     unknown = _submit(rep_client, deal, references["none"], activity_type="juggling")
 
-    assert duplicate.status_code == 400 and "contacts" in duplicate.json()
-    assert past.status_code == 400 and "needed_by" in past.json()
-    assert tampered.status_code == 400 and "contacts" in tampered.json()
-    assert unknown.status_code == 400 and "activity_type" in unknown.json()
+    assert duplicate.status_code == 400 and "contacts" in duplicate.json()["error"]["fields"]
+    assert past.status_code == 400 and "needed_by" in past.json()["error"]["fields"]
+    assert tampered.status_code == 400 and "contacts" in tampered.json()["error"]["fields"]
+    assert unknown.status_code == 400 and "activity_type" in unknown.json()["error"]["fields"]
     assert ReferenceRequest.objects.count() == 1

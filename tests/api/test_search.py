@@ -41,7 +41,7 @@ def test_reference_search_refuses_bad_parameters_with_400(rep_client, references
     response = rep_client.get("/api/references/", {"industry": "abc"})
 
     assert response.status_code == 400
-    assert "industry" in response.json()
+    assert "industry" in response.json()["error"]["fields"]
 
 
 def test_reference_search_with_another_reps_deal_is_404(rep_client, other_rep, references):

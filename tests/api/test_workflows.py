@@ -42,7 +42,8 @@ def test_refusals_are_400_403_409_never_500(client, manager, sales_rep, ref_requ
     assert post({"action": "claim", "scheduled_for": "not a date"}).status_code == 400
     assert post({"action": "claim"}).status_code == 200
     second = post({"action": "claim"})
-    assert second.status_code == 409 and "already claimed by Maria Manager" in second.json()["detail"]
+    assert second.status_code == 409
+    assert "already claimed by Maria Manager" in second.json()["error"]["message"]
     client.force_login(sales_rep)
     assert post({"action": "cancel"}).status_code == 400  # the requester must give a reason
     forbidden = post({"action": "decline", "note": "no"})

@@ -30,7 +30,7 @@ def test_the_results_fragment_says_what_was_cut_too(rep_client, references):
 def test_the_api_refuses_an_over_long_search_naming_the_field(rep_client, references):
     response = rep_client.get("/api/references/", {"q": LONG_SEARCH})
 
-    assert response.status_code == 400 and "q" in response.json()
+    assert response.status_code == 400 and "q" in response.json()["error"]["fields"]
 
 
 def test_an_over_long_deal_search_is_cut_and_said(rep_client, sales_rep):

@@ -91,7 +91,7 @@ def test_the_api_refuses_an_over_long_note(client, sales_rep, deal, references):
 
     response = client.post("/api/requests/", payload, content_type="application/json")
 
-    assert response.status_code == 400 and "notes" in response.json()
+    assert response.status_code == 400 and "notes" in response.json()["error"]["fields"]
     assert not ReferenceRequest.objects.exists()
 
 

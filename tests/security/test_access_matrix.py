@@ -34,6 +34,7 @@ FORM = frozenset({200, 400})  # let in; the empty form comes back with its error
 MOVED = frozenset({302})  # let in, then sent on (not to a sign-in page)
 DONE = frozenset({200, 302})  # let in: the page again, or sent on
 FORBIDDEN = frozenset({403})
+UNAUTHORIZED = frozenset({401})  # the API: no credentials (it names the key scheme)
 NOT_FOUND = frozenset({404})
 NO_METHOD = frozenset({405})
 GONE = frozenset({410})
@@ -272,17 +273,17 @@ ROWS: dict[str, Row] = {
     ),
     "notifications:read-all": posted(SIGNED_IN, MOVED),
     "notifications:preferences": guarded(SIGNED_IN, get=OK, post=FORM),
-    # The API: session authentication, so anonymous gets DRF's 403 (no 401 without a challenge).
-    "api-schema": guarded(SIGNED_IN, get=OK, post=NO_METHOD, anonymous=FORBIDDEN),
-    "api-references": guarded(APPROVER_ROLES, get=OK, post=NO_METHOD, anonymous=FORBIDDEN),
+    # The API: a key or a session; anonymous gets a 401 naming the key scheme.
+    "api-schema": guarded(SIGNED_IN, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    "api-references": guarded(APPROVER_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
     # Reps ask for deals, marketing for campaigns, the program for both.
-    "api-requests": guarded(STAFF_ROLES, get=OK, post=FORM, anonymous=FORBIDDEN),
+    "api-requests": guarded(STAFF_ROLES, get=OK, post=FORM, anonymous=UNAUTHORIZED),
     # A rep's own requests only: nobody else's, not even a manager's or the admin's view.
     "api-request": guarded(
         STAFF_ROLES,
         get=only({SALES: OK}, NOT_FOUND, STAFF_ROLES),
         post=NO_METHOD,
-        anonymous=FORBIDDEN,
+        anonymous=UNAUTHORIZED,
         kwargs=pk("request"),
     ),
     # The requester, the owner of the chosen contact's account and the program see the actions.
@@ -290,10 +291,10 @@ ROWS: dict[str, Row] = {
         STAFF_ROLES,
         get=only({MARKETING: NOT_FOUND}, OK, STAFF_ROLES),
         post=only({MARKETING: NOT_FOUND}, FORM, STAFF_ROLES),
-        anonymous=FORBIDDEN,
+        anonymous=UNAUTHORIZED,
         kwargs=pk("request"),
     ),
-    "api-tasks": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=FORBIDDEN),
+    "api-tasks": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
     # The customer portal: its front page and sign-in are public; everything else is a contact's.
     "customer:home": public(get=OK, post=NO_METHOD),
     "customer:sign-in": public(get=OK, post=FORM),

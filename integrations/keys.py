@@ -1,0 +1,44 @@
+"""API keys: made (the key shown once), found from what a client sends, and revoked."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import InvalidInput
+from integrations.models import ApiKey, KeyScope
+
+# A key's last use is written at most this often (every call would be a write per request).
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def api_key_create(*, user, name: str, scopes: list[str], expires_at=None) -> tuple[ApiKey, str]:
+    """A new key of `user`; returns it and the key text, which is not stored and never shown again."""
+    unknown = set(scopes) - set(KeyScope.values)
+    if not scopes or unknown:
+        raise InvalidInput("Choose at least one scope: read, write or CRM sync.", field="scopes")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise InvalidInput("The expiry must be in the future.", field="expires_at")
+    return ApiKey.objects.create_key(user=user, name=name, scopes=sorted(set(scopes)), expiry_date=expires_at)
+
+
+def api_key_for(raw: str) -> ApiKey | None:
+    """The usable key whose text is `raw`: None for an unknown, revoked or expired one, or one of
+    a user who can no longer sign in."""
+    try:
+        key = ApiKey.objects.get_from_key(raw)
+    except (ApiKey.DoesNotExist, ValueError):
+        return None
+    if key.has_expired or not key.user.is_active:
+        return None
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
+    return key
+
+
+@transaction.atomic
+def api_key_revoke(*, key: ApiKey) -> None:
+    """Refused from the next call on; the row stays, so the key's history does."""
+    ApiKey.objects.filter(pk=key.pk, revoked=False).update(revoked=True, revoked_at=timezone.now())

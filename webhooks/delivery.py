@@ -1,0 +1,1 @@
+"""Delivering webhook messages (the webhooks helper fills this in)."""
