@@ -15,6 +15,10 @@ from rest_framework.pagination import CursorPagination
 
 
 class CheckedCursorPagination(CursorPagination):
+    # `?limit=` picks the page size, up to MAX; more is capped, not refused.
+    page_size_query_param = "limit"
+    max_page_size = 200
+
     def paginate_queryset(self, queryset, request, view=None):
         self.model = queryset.model
         return super().paginate_queryset(queryset, request, view)
