@@ -128,7 +128,11 @@ def test_the_body_may_not_name_another_external_id(crm):
 
 def test_a_batch_creates_and_updates_and_says_which(crm):
     put(crm, ONE.format("SF-A1"), account_item())
-    items = [account_item(), account_item("SF-A2", name="Beta"), account_item("SF-A3", nps=None, name="Gamma")]
+    items = [
+        account_item(),
+        account_item("SF-A2", name="Beta"),
+        account_item("SF-A3", nps=None, name="Gamma"),
+    ]
     items[0]["name"] = "Acme Bank AG"
     response = post(crm, BULK, {"items": items})
     assert response.status_code == 200, response.json()

@@ -38,6 +38,7 @@ UNAUTHORIZED = frozenset({401})  # the API: no credentials (it names the key sch
 NOT_FOUND = frozenset({404})
 NO_METHOD = frozenset({405})
 GONE = frozenset({410})
+INVALID = frozenset({400})  # let in; the empty body is refused, its fields named
 
 # Who holds each portal's roles (a superuser holds every role).
 SALES_ROLES = (SALES, OWNER, ADMIN)
@@ -105,6 +106,18 @@ def only(role_sets: dict[str, frozenset], others: frozenset, roles=SALES_ROLES) 
 
 def pk(name: str, kwarg: str = "pk") -> Callable[[World], dict]:
     return lambda world: {kwarg: getattr(world, name).pk}
+
+
+def crm_upsert() -> Row:
+    """A CRM upsert by external id: PUT only, for reference managers."""
+    row = guarded(MANAGER_ROLES, get=NO_METHOD, post=NO_METHOD, anonymous=UNAUTHORIZED)
+    put = dict.fromkeys(SIGNED_IN, FORBIDDEN) | dict.fromkeys(MANAGER_ROLES, INVALID) | {ANON: UNAUTHORIZED}
+    return Row({**row.cells, "PUT": put}, lambda world: {"external_id": "CRM-NEW-1"})
+
+
+def crm_batch() -> Row:
+    """A CRM batch: POST only, for reference managers."""
+    return guarded(MANAGER_ROLES, get=NO_METHOD, post=INVALID, anonymous=UNAUTHORIZED)
 
 
 # --- The portals, the API and the pages around them: one row per URL name ------------------
@@ -295,6 +308,14 @@ ROWS: dict[str, Row] = {
         kwargs=pk("request"),
     ),
     "api-tasks": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    # CRM sync: reference managers (a session, or a key with the crm_sync scope); an empty body
+    # is a 400 (a new record's required fields), the methods not taken 405 once let in.
+    "api-crm-account": crm_upsert(),
+    "api-crm-accounts-bulk": crm_batch(),
+    "api-crm-contact": crm_upsert(),
+    "api-crm-contacts-bulk": crm_batch(),
+    "api-crm-opportunity": crm_upsert(),
+    "api-crm-opportunities-bulk": crm_batch(),
     # The customer portal: its front page and sign-in are public; everything else is a contact's.
     "customer:home": public(get=OK, post=NO_METHOD),
     "customer:sign-in": public(get=OK, post=FORM),

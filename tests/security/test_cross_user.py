@@ -172,6 +172,10 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
         ADMIN: SEES_ALL,
     },
     "password_reset_confirm": "a signed token, not an object's id",
+    # CRM sync: the program's managers write the whole catalogue by the CRM's ids.
+    "api-crm-account": "the CRM's external ids: reference managers sync the whole catalogue",
+    "api-crm-contact": "the CRM's external ids: reference managers sync the whole catalogue",
+    "api-crm-opportunity": "the CRM's external ids: reference managers sync the whole catalogue",
     # The content library is shared: every rep sees every published asset that is not under NDA
     # (NDA and unpublished ones are a 404, tests/portals/sales/test_content.py); a use naming
     # another rep's deal is refused there too.
