@@ -120,6 +120,22 @@ class OpportunityItemSerializer(serializers.Serializer):
             field.required = name == "external_id"
 
 
+def _id_from_address(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
+    """The single upsert's body: an item whose external id comes from the address (the body may
+    repeat it, the same)."""
+
+    def __init__(self, *args, **kwargs):
+        item.__init__(self, *args, **kwargs)
+        self.fields["external_id"].required = False
+
+    return type(name, (item,), {"__init__": __init__, "__doc__": _id_from_address.__doc__})
+
+
+AccountPutSerializer = _id_from_address(AccountItemSerializer, "AccountPutSerializer")
+ContactPutSerializer = _id_from_address(ContactItemSerializer, "ContactPutSerializer")
+OpportunityPutSerializer = _id_from_address(OpportunityItemSerializer, "OpportunityPutSerializer")
+
+
 class ItemsField(serializers.ListField):
     """The items of a batch: counted before any is read, so 100,000 items are refused at once."""
 

@@ -25,12 +25,15 @@ from api.permissions import ManagerRole
 from api.serializers.crm import (
     AccountBatchSerializer,
     AccountItemSerializer,
+    AccountPutSerializer,
     BatchResultSerializer,
     ContactBatchSerializer,
     ContactItemSerializer,
+    ContactPutSerializer,
     ItemResultSerializer,
     OpportunityBatchSerializer,
     OpportunityItemSerializer,
+    OpportunityPutSerializer,
     RawBatchSerializer,
 )
 from integrations.crm import (
@@ -131,7 +134,7 @@ class AccountUpsert(OneUpsert):
     item_serializer = AccountItemSerializer
     upsert = staticmethod(_accounts)
 
-    @extend_schema(request=AccountItemSerializer, responses=_ONE, parameters=[EXTERNAL_ID])
+    @extend_schema(request=AccountPutSerializer, responses=_ONE, parameters=[EXTERNAL_ID])
     def put(self, request: Request, external_id: str) -> Response:
         return super().put(request, external_id)
 
@@ -149,7 +152,7 @@ class ContactUpsert(OneUpsert):
     item_serializer = ContactItemSerializer
     upsert = staticmethod(_contacts)
 
-    @extend_schema(request=ContactItemSerializer, responses=_ONE, parameters=[EXTERNAL_ID])
+    @extend_schema(request=ContactPutSerializer, responses=_ONE, parameters=[EXTERNAL_ID])
     def put(self, request: Request, external_id: str) -> Response:
         return super().put(request, external_id)
 
@@ -167,7 +170,7 @@ class OpportunityUpsert(OneUpsert):
     item_serializer = OpportunityItemSerializer
     upsert = staticmethod(_opportunities)
 
-    @extend_schema(request=OpportunityItemSerializer, responses=_ONE, parameters=[EXTERNAL_ID])
+    @extend_schema(request=OpportunityPutSerializer, responses=_ONE, parameters=[EXTERNAL_ID])
     def put(self, request: Request, external_id: str) -> Response:
         return super().put(request, external_id)
 
