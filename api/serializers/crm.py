@@ -28,7 +28,10 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})?$")
 class ExternalIdField(serializers.RegexField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 64)
-        kwargs.setdefault("error_messages", {"invalid": "Use the CRM's id: no spaces, slashes, ?, # or %."})
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid": "Use the CRM's id: no spaces, slashes, question marks, hashes or percent signs."},
+        )
         super().__init__(EXTERNAL_ID, **kwargs)
 
 

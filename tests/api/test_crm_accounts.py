@@ -3,6 +3,7 @@ time or in a batch, idempotently, all or nothing."""
 
 from datetime import date
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 
@@ -194,3 +195,10 @@ def test_a_new_owner_from_the_crm_takes_the_account_over_with_a_note(crm, sales_
     assert put(crm, ONE.format("SF-A1"), account_item(owner_email=sales_rep.email)).json()["result"] == (
         "unchanged"
     )
+
+
+@pytest.mark.parametrize("external_id", ["a b", "50%", "x" * 65, "ok\nno", "¬\n¹"])
+def test_an_external_id_a_crm_cannot_have_is_refused(crm, external_id):
+    response = put(crm, ONE.format(quote(external_id, safe="")), account_item(external_id=external_id))
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["external_id"]
