@@ -97,3 +97,19 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(
     assert {r["result"] for r in unchanged.json()["results"]} == {"unchanged"}
     model = {"accounts": Account, "contacts": Contact, "opportunities": Opportunity}[kind]
     assert model.objects.filter(external_id__regex=r"^[XC][0-9]+$").count() == size
+
+
+def test_an_id_taken_by_another_writer_meanwhile_is_a_409(
+    client, manager, account_owner, sales_rep, monkeypatch
+):
+    """Another sync created the deal between our read and our write: the unique index refuses
+    ours, and the batch is a 409 to send again, nothing written."""
+    from integrations.crm import opportunities
+
+    crm = keyed(client, manager)
+    assert put(crm, "/api/crm/opportunities/SF-O1/", deal_item("SF-O1")).status_code == 201
+    monkeypatch.setattr(opportunities, "rows_by_external_id", lambda model, ids: {})  # did not see it
+    response = post(crm, "/api/crm/opportunities/bulk/", {"items": [deal_item("SF-O2"), deal_item("SF-O1")]})
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "conflict"
+    assert list(Opportunity.objects.values_list("external_id", flat=True)) == ["SF-O1"]
