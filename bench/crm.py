@@ -6,6 +6,8 @@ Needs a seeded database (`manage.py seed_demo`, any size: the sync's queries do 
 it). For accounts, contacts and deals: a batch that creates `--size` records, the same batch
 again with a change in every item (updates), and once more (all unchanged), p50 and p95 over
 `--runs` runs, each in a transaction rolled back afterwards, so the database is left as it was.
+The items are read by the API's serializers first (not timed): the service gets what the API
+gives it.
 Reports the queries of each batch (the same for 10 items as for 1,000: tests/api/
 test_crm_access.py) and the time spent in SQL. Writes bench/results/crm.json.
 """
@@ -30,6 +32,11 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from api.serializers.crm import (  # noqa: E402
+    AccountItemSerializer,
+    ContactItemSerializer,
+    OpportunityItemSerializer,
+)
 from bench.report import SqlClock  # noqa: E402
 from core.roles import ACCOUNT_OWNER_ROLES, Role, users_with_role, users_with_roles  # noqa: E402
 from integrations.crm import accounts_upsert, contacts_upsert, opportunities_upsert  # noqa: E402
@@ -82,10 +89,20 @@ def _items(size: int, owner_email: str) -> dict[str, tuple]:
         for n in range(size)
     ]
     return {
-        "accounts": (accounts, {"nps": 3}),
-        "contacts": (contacts, {"title": "Changed"}),
-        "opportunities": (deals, {"outcome": "won"}),
+        "accounts": (accounts, {"nps": 3}, AccountItemSerializer),
+        "contacts": (contacts, {"title": "Changed"}, ContactItemSerializer),
+        "opportunities": (deals, {"outcome": "won"}, OpportunityItemSerializer),
     }
+
+
+def _parsed(items: list[dict], serializer) -> list[dict]:
+    """The items as the API hands them to the service: read by the kind's item serializer."""
+    parsed = []
+    for item in items:
+        reader = serializer(data=item)
+        reader.is_valid(raise_exception=True)
+        parsed.append(reader.validated_data)
+    return parsed
 
 
 def _timed(call) -> tuple[float, float, int]:
@@ -106,8 +123,7 @@ def _run(kinds: dict, actor) -> dict:
     }
     found = {}
     with transaction.atomic():
-        for kind, (items, change) in kinds.items():
-            changed = [{**item, **change} for item in items]
+        for kind, (items, changed) in kinds.items():
             for path, batch in (("create", items), ("update", changed), ("unchanged", changed)):
                 found[f"{kind} {path}"] = _timed(lambda batch=batch, kind=kind: calls[kind](batch))
         transaction.set_rollback(True)
@@ -134,7 +150,10 @@ def main() -> None:
     actor = users_with_role(Role.MANAGER).first()
     if owner is None or actor is None:
         sys.exit("Seed the database first: manage.py seed_demo")
-    kinds = _items(args.size, owner.email)
+    kinds = {
+        kind: (_parsed(items, serializer), _parsed([{**item, **change} for item in items], serializer))
+        for kind, (items, change, serializer) in _items(args.size, owner.email).items()
+    }
     _run(kinds, actor)  # warm-up
     samples: dict[str, list] = {}
     for _ in range(args.runs):
