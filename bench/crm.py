@@ -89,9 +89,14 @@ def _items(size: int, owner_email: str) -> dict[str, tuple]:
         for n in range(size)
     ]
     return {
-        "accounts": (accounts, {"nps": 3}, AccountItemSerializer),
-        "contacts": (contacts, {"title": "Changed"}, ContactItemSerializer),
-        "opportunities": (deals, {"outcome": "won"}, OpportunityItemSerializer),
+        # The updates change one field to the same value everywhere and one row by row.
+        "accounts": (accounts, lambda n: {"nps": 3, "name": f"Renamed {n}"}, AccountItemSerializer),
+        "contacts": (contacts, lambda n: {"title": f"Title {n}"}, ContactItemSerializer),
+        "opportunities": (
+            deals,
+            lambda n: {"outcome": "won", "amount": 20_000 + n},
+            OpportunityItemSerializer,
+        ),
     }
 
 
@@ -151,7 +156,10 @@ def main() -> None:
     if owner is None or actor is None:
         sys.exit("Seed the database first: manage.py seed_demo")
     kinds = {
-        kind: (_parsed(items, serializer), _parsed([{**item, **change} for item in items], serializer))
+        kind: (
+            _parsed(items, serializer),
+            _parsed([{**item, **change(n)} for n, item in enumerate(items)], serializer),
+        )
         for kind, (items, change, serializer) in _items(args.size, owner.email).items()
     }
     _run(kinds, actor)  # warm-up

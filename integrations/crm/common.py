@@ -312,16 +312,36 @@ def write_changes(changes: Changes) -> list[ItemResult]:
         if changes.created:
             model._default_manager.bulk_create(changes.created)
         if changes.updated:
-            now = timezone.now()
-            fields = sorted({name for _row, changed in changes.updated for name in changed} | {"updated_at"})
-            for row, _changed in changes.updated:
-                row.updated_at = now
-            model._default_manager.bulk_update([row for row, _changed in changes.updated], fields)
+            _update(model, changes.updated)
         for name, ids_by_row in changes.many.items():
             _many_set(model, name, ids_by_row)
     return [
         ItemResult(plan.index, plan.external_id, result, row.pk) for plan, row, result in changes.outcomes
     ]
+
+
+def _update(model: type[models.Model], updated: Sequence[tuple[models.Model, list[str]]]) -> None:
+    """Write the changed fields of these rows and their time of change. A field that every row
+    changes to the same value (a batch of deals all won) and the time go in one plain UPDATE;
+    the fields that differ row by row in one `bulk_update` (a CASE per row and field, which
+    costs Python time): at most two queries whatever the rows."""
+    now = timezone.now()
+    rows = [row for row, _changed in updated]
+    changed = {name for _row, names in updated for name in names}
+    same = {}
+    for name in changed:
+        attname = model._meta.get_field(name).attname
+        values = {getattr(row, attname) for row, names in updated if name in names}
+        if len(values) == 1 and all(name in names for _row, names in updated):
+            same[attname] = values.pop()
+    for row in rows:
+        row.updated_at = now
+    model._default_manager.filter(pk__in=[row.pk for row in rows]).update(updated_at=now, **same)
+    varying = sorted(name for name in changed if model._meta.get_field(name).attname not in same)
+    if varying:
+        model._default_manager.bulk_update(
+            [row for row, names in updated if set(names) & set(varying)], varying
+        )
 
 
 def _many_set(

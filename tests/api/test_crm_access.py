@@ -54,7 +54,8 @@ def test_forms_are_not_taken(client, manager, account_owner):
 # Per call, whatever the number of items (accounts, the most): the key, its user and the user's
 # groups (3); the batch's savepoint and its writes' (4 with their releases); the taxonomies (5)
 # and the owners named (1); the rows by external id with their products and use cases (3, twice:
-# read, then locked after the owner hand-overs); then one insert or one update, and one delete
+# read, then locked after the owner hand-overs); then one insert, or one or two updates (a value
+# the same for every row, then those that differ row by row), and one delete
 # and one insert per many-to-many field changed. Contacts and deals need fewer.
 CREATE_BOUND = 20
 UPDATE_BOUND = 22

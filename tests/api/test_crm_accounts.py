@@ -202,3 +202,26 @@ def test_an_external_id_a_crm_cannot_have_is_refused(crm, external_id):
     response = put(crm, ONE.format(quote(external_id, safe="")), account_item(external_id=external_id))
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["external_id"]
+
+
+def test_a_batch_of_mixed_changes_writes_each_row_its_own(crm):
+    """Same value for all (one UPDATE), values row by row and fields only some rows change
+    (the bulk update): every row ends as its item says, and only the changed ones move."""
+    items = [account_item(f"M{n}", nps=8, at_risk=False) for n in range(4)]
+    post(crm, BULK, {"items": items})
+    before = {a.external_id: a.updated_at for a in Account.objects.all()}
+    items[0] |= {"nps": 3, "at_risk": True, "currency": "USD"}
+    items[1] |= {"nps": 5, "at_risk": True, "currency": "USD"}
+    items[2] |= {"name": "Renamed", "currency": "USD"}
+    response = post(crm, BULK, {"items": items})
+    assert [r["result"] for r in response.json()["results"]] == ["updated", "updated", "updated", "unchanged"]
+    rows = {a.external_id: a for a in Account.objects.all()}
+    assert [(rows[e].nps, rows[e].at_risk, rows[e].currency) for e in ("M0", "M1", "M2", "M3")] == [
+        (3, True, "USD"),
+        (5, True, "USD"),
+        (8, False, "USD"),
+        (8, False, "EUR"),
+    ]
+    assert rows["M2"].name == "Renamed" and rows["M0"].name == "Acme Bank"
+    assert rows["M3"].updated_at == before["M3"]
+    assert all(rows[e].updated_at > before[e] for e in ("M0", "M1", "M2"))
