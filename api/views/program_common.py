@@ -77,6 +77,7 @@ class ProgramPages(CheckedCursorPagination):
     """Cursor pages: `?limit=` up to 200 (50 by default); `next`/`previous` links carry the cursor."""
 
     page_size = 50
+    page_size_query_description = "Rows per page: 50 unless asked, at most 200 (more is capped)."
     ordering = ("id",)  # replaced by the view's NamedOrdering
 
 

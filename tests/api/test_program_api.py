@@ -232,3 +232,15 @@ def test_a_read_key_reads_the_records(sales_rep, deal):
     client = Client(HTTP_AUTHORIZATION=f"Api-Key {raw}")
     assert [d["id"] for d in client.get("/api/opportunities/").json()["results"]] == [deal.pk]
     assert client.post("/api/notifications/read-all/").status_code == 403  # a write needs `write`
+
+
+def test_the_schema_documents_the_records_and_what_may_be_absent(manager):
+    schema = signed_in(manager).get("/api/schema/", {"format": "json"}).json()
+    for route in ("/api/accounts/", "/api/contacts/{id}/", "/api/opportunities/", "/api/activities/"):
+        assert route in schema["paths"]
+    assert "/api/notifications/{id}/read/" in schema["paths"]
+    components = schema["components"]["schemas"]
+    # Keys a user may not read are left out of the answer, so the schema cannot require them.
+    assert {"email", "phone", "preferences", "blackouts"}.isdisjoint(components["Contact"]["required"])
+    assert {"nps", "at_risk", "annual_contract_value"}.isdisjoint(components["Account"]["required"])
+    assert {"email", "preferences"} <= set(components["Contact"]["properties"])
