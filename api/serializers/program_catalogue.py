@@ -141,17 +141,24 @@ class ContactSerializer(serializers.ModelSerializer):
         ]
 
     def get_fields(self) -> dict:
-        return program_only(self, super().get_fields(), ("preferences", "blackouts"))
+        fields = program_only(self, super().get_fields(), ("preferences", "blackouts"))
+        if not (_for_schema(self) or sees_contact_details(viewer(self))):
+            # Released per row by the view's queryset (`released_email`: NULL when not released).
+            fields["email"] = serializers.EmailField(source="released_email", required=False)
+            fields["phone"] = serializers.CharField(source="released_phone", required=False)
+        return fields
 
     def to_representation(self, instance) -> dict:
         data = super().to_representation(instance)
-        if not (sees_contact_details(viewer(self)) or getattr(instance, "details_released", False)):
-            drop(data, CONTACT_DETAIL_FIELDS)
-        return data
+        return drop(data, [name for name in CONTACT_DETAIL_FIELDS if data.get(name) is None])
+
+
+def _for_schema(serializer: serializers.Serializer) -> bool:
+    return getattr(serializer.context.get("view"), "swagger_fake_view", False)
 
 
 def program_only(serializer: serializers.Serializer, fields: dict, names) -> dict:
     """`fields` without `names` unless the user runs the program (the schema names them all)."""
-    if getattr(serializer.context.get("view"), "swagger_fake_view", False):
+    if _for_schema(serializer):
         return fields
     return fields if runs_the_program(viewer(serializer)) else drop(fields, names)

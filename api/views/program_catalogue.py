@@ -10,7 +10,7 @@ region, country, size); the CRM writes through /api/crm/, never here.
 from datetime import date
 
 import django_filters
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Case, CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from rest_framework import generics
 
@@ -20,7 +20,7 @@ from api.views.program_common import FILTER_BACKENDS, IdsFilter, ProgramPages, W
 from core.expressions import count_of
 from references.models import Account, BlackoutPeriod, Contact
 from references.statuses import ReferenceStatus
-from references.visibility import runs_the_program, sees_contact_details
+from references.visibility import CONTACT_DETAIL_FIELDS, runs_the_program, sees_contact_details
 from requests_app.selectors import contacts_released_to
 
 # "Customer since" unknown sorts last (first when descending): the cursor needs a value.
@@ -128,8 +128,17 @@ def _contacts(user) -> QuerySet[Contact]:
             "preferences__activity_types",
             Prefetch("blackouts", queryset=BlackoutPeriod.objects.visible_to(user)),
         )
-    released = contacts_released_to(user).filter(chosen_contact_id=OuterRef("pk"))
-    return contacts.annotate(details_released=Exists(released))
+    # Anyone else: email and phone leave the database only for the contacts a request of theirs
+    # released (`released_email`, `released_phone`; NULL otherwise), as the request page reads them.
+    released = Exists(contacts_released_to(user).filter(chosen_contact_id=OuterRef("pk")))
+    return contacts.defer(*CONTACT_DETAIL_FIELDS).annotate(
+        **{
+            f"released_{name}": Case(
+                When(released, then=F(name)), default=Value(None), output_field=CharField()
+            )
+            for name in CONTACT_DETAIL_FIELDS
+        }
+    )
 
 
 class ContactList(generics.ListAPIView):

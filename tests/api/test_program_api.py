@@ -96,7 +96,7 @@ def test_page_size_is_capped(sales_rep, account_owner):
 
 
 def test_contact_details_reach_a_rep_only_with_an_approved_request(
-    sales_rep, other_rep, manager, customer_contact, customer_account
+    sales_rep, other_rep, manager, customer_contact, customer_account, django_assert_max_num_queries
 ):
     bystander = catalogue.make_contact(customer_account, first_name="Bea", last_name="Bystander")
     request = make_request(sales_rep, customer_contact)
@@ -113,6 +113,9 @@ def test_contact_details_reach_a_rep_only_with_an_approved_request(
     assert shown(rep, customer_contact)
     assert rep.get(f"/api/contacts/{customer_contact.pk}/").json()["email"] == customer_contact.email
     assert not shown(rep, bystander)
+    # Released in the list's one query (session, user, groups, the page): no read per row.
+    with django_assert_max_num_queries(4):
+        rep.get("/api/contacts/")
     assert not shown(other, customer_contact)
     assert shown(signed_in(manager), bystander)
 
