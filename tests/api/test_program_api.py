@@ -247,3 +247,32 @@ def test_the_schema_documents_the_records_and_what_may_be_absent(manager):
     assert {"email", "phone", "preferences", "blackouts"}.isdisjoint(components["Contact"]["required"])
     assert {"nps", "at_risk", "annual_contract_value"}.isdisjoint(components["Account"]["required"])
     assert {"email", "preferences"} <= set(components["Contact"]["properties"])
+
+
+GARBAGE = [
+    "abc",
+    "-1",
+    "99999999999999999999",
+    "²",
+    "1;DROP TABLE x",
+    "%00",
+    "\x00",
+    "2026-13-45",
+    "9999-12-31",
+]
+TAMPERED = [
+    "/api/accounts/?industry={v}&product={v}&region={v}&size={v}&status={v}&q={v}&ordering={v}&cursor={v}",
+    "/api/contacts/?account={v}&persona={v}&q={v}&external_id={v}&limit={v}&cursor={v}",
+    "/api/opportunities/?stage={v}&outcome={v}&close_after={v}&close_before={v}&owner={v}&cursor={v}",
+    "/api/activities/?activity_type={v}&opportunity={v}&occurred_after={v}&ordering={v}&cursor={v}",
+    "/api/notifications/?unread={v}&cursor={v}&limit={v}",
+]
+
+
+@pytest.mark.parametrize("value", GARBAGE)
+def test_tampered_parameters_are_refused_not_crashed(manager, customer_contact, value):
+    client = signed_in(manager)
+    for template in TAMPERED:
+        response = client.get(template.format(v=value))
+        assert response.status_code in (200, 400, 404), (template, value, response.status_code)
+        assert "error" in response.json() or "results" in response.json()
