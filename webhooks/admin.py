@@ -6,12 +6,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from webhooks.models import Delivery, DeliveryAttempt, Message, Subscription
+from webhooks.models import URL_MAX_LENGTH, Delivery, DeliveryAttempt, Message, Subscription
 from webhooks.services import deliveries_resend
 from webhooks.statuses import EventType
 
 
 class SubscriptionForm(forms.ModelForm):
+    url = forms.URLField(max_length=URL_MAX_LENGTH, assume_scheme="https")
     events = forms.MultipleChoiceField(choices=EventType.choices, widget=forms.CheckboxSelectMultiple)
 
     class Meta:
