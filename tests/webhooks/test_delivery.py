@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from tests.concurrency import race
 from webhooks.delivery import BACKOFF, MAX_ATTEMPTS, deliveries_sweep, delivery_send
 from webhooks.models import Delivery
 from webhooks.outbox import webhook_emit
@@ -167,3 +168,13 @@ def test_a_body_is_the_same_bytes_at_every_attempt(hooked, receiver):
     first, second = receiver.received
     assert first.body == second.body
     assert json.loads(first.body)["data"] == PAYLOAD
+
+
+@pytest.mark.postgres
+def test_two_workers_at_once_send_a_delivery_once(hooked, receiver):
+    """Both claim at the same instant: the row lock (skip locked) and the lease let one send."""
+    *_, delivery = hooked
+    receiver.default = 200
+    results = race([lambda: delivery_send(delivery_id=delivery.pk)] * 4)
+    assert sorted(results) == ["delivered", "not_due", "not_due", "not_due"]
+    assert len(receiver.received) == 1
