@@ -240,9 +240,7 @@ def feedback_record(
             outcome_note=(outcome_note or "").strip(),
             submitted_by=actor,
         )
-        request_event_write(
-            request=locked, actor=actor, action="feedback", note=_feedback_summary(feedback)
-        )
+        request_event_write(request=locked, actor=actor, action="feedback", note=_feedback_summary(feedback))
     return feedback
 
 
