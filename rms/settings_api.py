@@ -49,6 +49,10 @@ API_KEY_DEFAULT_DAYS = env_int("API_KEY_DEFAULT_DAYS", 365)
 # (a test receiver on 127.0.0.1; never in production).
 WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", False)
 WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 10)
+# The sweep publishes due deliveries (retries, lost messages) every this many seconds, leaving
+# alone those queued within the grace (webhooks/delivery.py).
+WEBHOOKS_SWEEP_SECONDS = env_int("WEBHOOKS_SWEEP_SECONDS", 30)
+WEBHOOKS_SWEEP_GRACE = env_int("WEBHOOKS_SWEEP_GRACE", 60)
 
 # Spreadsheet imports: files above this many rows run as a Celery task with a progress bar.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 500)

@@ -299,6 +299,11 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
     "limits.LimitOverride": {"limit": "a limit's code"},
     "notifications.Notification": {"key": "an event's id", "kind": "a code", "link": "a path"},
     "notifications.NotificationPreference": {"kind": "a code"},
+    # Webhooks: payloads hold ids and codes only (webhooks.outbox refuses personal keys).
+    "webhooks.Subscription": {"name": "an outside system", "url": "an outside system", "secret": "a key"},
+    "webhooks.Message": {"webhook_id": "a random id"},
+    "webhooks.Delivery": {"last_error": "the receiver's answer"},
+    "webhooks.DeliveryAttempt": {"error": "the receiver's answer"},
     "axes.AccessFailureLog": dict.fromkeys(
         ("user_agent", "username", "http_accept", "path_info"), "staff password sign-ins"
     ),

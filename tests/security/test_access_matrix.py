@@ -403,6 +403,9 @@ READ_ONLY = {
     "marketing.accountpermission",
     "marketing.permissionchange",
     "marketing.assetuse",
+    # Written by the webhooks outbox and delivery; "Send again" is an action of the list.
+    "webhooks.message",
+    "webhooks.delivery",
 }
 NEVER_ADDED = {
     "marketing.asset",  # made in /content/assets/new/, where its file is checked

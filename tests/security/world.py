@@ -42,6 +42,7 @@ from tests.builders.library import make_asset, make_use
 from tests.builders.marketing import grant_needed
 from tests.builders.requests import drive_to, make_campaign_request, make_planned_event, make_request
 from tests.builders.search import index, product
+from tests.builders.webhooks import make_delivered, make_subscription
 from workflows.models import Event, StaffCalendar, StepRole, Task
 from workflows.nominations import nomination_qualify
 from workflows.notices import TASK_DUE_SOON
@@ -303,6 +304,11 @@ def _library(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models
     return {"library_asset": asset}
 
 
+def _webhooks(u: dict[str, User]) -> dict:
+    subscription = make_subscription(u["root"])
+    return {"subscription": subscription, "delivery": make_delivered(subscription)}
+
+
 def build_world() -> World:
     users = _users()
     objects = _catalogue(users)
@@ -312,6 +318,7 @@ def build_world() -> World:
     objects |= _program(users, objects)
     objects |= _marketing(users, objects)
     objects |= _library(users, objects)
+    objects |= _webhooks(users)
     index()  # the usage rows, a limits run and the search index over the catalogue
     world = World(users=users, objects=objects)
     for role, name in PLAYED_BY.items():
