@@ -295,6 +295,19 @@ ROWS: dict[str, Row] = {
         kwargs=pk("request"),
     ),
     "api-tasks": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    # The API's front door and its docs: anyone signed in (a person signed out is sent to sign
+    # in for the docs page).
+    "api-root": guarded(SIGNED_IN, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    "api-docs": guarded(SIGNED_IN, get=OK, post=NO_METHOD),
+    # Each staff user's own profile and API keys (the empty POST names the missing fields); the
+    # world's key is Sally's: nobody else may even see its revoke page.
+    "profile:home": guarded(STAFF_ROLES, get=OK, post=FORM),
+    "profile:key-revoke": guarded(
+        STAFF_ROLES,
+        get=only({SALES: OK}, NOT_FOUND, STAFF_ROLES),
+        post=only({SALES: MOVED}, NOT_FOUND, STAFF_ROLES),
+        kwargs=lambda world: {"prefix": world.api_key.prefix},
+    ),
     # The customer portal: its front page and sign-in are public; everything else is a contact's.
     "customer:home": public(get=OK, post=NO_METHOD),
     "customer:sign-in": public(get=OK, post=FORM),
@@ -393,6 +406,7 @@ MANAGER_KEEPS = {
     "references.participationpreferences",
 }
 NEVER_DELETED = {
+    "integrations.apikey",  # revoked, never deleted: the row is the key's history
     "marketing.asset",
     "limits.limitpolicy",
     "matching.matchweights",

@@ -312,6 +312,7 @@ def build_world() -> World:
     objects |= _program(users, objects)
     objects |= _marketing(users, objects)
     objects |= _library(users, objects)
+    objects |= _api_keys(users)
     index()  # the usage rows, a limits run and the search index over the catalogue
     world = World(users=users, objects=objects)
     for role, name in PLAYED_BY.items():
@@ -319,6 +320,15 @@ def build_world() -> World:
         client.force_login(users[name])
         world.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return world
+
+
+def _api_keys(u: dict[str, User]) -> dict[str, models.Model]:
+    """Sally's API key (her profile page revokes it) and Oscar's, which nobody else may touch."""
+    from integrations.keys import api_key_create
+
+    sallys, _ = api_key_create(user=u["sally"], name="Sally's script", scopes=["read"])
+    oscars, _ = api_key_create(user=u["oscar"], name="Zephyr sync", scopes=["read", "write"])
+    return {"api_key": sallys, "other_api_key": oscars}
 
 
 # --- The routes -------------------------------------------------------------------------------
