@@ -26,6 +26,7 @@ from core.roles import Role
 from customers.erasure.services import erasure_ask
 from customers.models import GiveBack
 from customers.statuses import GiveBackKind
+from integrations.keys import api_key_create
 from limits.models import LimitOverride, LimitRule, LimitRun
 from marketing.statuses import AssetKind
 from notifications.kinds import Channel, Delivery
@@ -324,8 +325,6 @@ def build_world() -> World:
 
 def _api_keys(u: dict[str, User]) -> dict[str, models.Model]:
     """Sally's API key (her profile page revokes it) and Oscar's, which nobody else may touch."""
-    from integrations.keys import api_key_create
-
     sallys, _ = api_key_create(user=u["sally"], name="Sally's script", scopes=["read"])
     oscars, _ = api_key_create(user=u["oscar"], name="Zephyr sync", scopes=["read", "write"])
     return {"api_key": sallys, "other_api_key": oscars}
