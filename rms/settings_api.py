@@ -1,26 +1,11 @@
 """The API (DRF, drf-spectacular), machine keys, webhooks and spreadsheet imports."""
 
-import re
-
-from django.core.exceptions import ImproperlyConfigured
-
-from rms.env import env_bool, env_int, env_str
-
-
-def _rate(name: str, default: str) -> str:
-    """A DRF throttle rate from the environment, "<calls>/<second|minute|hour|day>"."""
-    value = env_str(name, default)
-    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", value):
-        raise ImproperlyConfigured(
-            f"{name} must look like 2000/hour (calls per second, minute, hour or day)."
-        )
-    return value
-
+from rms.env import env_bool, env_int, env_rate
 
 # Throttles (api/throttles.py), counted in the default cache (Redis when REDIS_URL is set): calls
 # per API key, and per user whatever they call with (keys and session together).
-API_KEY_RATE = _rate("API_KEY_RATE", "2000/hour")
-API_USER_RATE = _rate("API_USER_RATE", "5000/hour")
+API_KEY_RATE = env_rate("API_KEY_RATE", "2000/hour")
+API_USER_RATE = env_rate("API_USER_RATE", "5000/hour")
 
 REST_FRAMEWORK = {
     # A machine signs in with an API key (`Authorization: Api-Key <key>`), a browser with its

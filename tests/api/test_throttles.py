@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from api.throttles import KeyRateThrottle
+from rms.env import ConfigError, env_rate
 from tests.api.keys_fixtures import key_client, make_key
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +77,17 @@ def test_an_unreachable_cache_lets_calls_through(settings, sales_rep, cache_redi
     codes = [key_client(raw_key).get("/api/tasks/").status_code for _ in range(2)]
 
     assert codes == [200, 200]
+
+
+@pytest.mark.parametrize("value", ["2000", "2000/fortnight", "0/hour", "-1/hour", "many/hour"])
+def test_a_malformed_rate_stops_start_up_naming_the_variable(monkeypatch, value):
+    monkeypatch.setenv("API_KEY_RATE", value)
+    with pytest.raises(ConfigError, match="API_KEY_RATE"):
+        env_rate("API_KEY_RATE", "2000/hour")
+
+
+def test_a_rate_from_the_environment_is_taken(monkeypatch):
+    monkeypatch.setenv("API_USER_RATE", "90/minute")
+    assert env_rate("API_USER_RATE", "5000/hour") == "90/minute"
+    monkeypatch.delenv("API_USER_RATE")
+    assert env_rate("API_USER_RATE", "5000/hour") == "5000/hour"
