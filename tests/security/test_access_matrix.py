@@ -296,6 +296,19 @@ ROWS: dict[str, Row] = {
         kwargs=pk("request"),
     ),
     "api-tasks": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    # The API's front door and its docs: anyone signed in (a person signed out is sent to sign
+    # in for the docs page).
+    "api-root": guarded(SIGNED_IN, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    "api-docs": guarded(SIGNED_IN, get=OK, post=NO_METHOD),
+    # Each staff user's own profile and API keys (the empty POST names the missing fields); the
+    # world's key is Sally's: nobody else may even see its revoke page.
+    "profile:home": guarded(STAFF_ROLES, get=OK, post=FORM),
+    "profile:key-revoke": guarded(
+        STAFF_ROLES,
+        get=only({SALES: OK}, NOT_FOUND, STAFF_ROLES),
+        post=only({SALES: MOVED}, NOT_FOUND, STAFF_ROLES),
+        kwargs=lambda world: {"prefix": world.api_key.prefix},
+    ),
     # The program's records (api/urls_program.py), read-only: the catalogue for every role; deals
     # as the pages show them (Sally's: hers, the program's and the admin's); activities are the
     # program's records; notifications each user's own (Sally's here).
@@ -429,6 +442,7 @@ MANAGER_KEEPS = {
     "references.participationpreferences",
 }
 NEVER_DELETED = {
+    "integrations.apikey",  # revoked, never deleted: the row is the key's history
     "marketing.asset",
     "limits.limitpolicy",
     "matching.matchweights",

@@ -31,6 +31,7 @@ class Other:
     name: str
     texts: tuple[str, ...]
     kwarg: str = "pk"
+    attr: str = "pk"  # the object's attribute the URL takes
 
 
 # Oscar's deal and his request naming Otto's customer; their identifying words.
@@ -191,6 +192,12 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
         ADMIN: notification_of("oscar"),
     },
     "password_reset_confirm": "a signed token, not an object's id",
+    # API keys are each user's own, the administrator's profile page included (the admin lists
+    # every user's keys, behind its own door).
+    "profile:key-revoke": dict.fromkeys(
+        (SALES, OWNER, MANAGER, MARKETING, ADMIN),
+        Other("other_api_key", ("Zephyr sync",), kwarg="prefix", attr="prefix"),
+    ),
     # The content library is shared: every rep sees every published asset that is not under NDA
     # (NDA and unpublished ones are a 404, tests/portals/sales/test_content.py); a use naming
     # another rep's deal is refused there too.
@@ -272,7 +279,7 @@ def test_rows_name_every_role_that_gets_in():
 def test_another_users_object_is_not_found(world: World, key, role, method, htmx):
     other = CROSS[key][role]
     target = getattr(world, other.name)
-    path = reverse(key, kwargs={other.kwarg: target.pk})
+    path = reverse(key, kwargs={other.kwarg: getattr(target, other.attr)})
     headers = {"HX-Request": "true"} if htmx else {}
     data = POST_DATA[key](world, role) if method == "POST" and key in POST_DATA else {}
     response = getattr(world.client(role), method.lower())(path, data, headers=headers)

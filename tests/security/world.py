@@ -26,6 +26,7 @@ from core.roles import Role
 from customers.erasure.services import erasure_ask
 from customers.models import GiveBack
 from customers.statuses import GiveBackKind
+from integrations.keys import api_key_create
 from limits.models import LimitOverride, LimitRule, LimitRun
 from marketing.statuses import AssetKind
 from notifications.kinds import Channel, Delivery
@@ -319,6 +320,7 @@ def build_world() -> World:
     objects |= _marketing(users, objects)
     objects |= _library(users, objects)
     objects |= _webhooks(users)
+    objects |= _api_keys(users)
     index()  # the usage rows, a limits run and the search index over the catalogue
     world = World(users=users, objects=objects)
     for role, name in PLAYED_BY.items():
@@ -326,6 +328,13 @@ def build_world() -> World:
         client.force_login(users[name])
         world.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return world
+
+
+def _api_keys(u: dict[str, User]) -> dict[str, models.Model]:
+    """Sally's API key (her profile page revokes it) and Oscar's, which nobody else may touch."""
+    sallys, _ = api_key_create(user=u["sally"], name="Sally's script", scopes=["read"])
+    oscars, _ = api_key_create(user=u["oscar"], name="Zephyr sync", scopes=["read", "write"])
+    return {"api_key": sallys, "other_api_key": oscars}
 
 
 # --- The routes -------------------------------------------------------------------------------
