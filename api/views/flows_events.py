@@ -35,7 +35,7 @@ class EventFilter(django_filters.FilterSet):
         method="filter_upcoming", label="Only still to be held (true) or held, recorded or cancelled (false)"
     )
     activity_type = django_filters.ModelMultipleChoiceFilter(
-        field_name="activity_type",
+        field_name="activity_type__code",
         to_field_name="code",
         queryset=ActivityType.objects.filter(code__in=EVENT_ACTIVITY_TYPES),
         label="Activity type codes (any of several)",

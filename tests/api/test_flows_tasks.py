@@ -85,7 +85,9 @@ def test_my_tasks_refuse_a_bad_filter_naming_it(client, manager, params):
     assert set(response.json()["error"]["fields"]) == set(params)
 
 
-def test_a_task_detail_costs_the_same_for_any_program(client, manager, program, django_assert_max_num_queries):
+def test_a_task_detail_costs_the_same_for_any_program(
+    client, manager, program, django_assert_max_num_queries
+):
     task = Task.objects.open().filter(request=program[-1]).first()
     client.force_login(manager)
     # Session, user, groups (role check), the task with its request and step.
@@ -94,7 +96,9 @@ def test_a_task_detail_costs_the_same_for_any_program(client, manager, program, 
     assert response.status_code == 200
 
 
-def test_filtered_tasks_cost_the_same_for_any_program(client, manager, program, django_assert_max_num_queries):
+def test_filtered_tasks_cost_the_same_for_any_program(
+    client, manager, program, django_assert_max_num_queries
+):
     client.force_login(manager)
     # Session, user, groups (role check), one cursor page of tasks with their requests.
     with django_assert_max_num_queries(4):
