@@ -42,7 +42,7 @@ class NominationFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         data = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}
         queue = nomination_queue(
-            user=self.request.user, filters=QueueFilters(status="", **data)
+            user=self.request.user, filters=QueueFilters(**{"status": "", **data})
         ).prefetch_related("activity_types")
         return queue.filter(pk__in=queryset.values("pk"))
 
