@@ -7,7 +7,8 @@ already signed up → 400)."""
 import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,11 +31,16 @@ from workflows.planned_events import event_signup
 from workflows.statuses import PlannedEventStatus
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class CodesFilter(django_filters.ModelMultipleChoiceFilter):
+    """Any of several rows named by their code (a repeated parameter)."""
+
+
 class EventFilter(django_filters.FilterSet):
     upcoming = django_filters.BooleanFilter(
         method="filter_upcoming", label="Only still to be held (true) or held, recorded or cancelled (false)"
     )
-    activity_type = django_filters.ModelMultipleChoiceFilter(
+    activity_type = CodesFilter(
         field_name="activity_type__code",
         to_field_name="code",
         queryset=ActivityType.objects.filter(code__in=EVENT_ACTIVITY_TYPES),
