@@ -25,6 +25,7 @@ class AssetSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
     status_label = serializers.CharField(source="get_status_display")
     usage_rights_label = serializers.CharField(source="get_usage_rights_display")
+    link_url = serializers.CharField(help_text="A video or page elsewhere; empty when there is none.")
     has_file = serializers.SerializerMethodField()
     use_count = serializers.IntegerField(help_text="Recorded uses, by everyone.")
     accounts = NamedSerializer(many=True)

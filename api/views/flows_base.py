@@ -5,7 +5,7 @@ import django_filters
 from rest_framework.filters import OrderingFilter
 
 from core.dates import validate_sane_date
-from core.forms import IdField, IdsField
+from core.forms import IdField
 
 
 class IdLastOrdering(OrderingFilter):
@@ -32,16 +32,6 @@ class IdFilter(django_filters.NumberFilter):
     """One id (`core.forms.IdField`): "1.5", "²" or 2**40 is a 400 naming the parameter."""
 
     field_class = IdField
-
-
-class IdsFilter(django_filters.Filter):
-    """Any of several ids (a repeated parameter), each parsed as one id."""
-
-    field_class = IdsField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("lookup_expr", "in")
-        super().__init__(*args, **kwargs)
 
 
 def sane_datetime_filter(field_name: str, lookup_expr: str) -> django_filters.IsoDateTimeFilter:
