@@ -157,3 +157,22 @@ def test_the_event_list_costs_the_same_for_any_size(
     with django_assert_max_num_queries(6):
         response = client.get(reverse("api-events"))
     assert len(response.json()["results"]) == size
+
+
+def test_a_machine_with_a_read_key_reads_events_but_cannot_sign_up(client, sales_rep, upcoming, deal):
+    from integrations.keys import api_key_create
+
+    _key, raw = api_key_create(user=sales_rep, name="CRM", scopes=["read"])
+    headers = {"Authorization": f"Api-Key {raw}"}
+
+    listed = client.get(reverse("api-events"), headers=headers)
+    refused = client.post(
+        reverse("api-event-signups", args=[upcoming.pk]),
+        {"opportunity": deal.pk},
+        content_type="application/json",
+        headers=headers,
+    )
+
+    assert [e["id"] for e in listed.json()["results"]] == [upcoming.pk]
+    assert refused.status_code == 403
+    assert not EventSignup.objects.exists()

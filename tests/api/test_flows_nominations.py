@@ -43,7 +43,11 @@ def _ids(client, **params):
 
 
 def test_a_rep_reads_only_their_own_nominations(rep_client, nominations):
+    Nomination.objects.filter(pk=nominations["sallys"].pk).update(contact_email="nell@globex.example")
+
     assert _ids(rep_client) == [nominations["sallys"].pk]
+    own = rep_client.get(reverse("api-nomination", args=[nominations["sallys"].pk])).json()
+    assert own["person"] == "Nell Nominee" and own["contact_email"] == ""
     response = rep_client.get(reverse("api-nomination", args=[nominations["oscars"].pk]))
     assert response.status_code == 404
     assert "Otis" not in response.content.decode()
