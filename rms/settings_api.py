@@ -34,6 +34,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.document_refusals",
     ],
+    # Several models have a `status`: each set of choices gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "ReferenceStatusEnum": "references.statuses.ReferenceStatus",
+        "RequestStatusEnum": "requests_app.statuses.RequestStatus",
+    },
 }
 
 # API keys: `Authorization: Api-Key <key>` (djangorestframework-api-key's header).

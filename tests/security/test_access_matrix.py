@@ -22,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from marketing.sharing import share_token
+from references.models import ReferenceActivity
 from tests.security.world import ROLES, World, routes, world_scope
 
 ANON, SALES, OWNER, MANAGER, MARKETING, ADMIN = ROLES
@@ -295,6 +296,38 @@ ROWS: dict[str, Row] = {
         kwargs=pk("request"),
     ),
     "api-tasks": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    # The program's records (api/urls_program.py), read-only: the catalogue for every role; deals
+    # as the pages show them (Sally's: hers, the program's and the admin's); activities are the
+    # program's records; notifications each user's own (Sally's here).
+    "api-accounts": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    "api-account": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED, kwargs=pk("account")),
+    "api-contacts": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    "api-contact": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED, kwargs=pk("contact")),
+    "api-opportunities": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    "api-opportunity": guarded(
+        STAFF_ROLES,
+        get=only({SALES: OK, MANAGER: OK, ADMIN: OK}, NOT_FOUND, STAFF_ROLES),
+        post=NO_METHOD,
+        anonymous=UNAUTHORIZED,
+        kwargs=pk("deal"),
+    ),
+    "api-activities": guarded(MANAGER_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    "api-activity": guarded(
+        MANAGER_ROLES,
+        get=OK,
+        post=NO_METHOD,
+        anonymous=UNAUTHORIZED,
+        kwargs=lambda world: {"pk": world.first_pk(ReferenceActivity)},
+    ),
+    "api-notifications": guarded(SIGNED_IN, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    "api-notification-read": guarded(
+        SIGNED_IN,
+        get=NO_METHOD,
+        post=only({SALES: OK}, NOT_FOUND, SIGNED_IN),
+        anonymous=UNAUTHORIZED,
+        kwargs=pk("notification_sally"),
+    ),
+    "api-notifications-read-all": guarded(SIGNED_IN, get=NO_METHOD, post=OK, anonymous=UNAUTHORIZED),
     # The flows' API (api/urls_flows.py): the pages' visibility, read-only rows answer 405 to a POST.
     # Maria's task: the program reads every task; nobody else has it on their list.
     "api-task": guarded(

@@ -171,6 +171,25 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
         MANAGER: SEES_ALL,
         ADMIN: SEES_ALL,
     },
+    # The program's records (api/urls_program.py): the catalogue is shared, activities are the
+    # program's; deals and notifications are each user's own.
+    "api-account": "the shared catalogue: every role of the program reads every account",
+    "api-contact": "the shared catalogue: every role reads every contact (email and phone aside)",
+    "api-activity": PROGRAM,
+    "api-opportunity": {
+        SALES: OSCARS_DEAL,
+        OWNER: OSCARS_DEAL,
+        MARKETING: OSCARS_DEAL,
+        MANAGER: SEES_ALL,
+        ADMIN: SEES_ALL,
+    },
+    "api-notification-read": {
+        SALES: notification_of("oscar"),
+        OWNER: notification_of("otto"),
+        MANAGER: notification_of("mo"),
+        MARKETING: notification_of("mara"),
+        ADMIN: notification_of("oscar"),
+    },
     "password_reset_confirm": "a signed token, not an object's id",
     # The flows' API (api/urls_flows.py): tasks are personal but to the program; nominations a
     # rep's own (Oscar's is nobody else's); events and the library are shared, as their pages.
