@@ -6,14 +6,10 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from api.serializers.fields import IdField
+from api.serializers.program_parts import NamedSerializer
 from core.text import REASON_MAX_LENGTH
 from marketing.models import Asset, AssetUse
 from marketing.querysets import works_the_library
-
-
-class NamedSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    name = serializers.CharField()
 
 
 class AssetContactSerializer(serializers.Serializer):

@@ -14,10 +14,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.pagination import CheckedCursorPagination
 from api.permissions import StaffRole
 from api.serializers.flows_assets import AssetSerializer, AssetUseInputSerializer, AssetUseSerializer
-from api.views.flows_base import IdLastOrdering, fake_view
+from api.views.flows_base import fake_view
+from api.views.program_common import NamedOrdering, ProgramPages
 from core.errors import InvalidInput
 from marketing.forms import AssetSearchForm, usable_opportunities
 from marketing.models import Asset, AssetUse
@@ -59,27 +59,25 @@ def _assets(user):
     )
 
 
-class AssetPages(CheckedCursorPagination):
-    ordering = ("-updated_at", "-id")
-    page_size = 50
-
-    def get_ordering(self, request, queryset, view):
-        # A rep's library lists the latest published first, as the sales page does.
-        asked = request.query_params.get("ordering")
-        if not asked and not works_the_library(request.user):
-            return ("-published_at", "-id")
-        return super().get_ordering(request, queryset, view)
-
-
 class AssetList(generics.ListAPIView):
     """The library: every asset for marketing and the program; for reps the published ones they
-    may use (never one under NDA). Filter by words and the search page's facets."""
+    may use (never one under NDA). Filter by words and the search page's facets. A rep's list
+    is the latest published first (`ordering=published_at` too); the keepers' the latest changed."""
 
     permission_classes = [StaffRole]
     serializer_class = AssetSerializer
-    pagination_class = AssetPages
-    filter_backends = [IdLastOrdering]
-    ordering_fields = ["updated_at", "created_at", "title"]
+    pagination_class = ProgramPages
+    filter_backends = [NamedOrdering]
+    orderings = {"updated_at": "updated_at", "created_at": "created_at", "title": "title"}
+    default_ordering = "-updated_at"
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not fake_view(self) and not works_the_library(request.user):
+            # A rep's library: the latest published first, as the sales page lists it (every
+            # asset a rep sees is published, so the day is never empty).
+            self.orderings = {**self.orderings, "published_at": "published_at"}
+            self.default_ordering = "-published_at"
 
     def get_queryset(self):
         if fake_view(self):

@@ -1,26 +1,10 @@
-"""What the flows' API views share (tasks, events, nominations, content, campaigns): ordering on
-named fields that always ends on the id, so a cursor page is stable whatever a client sorts by."""
+"""What the flows' API views share (tasks, events, nominations, content, campaigns): one-id and
+sane-date filters. Ordering and pages are the program's (`api.views.program_common`)."""
 
 import django_filters
-from rest_framework.filters import OrderingFilter
 
 from core.dates import validate_sane_date
 from core.forms import IdField
-
-
-class IdLastOrdering(OrderingFilter):
-    """`?ordering=<field>` over the view's `ordering_fields`, with the id appended (ascending or
-    descending as the first key) so rows that tie keep one order from page to page."""
-
-    def get_ordering(self, request, queryset, view):
-        ordering = super().get_ordering(request, queryset, view)
-        if not ordering:
-            return ordering
-        fields = [field for field in ordering if field.lstrip("-") not in ("id", "pk")]
-        if not fields:
-            return ordering
-        last = "-id" if fields[0].startswith("-") else "id"
-        return [*fields, last]
 
 
 def fake_view(view) -> bool:

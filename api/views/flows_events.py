@@ -13,14 +13,14 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.pagination import CheckedCursorPagination
 from api.permissions import SignedIn, StaffRole
 from api.serializers.flows_events import (
     EventSignupInputSerializer,
     EventSignupSerializer,
     PlannedEventSerializer,
 )
-from api.views.flows_base import IdLastOrdering, fake_view, sane_date_filter
+from api.views.flows_base import fake_view, sane_date_filter
+from api.views.program_common import FILTER_BACKENDS, ProgramPages
 from core.errors import InvalidInput
 from core.roles import Role, has_role
 from references.models import ActivityType, Opportunity
@@ -61,20 +61,16 @@ class EventFilter(django_filters.FilterSet):
         return queryset.filter(**still) if value else queryset.exclude(**still)
 
 
-class EventPages(CheckedCursorPagination):
-    ordering = ("starts_at", "id")
-    page_size = 50
-
-
 class EventList(generics.ListAPIView):
     """Planned events: every one for marketing and the program, the upcoming ones for reps."""
 
     permission_classes = [StaffRole]
     serializer_class = PlannedEventSerializer
-    pagination_class = EventPages
+    pagination_class = ProgramPages
     filterset_class = EventFilter
-    filter_backends = [IdLastOrdering, django_filters.rest_framework.DjangoFilterBackend]
-    ordering_fields = ["starts_at", "title", "created_at"]
+    filter_backends = FILTER_BACKENDS
+    orderings = {"starts_at": "starts_at", "title": "title", "created_at": "created_at"}
+    default_ordering = "starts_at"
 
     def get_queryset(self):
         if fake_view(self):

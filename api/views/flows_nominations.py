@@ -9,10 +9,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
-from api.pagination import CheckedCursorPagination
 from api.permissions import SalesRole
 from api.serializers.flows_nominations import NominationSerializer, NominationSubmitSerializer
-from api.views.flows_base import IdFilter, IdLastOrdering, fake_view
+from api.views.flows_base import IdFilter, fake_view
+from api.views.program_common import FILTER_BACKENDS, ProgramPages
 from core.errors import InvalidInput
 from references.models import Account
 from requests_app.models import Nomination
@@ -47,21 +47,17 @@ class NominationFilter(django_filters.FilterSet):
         return queue.filter(pk__in=queryset.values("pk"))
 
 
-class NominationPages(CheckedCursorPagination):
-    ordering = ("created_at", "id")
-    page_size = 50
-
-
 class NominationListCreate(generics.ListCreateAPIView):
     """GET: every nomination for reference managers, your own for reps; oldest first (`status=open`
     for those waiting). POST: nominate someone at a customer account."""
 
     permission_classes = [SalesRole]
     serializer_class = NominationSerializer
-    pagination_class = NominationPages
+    pagination_class = ProgramPages
     filterset_class = NominationFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, IdLastOrdering]
-    ordering_fields = ["created_at", "updated_at"]
+    filter_backends = FILTER_BACKENDS
+    orderings = {"created_at": "created_at", "updated_at": "updated_at"}
+    default_ordering = "created_at"  # oldest waiting first, as the managers' queue
 
     def get_queryset(self):
         if fake_view(self):
