@@ -165,3 +165,13 @@ def test_the_queue_costs_the_same_for_any_size(
     with django_assert_max_num_queries(5):
         response = client.get(reverse("api-nominations"), {"status": "open"})
     assert len(response.json()["results"]) == size
+
+
+def test_nominating_a_person_already_waiting_is_a_400(rep_client, customer_account, nominations):
+    payload = {"account": customer_account.pk, "contact_name": "nell nominee", "reason": "Again."}
+
+    response = rep_client.post(reverse("api-nominations"), payload, content_type="application/json")
+
+    assert response.status_code == 400
+    assert "contact" in response.json()["error"]["fields"]
+    assert Nomination.objects.count() == 2
