@@ -341,6 +341,44 @@ ROWS: dict[str, Row] = {
         kwargs=pk("notification_sally"),
     ),
     "api-notifications-read-all": guarded(SIGNED_IN, get=NO_METHOD, post=OK, anonymous=UNAUTHORIZED),
+    # The flows' API (api/urls_flows.py): the pages' visibility, read-only rows answer 405 to a POST.
+    # Maria's task: the program reads every task; nobody else has it on their list.
+    "api-task": guarded(
+        STAFF_ROLES,
+        get=only({MANAGER: OK, ADMIN: OK}, NOT_FOUND, STAFF_ROLES),
+        post=NO_METHOD,
+        anonymous=UNAUTHORIZED,
+        kwargs=pk("task"),
+    ),
+    # Planned events: every staff role reads the upcoming one; reps sign deals up (the empty
+    # post names the missing deal), marketing and the program do not.
+    "api-events": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    "api-event": guarded(
+        STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED, kwargs=pk("planned_event")
+    ),
+    "api-event-signups": guarded(
+        SALES_ROLES, get=NO_METHOD, post=FORM, anonymous=UNAUTHORIZED, kwargs=pk("planned_event")
+    ),
+    # Nominations: reps their own (Sally's here), the program every one; marketing none.
+    "api-nominations": guarded(APPROVER_ROLES, get=OK, post=FORM, anonymous=UNAUTHORIZED),
+    "api-nomination": guarded(
+        APPROVER_ROLES,
+        get=only({OWNER: NOT_FOUND}, OK, APPROVER_ROLES),
+        post=NO_METHOD,
+        anonymous=UNAUTHORIZED,
+        kwargs=pk("nomination_consent"),
+    ),
+    # The content library: a published, public asset every staff role reads and may use (the
+    # empty post names the missing deal or campaign).
+    "api-assets": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    "api-asset": guarded(
+        STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED, kwargs=pk("library_asset")
+    ),
+    "api-asset-uses": guarded(
+        STAFF_ROLES, get=NO_METHOD, post=FORM, anonymous=UNAUTHORIZED, kwargs=pk("library_asset")
+    ),
+    # Campaigns: marketing's own, the program's every one.
+    "api-campaigns": guarded(CONTENT_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
     # The customer portal: its front page and sign-in are public; everything else is a contact's.
     "customer:home": public(get=OK, post=NO_METHOD),
     "customer:sign-in": public(get=OK, post=FORM),

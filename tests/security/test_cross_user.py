@@ -198,6 +198,20 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
         (SALES, OWNER, MANAGER, MARKETING, ADMIN),
         Other("other_api_key", ("Zephyr sync",), kwarg="prefix", attr="prefix"),
     ),
+    # The flows' API (api/urls_flows.py): tasks are personal but to the program; nominations a
+    # rep's own (Oscar's is nobody else's); events and the library are shared, as their pages.
+    "api-task": {
+        SALES: OSCARS_TASK,
+        OWNER: OTTOS_TASK,
+        MARKETING: MARAS_TASK,
+        MANAGER: SEES_ALL,
+        ADMIN: SEES_ALL,
+    },
+    "api-nomination": {SALES: OTTOS_NOMINATION, OWNER: OTTOS_NOMINATION, MANAGER: SEES_ALL, ADMIN: SEES_ALL},
+    "api-event": "upcoming events are every staff role's; a rep reads only their own sign-ups",
+    "api-event-signups": "upcoming events are open to every rep; another's deal is a 400 (test_flows_events)",
+    "api-asset": "the shared library: every rep may open every published asset not under NDA",
+    "api-asset-uses": "the shared library; a deal in the body must be the rep's own (test_flows_assets)",
     # The content library is shared: every rep sees every published asset that is not under NDA
     # (NDA and unpublished ones are a 404, tests/portals/sales/test_content.py); a use naming
     # another rep's deal is refused there too.
