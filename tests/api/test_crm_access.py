@@ -2,7 +2,9 @@
 batch costs: the same number of queries for 10 items as for 1,000."""
 
 import pytest
+from django.contrib.auth.models import Group
 
+from core.roles import Role
 from integrations.keys import api_key_revoke
 from references.models import Account, Contact, Opportunity
 from tests.api.crm_helpers import account_item, contact_item, deal_item, keyed, post, put
@@ -19,11 +21,20 @@ def test_a_key_without_the_crm_sync_scope_is_refused(client, manager, account_ow
 
 
 def test_a_sales_reps_key_or_session_is_refused(client, sales_rep, account_owner):
-    keyed(client, sales_rep)
+    keyed(client, sales_rep, scopes=("read", "write"))  # a rep may not hold a crm_sync key
     assert put(client, ONE, account_item()).status_code == 403
     client.defaults.pop("HTTP_AUTHORIZATION")
     client.force_login(sales_rep)
     assert post(client, "/api/crm/accounts/bulk/", {"items": [account_item()]}).status_code == 403
+    assert not Account.objects.exists()
+
+
+def test_a_crm_key_of_a_manager_moved_to_sales_is_refused(client, manager, account_owner):
+    crm = keyed(client, manager)
+    manager.groups.set([Group.objects.get(name=Role.SALES.value)])
+    response = put(crm, ONE, account_item())
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
     assert not Account.objects.exists()
 
 
