@@ -7,6 +7,7 @@ from portals.manage.views import (
     erasure,
     events,
     give_back,
+    imports,
     inbox,
     nominations,
     references,
@@ -46,4 +47,9 @@ urlpatterns = [
     path("nominations/<int:pk>/consent/", nominations.nomination_consent_view, name="nomination-consent"),
     path("nominations/<int:pk>/accept/", nominations.nomination_accept_view, name="nomination-accept"),
     path("nominations/<int:pk>/decline/", nominations.nomination_decline_view, name="nomination-decline"),
+    path("import/", imports.import_upload, name="import"),
+    path("import/template.csv", imports.import_template, name="import-template"),
+    path("import/<int:pk>/", imports.import_job, name="import-job"),
+    path("import/<int:pk>/run/", imports.import_job_run, name="import-job-run"),
+    path("import/<int:pk>/status/", imports.import_job_status, name="import-job-status"),
 ]
