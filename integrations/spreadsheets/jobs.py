@@ -53,7 +53,8 @@ def import_job_check(*, user: AbstractBaseUser, filename: str, data: bytes) -> I
 
 @transaction.atomic
 def import_job_start(*, job: ImportJob) -> ImportJob:
-    """Import a checked job now, or queue it when it is large. Refused unless it is checked."""
+    """Import a checked job now, or queue it when it is large. Refused (Conflict) unless it is
+    checked: a second click, or a file whose dry run found errors."""
     if job.total_rows > settings.IMPORT_BACKGROUND_ROWS:
         claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
             status=ImportStatus.QUEUED
@@ -63,7 +64,10 @@ def import_job_start(*, job: ImportJob) -> ImportJob:
         progress_set(job.pk, 0, job.total_rows * 2)
         transaction.on_commit(lambda: _enqueue(job.pk))
         return ImportJob.objects.get(pk=job.pk)
-    return import_job_run(job_id=job.pk, claim_from=ImportStatus.CHECKED)
+    done = import_job_run(job_id=job.pk, claim_from=ImportStatus.CHECKED)
+    if done is None:
+        raise Conflict("This file is not ready to import: check it again.")
+    return done
 
 
 def _enqueue(job_id: int) -> None:

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.errors import InvalidInput
+from core.errors import Conflict, InvalidInput
 from integrations.models import ImportJob
 from integrations.spreadsheets.jobs import (
     import_job_check,
@@ -84,7 +84,8 @@ def test_a_file_with_three_bad_rows_writes_nothing_and_names_those_rows(manager)
     job = check(manager, rows)
     assert job.status == ImportJob.Status.INVALID
     assert [(e["row"], e["column"]) for e in job.errors] == [(4, "email"), (7, "industry"), (10, "persona")]
-    assert import_job_start(job=job) is None  # the service does not import it either
+    with pytest.raises(Conflict):  # the page shows no Import button; the service refuses too
+        import_job_start(job=job)
     assert not Account.objects.exists() and not Contact.objects.exists()
 
 

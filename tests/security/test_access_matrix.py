@@ -116,6 +116,8 @@ SALLYS = only({SALES: OK, ADMIN: OK}, NOT_FOUND)  # Sally's deal or request: her
 # with the reason); nobody else may find it.
 MARIAS_TASK = only({MANAGER: MOVED, ADMIN: MOVED}, NOT_FOUND, STAFF_ROLES)
 
+MARIAS_IMPORT = only({MANAGER: OK}, NOT_FOUND, MANAGER_ROLES)
+
 ROWS: dict[str, Row] = {
     # Sales portal (role_required(SALES)).
     "sales:home": guarded(SALES_ROLES, get=OK, post=OK),
@@ -199,6 +201,18 @@ ROWS: dict[str, Row] = {
     "manage:erasure": guarded(MANAGER_ROLES, get=OK, post=FORM, kwargs=pk("erasure")),
     # Nominations: the program's queue and pages (an empty POST moves nothing, or qualifies a
     # submitted nomination, which needs no more).
+    # Spreadsheet import: a job is its uploader's (Maria's here); the administrator gets a 404.
+    "manage:import": guarded(MANAGER_ROLES, get=OK, post=FORM),
+    "manage:import-template": guarded(MANAGER_ROLES, get=OK, post=OK),
+    "manage:import-job": guarded(
+        MANAGER_ROLES, get=MARIAS_IMPORT, post=MARIAS_IMPORT, kwargs=pk("import_job")
+    ),
+    "manage:import-job-status": guarded(
+        MANAGER_ROLES, get=MARIAS_IMPORT, post=MARIAS_IMPORT, kwargs=pk("import_job")
+    ),
+    "manage:import-job-run": posted(
+        MANAGER_ROLES, only({MANAGER: MOVED}, NOT_FOUND, MANAGER_ROLES), kwargs=pk("import_job")
+    ),
     "manage:nominations": guarded(MANAGER_ROLES, get=OK, post=OK),
     "manage:nomination": guarded(MANAGER_ROLES, get=OK, post=OK, kwargs=pk("nomination")),
     "manage:nomination-qualify": posted(MANAGER_ROLES, FORM | MOVED, kwargs=pk("nomination")),
