@@ -122,6 +122,8 @@ ROWS: dict[str, Row] = {
     # Sales portal (role_required(SALES)).
     "sales:home": guarded(SALES_ROLES, get=OK, post=OK),
     "sales:search": guarded(SALES_ROLES, get=OK, post=NO_METHOD),
+    "sales:search-export": guarded(SALES_ROLES, get=OK, post=NO_METHOD),
+    "sales:requests-export": guarded(SALES_ROLES, get=OK, post=NO_METHOD),
     "sales:reference": guarded(SALES_ROLES, get=OK, post=NO_METHOD, kwargs=pk("contact", "contact_id")),
     "sales:opportunities": guarded(SALES_ROLES, get=OK, post=OK),
     "sales:opportunity-new": guarded(SALES_ROLES, get=OK, post=FORM),
@@ -201,6 +203,10 @@ ROWS: dict[str, Row] = {
     "manage:erasure": guarded(MANAGER_ROLES, get=OK, post=FORM, kwargs=pk("erasure")),
     # Nominations: the program's queue and pages (an empty POST moves nothing, or qualifies a
     # submitted nomination, which needs no more).
+    # Exports (CSV / XLSX) of the manager's lists.
+    "manage:requests-export": guarded(MANAGER_ROLES, get=OK, post=NO_METHOD),
+    "manage:activities-export": guarded(MANAGER_ROLES, get=OK, post=NO_METHOD),
+    "manage:nominations-export": guarded(MANAGER_ROLES, get=OK, post=NO_METHOD),
     # Spreadsheet import: a job is its uploader's (Maria's here); the administrator gets a 404.
     "manage:import": guarded(MANAGER_ROLES, get=OK, post=FORM),
     "manage:import-template": guarded(MANAGER_ROLES, get=OK, post=OK),
