@@ -62,12 +62,11 @@ def _csv_rows(data: bytes):
         raise InvalidInput(
             "The CSV file is not UTF-8. Save it as “CSV UTF-8” and upload it again.", field="file"
         ) from None
+    # The delimiter is the header's: column names hold none, while cells may (products use ";").
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        for cells in csv.reader(io.StringIO(text, newline=""), dialect):
+        for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             yield [(cell, None) for cell in cells]
     except csv.Error as error:
         raise InvalidInput(f"The CSV file cannot be read: {error}.", field="file") from None

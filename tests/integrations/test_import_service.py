@@ -204,3 +204,14 @@ def test_a_ten_thousand_row_xlsx_imports_in_one_go(manager):
     assert time.monotonic() - started < 60
     assert len(queries) < 200  # batches of 1,000, not a query per row
     assert (Account.objects.count(), Contact.objects.count()) == (2_500, 10_000)
+
+
+def test_a_semicolon_csv_is_read_and_products_keep_their_semicolons(manager):
+    data = (
+        b"account_name;industry;country;size_band;products\n"
+        b'Semi Co;52;US;Mid-market;"Analytics Cloud; Data Integration Hub"\n'
+    )
+    job = import_job_check(user=manager, filename="semi.csv", data=data)
+    assert job.status == ImportJob.Status.CHECKED, job.errors
+    import_job_start(job=job)
+    assert Account.objects.get(name="Semi Co").products.count() == 2
