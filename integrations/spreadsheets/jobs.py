@@ -15,11 +15,13 @@ appears, read from the job's row once the transaction commits.
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.cache import CACHE_ERRORS
@@ -85,8 +87,17 @@ def _enqueue(job_id: int) -> None:
 
 
 def import_job_run(*, job_id: int, claim_from: str = ImportStatus.QUEUED) -> ImportJob | None:
-    """Import the job's file, all or nothing; None when the job is gone or already claimed."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=claim_from).update(status=ImportStatus.RUNNING)
+    """Import the job's file, all or nothing; None when the job is gone or already claimed.
+
+    A job left running by a worker that died (its transaction rolled back, nothing written) is
+    claimed again by the redelivered message once the task's time limit has passed."""
+    now = timezone.now()
+    claimable = Q(status=claim_from)
+    if claim_from == ImportStatus.QUEUED:
+        abandoned = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+        claimable |= Q(status=ImportStatus.RUNNING, started_at__lt=abandoned)
+    rows = ImportJob.objects.filter(claimable, pk=job_id)
+    claimed = rows.update(status=ImportStatus.RUNNING, started_at=now)
     if not claimed:
         return None
     job = ImportJob.objects.get(pk=job_id)

@@ -215,3 +215,19 @@ def test_a_semicolon_csv_is_read_and_products_keep_their_semicolons(manager):
     assert job.status == ImportJob.Status.CHECKED, job.errors
     import_job_start(job=job)
     assert Account.objects.get(name="Semi Co").products.count() == 2
+
+
+def test_a_job_left_running_by_a_dead_worker_is_claimed_again_after_the_time_limit(manager, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from integrations import tasks
+
+    job = check(manager, program_rows(4))
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=timezone.now())
+    assert tasks.run_import(job.pk) is None  # still running somewhere: left alone
+    long_ago = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
+    ImportJob.objects.filter(pk=job.pk).update(started_at=long_ago)
+    assert tasks.run_import(job.pk) == ImportJob.Status.DONE
+    assert Contact.objects.count() == 4
