@@ -42,6 +42,7 @@ class ApiKey(AbstractAPIKey):
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", "Being checked"
     CHECKED = "checked", "Checked, ready to import"
     INVALID = "invalid", "Has errors"
     QUEUED = "queued", "Waiting to run"
@@ -54,9 +55,10 @@ class ImportJob(models.Model):
     """One uploaded spreadsheet of accounts and contacts: the file itself (kept for the import
     that follows a clean dry run), what the dry run found, and how the import went.
 
-    Only its uploader sees it. Its status moves checked → queued → running → done (or failed);
-    a file with errors stays invalid. Progress while running lives in the cache, not here: the
-    import's own transaction is open until the end (integrations/spreadsheets/jobs.py)."""
+    Only its uploader sees it. Its status moves (checking →) checked → queued → running → done
+    (or failed); a file with errors stays invalid. A large file is checked in the background
+    too. Progress while running lives in the cache, not here: the import's own transaction is
+    open until the end (integrations/spreadsheets/jobs.py)."""
 
     Status = ImportStatus
 
@@ -86,7 +88,11 @@ class ImportJob(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+        return self.status in (ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+    @property
+    def is_checking(self) -> bool:
+        return self.status == ImportStatus.CHECKING
 
     @property
     def is_done(self) -> bool:

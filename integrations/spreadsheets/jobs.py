@@ -28,7 +28,7 @@ from core.cache import CACHE_ERRORS
 from core.errors import Conflict, InvalidInput
 from integrations.models import ImportJob, ImportStatus
 from integrations.spreadsheets.planning import plan_import
-from integrations.spreadsheets.reading import sheet_read
+from integrations.spreadsheets.reading import sheet_peek, sheet_read
 from integrations.spreadsheets.writing import plan_write
 
 logger = logging.getLogger(__name__)
@@ -38,19 +38,60 @@ PROGRESS_TIMEOUT = 3600
 
 def import_job_check(*, user: AbstractBaseUser, filename: str, data: bytes) -> ImportJob:
     """The dry run of an upload: an ImportJob, checked (ready to import) or invalid (its errors
-    by row and column). A file that is not a program spreadsheet is InvalidInput on `file`."""
+    by row and column). A file that is not a program spreadsheet is InvalidInput on `file`.
+
+    A file of more than IMPORT_BACKGROUND_ROWS rows is checked by a Celery task (the job is
+    `checking` meanwhile, its progress polled like an import's): parsing 50,000 XLSX rows takes
+    longer than a web request may."""
+    rows = sheet_peek(filename=filename, data=data)
+    job = ImportJob(user=user, filename=filename[:255], content=data, status=ImportStatus.CHECKING)
+    if rows > settings.IMPORT_BACKGROUND_ROWS:
+        job.total_rows = rows
+        job.save()
+        progress_set(job.pk, 0, rows)
+        transaction.on_commit(lambda: _enqueue("check_import", job.pk))
+        return job
     sheet = sheet_read(filename=filename, data=data)
     plan = plan_import(sheet, user=user)
-    return ImportJob.objects.create(
-        user=user,
-        filename=filename[:255],
-        content=data,
-        status=ImportStatus.INVALID if plan.errors else ImportStatus.CHECKED,
-        total_rows=len(sheet.rows),
-        summary=plan.summary(),
-        errors=_errors(plan.errors),
-        error_count=len(plan.errors),
-    )
+    job.total_rows = len(sheet.rows)
+    job.save()
+    return _checked(job, plan)
+
+
+def import_job_check_run(*, job_id: int) -> ImportJob | None:
+    """The background dry run of a large file (integrations.tasks.check_import)."""
+    job = _claim(job_id, ImportStatus.CHECKING, ImportStatus.CHECKING)
+    if job is None:
+        return None
+    try:
+        sheet = sheet_read(filename=job.filename, data=bytes(job.content))
+    except InvalidInput as error:
+        job.status, job.message, job.started_at = ImportStatus.INVALID, error.message, None
+        job.save(update_fields=["status", "message", "started_at"])
+        return job
+    job.total_rows = len(sheet.rows)
+    plan = plan_import(sheet, user=job.user, progress=lambda done: progress_set(job_id, done, job.total_rows))
+    return _checked(job, plan)
+
+
+def _checked(job: ImportJob, plan) -> ImportJob:
+    job.status = ImportStatus.INVALID if plan.errors else ImportStatus.CHECKED
+    job.summary, job.errors, job.error_count = plan.summary(), _errors(plan.errors), len(plan.errors)
+    job.started_at = None
+    job.save(update_fields=["status", "total_rows", "summary", "errors", "error_count", "started_at"])
+    return job
+
+
+def _claim(job_id: int, claim_from: str, status: str) -> ImportJob | None:
+    """Take the job for this worker (a conditional UPDATE: one taker), or None. A job a dead
+    worker left behind (its transaction rolled back, nothing written) is taken again by the
+    redelivered message once the task's time limit has passed."""
+    now = timezone.now()
+    abandoned = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimable = Q(status=claim_from, started_at__isnull=True) | Q(status=status, started_at__lt=abandoned)
+    if not ImportJob.objects.filter(claimable, pk=job_id).update(status=status, started_at=now):
+        return None
+    return ImportJob.objects.get(pk=job_id)
 
 
 @transaction.atomic
@@ -64,7 +105,7 @@ def import_job_start(*, job: ImportJob) -> ImportJob:
         if not claimed:
             raise Conflict("This file is not ready to import: check it again.")
         progress_set(job.pk, 0, job.total_rows * 2)
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        transaction.on_commit(lambda: _enqueue("run_import", job.pk))
         return ImportJob.objects.get(pk=job.pk)
     done = import_job_run(job_id=job.pk, claim_from=ImportStatus.CHECKED)
     if done is None:
@@ -72,14 +113,14 @@ def import_job_start(*, job: ImportJob) -> ImportJob:
     return done
 
 
-def _enqueue(job_id: int) -> None:
-    from integrations.tasks import run_import
+def _enqueue(task: str, job_id: int) -> None:
+    from integrations import tasks
 
     try:
-        run_import.delay(job_id)
+        getattr(tasks, task).delay(job_id)
     except Exception:  # the broker is down: say so on the page rather than wait for ever
         logger.exception("Import %s could not be queued", job_id)
-        ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        ImportJob.objects.filter(pk=job_id, status__in=[ImportStatus.QUEUED, ImportStatus.CHECKING]).update(
             status=ImportStatus.FAILED,
             message="The import could not be queued. Try again later.",
             finished_at=timezone.now(),
@@ -87,20 +128,10 @@ def _enqueue(job_id: int) -> None:
 
 
 def import_job_run(*, job_id: int, claim_from: str = ImportStatus.QUEUED) -> ImportJob | None:
-    """Import the job's file, all or nothing; None when the job is gone or already claimed.
-
-    A job left running by a worker that died (its transaction rolled back, nothing written) is
-    claimed again by the redelivered message once the task's time limit has passed."""
-    now = timezone.now()
-    claimable = Q(status=claim_from)
-    if claim_from == ImportStatus.QUEUED:
-        abandoned = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-        claimable |= Q(status=ImportStatus.RUNNING, started_at__lt=abandoned)
-    rows = ImportJob.objects.filter(claimable, pk=job_id)
-    claimed = rows.update(status=ImportStatus.RUNNING, started_at=now)
-    if not claimed:
+    """Import the job's file, all or nothing; None when the job is gone or already claimed."""
+    job = _claim(job_id, claim_from, ImportStatus.RUNNING)
+    if job is None:
         return None
-    job = ImportJob.objects.get(pk=job_id)
     total = job.total_rows * 2
     try:
         with transaction.atomic():

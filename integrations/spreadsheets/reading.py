@@ -40,6 +40,27 @@ class Sheet:
 
 def sheet_read(*, filename: str, data: bytes) -> Sheet:
     """The rows of an uploaded file, or InvalidInput(field="file") saying what is wrong with it."""
+    return _sheet(_raw_rows(filename, data))
+
+
+def sheet_peek(*, filename: str, data: bytes) -> int:
+    """A quick look, for deciding where to check the file: the file-level refusals that need no
+    more than its header, and about how many rows it has (lines of a CSV, row elements of an
+    XLSX sheet, read without parsing their cells)."""
+    raw = _raw_rows(filename, data)
+    for cells in raw:
+        if any(text.strip() for text, _ in cells):
+            _header(cells)
+            break
+    else:
+        raise InvalidInput("The file is empty: no header row.", field="file")
+    raw.close()
+    if filename.lower().endswith(".xlsx"):
+        return _xlsx_row_count(data)
+    return data.count(b"\n")
+
+
+def _raw_rows(filename: str, data: bytes):
     name = (filename or "").lower()
     if not name.endswith(EXTENSIONS):
         raise InvalidInput("Upload a .csv or .xlsx file.", field="file")
@@ -47,8 +68,32 @@ def sheet_read(*, filename: str, data: bytes) -> Sheet:
         raise InvalidInput(f"The file is larger than {settings.IMPORT_UPLOAD_MAX_MB} MB.", field="file")
     if not data:
         raise InvalidInput("The file is empty.", field="file")
-    raw = _xlsx_rows(data) if name.endswith(".xlsx") else _csv_rows(data)
-    return _sheet(raw)
+    return _xlsx_rows(data) if name.endswith(".xlsx") else _csv_rows(data)
+
+
+def _xlsx_row_count(data: bytes) -> int:
+    """The row elements of the first sheet's XML, counted on the decompressed stream in chunks
+    (bounded memory; it stops past IMPORT_MAX_ROWS, which the full read then refuses)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        stream = book.worksheets[0]._get_source()
+        count, tail = 0, b""
+        while chunk := stream.read(1 << 20):
+            window = tail + chunk
+            count += window.count(b"<row ") + window.count(b"<row>")
+            tail = window[-5:]
+            count -= tail.count(b"<row ") + tail.count(b"<row>")  # counted again next time
+            if count > settings.IMPORT_MAX_ROWS + 1:
+                break
+        return count + tail.count(b"<row ") + tail.count(b"<row>")
+    except (zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError):
+        raise InvalidInput(
+            "The XLSX file cannot be read. Save it again from your spreadsheet.", field="file"
+        ) from None
+    finally:
+        book.close()
 
 
 def _csv_rows(data: bytes):

@@ -81,11 +81,16 @@ def test_a_queued_job_shows_a_polling_progress_bar_then_the_result(
 
     settings.IMPORT_BACKGROUND_ROWS = 2
     monkeypatch.setattr(tasks.run_import, "delay", lambda job_id: None)
+    monkeypatch.setattr(tasks.check_import, "delay", lambda job_id: None)
     answer = upload(manager_client, csv_bytes(program_rows(4)))
     job = ImportJob.objects.get()
+    status_url = reverse("manage:import-job-status", args=[job.pk])
+    partial = manager_client.get(status_url).content.decode()
+    assert "Checking the file" in partial and f'hx-get="{status_url}"' in partial
+    tasks.check_import(job.pk)
+    assert "Dry run: nothing is written yet." in manager_client.get(status_url).content.decode()
     manager_client.post(reverse("manage:import-job-run", args=[job.pk]))
     progress_set(job.pk, 3, 8)
-    status_url = reverse("manage:import-job-status", args=[job.pk])
     partial = manager_client.get(status_url).content.decode()
     assert f'hx-get="{status_url}"' in partial and 'value="37"' in partial
     tasks.run_import(job.pk)

@@ -175,25 +175,45 @@ def test_too_many_rows_are_refused(manager, settings):
         import_job_check(user=manager, filename="p.csv", data=csv_bytes(program_rows(6)))
 
 
-def test_a_large_file_is_queued_and_the_task_imports_it(
+def test_a_large_file_is_checked_and_imported_by_the_worker(
     manager, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     from integrations import tasks
 
     settings.IMPORT_BACKGROUND_ROWS = 5
     sent = []
-    monkeypatch.setattr(tasks.run_import, "delay", lambda job_id: sent.append(job_id))
-    job = check(manager, program_rows(8))
+    for task in (tasks.check_import, tasks.run_import):
+        monkeypatch.setattr(task, "delay", lambda job_id, name=task.name: sent.append((name, job_id)))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = check(manager, program_rows(8))
+    assert job.status == ImportJob.Status.CHECKING and sent == [("integrations.check_import", job.pk)]
+    assert tasks.check_import(job.pk) == ImportJob.Status.CHECKED
+    assert tasks.check_import(job.pk) is None  # a redelivered message checks nothing twice
+    job.refresh_from_db()
+    assert job.total_rows == 8 and job.summary["contacts"]["new"] == 8
     with django_capture_on_commit_callbacks(execute=True):
         queued = import_job_start(job=job)
-    assert queued.status == ImportJob.Status.QUEUED and sent == [job.pk]
+    assert queued.status == ImportJob.Status.QUEUED and sent[-1] == ("integrations.run_import", job.pk)
     assert not Contact.objects.exists()
     assert tasks.run_import(job.pk) == ImportJob.Status.DONE
     assert tasks.run_import(job.pk) is None  # a redelivered message imports nothing twice
     assert Contact.objects.count() == 8
 
 
-def test_a_ten_thousand_row_xlsx_imports_in_one_go(manager):
+def test_a_large_file_with_a_bad_header_is_refused_at_once(manager, settings):
+    settings.IMPORT_BACKGROUND_ROWS = 5
+    with pytest.raises(InvalidInput, match="Unknown column"):
+        import_job_check(user=manager, filename="p.csv", data=b"account_name,colour\n" + b"X,red\n" * 10)
+
+
+def test_a_large_xlsx_has_its_rows_counted_without_reading_its_cells(manager):
+    from integrations.spreadsheets.reading import sheet_peek
+
+    assert sheet_peek(filename="p.xlsx", data=xlsx_bytes(program_rows(30))) == 31
+
+
+def test_a_ten_thousand_row_xlsx_imports_in_one_go(manager, settings):
+    settings.IMPORT_BACKGROUND_ROWS = 20_000  # checked and imported here, in this process
     rows = program_rows(10_000, accounts=2_500)
     job = check(manager, rows, xlsx=True)
     assert job.status == ImportJob.Status.CHECKED, job.errors[:3]
