@@ -107,3 +107,39 @@ def test_export_queries_do_not_grow_with_the_rows(client, manager, program, djan
         export(client, "manage:requests-export", "csv", status="all")
     with django_assert_max_num_queries(12):
         export(client, "manage:activities-export", "xlsx")
+
+
+def test_the_reps_exports_run_the_same_queries_for_few_and_many_rows(
+    rep_client, program, django_assert_max_num_queries
+):
+    """My requests in chunks with their candidates; the search from the in-memory index, its
+    availability counted per page (one page here)."""
+    with django_assert_max_num_queries(12):
+        rows = export(rep_client, "sales:requests-export", "csv")
+    assert len(rows) > 1
+    with django_assert_max_num_queries(15):
+        export(rep_client, "sales:search-export", "xlsx")
+
+
+def test_the_nominations_export_follows_the_queue_filters(client, manager, sales_rep, account_owner):
+    account = factories.make_account(account_owner, name="Nominated Co")
+    nomination_submit(nominator=sales_rep, account=account, contact_name="Nina New", reason="Loves us.")
+    client.force_login(manager)
+    rows = export(client, "manage:nominations-export", "csv")
+    assert [row[1] for row in rows[1:]] == ["Nina New"]
+    other_industry = "31" if account.industry.naics_code != "31" else "52"
+    from references.models import Industry
+
+    industry = Industry.objects.get(naics_code=other_industry)
+    assert export(client, "manage:nominations-export", "csv", industry=industry.pk)[1:] == []
+
+
+def test_no_export_holds_a_contacts_email(client, manager, sales_rep, customer_contact):
+    make_request(sales_rep, customer_contact)
+    from datetime import date
+
+    factories.make_activity(customer_contact, date(2026, 3, 1))
+    client.force_login(manager)
+    for name in ("manage:requests-export", "manage:activities-export", "manage:nominations-export"):
+        rows = export(client, name, "csv", status="all")
+        assert customer_contact.email not in repr(rows) and customer_contact.phone not in repr(rows)
