@@ -159,7 +159,11 @@ def import_job_run(*, job_id: int, claim_from: str = ImportStatus.QUEUED) -> Imp
 def _finish(job: ImportJob, status: str, plan, message: str) -> ImportJob:
     job.status, job.message, job.finished_at = status, message, timezone.now()
     job.summary, job.errors, job.error_count = plan.summary(), _errors(plan.errors), len(plan.errors)
-    job.save(update_fields=["status", "message", "finished_at", "summary", "errors", "error_count"])
+    fields = ["status", "message", "finished_at", "summary", "errors", "error_count"]
+    if status == ImportStatus.DONE:
+        job.content = b""  # imported: the file is not needed any more (up to IMPORT_UPLOAD_MAX_MB)
+        fields.append("content")
+    job.save(update_fields=fields)
     return job
 
 

@@ -64,6 +64,7 @@ def test_the_import_writes_accounts_contacts_products_and_preferences(manager):
     )
     assert ParticipationPreferences.objects.count() == 8
     assert import_job_progress(job) == 100
+    assert bytes(ImportJob.objects.get(pk=job.pk).content) == b""  # the file is not kept once imported
 
 
 def test_importing_the_same_file_again_creates_no_duplicates(manager):
