@@ -21,6 +21,7 @@ class CheckedCursorPagination(CursorPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.model = queryset.model
+        self.annotations = dict(queryset.query.annotations)
         return super().paginate_queryset(queryset, request, view)
 
     def decode_cursor(self, request):
@@ -31,7 +32,10 @@ class CheckedCursorPagination(CursorPagination):
 
     def _valid(self, position: str) -> bool:
         """Whether `position` is a value of the ordering field the database would take."""
-        field = self.model._meta.get_field(self.ordering[0].lstrip("-"))
+        name = self.ordering[0].lstrip("-")
+        # A list may order by a non-null key it annotates (a nullable column coalesced).
+        named = self.annotations.get(name)
+        field = named.output_field if named is not None else self.model._meta.get_field(name)
         if "\x00" in position:
             return False
         try:

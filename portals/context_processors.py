@@ -31,4 +31,5 @@ def portal(request) -> dict:
         # My tasks in the navigation: one aggregate query (open and late counts), run only
         # when the page shows it (admin pages don't).
         context["task_counts"] = SimpleLazyObject(lambda: task_counts(user))
+        context["profile_url"] = reverse("profile:home")  # their API keys, in the header
     return context

@@ -147,7 +147,8 @@ class DemoCatalogue:
         self.t_opportunity_team = load.through(Opportunity._meta.get_field("team"))
         self.t_account = load.table(
             Account,
-            ["id", "name", "industry", "size_band", "country", "customer_since", "annual_contract_value"]
+            ["id", "external_id", "name", "industry", "size_band", "country", "customer_since"]
+            + ["annual_contract_value"]
             + ["currency", "nps", "open_escalations", "renewal_date", "at_risk", "status", "owner"]
             + ["reference_story", "created_at", "updated_at"],
         )
@@ -302,7 +303,8 @@ class DemoCatalogue:
         if status in USABLE_STATUSES and rng.random() < 0.6:
             story = self.text(one_of(rng, words.STORIES), name=name)
         self.t_account.add(
-            (account_id, name, tax.industries[industry_code], band_id, tax.countries[profile.code])
+            (account_id, f"001DEMO{account_id:010d}", name, tax.industries[industry_code], band_id)
+            + (tax.countries[profile.code],)
             + (self.day(since), money(rng, low, high, profile.currency), profile.currency)
             + (self._nps(status, at_risk), self._escalations(at_risk), self._renewal(status, at_risk))
             + (at_risk, status, owner, story, self.now, self.now)

@@ -22,6 +22,7 @@ from requests_app.models import (
     RequestEvent,
     RequestStatus,
 )
+from requests_app.statuses import APPROVED_STATUSES
 
 # (label, ORDER BY) of the "My requests" sorts, by the `sort` parameter.
 # The default puts open requests first, the one that moved last on top, so a request just made or
@@ -122,6 +123,17 @@ def released_contact_details(request: ReferenceRequest) -> ContactDetails | None
     if row is None:
         return None
     return ContactDetails(f"{row['first_name']} {row['last_name']}", row["title"], row["email"], row["phone"])
+
+
+def contacts_released_to(user) -> QuerySet[ReferenceRequest]:
+    """The ids (`chosen_contact_id`) of the contacts whose email and phone `user` may read: the
+    chosen contact of each approved request they made — `contact_details_released`, set-based, for
+    a list of contacts (`Exists(...filter(chosen_contact_id=OuterRef("pk")))`)."""
+    return (
+        ReferenceRequest.objects.visible_to(user)
+        .filter(requester=user, status__in=APPROVED_STATUSES, chosen_contact__isnull=False)
+        .values("chosen_contact_id")
+    )
 
 
 def request_for_feedback(*, user, pk: int) -> ReferenceRequest:

@@ -27,11 +27,11 @@ from references.models import (
     Persona,
 )
 from references.statuses import USABLE_STATUSES, ReferenceStatus
+from requests_app.history import request_event_write
 from requests_app.models import (
     Nomination,
     ReferenceRequest,
     RequestCandidate,
-    RequestEvent,
     RequestFeedback,
     RequestStatus,
 )
@@ -94,7 +94,7 @@ def request_create(
             RequestCandidate(request=request, contact=contact, preference=rank)
             for rank, contact in enumerate(chosen, start=1)
         )
-        RequestEvent.objects.create(
+        request_event_write(
             request=request,
             actor=requester,
             action="submit",
@@ -240,9 +240,7 @@ def feedback_record(
             outcome_note=(outcome_note or "").strip(),
             submitted_by=actor,
         )
-        RequestEvent.objects.create(
-            request=locked, actor=actor, action="feedback", note=_feedback_summary(feedback)
-        )
+        request_event_write(request=locked, actor=actor, action="feedback", note=_feedback_summary(feedback))
     return feedback
 
 
@@ -334,7 +332,7 @@ def customer_brief_set(*, request: ReferenceRequest, actor: User, brief: str) ->
             return locked
         ReferenceRequest.objects.filter(pk=locked.pk).update(customer_brief=brief, updated_at=timezone.now())
         locked.customer_brief = brief
-        RequestEvent.objects.create(
+        request_event_write(
             request=locked,
             actor=actor,
             action="customer_brief",

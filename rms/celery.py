@@ -8,8 +8,9 @@ from celery.schedules import crontab
 from django.conf import settings
 
 from core.health import register_probe
-from notifications.publishing import broker_reachable
+from notifications.publishing import broker_reachable, publish
 from rms.env import env_int
+from webhooks.queue import register_publisher
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rms.settings")
 
@@ -29,6 +30,8 @@ app.conf.beat_schedule = {
         "task": "notifications.sweep",
         "schedule": float(env_int("NOTIFICATION_SWEEP_SECONDS", 120)),
     },
+    # Webhook retries when due, and deliveries whose message was lost (webhooks/delivery.py).
+    "webhooks-sweep": {"task": "webhooks.sweep", "schedule": float(env_int("WEBHOOKS_SWEEP_SECONDS", 30))},
     "workflows-task-reminders": {"task": "workflows.task_reminders", "schedule": 900.0},
     "notifications-daily-digest": {
         "task": "notifications.daily_digest",
@@ -65,3 +68,5 @@ def broker_ready() -> str | None:
 
 
 register_probe("broker", broker_ready)
+# Webhook deliveries are published as email is: short timeouts, then left for the sweep.
+register_publisher(publish)

@@ -5,6 +5,7 @@ so a bad deployment stops before it serves a request.
 """
 
 import os
+import re
 from urllib.parse import urlparse
 
 
@@ -48,6 +49,16 @@ def _env_number(name, default, parse, kind: str, minimum):
     if minimum is not None and not number >= minimum:  # `not >=` also refuses nan
         raise ConfigError(f"{name}={value!r} must be at least {minimum}.")
     return number
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate, "<calls>/<second|minute|hour|day>" (DRF's throttle rates: `2000/hour`)."""
+    value = env_str(name, default)
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ConfigError(
+            f"{name}={value!r} is not a rate; write calls per second, minute, hour or day: 2000/hour."
+        )
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

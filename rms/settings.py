@@ -188,6 +188,8 @@ CELERY_TIMEZONE = env_str("TIME_ZONE", "UTC")
 # Queues: deliveries on their own, so a long maintenance job never delays an email (Makefile `worker`).
 CELERY_TASK_ROUTES = {
     "notifications.deliver": {"queue": "notifications"},
+    "webhooks.deliver": {"queue": "notifications"},
+    "webhooks.*": {"queue": "maintenance"},
     "notifications.*": {"queue": "maintenance"},
     "limits.*": {"queue": "maintenance"},
     "workflows.*": {"queue": "maintenance"},

@@ -9,6 +9,10 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# The API's throttles stay out of the way of the suite (the fuzz pass makes thousands of calls);
+# tests/api/test_throttles.py sets small rates itself.
+os.environ.setdefault("API_KEY_RATE", "1000000/hour")
+os.environ.setdefault("API_USER_RATE", "1000000/hour")
 
 from rms.settings import *  # noqa: F403
 

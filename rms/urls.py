@@ -21,3 +21,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("", include("core.urls")),
 ]
+
+# Under /api/ a 404 or 500 is the API's JSON error body; elsewhere Django's pages.
+handler404 = "rms.handlers.not_found"
+handler500 = "rms.handlers.server_error"

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.roles import Role, has_role
 from references.models import Contact
 from workflows.models import EventSignup, PlannedEvent
 from workflows.statuses import PlannedEventStatus
@@ -82,3 +83,27 @@ def planned_event_counts() -> dict[str, int]:
         to_record=Count("pk", filter=planned & Q(starts_at__lte=now)),
         recorded=Count("pk", filter=Q(status=PlannedEventStatus.RECORDED)),
     )
+
+
+# --- The API's reads (api/views/flows_events.py): each role as its pages show it ---------------
+
+
+def plans_events(user) -> bool:
+    """Marketing and the program plan, record and read every event and every sign-up."""
+    return has_role(user, Role.MARKETING) or has_role(user, Role.MANAGER)
+
+
+def events_visible_to(user) -> QuerySet[PlannedEvent]:
+    """The planned events `user` reads, each with the sign-ups they may see (`signup_rows`):
+    marketing and the program every event and sign-up (/content/events/); a rep the upcoming
+    events they may sign up to, with the sign-ups they made (/sales/events/)."""
+    signups = EventSignup.objects.select_related("opportunity__owner", "signed_up_by").order_by(
+        "created_at", "id"
+    )
+    if plans_events(user):
+        rows = _rows()
+    elif has_role(user, Role.SALES):
+        rows, signups = planned_events(), signups.filter(signed_up_by=user)
+    else:
+        return PlannedEvent.objects.none()
+    return rows.prefetch_related(Prefetch("signups", queryset=signups, to_attr="signup_rows"))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from core.dates import day_text
 from core.errors import DomainError, InvalidInput
 from references.models import ActivityType, Contact, ReferenceActivity
+from references.outbound import activities_recorded
 from requests_app.models import ReferenceRequest
 from workflows.models import Event
 from workflows.querysets import speakers_for
@@ -86,6 +87,7 @@ def write_event(
         activities.append(activity)
     event.speakers.set(speakers)
     event.activities.set(activities)
+    activities_recorded(activities, deal_ids=opportunity_ids)
     return event, activities
 
 

@@ -16,6 +16,7 @@ from core.dates import OUT_OF_RANGE, day_text, in_range, moment_text
 from core.errors import Conflict, InvalidInput, NeedsConfirmation
 from limits.services import limit_enforce
 from references.models import Contact, ReferenceActivity
+from references.outbound import activities_recorded
 from references.statuses import ReferenceStatus
 from requests_app.models import OfferedSlot, ReferenceRequest, RequestFeedback, RequestStatus
 from workflows.machine import Actor, TransitionContext
@@ -321,6 +322,8 @@ def record_activity(ctx: TransitionContext) -> dict[str, Any]:
             if request.opportunity_id:
                 activity.opportunities.add(request.opportunity_id)
             activities.append(activity)
+        deals = [request.opportunity_id] if request.opportunity_id else []
+        activities_recorded(activities, deal_ids=deals, request_id=request.pk)
     RequestActivity.objects.bulk_create(
         [RequestActivity(request=ctx.request, activity=activity) for activity in activities],
         ignore_conflicts=True,

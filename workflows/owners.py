@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from references.models import Account
 from references.services import account_owner_change
-from requests_app.models import ReferenceRequest, RequestEvent
+from requests_app.history import request_event_write
+from requests_app.models import ReferenceRequest
 from requests_app.statuses import OPEN_STATUSES
 from workflows.models import NoticeKind, StepRole, Task
 from workflows.services import display_name, record_notices
@@ -48,7 +49,7 @@ def account_owner_reassign(*, account: Account, owner: User, reason: str, actor:
             if request.status not in WAITING_FOR_OWNER:
                 continue
             request.chosen_contact.account = account  # the notice names the new owner
-            event = RequestEvent.objects.create(
+            event = request_event_write(
                 request=request,
                 actor=actor,
                 action="owner_changed",

@@ -20,6 +20,7 @@ from django.utils import timezone
 from core.dates import moment_text
 from core.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from references.models import ActivityType, Contact, Opportunity, Persona
+from requests_app.history import request_event_write
 from requests_app.models import ReferenceRequest, RequestEvent, RequestFeedback, RequestStatus
 from requests_app.services import feedback_record, request_create
 from workflows.guards import resume_target
@@ -178,7 +179,7 @@ def request_transition(
         _set_status(request, target, updates, ctx.now)
         override = str(payload.get("override_reason") or "").strip()
         event_note = ctx.cleaned.get("history_note", note)  # a guard may word the history row
-        event = RequestEvent.objects.create(
+        event = request_event_write(
             request=request,
             actor=actor,
             actor_contact=customer,
@@ -206,7 +207,7 @@ def open_workflow_tasks(*, request: ReferenceRequest, actor: User | None) -> lis
                 locked.events.filter(to_status=RequestStatus.SUBMITTED).order_by("-created_at", "-id").first()
             )
             if event is None:
-                event = RequestEvent.objects.create(
+                event = request_event_write(
                     request=locked, actor=actor, action="submit", to_status=RequestStatus.SUBMITTED
                 )
             record_notices(event=event, kinds=SUBMIT_NOTIFICATIONS)

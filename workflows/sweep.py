@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import DomainError
-from requests_app.models import ReferenceRequest, RequestEvent, RequestFeedback, RequestStatus
+from requests_app.history import request_event_write
+from requests_app.models import ReferenceRequest, RequestFeedback, RequestStatus
 from workflows.ask_reminders import asks_remind
 from workflows.models import NoticeKind, StepRole, Task
 from workflows.services import load_locked, record_notices, request_transition
@@ -62,7 +63,7 @@ def approvals_escalate(*, now) -> int:
             ).update(escalated_at=now)
             if not claimed:
                 continue
-            event = RequestEvent.objects.create(
+            event = request_event_write(
                 request=request,
                 action="escalate",
                 from_status=request.status,

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.roles import Role, has_role
-from requests_app.models import Nomination, ReferenceRequest, RequestEvent, RequestStatus
+from requests_app.history import request_event_write
+from requests_app.models import Nomination, ReferenceRequest, RequestStatus
 from workflows.calendar import calendar_for
 from workflows.models import StepRole, Task, WorkflowStep
 from workflows.querysets import eligible_assignees, queues_of
@@ -159,7 +160,7 @@ def _history(task: Task, action: str, actor: User, note: str) -> None:
     if task.request_id is None:
         return  # a nomination's tasks keep their own completed_by/at; it has no event history
     status = ReferenceRequest.objects.values_list("status", flat=True).get(pk=task.request_id)
-    RequestEvent.objects.create(
+    request_event_write(
         request_id=task.request_id,
         actor=actor,
         action=action,

@@ -1,11 +1,20 @@
 """JSON shapes of reference search results. A card carries no contact email or phone."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
+class CriterionSerializer(serializers.Serializer):
+    criterion = serializers.CharField(source="label")
+    state = serializers.ChoiceField(choices=["match", "close", "miss"])
+    text = serializers.CharField(source="__str__", help_text="As the sales page writes it: “Industry ✓”.")
+
+
 class ExplanationSerializer(serializers.Serializer):
+    """Why the reference ranks where it does: the reasons the sales page shows on its card."""
+
     summary = serializers.CharField(source="__str__")
-    criteria = serializers.SerializerMethodField()
+    criteria = CriterionSerializer(many=True)
     # The burnout limits' live figure: what an approval would enforce now, and in words.
     free_slots = serializers.IntegerField(source="free")
     availability = serializers.CharField()
@@ -17,9 +26,6 @@ class ExplanationSerializer(serializers.Serializer):
     available_from = serializers.DateField(allow_null=True)
     nps = serializers.IntegerField(allow_null=True)
 
-    def get_criteria(self, explanation) -> list[dict]:
-        return [{"criterion": c.label, "state": c.state} for c in explanation.criteria]
-
 
 class ReferenceCardSerializer(serializers.Serializer):
     contact_id = serializers.IntegerField()
@@ -27,6 +33,7 @@ class ReferenceCardSerializer(serializers.Serializer):
     title = serializers.CharField()
     account_id = serializers.IntegerField()
     account = serializers.CharField(source="account_name")
+    customer_since = serializers.DateField(allow_null=True)
     industry = serializers.CharField()
     region = serializers.CharField()
     country = serializers.CharField()
@@ -75,12 +82,24 @@ class RelaxationSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class RankedForSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    value = serializers.CharField()
+
+
 class SearchPageSerializer(serializers.Serializer):
     count = serializers.IntegerField(source="total")
+    ranked_for = serializers.SerializerMethodField(
+        help_text="What the results are ranked against (a deal or the filters), as the page says it."
+    )
     next = serializers.SerializerMethodField(help_text="The next page's URL, if there is one.")
     results = ReferenceCardSerializer(many=True, source="cards")
     facets = FacetSerializer(many=True)
     relaxations = RelaxationSerializer(many=True)
+
+    @extend_schema_field(RankedForSerializer(many=True))
+    def get_ranked_for(self, page) -> list[dict]:
+        return [{"label": label, "value": value} for label, value in page.target_labels]
 
     def get_next(self, page) -> str | None:
         return self.context.get("next")

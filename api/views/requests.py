@@ -27,6 +27,12 @@ class RequestFilter(django_filters.FilterSet):
     opportunity = django_filters.NumberFilter(field_name="opportunity_id")
     needed_before = django_filters.DateFilter(field_name="needed_by", lookup_expr="lte")
     needed_after = django_filters.DateFilter(field_name="needed_by", lookup_expr="gte")
+    campaign = django_filters.CharFilter(
+        field_name="campaign",
+        lookup_expr="iexact",
+        max_length=ReferenceRequest._meta.get_field("campaign").max_length,
+        label="A campaign's name: its campaign requests",
+    )
 
     class Meta:
         model = ReferenceRequest

@@ -21,6 +21,7 @@ from api.serializers.workflows import (
     TaskSerializer,
     TransitionInputSerializer,
 )
+from api.views.flows_tasks import TaskFilter
 from requests_app.models import ReferenceRequest
 from workflows.models import Task
 from workflows.selectors import task_list
@@ -79,11 +80,13 @@ class TaskPages(CheckedCursorPagination):
 
 
 class MyTasks(generics.ListAPIView):
-    """The open tasks on your list, soonest due first."""
+    """The open tasks on your list, soonest due first; filter by due time, request, nomination,
+    kind, role queue and lateness."""
 
     permission_classes = [StaffRole]
     serializer_class = TaskSerializer
     pagination_class = TaskPages
+    filterset_class = TaskFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -112,6 +112,9 @@ CLEARS: tuple[Clear, ...] = (
             "title": "",
             "email": t.placeholder_email,
             "phone": "",
+            # The CRM's id would tie the row back to the person; a later CRM sync of them makes
+            # a new contact, which the program decides about again.
+            "external_id": None,
             "updated_at": timezone.now(),  # the search index re-reads changed contacts
         },
     ),
@@ -267,7 +270,11 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
     "references.SizeBand": {"name": "taxonomy"},
     "references.Persona": {"name": "taxonomy", "code": "taxonomy"},
     "references.ActivityType": {"name": "taxonomy", "code": "taxonomy"},
-    "references.Account": {"name": "the organization, not the person", "currency": "a code"},
+    "references.Account": {
+        "name": "the organization, not the person",
+        "currency": "a code",
+        "external_id": "the organization's id in the CRM",
+    },
     "references.Contact": {"language": "a code the reports group by", "time_zone": "a zone name"},
     # The consent ledger keeps the fact (what, when, given or not, how) and has no free text.
     "references.ConsentEntry": {"wording_version": "the version of our text they saw"},
@@ -299,6 +306,25 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
     "limits.LimitOverride": {"limit": "a limit's code"},
     "notifications.Notification": {"key": "an event's id", "kind": "a code", "link": "a path"},
     "notifications.NotificationPreference": {"kind": "a code"},
+    # API keys belong to staff users.
+    "integrations.ApiKey": {
+        "id": "a key's prefix and hash",
+        "prefix": "a key's public part",
+        "hashed_key": "a hash",
+        "name": "staff's label for a key",
+    },
+    # The library's own key model, unused (integrations.ApiKey is the program's).
+    "rest_framework_api_key.APIKey": {
+        "id": "unused",
+        "prefix": "unused",
+        "hashed_key": "unused",
+        "name": "unused",
+    },
+    # Webhooks: payloads hold ids and codes only (webhooks.outbox refuses personal keys).
+    "webhooks.Subscription": {"name": "an outside system", "url": "an outside system", "secret": "a key"},
+    "webhooks.Message": {"webhook_id": "a random id"},
+    "webhooks.Delivery": {"last_error": "the receiver's answer"},
+    "webhooks.DeliveryAttempt": {"error": "the receiver's answer"},
     "axes.AccessFailureLog": dict.fromkeys(
         ("user_agent", "username", "http_accept", "path_info"), "staff password sign-ins"
     ),

@@ -10,6 +10,7 @@ from core.dialect import Dialect
 from core.statistics import analyze
 from limits.models import ContactUsage, LimitPolicy, LimitRun
 from limits.notices import limit_changes_notify
+from limits.outbound import limits_reached_emit
 from limits.usage.applying import apply, changes_find
 from limits.usage.changed import scope, take_noted
 from limits.usage.judging import judge, parameters
@@ -96,6 +97,8 @@ def usage_recompute(*, today: date | None = None, full: bool = False, verify: bo
             judge(cursor, sql, types, params, scoped=not result.full)
             changes = changes_find(cursor, sql, params)
             result.reached, result.freed, result.near = changes.reached, changes.freed, changes.near
+            if changes.reached:
+                limits_reached_emit(cursor=cursor, at=params["now"])
             applied = apply(cursor, params, rewrite=rewrite)
             result.rested, result.reactivated = applied.rested, applied.reactivated
             result.rows_written = applied.rows_written

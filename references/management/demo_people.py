@@ -106,8 +106,8 @@ class PeopleSeeder:
         self._type_choices: dict[tuple[str, ...], Weighted] = {}
         self.t_contact = loader.table(
             Contact,
-            ["id", "account", "first_name", "last_name", "title", "persona", "email", "phone", "language"]
-            + ["time_zone", "status", "created_at", "updated_at"],
+            ["id", "external_id", "account", "first_name", "last_name", "title", "persona", "email", "phone"]
+            + ["language", "time_zone", "status", "created_at", "updated_at"],
         )
         self.t_preferences = loader.table(
             ParticipationPreferences,
@@ -165,8 +165,8 @@ class PeopleSeeder:
             title = one_of(rng, words.TITLES[persona])
             phone, time_zone = self._phone(profile), one_of(rng, profile.time_zones)
             self.t_contact.add(
-                (contact_id, account_id, first, last, title, tax.personas[persona], email, phone, language)
-                + (time_zone, status, self.now, self.now)
+                (contact_id, f"003DEMO{contact_id:010d}", account_id, first, last, title)
+                + (tax.personas[persona], email, phone, language, time_zone, status, self.now, self.now)
             )
             # Every 40th contact has opted out (2.5%), so even a small demo shows some.
             opted_out = contact_id % OPT_OUT_EVERY == 0

@@ -22,6 +22,9 @@ from references.models import (
     ReferenceStatus,
     StatusChange,
 )
+from references.outbound import contact_rows, contacts_status_changed
+from webhooks.outbox import listening
+from webhooks.statuses import EventType
 
 Subject = TypeVar("Subject", Account, Contact)
 Actor = AbstractBaseUser | None  # None only for system jobs
@@ -93,6 +96,9 @@ def contact_moves_apply(
             cursor.execute(LOCK_MOVES.format(moves=table))
         cursor.execute(COUNT_MOVES.format(moves=table))
         moved = dict(cursor.fetchall())
+        if moved and listening(EventType.CONTACT_STATUS_CHANGED):
+            cursor.execute(MOVING.format(moves=table))
+            contacts_status_changed(cursor.fetchall(), actor_id=None, at=params["moved_at"])
         if moved:
             cursor.execute(HISTORY.format(moves=table, reason=reason_sql), params)
             cursor.execute(APPLY_MOVES.format(moves=table), params)
@@ -115,6 +121,13 @@ COUNT_MOVES = """
 SELECT m.to_status, COUNT(*) FROM {moves} m
 JOIN references_contact c ON c.id = m.contact_id AND c.status = m.from_status
 GROUP BY m.to_status
+"""
+
+# The contacts about to move, for the webhooks (only read when a subscription listens).
+MOVING = """
+SELECT m.contact_id, c.account_id, m.from_status, m.to_status FROM {moves} m
+JOIN references_contact c ON c.id = m.contact_id AND c.status = m.from_status
+ORDER BY m.contact_id
 """
 
 HISTORY = """
@@ -188,5 +201,7 @@ def _apply(model: type[Subject], rows: list[Subject], *, to_status: str, reason:
     for start in range(0, len(pks), _BATCH):
         model.objects.filter(pk__in=pks[start : start + _BATCH]).update(status=to_status, updated_at=now)
     StatusChange.objects.bulk_create(history, batch_size=_BATCH)
+    if model is Contact:
+        contacts_status_changed(contact_rows(rows, to_status), actor_id=actor.pk if actor else None, at=now)
     for row in rows:
         row.status, row.updated_at = to_status, now

@@ -26,7 +26,7 @@ from tests.security.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("every-page")]
 
-PORTALS = ("sales", "manage", "tasks", "content", "notifications")
+PORTALS = ("sales", "manage", "tasks", "content", "notifications", "profile")
 # Who uses a page: the role a portal is for (the manager works the task list, a rep reads
 # notifications), else the first staff role that may open it (the owner, for approvals).
 USED_BY = {
@@ -35,6 +35,7 @@ USED_BY = {
     "tasks": "manager",
     "content": "marketing",
     "notifications": "sales",
+    "profile": "sales",
 }
 STAFF = ("sales", "owner", "manager", "marketing")
 # Routes answering with a file for another program (the website's customer list), not a page.

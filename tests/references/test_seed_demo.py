@@ -137,6 +137,10 @@ def test_catalogue_is_consistent():
     # Every deal's size can be compared in dollars (the inbox's deal-size order).
     foreign = set(Opportunity.objects.exclude(currency="USD").values_list("currency", flat=True))
     assert foreign and foreign <= set(CurrencyRate.objects.values_list("currency", flat=True))
+    # Mirrored from the CRM: every account, contact and deal has the CRM's id, so a CRM sync
+    # (PUT /api/crm/...) updates the demo's rows instead of adding new ones.
+    for model in (Account, Contact, Opportunity):
+        assert not model.objects.filter(external_id__isnull=True).exists(), model
 
 
 def test_the_consent_ledger_says_what_the_preferences_say():

@@ -20,6 +20,7 @@ from core.roles import Role
 from customers.erasure.services import erasure_ask
 from customers.models import GiveBack
 from customers.statuses import GiveBackKind
+from integrations.keys import api_key_create
 from marketing.statuses import AssetStatus
 from matching.indexing import search_index_rebuild
 from references.models import Contact
@@ -33,7 +34,7 @@ from workflows.nominations import nomination_consent, nomination_qualify, nomina
 from workflows.transitions import USUAL_PATH
 
 # The URL namespaces of the pages; their forms and filters are fuzzed.
-PORTALS = ("sales", "manage", "tasks", "content", "notifications")
+PORTALS = ("sales", "manage", "tasks", "content", "notifications", "profile")
 START = {
     "sales": ("/sales/", "/sales/nominations/new/?q=ac", "/tasks/", "/notifications/"),
     "owner": ("/sales/approvals/", "/tasks/"),
@@ -111,6 +112,8 @@ def build_world() -> dict:
         GiveBack(contact=contact, kind=GiveBackKind.RECOGNITION, given_on=date.today())
         for contact in Contact.objects.all()
     )
+    # An API key of the rep's, so their profile page shows its Revoke link.
+    api_key_create(user=people["sales"], name="Rae's script", scopes=["read"])
     search_index_rebuild()
     return people
 

@@ -22,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from marketing.sharing import share_token
+from references.models import ReferenceActivity
 from tests.security.world import ROLES, World, routes, world_scope
 
 ANON, SALES, OWNER, MANAGER, MARKETING, ADMIN = ROLES
@@ -315,6 +316,89 @@ ROWS: dict[str, Row] = {
         kwargs=pk("request"),
     ),
     "api-tasks": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    # The API's front door and its docs: anyone signed in (a person signed out is sent to sign
+    # in for the docs page).
+    "api-root": guarded(SIGNED_IN, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    "api-docs": guarded(SIGNED_IN, get=OK, post=NO_METHOD),
+    # Each staff user's own profile and API keys (the empty POST names the missing fields); the
+    # world's key is Sally's: nobody else may even see its revoke page.
+    "profile:home": guarded(STAFF_ROLES, get=OK, post=FORM),
+    "profile:key-revoke": guarded(
+        STAFF_ROLES,
+        get=only({SALES: OK}, NOT_FOUND, STAFF_ROLES),
+        post=only({SALES: MOVED}, NOT_FOUND, STAFF_ROLES),
+        kwargs=lambda world: {"prefix": world.api_key.prefix},
+    ),
+    # The program's records (api/urls_program.py), read-only: the catalogue for every role; deals
+    # as the pages show them (Sally's: hers, the program's and the admin's); activities are the
+    # program's records; notifications each user's own (Sally's here).
+    "api-accounts": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    "api-account": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED, kwargs=pk("account")),
+    "api-contacts": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    "api-contact": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED, kwargs=pk("contact")),
+    "api-opportunities": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    "api-opportunity": guarded(
+        STAFF_ROLES,
+        get=only({SALES: OK, MANAGER: OK, ADMIN: OK}, NOT_FOUND, STAFF_ROLES),
+        post=NO_METHOD,
+        anonymous=UNAUTHORIZED,
+        kwargs=pk("deal"),
+    ),
+    "api-activities": guarded(MANAGER_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    "api-activity": guarded(
+        MANAGER_ROLES,
+        get=OK,
+        post=NO_METHOD,
+        anonymous=UNAUTHORIZED,
+        kwargs=lambda world: {"pk": world.first_pk(ReferenceActivity)},
+    ),
+    "api-notifications": guarded(SIGNED_IN, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    "api-notification-read": guarded(
+        SIGNED_IN,
+        get=NO_METHOD,
+        post=only({SALES: OK}, NOT_FOUND, SIGNED_IN),
+        anonymous=UNAUTHORIZED,
+        kwargs=pk("notification_sally"),
+    ),
+    "api-notifications-read-all": guarded(SIGNED_IN, get=NO_METHOD, post=OK, anonymous=UNAUTHORIZED),
+    # The flows' API (api/urls_flows.py): the pages' visibility, read-only rows answer 405 to a POST.
+    # Maria's task: the program reads every task; nobody else has it on their list.
+    "api-task": guarded(
+        STAFF_ROLES,
+        get=only({MANAGER: OK, ADMIN: OK}, NOT_FOUND, STAFF_ROLES),
+        post=NO_METHOD,
+        anonymous=UNAUTHORIZED,
+        kwargs=pk("task"),
+    ),
+    # Planned events: every staff role reads the upcoming one; reps sign deals up (the empty
+    # post names the missing deal), marketing and the program do not.
+    "api-events": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    "api-event": guarded(
+        STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED, kwargs=pk("planned_event")
+    ),
+    "api-event-signups": guarded(
+        SALES_ROLES, get=NO_METHOD, post=FORM, anonymous=UNAUTHORIZED, kwargs=pk("planned_event")
+    ),
+    # Nominations: reps their own (Sally's here), the program every one; marketing none.
+    "api-nominations": guarded(APPROVER_ROLES, get=OK, post=FORM, anonymous=UNAUTHORIZED),
+    "api-nomination": guarded(
+        APPROVER_ROLES,
+        get=only({OWNER: NOT_FOUND}, OK, APPROVER_ROLES),
+        post=NO_METHOD,
+        anonymous=UNAUTHORIZED,
+        kwargs=pk("nomination_consent"),
+    ),
+    # The content library: a published, public asset every staff role reads and may use (the
+    # empty post names the missing deal or campaign).
+    "api-assets": guarded(STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
+    "api-asset": guarded(
+        STAFF_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED, kwargs=pk("library_asset")
+    ),
+    "api-asset-uses": guarded(
+        STAFF_ROLES, get=NO_METHOD, post=FORM, anonymous=UNAUTHORIZED, kwargs=pk("library_asset")
+    ),
+    # Campaigns: marketing's own, the program's every one.
+    "api-campaigns": guarded(CONTENT_ROLES, get=OK, post=NO_METHOD, anonymous=UNAUTHORIZED),
     # The customer portal: its front page and sign-in are public; everything else is a contact's.
     "customer:home": public(get=OK, post=NO_METHOD),
     "customer:sign-in": public(get=OK, post=FORM),
@@ -390,6 +474,9 @@ READ_ONLY = {
     "marketing.accountpermission",
     "marketing.permissionchange",
     "marketing.assetuse",
+    # Written by the webhooks outbox and delivery; "Send again" is an action of the list.
+    "webhooks.message",
+    "webhooks.delivery",
 }
 NEVER_ADDED = {
     "marketing.asset",  # made in /content/assets/new/, where its file is checked
@@ -413,6 +500,7 @@ MANAGER_KEEPS = {
     "references.participationpreferences",
 }
 NEVER_DELETED = {
+    "integrations.apikey",  # revoked, never deleted: the row is the key's history
     "marketing.asset",
     "limits.limitpolicy",
     "matching.matchweights",

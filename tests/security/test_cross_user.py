@@ -31,6 +31,7 @@ class Other:
     name: str
     texts: tuple[str, ...]
     kwarg: str = "pk"
+    attr: str = "pk"  # the object's attribute the URL takes
 
 
 # Oscar's deal and his request naming Otto's customer; their identifying words.
@@ -179,7 +180,46 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
         MANAGER: SEES_ALL,
         ADMIN: SEES_ALL,
     },
+    # The program's records (api/urls_program.py): the catalogue is shared, activities are the
+    # program's; deals and notifications are each user's own.
+    "api-account": "the shared catalogue: every role of the program reads every account",
+    "api-contact": "the shared catalogue: every role reads every contact (email and phone aside)",
+    "api-activity": PROGRAM,
+    "api-opportunity": {
+        SALES: OSCARS_DEAL,
+        OWNER: OSCARS_DEAL,
+        MARKETING: OSCARS_DEAL,
+        MANAGER: SEES_ALL,
+        ADMIN: SEES_ALL,
+    },
+    "api-notification-read": {
+        SALES: notification_of("oscar"),
+        OWNER: notification_of("otto"),
+        MANAGER: notification_of("mo"),
+        MARKETING: notification_of("mara"),
+        ADMIN: notification_of("oscar"),
+    },
     "password_reset_confirm": "a signed token, not an object's id",
+    # API keys are each user's own, the administrator's profile page included (the admin lists
+    # every user's keys, behind its own door).
+    "profile:key-revoke": dict.fromkeys(
+        (SALES, OWNER, MANAGER, MARKETING, ADMIN),
+        Other("other_api_key", ("Zephyr sync",), kwarg="prefix", attr="prefix"),
+    ),
+    # The flows' API (api/urls_flows.py): tasks are personal but to the program; nominations a
+    # rep's own (Oscar's is nobody else's); events and the library are shared, as their pages.
+    "api-task": {
+        SALES: OSCARS_TASK,
+        OWNER: OTTOS_TASK,
+        MARKETING: MARAS_TASK,
+        MANAGER: SEES_ALL,
+        ADMIN: SEES_ALL,
+    },
+    "api-nomination": {SALES: OTTOS_NOMINATION, OWNER: OTTOS_NOMINATION, MANAGER: SEES_ALL, ADMIN: SEES_ALL},
+    "api-event": "upcoming events are every staff role's; a rep reads only their own sign-ups",
+    "api-event-signups": "upcoming events are open to every rep; another's deal is a 400 (test_flows_events)",
+    "api-asset": "the shared library: every rep may open every published asset not under NDA",
+    "api-asset-uses": "the shared library; a deal in the body must be the rep's own (test_flows_assets)",
     # The content library is shared: every rep sees every published asset that is not under NDA
     # (NDA and unpublished ones are a 404, tests/portals/sales/test_content.py); a use naming
     # another rep's deal is refused there too.
@@ -261,7 +301,7 @@ def test_rows_name_every_role_that_gets_in():
 def test_another_users_object_is_not_found(world: World, key, role, method, htmx):
     other = CROSS[key][role]
     target = getattr(world, other.name)
-    path = reverse(key, kwargs={other.kwarg: target.pk})
+    path = reverse(key, kwargs={other.kwarg: getattr(target, other.attr)})
     headers = {"HX-Request": "true"} if htmx else {}
     data = POST_DATA[key](world, role) if method == "POST" and key in POST_DATA else {}
     response = getattr(world.client(role), method.lower())(path, data, headers=headers)

@@ -26,6 +26,7 @@ from core.roles import Role
 from customers.erasure.services import erasure_ask
 from customers.models import GiveBack
 from customers.statuses import GiveBackKind
+from integrations.keys import api_key_create
 from integrations.models import ImportJob
 from limits.models import LimitOverride, LimitRule, LimitRun
 from marketing.statuses import AssetKind
@@ -43,6 +44,7 @@ from tests.builders.library import make_asset, make_use
 from tests.builders.marketing import grant_needed
 from tests.builders.requests import drive_to, make_campaign_request, make_planned_event, make_request
 from tests.builders.search import index, product
+from tests.builders.webhooks import make_delivered, make_subscription
 from workflows.models import Event, StaffCalendar, StepRole, Task
 from workflows.nominations import nomination_qualify
 from workflows.notices import TASK_DUE_SOON
@@ -316,6 +318,11 @@ def _library(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models
     return {"library_asset": asset}
 
 
+def _webhooks(u: dict[str, User]) -> dict:
+    subscription = make_subscription(u["root"])
+    return {"subscription": subscription, "delivery": make_delivered(subscription)}
+
+
 def build_world() -> World:
     users = _users()
     objects = _catalogue(users)
@@ -325,6 +332,8 @@ def build_world() -> World:
     objects |= _program(users, objects)
     objects |= _marketing(users, objects)
     objects |= _library(users, objects)
+    objects |= _webhooks(users)
+    objects |= _api_keys(users)
     index()  # the usage rows, a limits run and the search index over the catalogue
     world = World(users=users, objects=objects)
     for role, name in PLAYED_BY.items():
@@ -332,6 +341,13 @@ def build_world() -> World:
         client.force_login(users[name])
         world.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return world
+
+
+def _api_keys(u: dict[str, User]) -> dict[str, models.Model]:
+    """Sally's API key (her profile page revokes it) and Oscar's, which nobody else may touch."""
+    sallys, _ = api_key_create(user=u["sally"], name="Sally's script", scopes=["read"])
+    oscars, _ = api_key_create(user=u["oscar"], name="Zephyr sync", scopes=["read", "write"])
+    return {"api_key": sallys, "other_api_key": oscars}
 
 
 # --- The routes -------------------------------------------------------------------------------
