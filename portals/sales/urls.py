@@ -2,11 +2,22 @@
 
 from django.urls import path
 
-from portals.sales.views import approvals, content, events, home, nominations, opportunities, requests, search
+from portals.sales.views import (
+    approvals,
+    content,
+    events,
+    exports,
+    home,
+    nominations,
+    opportunities,
+    requests,
+    search,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("search/", search.search, name="search"),
+    path("search/export/", exports.search_export, name="search-export"),
     path("references/<int:contact_id>/", search.reference, name="reference"),
     path("opportunities/", opportunities.opportunity_list, name="opportunities"),
     path("opportunities/new/", opportunities.opportunity_new, name="opportunity-new"),
@@ -14,6 +25,7 @@ urlpatterns = [
     path("opportunities/<int:pk>/edit/", opportunities.opportunity_edit, name="opportunity-edit"),
     path("opportunities/<int:pk>/find/", search.find_for_opportunity, name="find"),
     path("requests/", requests.request_list, name="requests"),
+    path("requests/export/", exports.requests_export, name="requests-export"),
     path("requests/new/", requests.request_new, name="request-new"),
     path("requests/<int:pk>/", requests.request_detail, name="request"),
     path("requests/<int:pk>/cancel/", requests.request_cancel_view, name="request-cancel"),

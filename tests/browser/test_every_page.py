@@ -40,6 +40,17 @@ USED_BY = {
 STAFF = ("sales", "owner", "manager", "marketing")
 # Routes answering with a file for another program (the website's customer list), not a page.
 NOT_PAGES = {"content:customers-csv", "content:customers-json", "content:asset-file"}
+# The lists' CSV / XLSX exports, the import's template CSV, and the import's progress partial
+# (a fragment htmx polls into the job's page).
+NOT_PAGES |= {
+    "sales:search-export",
+    "sales:requests-export",
+    "manage:requests-export",
+    "manage:activities-export",
+    "manage:nominations-export",
+    "manage:import-template",
+    "manage:import-job-status",
+}
 # Public pages outside the portals, opened by an anonymous visitor.
 PUBLIC_PAGES = ("volunteer",)
 SIZES = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 900}}

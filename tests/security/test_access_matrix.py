@@ -130,10 +130,14 @@ SALLYS = only({SALES: OK, ADMIN: OK}, NOT_FOUND)  # Sally's deal or request: her
 # with the reason); nobody else may find it.
 MARIAS_TASK = only({MANAGER: MOVED, ADMIN: MOVED}, NOT_FOUND, STAFF_ROLES)
 
+MARIAS_IMPORT = only({MANAGER: OK}, NOT_FOUND, MANAGER_ROLES)
+
 ROWS: dict[str, Row] = {
     # Sales portal (role_required(SALES)).
     "sales:home": guarded(SALES_ROLES, get=OK, post=OK),
     "sales:search": guarded(SALES_ROLES, get=OK, post=NO_METHOD),
+    "sales:search-export": guarded(SALES_ROLES, get=OK, post=NO_METHOD),
+    "sales:requests-export": guarded(SALES_ROLES, get=OK, post=NO_METHOD),
     "sales:reference": guarded(SALES_ROLES, get=OK, post=NO_METHOD, kwargs=pk("contact", "contact_id")),
     "sales:opportunities": guarded(SALES_ROLES, get=OK, post=OK),
     "sales:opportunity-new": guarded(SALES_ROLES, get=OK, post=FORM),
@@ -213,6 +217,22 @@ ROWS: dict[str, Row] = {
     "manage:erasure": guarded(MANAGER_ROLES, get=OK, post=FORM, kwargs=pk("erasure")),
     # Nominations: the program's queue and pages (an empty POST moves nothing, or qualifies a
     # submitted nomination, which needs no more).
+    # Exports (CSV / XLSX) of the manager's lists.
+    "manage:requests-export": guarded(MANAGER_ROLES, get=OK, post=NO_METHOD),
+    "manage:activities-export": guarded(MANAGER_ROLES, get=OK, post=NO_METHOD),
+    "manage:nominations-export": guarded(MANAGER_ROLES, get=OK, post=NO_METHOD),
+    # Spreadsheet import: a job is its uploader's (Maria's here); the administrator gets a 404.
+    "manage:import": guarded(MANAGER_ROLES, get=OK, post=FORM),
+    "manage:import-template": guarded(MANAGER_ROLES, get=OK, post=OK),
+    "manage:import-job": guarded(
+        MANAGER_ROLES, get=MARIAS_IMPORT, post=MARIAS_IMPORT, kwargs=pk("import_job")
+    ),
+    "manage:import-job-status": guarded(
+        MANAGER_ROLES, get=MARIAS_IMPORT, post=MARIAS_IMPORT, kwargs=pk("import_job")
+    ),
+    "manage:import-job-run": posted(
+        MANAGER_ROLES, only({MANAGER: MOVED}, NOT_FOUND, MANAGER_ROLES), kwargs=pk("import_job")
+    ),
     "manage:nominations": guarded(MANAGER_ROLES, get=OK, post=OK),
     "manage:nomination": guarded(MANAGER_ROLES, get=OK, post=OK, kwargs=pk("nomination")),
     "manage:nomination-qualify": posted(MANAGER_ROLES, FORM | MOVED, kwargs=pk("nomination")),

@@ -46,6 +46,10 @@ MARAS_TASK = Other("other_marketing_task", ("Zephyr Freight", "Quincy Quokka", "
 OTTOS_NOMINATION = Other("other_nomination_consent", ("Otis Outsider", "Quokka Mutual"))
 
 
+# Mo's spreadsheet import: a job is its uploader's only.
+MOS_IMPORT = Other("other_import_job", ("mo-program.csv",))
+
+
 def notification_of(name: str) -> Other:
     return Other(f"notification_{name}", ())  # the title is read from the row itself
 
@@ -92,6 +96,10 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
     "customer:feedback": PORTAL,
     "customer:preferences-blackout-remove": PORTAL,
     "manage:request": PROGRAM,
+    **{
+        name: {MANAGER: MOS_IMPORT, ADMIN: MOS_IMPORT}
+        for name in ("manage:import-job", "manage:import-job-status", "manage:import-job-run")
+    },
     "manage:nomination": PROGRAM,
     "manage:nomination-qualify": PROGRAM,
     "manage:nomination-consent": PROGRAM,

@@ -27,6 +27,7 @@ from customers.erasure.services import erasure_ask
 from customers.models import GiveBack
 from customers.statuses import GiveBackKind
 from integrations.keys import api_key_create
+from integrations.models import ImportJob
 from limits.models import LimitOverride, LimitRule, LimitRun
 from marketing.statuses import AssetKind
 from notifications.kinds import Channel, Delivery
@@ -228,6 +229,18 @@ def _program(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models
         ),
         "calendar": StaffCalendar.objects.create(user=u["maria"], country=catalogue.country()),
         "erasure": erasure_ask(contact=o["contact_done"]),
+        # Spreadsheet imports are their uploader's: Maria's dry run found errors (so posting
+        # "Import" is refused, not run), Mo's is another manager's.
+        **{
+            name: ImportJob.objects.create(
+                user=u[user],
+                filename=f"{user}-program.csv",
+                content=b"account_name\nX\n",
+                status=ImportJob.Status.INVALID,
+                total_rows=1,
+            )
+            for name, user in (("import_job", "maria"), ("other_import_job", "mo"))
+        },
         # On Grace's page, so the crawl of the forms finds its Remove button.
         "give_back": GiveBack.objects.create(
             contact=o["contact"],
