@@ -68,7 +68,6 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "import_export",
     "csp",
     "core",
     "webhooks",
