@@ -26,3 +26,33 @@ def test_an_email_handed_from_a_contact_to_a_new_one_in_one_batch_is_written(crm
     assert [r["result"] for r in response.json()["results"]] == ["updated", "created"]
     emails = dict(Contact.objects.values_list("external_id", "email"))
     assert emails == {"SF-C1": "ada@acme.test", "SF-C2": "cto@acme.test"}
+
+
+def test_two_contacts_may_swap_or_pass_on_their_emails_in_one_batch(crm):
+    first = [
+        contact_item("SF-C1", email="a@acme.test"),
+        contact_item("SF-C2", email="b@acme.test"),
+        contact_item("SF-C3", email="c@acme.test"),
+    ]
+    assert post(crm, CONTACTS, {"items": first}).status_code == 200
+    items = [
+        contact_item("SF-C1", email="b@acme.test"),  # a and b swap
+        contact_item("SF-C2", email="a@acme.test"),
+        contact_item("SF-C3", email="d@acme.test"),
+    ]
+    response = post(crm, CONTACTS, {"items": items})
+    assert response.status_code == 200, response.json()
+    emails = dict(Contact.objects.values_list("external_id", "email"))
+    assert emails == {"SF-C1": "b@acme.test", "SF-C2": "a@acme.test", "SF-C3": "d@acme.test"}
+    again = post(crm, CONTACTS, {"items": items}).json()["results"]
+    assert [r["result"] for r in again] == ["unchanged"] * 3
+
+
+def test_a_contact_moved_to_another_account_keeps_its_email(crm):
+    assert post(crm, "/api/crm/accounts/bulk/", {"items": [account_item("SF-A2")]}).status_code == 200
+    assert post(crm, CONTACTS, {"items": [contact_item("SF-C1", email="a@acme.test")]}).status_code == 200
+    moved = {"items": [{"external_id": "SF-C1", "account_external_id": "SF-A2"}]}
+    response = post(crm, CONTACTS, moved)
+    assert response.status_code == 200, response.json()
+    contact = Contact.objects.select_related("account").get(external_id="SF-C1")
+    assert (contact.account.external_id, contact.email) == ("SF-A2", "a@acme.test")
