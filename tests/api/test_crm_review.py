@@ -2,6 +2,7 @@
 
 import pytest
 
+from integrations.crm import accounts
 from references.models import Contact
 from tests.api.crm_helpers import account_item, contact_item, keyed, post
 
@@ -56,3 +57,22 @@ def test_a_contact_moved_to_another_account_keeps_its_email(crm):
     assert response.status_code == 200, response.json()
     contact = Contact.objects.select_related("account").get(external_id="SF-C1")
     assert (contact.account.external_id, contact.email) == ("SF-A2", "a@acme.test")
+
+
+def test_accounts_change_owner_in_id_order_whatever_the_items_order(crm, sales_rep, monkeypatch):
+    """Each hand-over locks its account: batches must take the locks in one order (ids, as
+    `rows_by_external_id` does), or two batches naming the same accounts deadlock."""
+    items = [account_item(f"SF-B{n}") for n in range(3)]
+    assert post(crm, "/api/crm/accounts/bulk/", {"items": items}).status_code == 200
+    handed = []
+    real = accounts.account_owner_reassign
+
+    def recording(*, account, **kwargs):
+        handed.append(account.pk)
+        return real(account=account, **kwargs)
+
+    monkeypatch.setattr(accounts, "account_owner_reassign", recording)
+    moved = [account_item(f"SF-B{n}", owner_email=sales_rep.email) for n in (2, 0, 1)]
+    response = post(crm, "/api/crm/accounts/bulk/", {"items": moved})
+    assert response.status_code == 200, response.json()
+    assert len(handed) == 3 and handed == sorted(handed)
