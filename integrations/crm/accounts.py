@@ -115,9 +115,10 @@ def required_check(row: Account, plan: Plan) -> list[tuple[str, str]]:
 
 def _hand_over(changes, actor: User) -> set[int]:
     """Give each existing account whose owner changes to its new owner (`account_owner_reassign`);
-    returns their ids."""
+    returns their ids. In id order, as the batch's rows are locked: two batches handing over the
+    same accounts in different item orders would otherwise deadlock (a 500)."""
     handed = set()
-    for row, changed in changes.updated:
+    for row, changed in sorted(changes.updated, key=lambda update: update[0].pk):
         if "owner" in changed:
             account = Account.objects.select_related("owner").get(pk=row.pk)  # as it is: the note says "was"
             account_owner_reassign(account=account, owner=row.owner, reason=OWNER_CHANGE_REASON, actor=actor)

@@ -309,10 +309,12 @@ def write_changes(changes: Changes) -> list[ItemResult]:
     each item. A unique index that another writer took in the meantime is a 409."""
     model = changes.model
     with unique_or_conflict():
-        if changes.created:
-            model._default_manager.bulk_create(changes.created)
+        # Updates first: a value an existing row gives up (a contact's email the CRM hands to a
+        # new contact of the account) is free before the new rows take it.
         if changes.updated:
             _update(model, changes.updated)
+        if changes.created:
+            model._default_manager.bulk_create(changes.created)
         for name, ids_by_row in changes.many.items():
             _many_set(model, name, ids_by_row)
     return [

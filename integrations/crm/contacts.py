@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models.functions import Lower
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat, Lower
 
 from integrations.crm.common import (
     Batch,
@@ -49,6 +50,7 @@ def contacts_upsert(
     changes = plan_changes(Contact, plans, existing, problems, names=NAMES, check=_required)
     _check_emails(changes, problems)
     problems.raise_any()
+    _free_emails(changes)
     results = write_changes(changes)
     ParticipationPreferences.objects.bulk_create(
         [ParticipationPreferences(contact=contact) for contact in changes.created]
@@ -84,6 +86,17 @@ def _plan(
 
 def _required(row: Contact, plan: Plan) -> list[tuple[str, str]]:
     return missing(row, plan, REQUIRED, "Required to create a contact.")
+
+
+def _free_emails(changes: Changes) -> None:
+    """The batch's contacts whose email changes let go of the old one first (a placeholder unique
+    to each, which the update then replaces), so that a batch may hand an email from one contact
+    to another of the account, or swap two: the unique index is checked row by row as the update
+    runs, and would refuse what `_check_emails` found right. One query, when any email changes."""
+    moving = [row.pk for row, changed in changes.updated if "email" in changed]
+    if moving:
+        placeholder = Concat(Value("crm-moving-"), Cast("pk", CharField()), Value("@rms.invalid"))
+        Contact.objects.filter(pk__in=moving).update(email=placeholder)
 
 
 def _check_emails(changes: Changes, problems: Problems) -> None:
