@@ -50,6 +50,10 @@ app.conf.beat_schedule = {
     },
     # Content: unpublish assets past their review-by day or permission; warn owners 30 and 7 days ahead.
     "marketing-expire-assets": {"task": "marketing.expire_assets", "schedule": crontab(hour=5, minute=40)},
+    "integrations-forget-old-imports": {
+        "task": "integrations.forget_old_imports",
+        "schedule": crontab(hour=3, minute=55),
+    },
     # The reference search index follows the catalogue within a minute; rebuilt nightly.
     "matching-refresh-search-index": {"task": "matching.refresh_search_index", "schedule": 60.0},
     "matching-rebuild-search-index": {

@@ -72,3 +72,6 @@ WEBHOOKS_SWEEP_GRACE = env_int("WEBHOOKS_SWEEP_GRACE", 60)
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 500)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
 IMPORT_UPLOAD_MAX_MB = env_int("IMPORT_UPLOAD_MAX_MB", 20)
+# An uploaded spreadsheet (personal data) and its import job are deleted this many days after the
+# upload (integrations/spreadsheets/retention.py, daily).
+IMPORT_KEEP_DAYS = env_int("IMPORT_KEEP_DAYS", 7, minimum=1)

@@ -313,6 +313,12 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
         "hashed_key": "a hash",
         "name": "staff's label for a key",
     },
+    # An uploaded spreadsheet's job is deleted IMPORT_KEEP_DAYS after upload, file and row errors
+    # with it (integrations/spreadsheets/retention.py): a file is not searched for one person.
+    "integrations.ImportJob": {
+        "filename": "the manager's name for the file",
+        "message": "a job-level message, no cell's value",
+    },
     # The library's own key model, unused (integrations.ApiKey is the program's).
     "rest_framework_api_key.APIKey": {
         "id": "unused",
