@@ -117,6 +117,18 @@ def test_contacts_match_by_external_id_then_by_email_within_the_account(manager,
     assert Contact.objects.count() == 2
 
 
+def test_an_email_another_contact_of_the_account_has_is_a_row_error_in_the_dry_run(manager, account_owner):
+    """A contact matched by external id, given the email of another contact of its account: the
+    dry run says so (the import would otherwise fail on the database's unique email)."""
+    account = factories.make_account(account_owner, name="A Company 0", external_id="A-0")
+    moved = factories.make_contact(account, external_id="A-C-0", email="old@a-company-0.test")
+    factories.make_contact(account, external_id="X-9", email="pat0@a-company-0.test")
+    job = check(manager, program_rows(1))
+    assert [(e["row"], e["column"]) for e in job.errors] == [(2, "email")]
+    moved.refresh_from_db()
+    assert moved.email == "old@a-company-0.test"
+
+
 def test_a_contact_found_by_email_at_another_account_is_refused_not_moved(manager, account_owner):
     elsewhere = factories.make_contact(factories.make_account(account_owner), email="pat0@a-company-0.test")
     job = check(manager, program_rows(1))
