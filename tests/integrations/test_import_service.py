@@ -264,3 +264,37 @@ def test_a_job_left_running_by_a_dead_worker_is_claimed_again_after_the_time_lim
     ImportJob.objects.filter(pk=job.pk).update(started_at=long_ago)
     assert tasks.run_import(job.pk) == ImportJob.Status.DONE
     assert Contact.objects.count() == 4
+
+
+def test_a_worker_that_stops_on_an_unexpected_error_leaves_the_job_failed_not_running(
+    manager, settings, monkeypatch
+):
+    """A time limit or a bug ends the task: the page stops waiting (failed, 100 %), nothing written."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from integrations import tasks
+    from integrations.spreadsheets import jobs
+
+    settings.IMPORT_BACKGROUND_ROWS = 2
+    job = check(manager, program_rows(4))
+    assert tasks.check_import(job.pk) == ImportJob.Status.CHECKED
+    job.refresh_from_db()
+    import_job_start(job=job)
+
+    def too_long(plan, progress=None):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(jobs, "plan_write", too_long)
+    with pytest.raises(SoftTimeLimitExceeded):
+        tasks.run_import(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and job.finished_at is not None
+    assert import_job_progress(job) == 100
+    assert not Contact.objects.exists()
+
+    monkeypatch.setattr(jobs, "plan_import", lambda *args, **kwargs: 1 / 0)
+    stuck = check(manager, program_rows(4))
+    with pytest.raises(ZeroDivisionError):
+        tasks.check_import(stuck.pk)
+    stuck.refresh_from_db()
+    assert stuck.status == ImportJob.Status.FAILED and not stuck.is_running
