@@ -45,6 +45,8 @@ def is_public(address: str) -> bool:
         embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
         if embedded is not None and not is_public(str(embedded)):
             return False
+        if ip.is_site_local:  # fec0::/10: deprecated, still routed inside some networks
+            return False
     refused = (
         ip.is_private
         or ip.is_loopback
