@@ -20,6 +20,9 @@ from integrations.spreadsheets.columns import NAMES, REQUIRED
 
 EXTENSIONS = (".csv", ".xlsx")
 XLSX_MAGIC = b"PK\x03\x04"
+# What openpyxl raises on a damaged file (a broken XML part is an ElementTree ParseError, a
+# SyntaxError).
+XLSX_ERRORS = (zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError, TypeError, SyntaxError)
 
 
 @dataclass
@@ -88,7 +91,7 @@ def _xlsx_row_count(data: bytes) -> int:
             if count > settings.IMPORT_MAX_ROWS + 1:
                 break
         return count + tail.count(b"<row ") + tail.count(b"<row>")
-    except (zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError):
+    except XLSX_ERRORS:
         raise InvalidInput(
             "The XLSX file cannot be read. Save it again from your spreadsheet.", field="file"
         ) from None
@@ -124,7 +127,7 @@ def _xlsx_rows(data: bytes):
         raise InvalidInput("This is not an XLSX file. Upload a .csv or .xlsx file.", field="file")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+    except XLSX_ERRORS:
         raise InvalidInput(
             "The XLSX file cannot be read. Save it again from your spreadsheet.", field="file"
         ) from None
@@ -134,7 +137,7 @@ def _xlsx_rows(data: bytes):
             return
         for row in sheet.iter_rows():
             yield [_xlsx_cell(cell) for cell in row]
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError):
+    except XLSX_ERRORS:
         raise InvalidInput(
             "The XLSX file cannot be read. Save it again from your spreadsheet.", field="file"
         ) from None

@@ -160,9 +160,24 @@ def test_xlsx_formulas_and_dates_are_row_errors(manager):
     assert [(e["row"], e["column"]) for e in job.errors] == [(2, "title"), (4, "phone")]
 
 
+def _damaged_xlsx(part: str) -> bytes:
+    """A real XLSX whose `part` is broken XML."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(program_rows(2))))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as damaged:
+        for name in source.namelist():
+            damaged.writestr(name, b"<broken" if name == part else source.read(name))
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(
     ("filename", "data", "says"),
     [
+        ("program.xlsx", _damaged_xlsx("xl/worksheets/sheet1.xml"), "cannot be read"),
+        ("program.xlsx", _damaged_xlsx("xl/workbook.xml"), "cannot be read"),
         ("program.txt", b"account_name\nX\n", "Upload a .csv or .xlsx"),
         ("program.csv", b"", "empty"),
         ("program.csv", b"account_name,industry\n", "no rows"),
