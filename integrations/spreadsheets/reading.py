@@ -8,6 +8,7 @@ Rows are numbered as the spreadsheet shows them: the header is row 1.
 
 import csv
 import io
+import math
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -157,6 +158,8 @@ def _xlsx_cell(cell) -> tuple[str, str | None]:
     if isinstance(value, bool):
         return "", "A true/false value where text is expected."
     if isinstance(value, float | Decimal):
+        if not math.isfinite(value):  # "1E999" in the file: infinity has no whole number
+            return "", "Not a number a spreadsheet can hold."
         return (str(int(value)), None) if value == int(value) else (str(value), None)
     return str(value), None
 

@@ -313,3 +313,20 @@ def test_a_worker_that_stops_on_an_unexpected_error_leaves_the_job_failed_not_ru
         tasks.check_import(stuck.pk)
     stuck.refresh_from_db()
     assert stuck.status == ImportJob.Status.FAILED and not stuck.is_running
+
+
+def test_an_infinite_number_in_an_xlsx_cell_is_a_row_error_not_a_crash(manager):
+    import io
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(program_rows(2))))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as crafted:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":  # row 2's title: 1E999, a float infinity
+                data = re.sub(rb'<c r="M2".*?</c>', b'<c r="M2" t="n"><v>1E999</v></c>', data, count=1)
+            crafted.writestr(name, data)
+    job = import_job_check(user=manager, filename="program.xlsx", data=out.getvalue())
+    assert [(e["row"], e["column"]) for e in job.errors] == [(2, "title")]
