@@ -61,7 +61,7 @@ def sheet_peek(*, filename: str, data: bytes) -> int:
     raw.close()
     if filename.lower().endswith(".xlsx"):
         return _xlsx_row_count(data)
-    return data.count(b"\n")
+    return max(data.count(b"\n"), data.count(b"\r"))  # "CSV (Macintosh)" ends lines with \r alone
 
 
 def _raw_rows(filename: str, data: bytes):

@@ -330,3 +330,12 @@ def test_an_infinite_number_in_an_xlsx_cell_is_a_row_error_not_a_crash(manager):
             crafted.writestr(name, data)
     job = import_job_check(user=manager, filename="program.xlsx", data=out.getvalue())
     assert [(e["row"], e["column"]) for e in job.errors] == [(2, "title")]
+
+
+def test_a_large_csv_with_mac_line_endings_is_checked_by_the_worker(manager, settings):
+    """A CSV whose lines end with a lone \r ("CSV (Macintosh)") is counted as many rows, so its dry
+    run goes to the worker rather than holding up the request."""
+    settings.IMPORT_BACKGROUND_ROWS = 5
+    data = csv_bytes(program_rows(8)).replace(b"\r\n", b"\r").replace(b"\n", b"\r")
+    job = import_job_check(user=manager, filename="mac.csv", data=data)
+    assert job.status == ImportJob.Status.CHECKING
