@@ -211,3 +211,11 @@ def test_a_delivery_whose_workers_all_died_mid_send_is_dead_not_sent_for_ever(ho
     assert delivery_send(delivery_id=delivery.pk, now=now) == "not_due"
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.DEAD and receiver.received == []
+
+
+def test_a_url_with_non_ascii_characters_is_sent_percent_encoded(subscribe, receiver, published, settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = True
+    subscribe(url=receiver.url("/hooks/café rms?team=zürich&x=1"))
+    webhook_emit(EventType.LIMIT_REACHED, PAYLOAD)
+    assert delivery_send(delivery_id=Delivery.objects.get().pk) == DeliveryStatus.DELIVERED
+    assert [r.path for r in receiver.received] == ["/hooks/caf%C3%A9%20rms?team=z%C3%BCrich&x=1"]
