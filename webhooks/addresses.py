@@ -10,12 +10,13 @@ development and tests), never the scheme rule.
 import ipaddress
 import socket
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 SCHEMES = {"http": 80, "https": 443}
+URL_SAFE = "/%:@!$&'()*+,;=-._~?"  # what a URL's path and query keep as they are
 
 
 class UnsafeAddress(ValueError):
@@ -45,6 +46,8 @@ def is_public(address: str) -> bool:
         embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
         if embedded is not None and not is_public(str(embedded)):
             return False
+        if ip.is_site_local:  # fec0::/10: deprecated, still routed inside some networks
+            return False
     refused = (
         ip.is_private
         or ip.is_loopback
@@ -68,9 +71,10 @@ def _split(url: str) -> tuple[str, str, int, str]:
     host = parts.hostname or ""
     if not host:
         raise UnsafeAddress(_("The URL names no host."))
-    path = parts.path or "/"
+    # Percent-encoded as a request line must be (an IRI's "ü" or a space would stop every send).
+    path = quote(parts.path or "/", safe=URL_SAFE)
     if parts.query:
-        path += "?" + parts.query
+        path += "?" + quote(parts.query, safe=URL_SAFE)
     return scheme, host, port or SCHEMES[scheme], path
 
 

@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 BACKOFF = (30, 120, 600, 3600, 6 * 3600)
 MAX_ATTEMPTS = len(BACKOFF) + 1
 ERROR_MAX = 2000
+CUT_SHORT = "The attempt was cut short before an answer."
 
 
 def lease_seconds() -> int:
@@ -67,6 +68,11 @@ def _claim(delivery_id: int, now: datetime) -> Delivery | None:
             .first()
         )
         if delivery is None:
+            return None
+        if delivery.attempts >= MAX_ATTEMPTS:  # its last attempts ended with their workers, unlogged
+            Delivery.objects.filter(pk=delivery_id).update(
+                status=DeliveryStatus.DEAD, locked_until=None, last_error=CUT_SHORT
+            )
             return None
         delivery.attempts += 1
         Delivery.objects.filter(pk=delivery_id).update(
@@ -147,7 +153,12 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
     if delivery is None:
         return "not_due"
     began = time.monotonic()
-    outcome = _send(delivery, now)
+    try:
+        outcome = _send(delivery, now)
+    except BaseException as error:  # the task's time limit (a receiver answering byte by byte)
+        outcome = Outcome(error=f"{type(error).__name__}: {CUT_SHORT}")
+        _record(delivery, outcome, at=now, duration_ms=int((time.monotonic() - began) * 1000))
+        raise
     duration_ms = int((time.monotonic() - began) * 1000)
     status = _record(delivery, outcome, at=now, duration_ms=duration_ms)
     if not outcome.delivered:

@@ -74,8 +74,9 @@ def _xlsx(header, rows, filename: str) -> FileResponse:
     sheet = book.create_sheet()
     sheet.append(list(header))
     for row in rows:
-        cells = [safe_cell(value) for value in row]
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c for c in cells])
+        # The forbidden characters go first: "\x01=..." must not become a formula once stripped.
+        cells = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
+        sheet.append([safe_cell(value) for value in cells])
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
     book.save(out)
     out.seek(0)

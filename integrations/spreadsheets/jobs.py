@@ -65,12 +65,17 @@ def import_job_check_run(*, job_id: int) -> ImportJob | None:
         return None
     try:
         sheet = sheet_read(filename=job.filename, data=bytes(job.content))
+        job.total_rows = len(sheet.rows)
+        plan = plan_import(
+            sheet, user=job.user, progress=lambda done: progress_set(job_id, done, job.total_rows)
+        )
     except InvalidInput as error:
         job.status, job.message, job.started_at = ImportStatus.INVALID, error.message, None
         job.save(update_fields=["status", "message", "started_at"])
         return job
-    job.total_rows = len(sheet.rows)
-    plan = plan_import(sheet, user=job.user, progress=lambda done: progress_set(job_id, done, job.total_rows))
+    except BaseException:  # a time limit, a bug: the job ends failed, not checking for ever
+        _abandoned(job_id, ImportStatus.CHECKING, "The check stopped before its end. Upload the file again.")
+        raise
     return _checked(job, plan)
 
 
@@ -152,8 +157,19 @@ def import_job_run(*, job_id: int, claim_from: str = ImportStatus.QUEUED) -> Imp
         )
         job.status, job.message, job.finished_at = ImportStatus.FAILED, message, timezone.now()
         job.save(update_fields=["status", "message", "finished_at"])
+    except BaseException:  # a time limit, a bug: the job ends failed, not running for ever
+        _abandoned(job_id, ImportStatus.RUNNING, "The import stopped before its end; nothing was written.")
+        raise
     progress_set(job_id, total, total)
     return job
+
+
+def _abandoned(job_id: int, status: str, message: str) -> None:
+    """Mark a job its worker gives up on (an unexpected error) failed, so its page stops
+    waiting; inside a caller's transaction the mark rolls back with the rest."""
+    ImportJob.objects.filter(pk=job_id, status=status).update(
+        status=ImportStatus.FAILED, message=message, finished_at=timezone.now()
+    )
 
 
 def _finish(job: ImportJob, status: str, plan, message: str) -> ImportJob:

@@ -284,6 +284,12 @@ class _Planner:
                 f"This contact belongs to {existing.account.name}: a contact does not move by import.",
             )
             return False
+        if existing is not None and email and email != existing.email.lower():
+            # A new email that another contact of the account has: the database would refuse it.
+            taken = self.lk.contacts_by_email.get(email, [])
+            if any(c.pk != existing.pk and c.account_id == existing.account_id for c in taken):
+                self.error(number, "email", "Another contact of this account has this email.")
+                return False
         return existing
 
     # --- the models' own rules --------------------------------------------------------------

@@ -8,6 +8,7 @@ Rows are numbered as the spreadsheet shows them: the header is row 1.
 
 import csv
 import io
+import math
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -20,6 +21,9 @@ from integrations.spreadsheets.columns import NAMES, REQUIRED
 
 EXTENSIONS = (".csv", ".xlsx")
 XLSX_MAGIC = b"PK\x03\x04"
+# What openpyxl raises on a damaged file (a broken XML part is an ElementTree ParseError, a
+# SyntaxError).
+XLSX_ERRORS = (zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError, TypeError, SyntaxError)
 
 
 @dataclass
@@ -57,7 +61,7 @@ def sheet_peek(*, filename: str, data: bytes) -> int:
     raw.close()
     if filename.lower().endswith(".xlsx"):
         return _xlsx_row_count(data)
-    return data.count(b"\n")
+    return max(data.count(b"\n"), data.count(b"\r"))  # "CSV (Macintosh)" ends lines with \r alone
 
 
 def _raw_rows(filename: str, data: bytes):
@@ -88,7 +92,7 @@ def _xlsx_row_count(data: bytes) -> int:
             if count > settings.IMPORT_MAX_ROWS + 1:
                 break
         return count + tail.count(b"<row ") + tail.count(b"<row>")
-    except (zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError):
+    except XLSX_ERRORS:
         raise InvalidInput(
             "The XLSX file cannot be read. Save it again from your spreadsheet.", field="file"
         ) from None
@@ -124,7 +128,7 @@ def _xlsx_rows(data: bytes):
         raise InvalidInput("This is not an XLSX file. Upload a .csv or .xlsx file.", field="file")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+    except XLSX_ERRORS:
         raise InvalidInput(
             "The XLSX file cannot be read. Save it again from your spreadsheet.", field="file"
         ) from None
@@ -134,7 +138,7 @@ def _xlsx_rows(data: bytes):
             return
         for row in sheet.iter_rows():
             yield [_xlsx_cell(cell) for cell in row]
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError):
+    except XLSX_ERRORS:
         raise InvalidInput(
             "The XLSX file cannot be read. Save it again from your spreadsheet.", field="file"
         ) from None
@@ -154,6 +158,8 @@ def _xlsx_cell(cell) -> tuple[str, str | None]:
     if isinstance(value, bool):
         return "", "A true/false value where text is expected."
     if isinstance(value, float | Decimal):
+        if not math.isfinite(value):  # "1E999" in the file: infinity has no whole number
+            return "", "Not a number a spreadsheet can hold."
         return (str(int(value)), None) if value == int(value) else (str(value), None)
     return str(value), None
 

@@ -143,3 +143,15 @@ def test_no_export_holds_a_contacts_email(client, manager, sales_rep, customer_c
     for name in ("manage:requests-export", "manage:activities-export", "manage:nominations-export"):
         rows = export(client, name, "csv", status="all")
         assert customer_contact.email not in repr(rows) and customer_contact.phone not in repr(rows)
+
+
+def test_a_formula_behind_a_dropped_character_is_neutralised_too(client, manager, sales_rep, account_owner):
+    """XLSX drops control characters: "\x01=HYPERLINK(...)" must not turn into a live formula."""
+    account = factories.make_account(account_owner, name='\x01=HYPERLINK("http://evil","x")')
+    nomination_submit(nominator=sales_rep, account=account, contact_name="\x02+cmd", reason="Yes.")
+    client.force_login(manager)
+    response = client.get(reverse("manage:nominations-export"), {"format": "xlsx", "status": ""})
+    body = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(body)).worksheets[0]
+    assert all(cell.data_type != "f" for line in sheet.iter_rows() for cell in line)
+    assert '\'=HYPERLINK("http://evil","x")' in [cell.value for cell in sheet[2]]

@@ -117,6 +117,18 @@ def test_contacts_match_by_external_id_then_by_email_within_the_account(manager,
     assert Contact.objects.count() == 2
 
 
+def test_an_email_another_contact_of_the_account_has_is_a_row_error_in_the_dry_run(manager, account_owner):
+    """A contact matched by external id, given the email of another contact of its account: the
+    dry run says so (the import would otherwise fail on the database's unique email)."""
+    account = factories.make_account(account_owner, name="A Company 0", external_id="A-0")
+    moved = factories.make_contact(account, external_id="A-C-0", email="old@a-company-0.test")
+    factories.make_contact(account, external_id="X-9", email="pat0@a-company-0.test")
+    job = check(manager, program_rows(1))
+    assert [(e["row"], e["column"]) for e in job.errors] == [(2, "email")]
+    moved.refresh_from_db()
+    assert moved.email == "old@a-company-0.test"
+
+
 def test_a_contact_found_by_email_at_another_account_is_refused_not_moved(manager, account_owner):
     elsewhere = factories.make_contact(factories.make_account(account_owner), email="pat0@a-company-0.test")
     job = check(manager, program_rows(1))
@@ -148,9 +160,24 @@ def test_xlsx_formulas_and_dates_are_row_errors(manager):
     assert [(e["row"], e["column"]) for e in job.errors] == [(2, "title"), (4, "phone")]
 
 
+def _damaged_xlsx(part: str) -> bytes:
+    """A real XLSX whose `part` is broken XML."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(program_rows(2))))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as damaged:
+        for name in source.namelist():
+            damaged.writestr(name, b"<broken" if name == part else source.read(name))
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(
     ("filename", "data", "says"),
     [
+        ("program.xlsx", _damaged_xlsx("xl/worksheets/sheet1.xml"), "cannot be read"),
+        ("program.xlsx", _damaged_xlsx("xl/workbook.xml"), "cannot be read"),
         ("program.txt", b"account_name\nX\n", "Upload a .csv or .xlsx"),
         ("program.csv", b"", "empty"),
         ("program.csv", b"account_name,industry\n", "no rows"),
@@ -252,3 +279,63 @@ def test_a_job_left_running_by_a_dead_worker_is_claimed_again_after_the_time_lim
     ImportJob.objects.filter(pk=job.pk).update(started_at=long_ago)
     assert tasks.run_import(job.pk) == ImportJob.Status.DONE
     assert Contact.objects.count() == 4
+
+
+def test_a_worker_that_stops_on_an_unexpected_error_leaves_the_job_failed_not_running(
+    manager, settings, monkeypatch
+):
+    """A time limit or a bug ends the task: the page stops waiting (failed, 100 %), nothing written."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from integrations import tasks
+    from integrations.spreadsheets import jobs
+
+    settings.IMPORT_BACKGROUND_ROWS = 2
+    job = check(manager, program_rows(4))
+    assert tasks.check_import(job.pk) == ImportJob.Status.CHECKED
+    job.refresh_from_db()
+    import_job_start(job=job)
+
+    def too_long(plan, progress=None):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(jobs, "plan_write", too_long)
+    with pytest.raises(SoftTimeLimitExceeded):
+        tasks.run_import(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and job.finished_at is not None
+    assert import_job_progress(job) == 100
+    assert not Contact.objects.exists()
+
+    monkeypatch.setattr(jobs, "plan_import", lambda *args, **kwargs: 1 / 0)
+    stuck = check(manager, program_rows(4))
+    with pytest.raises(ZeroDivisionError):
+        tasks.check_import(stuck.pk)
+    stuck.refresh_from_db()
+    assert stuck.status == ImportJob.Status.FAILED and not stuck.is_running
+
+
+def test_an_infinite_number_in_an_xlsx_cell_is_a_row_error_not_a_crash(manager):
+    import io
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(program_rows(2))))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as crafted:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":  # row 2's title: 1E999, a float infinity
+                data = re.sub(rb'<c r="M2".*?</c>', b'<c r="M2" t="n"><v>1E999</v></c>', data, count=1)
+            crafted.writestr(name, data)
+    job = import_job_check(user=manager, filename="program.xlsx", data=out.getvalue())
+    assert [(e["row"], e["column"]) for e in job.errors] == [(2, "title")]
+
+
+def test_a_large_csv_with_mac_line_endings_is_checked_by_the_worker(manager, settings):
+    """A CSV whose lines end with a lone \r ("CSV (Macintosh)") is counted as many rows, so its dry
+    run goes to the worker rather than holding up the request."""
+    settings.IMPORT_BACKGROUND_ROWS = 5
+    data = csv_bytes(program_rows(8)).replace(b"\r\n", b"\r").replace(b"\n", b"\r")
+    job = import_job_check(user=manager, filename="mac.csv", data=data)
+    assert job.status == ImportJob.Status.CHECKING

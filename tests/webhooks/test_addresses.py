@@ -106,6 +106,12 @@ def test_mapped_and_tunnelled_addresses_are_judged_by_what_they_carry():
     assert is_public("2606:4700:4700::1111")
 
 
+def test_site_local_ipv6_addresses_are_refused():
+    assert not is_public("fec0::1")  # fec0::/10, deprecated but routed inside some networks
+    with pytest.raises(UnsafeAddress):
+        check_url("http://[fec0::a9fe:a9fe]/hook")
+
+
 @pytest.fixture
 def delivery(db, subscribe, receiver, published, settings):
     """A delivery to the local receiver, saved while private addresses were allowed."""

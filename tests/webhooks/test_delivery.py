@@ -178,3 +178,44 @@ def test_two_workers_at_once_send_a_delivery_once(hooked, receiver):
     results = race([lambda: delivery_send(delivery_id=delivery.pk)] * 4)
     assert sorted(results) == ["delivered", "not_due", "not_due", "not_due"]
     assert len(receiver.received) == 1
+
+
+def test_an_attempt_cut_short_by_the_time_limit_is_logged_and_retried_with_backoff(hooked, monkeypatch):
+    """A receiver answering byte by byte outlasts the task's soft time limit: the attempt is logged
+    and counted like any failure, so retries wait their backoff and stop."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from webhooks import delivery as module
+
+    *_, delivery = hooked
+
+    def slow(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(module, "post", slow)
+    now = timezone.now()
+    with pytest.raises(SoftTimeLimitExceeded):
+        delivery_send(delivery_id=delivery.pk, now=now)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.locked_until) == (DeliveryStatus.RETRYING, 1, None)
+    assert delivery.next_attempt_at == now + timedelta(seconds=BACKOFF[0])
+    assert "SoftTimeLimitExceeded" in delivery.attempts_log.get().error
+
+
+def test_a_delivery_whose_workers_all_died_mid_send_is_dead_not_sent_for_ever(hooked, receiver):
+    *_, delivery = hooked
+    now = timezone.now()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.RETRYING, attempts=MAX_ATTEMPTS, locked_until=now - timedelta(seconds=1)
+    )
+    assert delivery_send(delivery_id=delivery.pk, now=now) == "not_due"
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DEAD and receiver.received == []
+
+
+def test_a_url_with_non_ascii_characters_is_sent_percent_encoded(subscribe, receiver, published, settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = True
+    subscribe(url=receiver.url("/hooks/café rms?team=zürich&x=1"))
+    webhook_emit(EventType.LIMIT_REACHED, PAYLOAD)
+    assert delivery_send(delivery_id=Delivery.objects.get().pk) == DeliveryStatus.DELIVERED
+    assert [r.path for r in receiver.received] == ["/hooks/caf%C3%A9%20rms?team=z%C3%BCrich&x=1"]
