@@ -88,7 +88,7 @@ def opportunity_update(*, opportunity: Opportunity, actor: User, **changes: Any)
         _check_may_change(deal, actor, set(changes))
         products = changes.pop("products", None)
         values = _checked(changes)
-        _check_stage_and_outcome(deal, values)
+        check_stage_and_outcome(deal, values)
         if "close_date" in values and values["close_date"] != deal.close_date and _is_open(deal, values):
             _check_close_date(values["close_date"])
         for name, value in values.items():
@@ -147,7 +147,7 @@ def _is_open(deal: Opportunity, values: dict[str, Any]) -> bool:
     return values.get("outcome", deal.outcome) == Opportunity.Outcome.OPEN
 
 
-def _check_stage_and_outcome(deal: Opportunity, values: dict[str, Any]) -> None:
+def check_stage_and_outcome(deal: Opportunity, values: dict[str, Any]) -> None:
     """Won or lost closes the deal; an open deal is at a stage before closing."""
     if not _is_open(deal, values):
         values["stage"] = Opportunity.Stage.CLOSED

@@ -29,7 +29,7 @@ from integrations.crm.common import (
     write_changes,
 )
 from references.models import Country, Industry, Opportunity, Product, SizeBand
-from requests_app.deals import _check_stage_and_outcome
+from requests_app.deals import check_stage_and_outcome
 
 NAMES = {"owner": "owner_email"}
 REQUIRED = ("prospect_name", "industry", "country", "amount", "currency", "close_date", "owner_email")
@@ -72,7 +72,7 @@ def _plan(
 ) -> Plan:
     values = {name: item[name] for name in PLAIN if name in item}
     try:
-        _check_stage_and_outcome(deal or Opportunity(), values)
+        check_stage_and_outcome(deal or Opportunity(), values)
     except InvalidInput as refusal:
         problems.add(index, refusal.field or "stage", refusal.message)
     for name, known, what in (
