@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from integrations.models import ImportJob
@@ -97,3 +99,22 @@ def test_a_queued_job_shows_a_polling_progress_bar_then_the_result(
     partial = manager_client.get(status_url).content.decode()
     assert "hx-get" not in partial and "Imported" in partial
     assert answer.status_code == 302
+
+
+def _make_jobs(user, count: int) -> None:
+    ImportJob.objects.bulk_create(
+        ImportJob(user=user, filename=f"program-{i}.csv", content=b"", status=ImportJob.Status.DONE)
+        for i in range(count)
+    )
+
+
+def test_the_import_page_costs_the_same_queries_for_1_or_10_recent_jobs(
+    manager_client, manager, django_assert_max_num_queries
+):
+    _make_jobs(manager, 1)
+    with CaptureQueriesContext(connection) as few:
+        assert manager_client.get(reverse("manage:import")).status_code == 200
+    _make_jobs(manager, 9)
+    with django_assert_max_num_queries(len(few)):
+        page = manager_client.get(reverse("manage:import"))
+    assert page.content.count(b"program-") >= 10

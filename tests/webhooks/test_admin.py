@@ -2,6 +2,8 @@
 address refused), reads the deliveries with their attempt log, and sends some again."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.builders.webhooks import make_delivered, make_subscription
@@ -90,3 +92,22 @@ def test_send_again_requeues_the_chosen_deliveries(
 def test_a_reference_manager_does_not_reach_webhooks(client, manager):
     client.force_login(manager)
     assert client.get(reverse("admin:webhooks_subscription_changelist")).status_code in (302, 403)
+
+
+def _changelist_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("admin:webhooks_delivery_changelist")).status_code == 200
+    return len(queries)
+
+
+def test_the_delivery_log_costs_the_same_queries_for_2_or_20_deliveries(
+    admin_client, django_assert_max_num_queries
+):
+    subscription = make_subscription()
+    for _ in range(2):
+        make_delivered(subscription)
+    few = _changelist_queries(admin_client)
+    for _ in range(18):
+        make_delivered(make_subscription(name="Another"))
+    with django_assert_max_num_queries(few):
+        assert admin_client.get(reverse("admin:webhooks_delivery_changelist")).status_code == 200
