@@ -9,6 +9,8 @@ class Role(StrEnum):
     SALES = "Sales"
     MANAGER = "Reference manager"
     MARKETING = "Marketing"
+    # Leadership: reads the program's insights, works in no portal.
+    EXECUTIVE = "Executive"
 
 
 # The portal each role lands on after sign-in, most powerful role first.
@@ -16,6 +18,7 @@ PORTAL_HOME = [
     (Role.MANAGER, "manage:home"),
     (Role.MARKETING, "content:home"),
     (Role.SALES, "sales:home"),
+    (Role.EXECUTIVE, "insights:home"),
 ]
 
 

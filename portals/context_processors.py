@@ -19,6 +19,8 @@ def portal(request) -> dict:
         links.append(("Manage", reverse("manage:home")))
     if has_role(user, Role.MARKETING):
         links.append(("Content", reverse("content:home")))
+    if has_role(user, Role.MANAGER) or has_role(user, Role.EXECUTIVE):
+        links.append(("Insights", reverse("insights:home")))
     if may_use_admin(user):
         links.append(("Admin", reverse("admin:index")))
     context = {

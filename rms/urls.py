@@ -14,6 +14,7 @@ urlpatterns = [
     path("content/", include(("portals.content.urls", "content"))),
     path("shared/", include(("portals.content.shared_urls", "shared"))),
     path("profile/", include(("portals.profile.urls", "profile"))),
+    path("insights/", include(("portals.insights.urls", "insights"))),
     path("portal/", include(("portals.customer.urls", "customer"))),
     # Anyone may volunteer as a reference (the customer portal's look, no session needed).
     path("become-a-reference/", volunteer, name="volunteer"),

@@ -78,6 +78,14 @@ class Opportunity(models.Model):
     currency = models.CharField(max_length=3, default="USD", validators=[validate_currency_code])
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.PROSPECTING)
     close_date = models.DateField(validators=[validate_sane_date])
+    # The sales cycle runs from here to the close date; a deal recorded without it starts on the
+    # day RMS first saw it (insights read Coalesce(opened_on, created_at)).
+    opened_on = models.DateField(
+        validators=[validate_sane_date],
+        null=True,
+        blank=True,
+        help_text="When the deal was opened in the CRM (the start of its sales cycle).",
+    )
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opportunities"

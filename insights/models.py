@@ -1,0 +1,77 @@
+"""What insights keep: sales teams (to read figures per team), the program's goals per quarter and
+team, and who receives the monthly executive digest."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class Team(models.Model):
+    """A group of sales users (a region's or a segment's sellers): figures and goals per team read
+    the deals its members own and the requests they make."""
+
+    name = models.CharField(max_length=120, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="insight_teams")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GoalMetric(models.TextChoices):
+    REQUESTS_FULFILLED = "requests_fulfilled", "Requests fulfilled"
+    INFLUENCED_REVENUE = "influenced_revenue", "Influenced revenue (USD)"
+    NEW_REFERENCES = "new_references", "New references recruited"
+
+
+class ProgramGoal(models.Model):
+    """A target for one quarter, for the whole program (no team) or one team."""
+
+    year = models.PositiveSmallIntegerField(validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    quarter = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, null=True, blank=True, related_name="goals")
+    metric = models.CharField(max_length=30, choices=GoalMetric.choices)
+    target = models.DecimalField(
+        max_digits=16, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(10**13)]
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "-quarter", "team__name", "metric"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "quarter", "team", "metric"], name="goal_once_per_team_quarter_metric"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "quarter", "metric"],
+                condition=Q(team__isnull=True),
+                name="goal_once_per_program_quarter_metric",
+            ),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="goal_quarter_valid"),
+            models.CheckConstraint(condition=Q(target__gte=0), name="goal_target_non_negative"),
+            models.CheckConstraint(condition=Q(metric__in=GoalMetric.values), name="goal_metric_valid"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.team.name if self.team_id else "Program"
+        return f"{who} {self.year} Q{self.quarter}: {self.get_metric_display()} {self.target}"
+
+
+class DigestRecipient(models.Model):
+    """A user who receives the monthly executive digest by email."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from portals.insights import views
+
+urlpatterns = [
+    path("", views.section_page, name="home"),
+    path("<slug:section>/", views.section_page, name="section"),
+    path("<slug:section>/export/<slug:key>.<slug:fmt>", views.table_export, name="export"),
+]
