@@ -15,10 +15,11 @@ Filters are subqueries (EXISTS / IN), never joins, so a deal with three products
 """
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from insights.models import Team
 from references.models import Account, Opportunity
@@ -56,6 +57,12 @@ class Segment:
         """`start=…&end=…&industry=…` plus `extra` (None values left out), for links."""
         values = self.params() | {key: str(value) for key, value in extra.items() if value is not None}
         return urlencode(values)
+
+    def moments(self) -> tuple[datetime, datetime]:
+        """The range as aware datetimes in the current zone: [start 00:00, day after end 00:00)."""
+        zone = timezone.get_current_timezone()
+        start = datetime.combine(self.start, time.min, tzinfo=zone)
+        return start, datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone)
 
     @property
     def filtered(self) -> bool:
