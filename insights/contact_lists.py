@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from core.roles import Role, has_role
 from insights import utilization
 from insights.measures import recruited_contacts
 from insights.segments import Segment
@@ -71,13 +72,23 @@ def _usage_label() -> Case:
     )
 
 
+def readable_by(user) -> QuerySet[Contact]:
+    """The contacts an insights reader may see listed behind a figure: every one for reference
+    managers, executives and administrators (names, accounts and statuses only: the page shows no
+    email or phone), nobody for anyone else. Not `Contact.objects.visible_to`: an executive sees
+    no catalogue, yet reads the program's figures and the rows they count."""
+    if has_role(user, Role.MANAGER) or has_role(user, Role.EXECUTIVE):
+        return Contact.objects.all()
+    return Contact.objects.none()
+
+
 def contacts_behind(user, segment: Segment, which: str, activities: int | None = None) -> QuerySet[Contact]:
     """The contacts `which` names for `segment`, as `user` may see them, with `account`,
     `activities_in_range` and `usage_label`. One query per page (plus the count); `top` reads the
     pool's size first."""
     members = _members(segment, which, activities).values("pk")
     return (
-        Contact.objects.visible_to(user)
+        readable_by(user)
         .filter(pk__in=members)
         .select_related("account")
         .only("id", "first_name", "last_name", "status", "account__id", "account__name")
