@@ -135,7 +135,7 @@ def _month_end(year: int, month: int) -> date:
 
 def period_ends(segment: Segment, today: date) -> list[tuple[str, date]]:
     """(label, last day) of each month of the range, or each quarter past MOST_POINTS months; the
-    last clipped to the range's end; none after today."""
+    last day clipped to the range's end and to today (a period not begun by today has none)."""
     first, last = (
         segment.start.year * 12 + segment.start.month - 1,
         segment.end.year * 12 + segment.end.month - 1,
@@ -147,9 +147,12 @@ def period_ends(segment: Segment, today: date) -> list[tuple[str, date]]:
         month += 1
         if by_quarter and month % 3 and index != last:
             continue
-        label = f"Q{(month - 1) // 3 + 1} {year}" if by_quarter else date(year, month, 1).strftime("%b %Y")
-        ends.append((label, min(_month_end(year, month), segment.end)))
-    return [(label, day) for label, day in ends if day <= today]
+        begins = date(year, month - (month - 1) % 3 if by_quarter else month, 1)
+        if max(begins, segment.start) > today:
+            break
+        label = f"Q{(month - 1) // 3 + 1} {year}" if by_quarter else begins.strftime("%b %Y")
+        ends.append((label, min(_month_end(year, month), segment.end, today)))
+    return ends
 
 
 def _end_of(day: date) -> datetime:

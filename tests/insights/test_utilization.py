@@ -143,7 +143,10 @@ def test_long_ranges_read_by_quarter_and_stop_at_today():
     assert utilization.period_ends(Segment(date(2025, 1, 1), date(2025, 6, 30)), today=date(2025, 3, 5)) == [
         ("Jan 2025", date(2025, 1, 31)),
         ("Feb 2025", date(2025, 2, 28)),
+        ("Mar 2025", date(2025, 3, 5)),  # so far: the months after it have not begun
     ]
+    by_quarter = utilization.period_ends(long, today=date(2024, 11, 20))
+    assert by_quarter[-1] == ("Q4 2024", date(2024, 11, 20))
 
 
 # --- concentration --------------------------------------------------------------------------
