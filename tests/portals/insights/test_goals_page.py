@@ -241,3 +241,44 @@ def test_the_page_costs_the_same_with_more_rows(
         response = manager_client.get(PAGE)
     assert response.status_code == 200
     assert response.context["view"].tables[0].rows[0].cells[1] == Decimal(1000 * size)
+
+
+# --- Fuzzed input ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def fuzz_examples():
+    from tests.security.fuzz_world import EXAMPLES
+
+    return EXAMPLES
+
+
+def test_fuzzed_goals_and_quarters_never_fail_the_server(manager_client, team, fuzz_examples):
+    """The set form and the quarter filter with the fuzz pass's values (tests/security/fuzz_world.py:
+    the goals page is outside the crawled portals, so it is fuzzed here)."""
+    from django.db import transaction
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from tests.security.fuzz_world import fuzz_settings, tricky_values
+
+    manager_client.raise_request_exception = False
+    names = ["year", "quarter", "team", "metric", "target"]
+
+    @fuzz_settings(fuzz_examples)
+    @given(changes=st.dictionaries(st.sampled_from(names), tricky_values(), min_size=1, max_size=3))
+    def post(changes):
+        savepoint = transaction.savepoint()
+        try:
+            response = manager_client.post(reverse("insights:goal-set"), _posted(team) | changes)
+        finally:
+            transaction.savepoint_rollback(savepoint)
+        assert response.status_code in (302, 400), (changes, response.status_code)
+
+    @fuzz_settings(fuzz_examples)
+    @given(quarter=tricky_values())
+    def get(quarter):
+        assert manager_client.get(PAGE, {"quarter": quarter}).status_code in (200, 400), quarter
+
+    post()
+    get()
