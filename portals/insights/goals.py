@@ -23,6 +23,8 @@ from insights.segments import Segment
 from portals.insights.goal_forms import GoalForm, QuarterForm
 from portals.insights.sections import SECTIONS, Section, register
 from portals.insights.tables import COUNT, MONEY, PERCENT, Chart, Column, Headline, Row, SectionView, Table
+from references.models import DealOutcome
+from requests_app.statuses import RequestStatus
 
 SLUG = "goals"
 TEMPLATE = "portals/insights/goals.html"
@@ -32,8 +34,8 @@ READERS = (Role.MANAGER, Role.EXECUTIVE)
 
 # The rows behind each measure (the drill-down lists of the shared contract) and their filter.
 ROWS_BEHIND = {
-    GoalMetric.REQUESTS_FULFILLED: ("insights:requests", {"reached": "completed"}),
-    GoalMetric.INFLUENCED_REVENUE: ("insights:deals", {"influenced": "yes", "outcome": "won"}),
+    GoalMetric.REQUESTS_FULFILLED: ("insights:requests", {"reached": RequestStatus.COMPLETED}),
+    GoalMetric.INFLUENCED_REVENUE: ("insights:deals", {"influenced": "yes", "outcome": DealOutcome.WON}),
     GoalMetric.NEW_REFERENCES: ("insights:contacts", {"which": "recruited"}),
 }
 

@@ -4,13 +4,15 @@ drawn and its table with the numbers, clicks a bar and lands on the rows behind 
 from decimal import Decimal
 
 import pytest
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from insights.goals import Quarter
 from insights.models import GoalMetric, ProgramGoal
 from references.models import DealOutcome
-from tests.browser.conftest import login
+from tests.browser.conftest import login, save_screenshot
+from tests.browser.test_every_page import AXE_RUN, SCREENSHOTS
 from tests.builders import catalogue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -65,6 +67,11 @@ def test_a_manager_follows_a_goal_bar_to_the_deals_behind_it(page, manager, sale
         "50.0 %",
     ]
     assert rows.nth(1).locator("td").all_inner_texts()[1:] == ["0", "4", "0.0 %"]
+
+    # The page with the managers' form passes axe like every portal page.
+    save_screenshot(page, SCREENSHOTS / "insights-goals-manager.png")
+    page.add_script_tag(url=static("vendor/axe-core/axe.min.js"))
+    assert page.evaluate(AXE_RUN) == []
 
     # A click on the revenue bar opens the influenced won deals of the quarter.
     point = page.evaluate(BAR_MIDDLE, [canvas.element_handle(), 0])
