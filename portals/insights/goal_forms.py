@@ -2,15 +2,18 @@
 
 from django import forms
 
-from core.forms import DomainErrorsMixin
+from core.forms import DateField, DomainErrorsMixin
 from insights.goals import Quarter, years_allowed
 from insights.models import GoalMetric, Team
 
 
 class QuarterForm(forms.Form):
-    """`?quarter=2026-Q4`: the quarter shown (the current one when absent or not valid)."""
+    """`?quarter=2026-Q4`: the quarter shown (the current one when absent or not valid). Without
+    one, the quarter holding `end`, the last day of the range the other tabs link here with (so
+    Goals → Revenue → Goals comes back to the same quarter)."""
 
     quarter = forms.CharField(required=False, max_length=7, label="Quarter")
+    end = DateField(required=False)
 
     def clean_quarter(self) -> Quarter | None:
         text = self.cleaned_data["quarter"]
@@ -26,8 +29,13 @@ class QuarterForm(forms.Form):
         return quarter
 
     def chosen(self) -> Quarter:
-        if self.is_bound and self.is_valid() and self.cleaned_data["quarter"]:
+        if not (self.is_bound and self.is_valid()):
+            return Quarter.current()
+        if self.cleaned_data["quarter"]:
             return self.cleaned_data["quarter"]
+        end = self.cleaned_data["end"]
+        if end is not None and end.year in years_allowed():
+            return Quarter.of(end)
         return Quarter.current()
 
 

@@ -83,6 +83,13 @@ def _progress_table(quarter: Quarter, progress: list[GoalProgress]) -> Table:
     )
 
 
+def _target_text(progress: GoalProgress) -> str:
+    """ "of $200,000 (50 %)": the target and the share reached, under a headline."""
+    money = "$" if progress.goal.metric == GoalMetric.INFLUENCED_REVENUE else ""
+    share = f" ({progress.share:.0f} %)" if progress.share is not None else ""
+    return f"of {money}{progress.goal.target:,.0f}{share}"
+
+
 def _headlines(progress: list[GoalProgress]) -> list[Headline]:
     headlines = [
         Headline(
@@ -90,7 +97,7 @@ def _headlines(progress: list[GoalProgress]) -> list[Headline]:
             value=each.value,
             kind=MONEY if each.goal.metric == GoalMetric.INFLUENCED_REVENUE else COUNT,
             link=rows_behind(each.goal.metric, each.segment),
-            detail=f"of {each.goal.target:,.0f} ({each.share:.0f} %)" if each.share is not None else "",
+            detail=_target_text(each),
         )
         for each in progress
         if each.goal.team_id is None

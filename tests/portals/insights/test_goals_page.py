@@ -84,7 +84,7 @@ def test_a_manager_sees_progress_with_the_numbers_and_the_form(
     assert "Set a goal" in page and reverse("insights:goal-set") in page
     assert f"Q{Quarter.current().number} {Quarter.current().year}" in page
     headlines = {h.label: (h.value, h.detail) for h in response.context["view"].headlines}
-    assert headlines["Influenced revenue (USD)"] == (Decimal(4000), "of 4,000 (100 %)")
+    assert headlines["Influenced revenue (USD)"] == (Decimal(4000), "of $4,000 (100 %)")
     assert headlines["Goals reached"] == (2, "of 4")
     assert "@customer.test" not in page  # never a contact's email
 
@@ -116,6 +116,9 @@ def test_the_quarter_comes_from_the_query_with_links_to_its_neighbours(manager_c
         "Program · Requests fulfilled"
     ]
     assert manager_client.get(PAGE).context["view"].tables[0].rows == ()  # the current quarter: none
+    # From another tab: the quarter holding the end of its range.
+    from_tab = manager_client.get(PAGE, {"start": "2025-03-01", "end": "2026-02-28"})
+    assert from_tab.status_code == 200 and from_tab.context["quarter"] == Quarter(2026, 1)
 
 
 @pytest.mark.parametrize(
