@@ -7,8 +7,7 @@ ended otherwise (50 %); the account owner, the customer and the program each dec
 expired.
 """
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -16,94 +15,28 @@ from django.utils import timezone
 from insights import fulfilment as f
 from insights.measures import fulfilled_requests
 from insights.segments import Segment
-from requests_app.models import ReferenceRequest, RequestEvent
+from requests_app.models import RequestEvent
 from requests_app.statuses import RequestStatus
 from tests.builders import catalogue
-from tests.builders.requests import drive_to, make_request
-from workflows.models import Task, WorkflowStep
-from workflows.services import request_transition
+from tests.builders.fulfilment import (
+    CUSTOMER_REASON,
+    DAY_ONE,
+    MARCH,
+    Program,
+    make_fulfilment_program,
+    new_request,
+    place,
+)
+from workflows.models import Task
 
 pytestmark = pytest.mark.django_db
 
 S = RequestStatus
-MARCH = Segment(date(2026, 3, 1), date(2026, 3, 31))
-DAY_ONE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@dataclass
-class Program:
-    by_name: dict[str, ReferenceRequest]
-    steps: list[WorkflowStep]
-
-
-def _place(request: ReferenceRequest, created: datetime, scheduled_after: float | None = None) -> None:
-    """Move the request's creation and whole history to `created` (a minute later), its first
-    scheduling to `scheduled_after` hours later."""
-    ReferenceRequest.objects.filter(pk=request.pk).update(created_at=created)
-    RequestEvent.objects.filter(request=request).update(created_at=created + timedelta(minutes=1))
-    if scheduled_after is not None:
-        moved = created + timedelta(hours=scheduled_after)
-        RequestEvent.objects.filter(request=request, to_status=S.SCHEDULED).update(created_at=moved)
-        # A reschedule later on does not change when it was first scheduled.
-        RequestEvent.objects.create(
-            request=request, action="reschedule", from_status=S.SCHEDULED, to_status=S.SCHEDULED
-        )
-        RequestEvent.objects.filter(request=request, action="reschedule").update(
-            created_at=moved + timedelta(days=5)
-        )
-
-
-def _request(rep, owner, code="reference_call", **deal):
-    account = catalogue.make_account(owner)
-    contact = catalogue.make_contact(account, activity_types=("reference_call", "site_visit"))
-    opportunity = catalogue.make_opportunity(rep, **deal)
-    return make_request(rep, contact, code=code, opportunity=opportunity), contact
 
 
 @pytest.fixture
 def program(sales_rep, account_owner, manager) -> Program:
-    made = {}
-
-    def build(name, status, hours=None, code="reference_call", day=0, **deal):
-        request, contact = _request(sales_rep, account_owner, code, **deal)
-        request = drive_to(request, status, contact, manager)
-        made[name] = (request, contact)
-        return request, contact, DAY_ONE + timedelta(days=day), hours
-
-    placed = [
-        build("scheduled", S.SCHEDULED, 10),
-        build("completed", S.COMPLETED, 20, day=1),
-        build("closed", S.CLOSED, 30, code="site_visit", day=2),
-        build("slow", S.COMPLETED, 100, day=3),
-        build("declined", S.DECLINED, day=4),
-        build("expired", S.EXPIRED, day=5),
-        build("cancelled", S.CANCELLED, day=6),
-        build("submitted", S.SUBMITTED, day=7),
-        build("owner_no", S.AWAITING_OWNER, day=8),
-        build("customer_no", S.CUSTOMER_ASKED, day=9),
-        build("february", S.SCHEDULED, 1, day=-20),  # created before the range
-    ]
-    request, contact = made["owner_no"]
-    request_transition(
-        request_id=request.pk,
-        action="owner_decline",
-        actor=request.chosen_contact.account.owner,
-        note="The account is in an escalation.",
-    )
-    request, contact = made["customer_no"]
-    request_transition(
-        request_id=request.pk,
-        action="decline_ask",
-        actor=None,
-        customer=contact,
-        note="Too busy this quarter.",
-    )
-    for request, _contact, created, hours in placed:
-        _place(request, created, hours)
-    steps = list(
-        WorkflowStep.objects.filter(template__activity_type__code="reference_call").order_by("order")
-    )
-    return Program({name: ReferenceRequest.objects.get(pk=r.pk) for name, (r, _c) in made.items()}, steps)
+    return make_fulfilment_program(sales_rep, account_owner, manager)
 
 
 def test_requests_by_status_keeps_every_status_in_workflow_order(program):
@@ -201,9 +134,7 @@ def test_declines_and_expiries_by_who_with_their_reasons(program):
     customer = f.requests_declined(MARCH, [f.Decliner.CUSTOMER]).annotate(
         reason=f.decline_note(MARCH, [f.Decliner.CUSTOMER])
     )
-    assert [(r.pk, r.reason) for r in customer] == [
-        (program.by_name["customer_no"].pk, "Too busy this quarter.")
-    ]
+    assert [(r.pk, r.reason) for r in customer] == [(program.by_name["customer_no"].pk, CUSTOMER_REASON)]
 
 
 def test_the_customer_decline_names_the_contact(program):
@@ -224,8 +155,8 @@ def test_filters_change_the_figures(program, sales_rep, account_owner):
     assert all(events == 0 for _who, events, _r in f.declines_by_who(visits))
 
     other = catalogue.industry("31")
-    request, _contact = _request(sales_rep, account_owner, industry=other)
-    _place(request, DAY_ONE)
+    request, _contact = new_request(sales_rep, account_owner, industry=other)
+    place(request, DAY_ONE)
     elsewhere = Segment(MARCH.start, MARCH.end, industry=other.pk)
     assert dict(f.status_counts(elsewhere))[S.SUBMITTED] == 1
     assert sum(n for _s, n in f.status_counts(elsewhere)) == 1
