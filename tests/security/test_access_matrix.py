@@ -342,6 +342,7 @@ ROWS: dict[str, Row] = {
     "insights:section": guarded(
         INSIGHT_ROLES, get=OK, post=NO_METHOD, kwargs=lambda world: {"section": "fulfilment"}
     ),
+    "insights:requests": guarded(INSIGHT_ROLES, get=OK, post=NO_METHOD),
     "insights:export": guarded(
         INSIGHT_ROLES,
         get=OK,
