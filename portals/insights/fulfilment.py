@@ -220,7 +220,7 @@ def build(segment: Segment, user) -> SectionView:
             late,
             COUNT,
             link="#figure-breaches",
-            detail=f"late tasks of {tasks}",
+            detail=f"late, of {tasks} workflow tasks ({_share(late, tasks) or 0:.1f} %)",
         ),
     ]
     tables = [

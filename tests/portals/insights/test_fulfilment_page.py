@@ -182,3 +182,28 @@ def test_the_list_costs_the_same_queries_with_more_requests(
         response = client.get(LIST)
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == len(program)
+
+
+def test_the_breaches_headline_counts_late_tasks_and_the_step_row_links_them(client, manager, known):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from workflows.models import Task
+
+    client.force_login(manager)
+    Task.objects.all().delete()
+    step, request = known.steps[0], known.by_name["submitted"]
+    Task.objects.create(
+        request=request,
+        step=step,
+        title=step.name,
+        assignee_role=step.role,
+        due_at=timezone.now() - timedelta(hours=2),
+    )
+    view = _get(client, PAGE).context["view"]
+
+    assert {h.label: h.value for h in view.headlines}["Service-level breaches"] == 1
+    (row,) = next(t for t in view.tables if t.key == "breaches").rows
+    assert row.cells[1:] == (1, 1, 100.0)
+    assert f"late_step={step.pk}" in row.link
