@@ -344,6 +344,7 @@ ROWS: dict[str, Row] = {
     ),
     # The contacts behind a utilization figure (names and accounts only; executives too).
     "insights:contacts": guarded(INSIGHT_ROLES, get=OK, post=NO_METHOD),
+    "insights:requests": guarded(INSIGHT_ROLES, get=OK, post=NO_METHOD),
     "insights:export": guarded(
         INSIGHT_ROLES,
         get=OK,
