@@ -33,8 +33,8 @@ def first_slug() -> str:
 
 
 # Each module registers its section when imported.
-from portals.insights import (
-    fulfilment,  # noqa: F401
-    goals,  # noqa: F401
-    utilization,  # noqa: F401
+from portals.insights import (  # noqa: E402, F401
+    fulfilment,
+    goals,
+    utilization,
 )
