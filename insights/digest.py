@@ -31,6 +31,7 @@ from notifications.kinds import Delivery, Kind, register
 from notifications.message import Message
 from notifications.models import Notification
 from notifications.services import notify
+from references.models import DealOutcome
 from requests_app.models import ReferenceRequest
 from requests_app.statuses import OPEN_STATUSES
 
@@ -225,8 +226,8 @@ def _paths(month: date) -> dict[str, str]:
         return f"{url_or(name, home)}?{segment.query(**extra)}"
 
     return {
-        "influenced_revenue": page("insights:deals", influenced="yes", outcome="won"),
-        "influenced_deals": page("insights:deals", influenced="yes", outcome="won"),
+        "influenced_revenue": page("insights:deals", influenced="yes", outcome=DealOutcome.WON),
+        "influenced_deals": page("insights:deals", influenced="yes", outcome=DealOutcome.WON),
         "requests_fulfilled": page("insights:requests", reached="completed"),
         "new_references": page("insights:contacts", which="recruited"),
         "activities_held": f"{url_or('insights:section', home, 'utilization')}?{segment.query()}",

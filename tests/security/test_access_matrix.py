@@ -348,6 +348,12 @@ ROWS: dict[str, Row] = {
         post=NO_METHOD,
         kwargs=lambda world: {"section": "revenue", "key": "by-activity-type", "fmt": "csv"},
     ),
+    # The executive digest: its preview for every insights reader; recipients and "Send now" are
+    # the managers' (an executive's POST is 403).
+    "insights:digest": guarded(INSIGHT_ROLES, get=OK, post=NO_METHOD),
+    "insights:digest_add": posted(MANAGER_ROLES, INVALID),
+    "insights:digest_remove": posted(MANAGER_ROLES, MOVED, kwargs=pk("digest_recipient")),
+    "insights:digest_send": posted(MANAGER_ROLES, MOVED),
     "profile:home": guarded(STAFF_ROLES, get=OK, post=FORM),
     "profile:key-revoke": guarded(
         STAFF_ROLES,

@@ -26,6 +26,7 @@ from core.roles import Role
 from customers.erasure.services import erasure_ask
 from customers.models import GiveBack
 from customers.statuses import GiveBackKind
+from insights.models import DigestRecipient
 from integrations.keys import api_key_create
 from integrations.models import ImportJob
 from limits.models import LimitOverride, LimitRule, LimitRun
@@ -256,6 +257,8 @@ def _program(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models
             given_on=date.today(),
             recorded_by=u["maria"],
         ),
+        # Erin (an executive) receives the monthly digest; managers may remove her.
+        "digest_recipient": DigestRecipient.objects.create(user=u["erin"], added_by=u["maria"]),
         **_sign_in_records(),
         "currency_rate": CurrencyRate.objects.order_by("pk").first()
         or CurrencyRate.objects.create(currency="EUR", per_usd=Decimal("0.9")),

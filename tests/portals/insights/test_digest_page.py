@@ -73,7 +73,9 @@ def test_a_sales_rep_cannot_be_made_a_recipient(manager_client, sales_rep):
     assert "Choose a manager or an executive from the list." in response.content.decode()
 
 
-def test_send_now_sends_last_months_digest_once_to_each_recipient(manager_client, manager, executive, sales_rep):
+def test_send_now_sends_last_months_digest_once_to_each_recipient(
+    manager_client, manager, executive, sales_rep
+):
     DigestRecipient.objects.create(user=executive)
     DigestRecipient.objects.create(user=manager)
 
