@@ -10,6 +10,7 @@ Runs at the end of references' seeder, before the search index and the limits jo
 catalogue. Set-based writes and bulk inserts only, so it costs the same at 100,000 accounts.
 """
 
+import time
 from datetime import timedelta
 
 from django.db.models import F
@@ -122,7 +123,9 @@ def over_used(ctx: DemoContext) -> list[int]:
 
 
 def seed(ctx: DemoContext) -> None:
+    started = time.perf_counter()
     segment = short_segment(ctx)
     busy = over_used(ctx)
     ctx.shared.update(demo_short_segment=segment, demo_over_used_contact_ids=busy)
-    ctx.log(f"  story: short segment {segment}; {len(busy)} over-used contacts")
+    took = time.perf_counter() - started
+    ctx.log(f"  story: short segment {segment}; {len(busy)} over-used contacts ({took:.1f} s)")
