@@ -154,6 +154,8 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
     "manage:erasure": PROGRAM,
     "manage:contact-give-back": PROGRAM,
     "manage:give-back-remove": PROGRAM,
+    # The digest's recipients are the program's: any manager removes any (executives: 403).
+    "insights:digest-remove": PROGRAM,
     # Tasks are personal except to the program, whose managers work every task.
     "tasks:complete": {
         SALES: OSCARS_TASK,
