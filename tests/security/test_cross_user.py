@@ -206,6 +206,7 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
         MANAGER: notification_of("mo"),
         MARKETING: notification_of("mara"),
         ADMIN: notification_of("oscar"),
+        EXECUTIVE: notification_of("oscar"),
     },
     "password_reset_confirm": "a signed token, not an object's id",
     # API keys are each user's own, the administrator's profile page included (the admin lists
