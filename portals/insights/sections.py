@@ -4,16 +4,19 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from insights.segments import Segment
 from portals.insights.tables import SectionView
 
 
 @dataclass(frozen=True)
 class Section:
+    """`options`: a form of the section's own GET parameters (beside the segment's), shown in the
+    filter form; its `options()` gives the keyword arguments `build` takes after the reader."""
+
     slug: str
     title: str
-    build: Callable[[Segment, object], SectionView]
+    build: Callable[..., SectionView]  # (segment, reader, **options) -> the page's figures
     summary: str = ""
+    options: type | None = None
 
 
 SECTIONS: dict[str, Section] = {}
@@ -28,3 +31,4 @@ def first_slug() -> str:
 
 
 # The tabs, in order: each module registers its section when imported.
+from portals.insights import supply  # noqa: E402, F401
