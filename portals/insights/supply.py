@@ -53,6 +53,13 @@ def recruit_link(segment: Segment, **taxonomies: int) -> str:
     return f"{reverse('manage:nominations')}?{query}" if query else reverse("manage:nominations")
 
 
+def _counted(number: int, thing: str) -> str:
+    """ "1 request", "2 requests" ("request or open deal" → "requests or open deals")."""
+    if number == 1:
+        return f"1 {thing}"
+    return f"{number} " + " or ".join(f"{word}s" for word in thing.split(" or "))
+
+
 def _drill(name: str, query: str) -> str:
     # The drill-down lists (CONTRACT.md) are other sections' pages; without them, no link.
     try:
@@ -121,7 +128,7 @@ def _totals_table(key: str, title: str, label: str, totals: list[Total], segment
 def _headlines(result: SupplyDemand, segment: Segment) -> list[Headline]:
     window = result.window(segment)
     campaigns = result.campaign_requests
-    apart = f"; {campaigns} campaign requests counted apart" if campaigns else ""
+    apart = f"; {_counted(campaigns, 'campaign request')} counted apart" if campaigns else ""
     return [
         Headline(
             "Cells short of references",
@@ -133,7 +140,7 @@ def _headlines(result: SupplyDemand, segment: Segment) -> list[Headline]:
             "Demand",
             result.demand,
             link=_drill("insights:requests", window.query()),
-            detail=f"{result.requests} requests and {result.deals} open deals{apart}",
+            detail=f"{_counted(result.requests, 'request')} and {_counted(result.deals, 'open deal')}{apart}",
         ),
         Headline(
             "References free now",
@@ -147,8 +154,8 @@ def _headlines(result: SupplyDemand, segment: Segment) -> list[Headline]:
 def build(segment: Segment, user, months: int = DEFAULT_MONTHS) -> SectionView:
     result = supply_and_demand(segment, months)
     no_product = (
-        f" {result.without_product} requests or open deals name no product: they count in the totals "
-        "by industry and region, in no cell."
+        f" {_counted(result.without_product, 'request or open deal')} named no product: counted in the "
+        "totals by industry and region, in no cell."
         if result.without_product
         else ""
     )
