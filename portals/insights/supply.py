@@ -5,12 +5,14 @@ Its own `months` parameter (1–24, default 6) sets the window; the page's date 
 apply (insights/supply.py says why and how each side is counted).
 """
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django import forms
 from django.urls import NoReverseMatch, reverse
 
 from core.dates import day_text
+from core.roles import Role, has_role
 from insights.segments import Segment
 from insights.supply import DEFAULT_MONTHS, GAP_ROWS, MAX_MONTHS, SupplyDemand, Total, supply_and_demand
 from portals.insights.sections import Section, register
@@ -68,11 +70,11 @@ def _drill(name: str, query: str) -> str:
         return ""
 
 
-def _gap_table(result: SupplyDemand, segment: Segment) -> Table:
+def _gap_table(result: SupplyDemand, link: Callable[..., str]) -> Table:
     rows = tuple(
         Row(
             (cell.label, cell.requests, cell.deals, cell.demand, cell.supply, cell.shortfall),
-            link=recruit_link(segment, industry=cell.industry, product=cell.product, region=cell.region),
+            link=link(industry=cell.industry, product=cell.product, region=cell.region),
         )
         for cell in result.gaps
     )
@@ -89,13 +91,13 @@ def _gap_table(result: SupplyDemand, segment: Segment) -> Table:
             "counts in each product's cell. References free: active references that may be offered "
             "(not opted out or paused, at a usable account) with a slot left under their limits now, "
             "by their account's industry, products and region. Each segment opens the nominations "
-            "queue filtered to it."
+            "queue filtered to it (for reference managers)."
         ),
         empty="No demand in this window.",
     )
 
 
-def _totals_table(key: str, title: str, label: str, totals: list[Total], segment: Segment) -> Table:
+def _totals_table(key: str, title: str, label: str, totals: list[Total], link: Callable[..., str]) -> Table:
     def cells(total) -> tuple:
         return (total.requests, total.deals, total.demand, total.supply, total.shortfall)
 
@@ -111,15 +113,14 @@ def _totals_table(key: str, title: str, label: str, totals: list[Total], segment
         title=title,
         columns=(Column(label, TEXT), *FIGURES),
         rows=tuple(
-            Row((total.name, *cells(total)), link=recruit_link(segment, **{label.lower(): total.id}))
-            for total in totals
+            Row((total.name, *cells(total)), link=link(**{label.lower(): total.id})) for total in totals
         ),
         chart=DEMAND_AGAINST_SUPPLY,
         footer=Row(("All", *cells(overall))) if totals else None,
         note=(
             f"Each request, open deal and reference counted once, in its {label.lower()} (products "
             "aside: deals without a product count here but in no cell above). Each row opens the "
-            "nominations queue filtered to it."
+            "nominations queue filtered to it (for reference managers)."
         ),
         empty="No demand or supply in this window.",
     )
@@ -153,6 +154,12 @@ def _headlines(result: SupplyDemand, segment: Segment) -> list[Headline]:
 
 def build(segment: Segment, user, months: int = DEFAULT_MONTHS) -> SectionView:
     result = supply_and_demand(segment, months)
+    # The queue is the managers' (an executive reads the figures without a link they can't open).
+    recruits = has_role(user, Role.MANAGER)
+
+    def link(**taxonomies: int) -> str:
+        return recruit_link(segment, **taxonomies) if recruits else ""
+
     no_product = (
         f" {_counted(result.without_product, 'request or open deal')} named no product: counted in the "
         "totals by industry and region, in no cell."
@@ -162,9 +169,9 @@ def build(segment: Segment, user, months: int = DEFAULT_MONTHS) -> SectionView:
     return SectionView(
         headlines=_headlines(result, segment),
         tables=[
-            _gap_table(result, segment),
-            _totals_table("supply-by-industry", "By industry", "Industry", result.by_industry, segment),
-            _totals_table("supply-by-region", "By region", "Region", result.by_region, segment),
+            _gap_table(result, link),
+            _totals_table("supply-by-industry", "By industry", "Industry", result.by_industry, link),
+            _totals_table("supply-by-region", "By region", "Region", result.by_region, link),
         ],
         note=(
             f"Counted over the last {result.months} months up to today ({day_text(result.since)} – "

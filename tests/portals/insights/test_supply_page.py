@@ -158,6 +158,9 @@ def test_an_executive_reads_the_page(client, world, executive):
 
     assert response.status_code == 200
     assert _cells(response, "supply-gaps")[0][0] == FINANCE_IDENTITY_NA
+    # The nominations queue is the managers': no link an executive could not open.
+    assert {row.link for row in _table(response, "supply-gaps").rows} == {""}
+    assert client.get(reverse("manage:nominations")).status_code == 403
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
