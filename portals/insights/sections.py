@@ -31,4 +31,5 @@ def first_slug() -> str:
 
 
 # The tabs, in order: each module registers its section when imported.
+from portals.insights import utilization  # noqa: E402, F401
 from portals.insights import supply  # noqa: E402, F401

@@ -174,6 +174,7 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
         MANAGER: notification_of("mo"),
         MARKETING: notification_of("mara"),
         ADMIN: notification_of("oscar"),
+        EXECUTIVE: notification_of("oscar"),
     },
     # The API's request is the requester's own, for everyone (the program reads it elsewhere).
     "api-request": dict.fromkeys((SALES, OWNER, MANAGER, MARKETING, ADMIN), OSCARS_REQUEST),
