@@ -32,4 +32,6 @@ def first_slug() -> str:
 
 # The tabs, in order: each module registers its section when imported.
 from portals.insights import utilization  # noqa: E402, F401
+
+# isort: split
 from portals.insights import supply  # noqa: E402, F401

@@ -146,7 +146,7 @@ def _headlines(result: SupplyDemand, segment: Segment) -> list[Headline]:
         Headline(
             "References free now",
             result.supply,
-            link=_drill("insights:contacts", window.query(which="active")),
+            link=_drill("insights:contacts", window.query(which="free")),
             detail="active, offerable, with a slot left",
         ),
     ]

@@ -56,8 +56,18 @@ def test_the_page_shows_the_gap_table_totals_and_headlines(manager_client, world
         ("Manufacturing", 0, 1, 1, 2, -1),
     ]
     assert _table(response, "supply-by-region").footer.cells == ("All", 2, 3, 5, 4, 1)
-    headlines = {headline.label: headline.value for headline in response.context["view"].headlines}
-    assert headlines == {"Cells short of references": 2, "Demand": 5, "References free now": 4}
+    headlines = {headline.label: headline for headline in response.context["view"].headlines}
+    assert {label: headline.value for label, headline in headlines.items()} == {
+        "Cells short of references": 2,
+        "Demand": 5,
+        "References free now": 4,
+    }
+    # The references behind the supply figure: the insights contacts list shows exactly them.
+    free = manager_client.get(headlines["References free now"].link)
+    assert free.status_code == 200
+    refs = world.refs
+    expected = {refs.free.pk, refs.some_used.pk, refs.maker_calls.pk, refs.maker_visits.pk}
+    assert {contact.pk for contact in free.context["page"]} == expected
     page = response.content.decode()
     assert "last 6 months up to today" in page
     assert "the date range above does not apply" in page
