@@ -20,6 +20,10 @@ SEEDED_ACTIVITY_NAMES = (
     gettext_noop("Beta program"),
     gettext_noop("Online review"),
     gettext_noop("Quote or logo use"),
+    gettext_noop("Group reference call"),
+    gettext_noop("Webinar"),
+    gettext_noop("Customer council"),
+    gettext_noop("User-group session"),
 )
 
 
