@@ -28,3 +28,4 @@ def first_slug() -> str:
 
 
 # The tabs, in order: each module registers its section when imported.
+from portals.insights import revenue  # noqa: E402, F401
