@@ -18,7 +18,7 @@ from django.urls import reverse
 from tests.security.test_access_matrix import ADMIN_LOGIN, ANON, LOGIN, TABLE
 from tests.security.world import PLAYED_BY, ROLES, World, routes, world_scope
 
-_, SALES, OWNER, MANAGER, MARKETING, ADMIN = ROLES
+_, SALES, OWNER, MANAGER, MARKETING, ADMIN, EXECUTIVE = ROLES
 
 SEES_ALL = "sees every object of this kind by design"
 

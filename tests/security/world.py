@@ -52,8 +52,15 @@ from workflows.services import feedback_submit
 from workflows.tasking import task_complete, task_reassign
 
 # The roles of the matrix, and the persona who plays each one.
-ROLES = ("anonymous", "sales", "owner", "manager", "marketing", "admin")
-PLAYED_BY = {"sales": "sally", "owner": "olivia", "manager": "maria", "marketing": "mark", "admin": "root"}
+ROLES = ("anonymous", "sales", "owner", "manager", "marketing", "admin", "executive")
+PLAYED_BY = {
+    "sales": "sally",
+    "owner": "olivia",
+    "manager": "maria",
+    "marketing": "mark",
+    "admin": "root",
+    "executive": "erin",
+}
 
 
 @dataclass
@@ -96,6 +103,7 @@ def _users() -> dict[str, User]:
         "mark": make("mark", Role.MARKETING, first_name="Mark", last_name="Marketer"),
         "mara": make("mara", Role.MARKETING, first_name="Mara", last_name="Othermarketer"),
         "root": make("root", is_superuser=True),
+        "erin": make("erin", Role.EXECUTIVE, first_name="Erin", last_name="Executive"),
     }
 
 
