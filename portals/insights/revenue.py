@@ -23,6 +23,7 @@ from portals.insights.tables import (
     SectionView,
     Table,
 )
+from references.models import DealOutcome
 
 DEALS_COLUMNS = (
     Column("Influenced revenue", MONEY),
@@ -38,7 +39,7 @@ def deals_link(segment: Segment, **params: object) -> str:
 
 
 def _won_link(segment: Segment, **params: object) -> str:
-    return deals_link(segment, influenced="yes", outcome="won", **params)
+    return deals_link(segment, influenced="yes", outcome=DealOutcome.WON, **params)
 
 
 def rates_note() -> str:
@@ -63,7 +64,7 @@ def by_type_table(segment: Segment, total: dict, money_note: str) -> Table:
     if content is not None and (content["deals"] or content["unconverted"]):
         rows.append(Row((CONTENT_LABEL, *_sums(content)), _won_link(segment, content="yes")))
     return Table(
-        key="by-type",
+        key="by-activity-type",
         title="Influenced revenue by activity type",
         columns=(Column("Activity type"), *DEALS_COLUMNS),
         rows=tuple(rows),
@@ -82,7 +83,7 @@ def top_references_table(segment: Segment, money_note: str) -> Table:
     rows = [
         Row(
             (row["name"], row["account"], *_sums(row)),
-            deals_link(segment, outcome="won", contact=row["contact"]),
+            deals_link(segment, outcome=DealOutcome.WON, contact=row["contact"]),
         )
         for row in revenue.top_references(segment)
     ]

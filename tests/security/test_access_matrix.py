@@ -348,6 +348,8 @@ ROWS: dict[str, Row] = {
         post=NO_METHOD,
         kwargs=lambda world: {"section": "revenue", "key": "by-activity-type", "fmt": "csv"},
     ),
+    # The deals behind the revenue figures (program-wide, like the figures).
+    "insights:deals": guarded(INSIGHT_ROLES, get=OK, post=NO_METHOD),
     "profile:home": guarded(STAFF_ROLES, get=OK, post=FORM),
     "profile:key-revoke": guarded(
         STAFF_ROLES,

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 RANGE = {"start": "2026-01-01", "end": "2026-06-30"}
 PAGE = reverse("insights:home")
 DEALS = reverse("insights:deals")
+EXPORT = reverse("insights:export", args=["revenue", "by-activity-type", "csv"])
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def test_the_page_shows_the_figures(manager_client, world):
     response = manager_client.get(PAGE, RANGE)
 
     assert response.status_code == 200
-    by_type = _table(response, "by-type")
+    by_type = _table(response, "by-activity-type")
     assert [(row.cells[0], round(row.cells[1]), row.cells[2], row.cells[3]) for row in by_type.rows] == [
         ("Reference call", 200000, 2, 1),
         ("Site visit", 100000, 1, 0),
@@ -77,14 +78,15 @@ def test_the_page_shows_the_figures(manager_client, world):
 def test_an_activity_type_filter_changes_the_page(manager_client, world):
     response = manager_client.get(PAGE, RANGE | {"activity_type": world.type_id("site_visit")})
 
-    by_type = _table(response, "by-type")
+    by_type = _table(response, "by-activity-type")
     assert [row.cells[0] for row in by_type.rows] == ["Site visit"]  # no content row
     assert round(by_type.footer.cells[1]) == 100000
 
 
 def test_each_row_links_to_its_deals(manager_client, world):
     page = manager_client.get(PAGE, RANGE)
-    by_type, top, rates = (_table(page, key) for key in ("by-type", "top-references", "with-without"))
+    keys = ("by-activity-type", "top-references", "with-without")
+    by_type, top, rates = (_table(page, key) for key in keys)
 
     expected = {
         by_type.rows[0].link: ["D1", "D2", "D4"],  # calls (D4 without a rate)
@@ -124,7 +126,7 @@ def test_bad_filters_are_refused_with_400(manager_client, world, params):
 
 
 def test_the_csv_export_has_the_table_numbers(manager_client, world):
-    response = manager_client.get(reverse("insights:export", args=["revenue", "by-type", "csv"]), RANGE)
+    response = manager_client.get(EXPORT, RANGE)
 
     assert response.status_code == 200
     assert _csv(response) == [
@@ -140,7 +142,7 @@ def test_the_csv_export_has_the_table_numbers(manager_client, world):
 def test_sales_and_marketing_are_refused(client, world, who, request):
     client.force_login(request.getfixturevalue(who))
 
-    for url in (PAGE, reverse("insights:export", args=["revenue", "by-type", "csv"]), DEALS):
+    for url in (PAGE, EXPORT, DEALS):
         assert client.get(url, RANGE).status_code == 403, url
 
 
