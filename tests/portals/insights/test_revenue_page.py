@@ -85,8 +85,8 @@ def test_an_activity_type_filter_changes_the_page(manager_client, world):
 
 def test_each_row_links_to_its_deals(manager_client, world):
     page = manager_client.get(PAGE, RANGE)
-    keys = ("by-activity-type", "top-references", "with-without")
-    by_type, top, rates = (_table(page, key) for key in keys)
+    keys = ("by-activity-type", "top-references", "with-without", "by-month")
+    by_type, top, rates, months = (_table(page, key) for key in keys)
 
     expected = {
         by_type.rows[0].link: ["D1", "D2", "D4"],  # calls (D4 without a rate)
@@ -97,6 +97,7 @@ def test_each_row_links_to_its_deals(manager_client, world):
         top.rows[1].link: ["D1"],  # Bob: D5 was lost, D3's visit came after the close
         rates.rows[0].link: ["D1", "D2", "D4", "D5", "D9"],
         rates.rows[1].link: ["D3", "D6"],
+        **{row.link: [name] for row, name in zip(months.rows, ["D4", "D1", "D2", "D9"], strict=True)},
     }
     for link, names in expected.items():
         response = manager_client.get(link)
