@@ -88,7 +88,8 @@ def requests_fulfilled(segment: Segment) -> int:
     return ReferenceRequest.objects.filter(request_filter(segment), Exists(completed)).count()
 
 
-def new_references(segment: Segment) -> int:
+def recruited_contacts(segment: Segment):
+    """The contacts of the segment moved from candidate to active in the range."""
     start, end = segment.moments()
     recruited = StatusChange.objects.filter(
         contact=OuterRef("pk"),
@@ -97,7 +98,11 @@ def new_references(segment: Segment) -> int:
         changed_at__gte=start,
         changed_at__lt=end,
     )
-    return Contact.objects.filter(contact_filter(segment), Exists(recruited)).count()
+    return Contact.objects.filter(contact_filter(segment), Exists(recruited))
+
+
+def new_references(segment: Segment) -> int:
+    return recruited_contacts(segment).count()
 
 
 def activities_held(segment: Segment) -> int:

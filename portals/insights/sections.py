@@ -27,5 +27,8 @@ def first_slug() -> str:
     return next(iter(SECTIONS))
 
 
-# The tabs, in order: each module registers its section when imported.
+# The tabs, in order: each module registers its section when imported (isort would sort them).
+# isort: off
 from portals.insights import revenue  # noqa: E402, F401
+from portals.insights import utilization  # noqa: E402, F401
+# isort: on

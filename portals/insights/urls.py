@@ -1,11 +1,12 @@
 from django.urls import path
 
-from portals.insights import deals, views
+from portals.insights import contacts, deals, views
 
 urlpatterns = [
     path("", views.section_page, name="home"),
-    # Before the sections' pattern, which would read "deals" as a section's slug.
+    # The lists behind the figures, before the sections' pattern (which would read them as slugs).
     path("deals/", deals.deal_list, name="deals"),
+    path("contacts/", contacts.contact_list, name="contacts"),
     path("<slug:section>/", views.section_page, name="section"),
     path("<slug:section>/export/<slug:key>.<slug:fmt>", views.table_export, name="export"),
 ]

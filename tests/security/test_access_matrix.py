@@ -342,6 +342,8 @@ ROWS: dict[str, Row] = {
     "insights:section": guarded(
         INSIGHT_ROLES, get=OK, post=NO_METHOD, kwargs=lambda world: {"section": "fulfilment"}
     ),
+    # The contacts behind a utilization figure (names and accounts only; executives too).
+    "insights:contacts": guarded(INSIGHT_ROLES, get=OK, post=NO_METHOD),
     "insights:export": guarded(
         INSIGHT_ROLES,
         get=OK,
