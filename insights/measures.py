@@ -80,12 +80,17 @@ def influenced_revenue(segment: Segment) -> dict:
     )
 
 
-def requests_fulfilled(segment: Segment) -> int:
+def fulfilled_requests(segment: Segment):
+    """The segment's requests that reached "completed" in the range (the rows behind the count)."""
     start, end = segment.moments()
     completed = RequestEvent.objects.filter(
         request=OuterRef("pk"), to_status=RequestStatus.COMPLETED, created_at__gte=start, created_at__lt=end
     )
-    return ReferenceRequest.objects.filter(request_filter(segment), Exists(completed)).count()
+    return ReferenceRequest.objects.filter(request_filter(segment), Exists(completed))
+
+
+def requests_fulfilled(segment: Segment) -> int:
+    return fulfilled_requests(segment).count()
 
 
 def recruited_contacts(segment: Segment):

@@ -344,6 +344,7 @@ ROWS: dict[str, Row] = {
     ),
     # The contacts behind a utilization figure (names and accounts only; executives too).
     "insights:contacts": guarded(INSIGHT_ROLES, get=OK, post=NO_METHOD),
+    "insights:requests": guarded(INSIGHT_ROLES, get=OK, post=NO_METHOD),
     "insights:export": guarded(
         INSIGHT_ROLES,
         get=OK,
@@ -352,6 +353,11 @@ ROWS: dict[str, Row] = {
     ),
     # The deals behind the revenue figures (program-wide, like the figures).
     "insights:deals": guarded(INSIGHT_ROLES, get=OK, post=NO_METHOD),
+    # Goals: everyone who reads insights sees them; reference managers (and the admin) set and
+    # remove them (the empty form is refused, the world's goal removed); executives get 403.
+    "insights:goals": guarded(INSIGHT_ROLES, get=OK, post=NO_METHOD),
+    "insights:goal-set": posted(MANAGER_ROLES, INVALID),
+    "insights:goal-delete": posted(MANAGER_ROLES, MOVED, kwargs=pk("goal")),
     "profile:home": guarded(STAFF_ROLES, get=OK, post=FORM),
     "profile:key-revoke": guarded(
         STAFF_ROLES,
@@ -490,9 +496,9 @@ ROWS: dict[str, Row] = {
 # Active superusers, and active staff holding the Reference manager role, use the admin; anyone
 # else gets the admin's sign-in page on every admin URL (sec-admin).
 ADMIN_USERS = (MANAGER, ADMIN)
-# The Reference manager group may view, add, change and delete every model of these apps, and
-# nothing else...
-MANAGER_APPS = {"references"}
+# The Reference manager group may view, add, change and delete every model of these apps (teams,
+# goals and digest recipients: insights 0002), and nothing else...
+MANAGER_APPS = {"references", "insights"}
 # ...but currency rates, which came after the roles migration gave the groups their permissions:
 # they are the administrator's alone.
 ADMIN_ONLY = {"references.currencyrate"}

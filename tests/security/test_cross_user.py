@@ -100,6 +100,7 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
     "customer:feedback": PORTAL,
     "customer:preferences-blackout-remove": PORTAL,
     "manage:request": PROGRAM,
+    "insights:goal-delete": "the program's goals: every reference manager keeps all of them",
     **{
         name: {MANAGER: MOS_IMPORT, ADMIN: MOS_IMPORT}
         for name in ("manage:import-job", "manage:import-job-status", "manage:import-job-run")
