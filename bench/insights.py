@@ -1,0 +1,243 @@
+"""Benchmark: the insights pages at scale — each section × filter combination, the whole page
+against its own SQL replayed alone.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rms_bench .venv/bin/python bench/insights.py
+
+Needs PostgreSQL with the demo at scale (`manage.py seed_demo --accounts 100000`: about 1,000,000
+activities; fewer are topped up to `--activities` by bench/insights_data.py). Runs the app as
+production does (bench/environment.py: DEBUG off). For every registered insights section
+(`portals.insights.sections.SECTIONS`) and every filter row of `insights_data.filter_rows` (none,
+an industry, a region + product, an activity type, a team, five years, one month), interleaved:
+
+- **page**: GET /insights/<section>/?<filters> through Django's request handling (session,
+  middleware, view, templates) with `django.test.Client`, signed in as the demo manager; 200;
+- **sql**: exactly the statements that one page runs (captured with `CaptureQueriesContext`, as
+  sent), replayed alone on a cursor, results fetched.
+
+p50 and p95 of each over `--runs` runs after `--warmup`, the ratio page ÷ sql (of the p50s), the
+page's statements and its slowest one (p50 of each statement while replaying). Targets (issue 18):
+page p95 < 1,000 ms and page ÷ sql ≤ 1.5. With `--explain` (and always for a row that misses a
+target) the slowest statement's EXPLAIN ANALYZE goes into the JSON. Results:
+bench/results/insights.json and bench/results/insights.md.
+"""
+
+import argparse
+import re
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.environment import HOST, configure
+
+configure()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from bench import pages  # noqa: E402
+from bench.insights_data import filter_rows, manager_user, top_up_activities  # noqa: E402
+from bench.report import header, save  # noqa: E402
+from portals.insights.sections import SECTIONS  # noqa: E402
+from references.models import Account, Opportunity, ReferenceActivity  # noqa: E402
+
+PAGE_P95_LIMIT_MS = 1000.0
+RATIO_LIMIT = 1.5
+ACTIVITIES = 1_000_000
+RESULTS = Path(__file__).resolve().parent / "results"
+READS = ("SELECT", "WITH")
+# A choice field's options are read through a server-side cursor (QuerySet.iterator()): Django
+# logs the DECLARE, not its FETCHes. Replayed as the SELECT it declares, results fetched.
+DECLARED = re.compile(r'^DECLARE "[^"]+" NO SCROLL CURSOR WITH(?:OUT)? HOLD FOR ', re.IGNORECASE)
+
+
+def summary(samples: list[float]) -> dict:
+    return {
+        "p50_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(pages.percentile(samples, 0.95), 1),
+    }
+
+
+def fetch(client, url: str):
+    response = client.get(url, secure=True, HTTP_HOST=HOST)
+    if response.status_code != 200:
+        sys.exit(f"{url} answered {response.status_code}, not 200.")
+    return response
+
+
+def capture(client, url: str) -> list[str]:
+    """The statements one page runs, as sent to the server (parameters bound; a server-side
+    cursor as the SELECT it declares)."""
+    with CaptureQueriesContext(connection) as captured:
+        fetch(client, url)
+    statements = [DECLARED.sub("", query["sql"]) for query in captured.captured_queries]
+    writes = [sql for sql in statements if not sql.lstrip().upper().startswith(READS)]
+    if writes:
+        sys.exit(f"{url}: the page writes ({writes[0][:80]}…); replaying it would change the data.")
+    return statements
+
+
+def replay(cursor, statements: list[str], each_ms: list[list[float]]) -> float:
+    """Run the statements alone, results fetched; each one's time into `each_ms`; the total ms."""
+    started = time.perf_counter()
+    for index, sql in enumerate(statements):
+        begun = time.perf_counter()
+        cursor.execute(sql)
+        if cursor.description is not None:
+            cursor.fetchall()
+        each_ms[index].append((time.perf_counter() - begun) * 1000)
+    return (time.perf_counter() - started) * 1000
+
+
+def explain(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, SUMMARY ON) " + sql)
+        return "\n".join(line for (line,) in cursor.fetchall())
+
+
+def measure(client, url: str, runs: int, warmup: int, with_plan: bool) -> dict:
+    statements = capture(client, url)
+    pages_ms: list[float] = []
+    sql_ms: list[float] = []
+    each_ms: list[list[float]] = [[] for _ in statements]
+    with connection.cursor() as cursor:
+        for run in range(warmup + runs):
+            started = time.perf_counter()
+            fetch(client, url)
+            page = (time.perf_counter() - started) * 1000
+            sql = replay(cursor, statements, each_ms)
+            if run >= warmup:
+                pages_ms.append(page)
+                sql_ms.append(sql)
+    each = [statistics.median(samples[warmup:]) for samples in each_ms]
+    slowest = max(range(len(statements)), key=each.__getitem__)
+    page_p50, sql_p50 = statistics.median(pages_ms), statistics.median(sql_ms)
+    ratio = round(page_p50 / sql_p50, 2)
+    met = pages.percentile(pages_ms, 0.95) < PAGE_P95_LIMIT_MS and ratio <= RATIO_LIMIT
+    return {
+        "url": url,
+        "queries": len(statements),
+        "page": summary(pages_ms),
+        "sql": summary(sql_ms),
+        "page_over_sql": ratio,
+        "met": met,
+        "slowest": {
+            "p50_ms": round(each[slowest], 1),
+            "sql": statements[slowest],
+            "plan": explain(statements[slowest]) if with_plan or not met else None,
+        },
+    }
+
+
+def dataset() -> dict:
+    return {
+        "accounts": Account.objects.count(),
+        "activities": ReferenceActivity.objects.count(),
+        "activity_deal_links": ReferenceActivity.opportunities.through.objects.count(),
+        "deals": Opportunity.objects.count(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--activities", type=int, default=ACTIVITIES, help="top the activities up to this")
+    parser.add_argument("--sections", help="comma-separated slugs (default: every registered section)")
+    parser.add_argument("--filters", help="comma-separated filter rows (default: all)")
+    parser.add_argument("--explain", action="store_true", help="keep every row's slowest plan")
+    parser.add_argument("--output", default=str(RESULTS / "insights.json"))
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("The insights benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
+    if not Account.objects.exists():
+        sys.exit("The database is empty: seed the demo first (manage.py seed_demo --accounts 100000).")
+    added = top_up_activities(args.activities)
+    if added:
+        print(f"Added {added:,} activities (each serving one deal) to reach {args.activities:,}.", flush=True)
+    slugs = args.sections.split(",") if args.sections else list(SECTIONS)
+    if not slugs:
+        sys.exit("No insights section is registered (portals.insights.sections.SECTIONS is empty).")
+    rows = filter_rows(timezone.localdate())
+    if args.filters:
+        wanted = set(args.filters.split(","))
+        rows = [row for row in rows if row.name in wanted]
+    client = pages.signed_in_client(manager_user())
+    report = {
+        "machine": pages.machine(),
+        "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "dataset": dataset() | {"activities_added": added},
+        "runs": args.runs,
+        "warmup": args.warmup,
+        "filters": [{"name": row.name, "params": row.params, "what": row.note} for row in rows],
+        "rows": [],
+    }
+    for slug in slugs:
+        base = reverse("insights:section", args=[slug])
+        for row in rows:
+            url = f"{base}?{row.query}" if row.params else base
+            result = {"section": slug, "filter": row.name} | measure(
+                client, url, args.runs, args.warmup, args.explain
+            )
+            report["rows"].append(result)
+            print(
+                f"{slug:12} {row.name:15} page {result['page']['p50_ms']:7.1f}/{result['page']['p95_ms']:7.1f}  "
+                f"sql {result['sql']['p50_ms']:7.1f}/{result['sql']['p95_ms']:7.1f} ms  "
+                f"÷ {result['page_over_sql']:5.2f}  queries {result['queries']:3}  "
+                f"slowest {result['slowest']['p50_ms']:6.1f} ms  {'ok' if result['met'] else 'MISSED'}",
+                flush=True,
+            )
+    save(report, Path(args.output), write_markdown)
+
+
+def write_markdown(report: dict, path: Path) -> None:
+    """One line per section × filter: page and SQL p50 / p95, their ratio, the slowest statement."""
+    data = report["dataset"]
+    lines = [
+        "# Insights pages benchmark",
+        "",
+        header(report),
+        "",
+        f"Dataset: {data['accounts']:,} accounts, {data['deals']:,} deals, {data['activities']:,} "
+        f"activities ({data['activity_deal_links']:,} activity–deal links). {report['runs']} interleaved "
+        f"runs per row after {report['warmup']} warm-up runs, signed in as the demo manager, DEBUG off. "
+        "**page** = the whole page through Django (session, middleware, view, templates), **sql** = the "
+        "page's statements replayed alone on a cursor; ratio of the p50s. Targets: page p95 < "
+        f"{PAGE_P95_LIMIT_MS:,.0f} ms and page ÷ sql ≤ {RATIO_LIMIT}.",
+        "",
+        "Filters: " + "; ".join(f"**{f['name']}** {f['what']}" for f in report["filters"]) + ".",
+        "",
+        "| section | filter | page p50 / p95 ms | sql p50 / p95 ms | page ÷ sql | queries | slowest ms | met |",
+        "|---|---|--:|--:|--:|--:|--:|:-:|",
+    ]
+    for row in report["rows"]:
+        lines.append(
+            f"| {row['section']} | {row['filter']} | {row['page']['p50_ms']} / {row['page']['p95_ms']} | "
+            f"{row['sql']['p50_ms']} / {row['sql']['p95_ms']} | {row['page_over_sql']} | {row['queries']} | "
+            f"{row['slowest']['p50_ms']} | {'yes' if row['met'] else 'no'} |"
+        )
+    planned = [row for row in report["rows"] if row["slowest"]["plan"]]
+    if planned:
+        lines += ["", "## The slowest statement of each row kept with its plan", ""]
+    for row in planned:
+        lines += [
+            f"### {row['section']} · {row['filter']} ({row['slowest']['p50_ms']} ms)",
+            "",
+            "```sql",
+            row["slowest"]["sql"],
+            "```",
+            "",
+            "```",
+            row["slowest"]["plan"],
+            "```",
+            "",
+        ]
+    path.write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
