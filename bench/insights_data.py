@@ -68,10 +68,8 @@ def top_up_activities(target: int) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT min(id), max(id) FROM references_referenceactivity")
         low, high = cursor.fetchone()
-        cursor.execute(
-            _INSERT_ACTIVITIES,
-            {"today": timezone.localdate(), "days": HISTORY_DAYS, "missing": missing, "low": low, "high": high},
-        )
+        picks = {"today": timezone.localdate(), "days": HISTORY_DAYS, "missing": missing}
+        cursor.execute(_INSERT_ACTIVITIES, picks | {"low": low, "high": high})
         cursor.execute("SELECT min(id), max(id) FROM references_opportunity")
         deal_low, deal_high = cursor.fetchone()
         cursor.execute(_LINK_DEALS, {"low": deal_low, "high": deal_high, "before": high})
@@ -102,17 +100,18 @@ class FilterRow:
         return urlencode(self.params)
 
 
-def _most_used(values) -> int:
-    return values.annotate(n=Count("pk")).order_by("-n").values_list(values.query.values_select[0], flat=True)[0]
+def _most_used(values, field: str) -> int:
+    """The value of `field` on most rows of `values` (a queryset)."""
+    return values.values(field).annotate(n=Count("pk")).order_by("-n", field).values_list(field, flat=True)[0]
 
 
 def filter_rows(today: date) -> list[FilterRow]:
     """The filter combinations: none (the last twelve months), an industry, a region + product, an
     activity type, a team, the longest range the form takes (five years) and one month. The
     industry, product and activity type are the most common ones (the heaviest filter of each)."""
-    industry = _most_used(Opportunity.objects.values("industry"))
-    product = _most_used(Opportunity.products.through.objects.values("product"))
-    activity_type = _most_used(ReferenceActivity.objects.values("activity_type"))
+    industry = _most_used(Opportunity.objects.all(), "industry")
+    product = _most_used(Opportunity.products.through.objects.all(), "product")
+    activity_type = _most_used(ReferenceActivity.objects.all(), "activity_type")
     region = Region.objects.get(code="EMEA")
     team = bench_team()
     month_end = today.replace(day=1) - timedelta(days=1)
