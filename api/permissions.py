@@ -9,7 +9,7 @@ the scope a view names in `key_scope` (the CRM's upserts: `crm_sync`) instead wh
 from rest_framework import permissions
 from rest_framework.exceptions import PermissionDenied
 
-from core.roles import Role, has_role
+from core.roles import PROGRAM_ROLES, Role, has_role
 from integrations.models import ApiKey, KeyScope
 
 
@@ -62,7 +62,7 @@ class StaffRole(SignedIn):
     message = "Your role does not give access to this part of the API."
 
     def role_allows(self, user) -> bool:
-        return any(has_role(user, role) for role in Role)
+        return any(has_role(user, role) for role in PROGRAM_ROLES)
 
 
 class ManagerRole(SignedIn):

@@ -13,6 +13,9 @@ class Role(StrEnum):
     EXECUTIVE = "Executive"
 
 
+# The roles that work in the portals; an executive only reads the program's insights.
+PROGRAM_ROLES = (Role.SALES, Role.MANAGER, Role.MARKETING)
+
 # The portal each role lands on after sign-in, most powerful role first.
 PORTAL_HOME = [
     (Role.MANAGER, "manage:home"),
@@ -80,7 +83,7 @@ def users_with_roles(*roles: Role):
     """The active users holding any of `roles` (every program role when none is given), by name."""
     from django.contrib.auth.models import User
 
-    names = [role.value for role in (roles or tuple(Role))]
+    names = [role.value for role in (roles or PROGRAM_ROLES)]
     return (
         User.objects.filter(is_active=True, groups__name__in=names)
         .distinct()

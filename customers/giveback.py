@@ -18,7 +18,7 @@ or a hundred thousand.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -123,25 +123,34 @@ def _count(rows: QuerySet, key: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _window(months: int, today: date | None) -> tuple[QuerySet, QuerySet, QuerySet]:
-    """The rows counted in a window of `months` ending today: activities done, requests that
-    reached the customer without an activity yet, give-back."""
-    today = today or timezone.localdate()
-    since = window_start(months, today)
-    since_moment = timezone.make_aware(datetime.combine(since, time.min))
-    activities = ReferenceActivity.objects.filter(occurred_on__gte=since, occurred_on__lte=today)
+def rows_between(since: date, until: date) -> tuple[QuerySet, QuerySet, QuerySet]:
+    """The rows counted from `since` to `until` (both included): activities done, requests that
+    reached the customer without an activity yet, give-back. (The insights pages read any range.)"""
+    zone = timezone.get_current_timezone()
+    since_moment = datetime.combine(since, time.min, tzinfo=zone)
+    until_moment = datetime.combine(until + timedelta(days=1), time.min, tzinfo=zone)
+    activities = ReferenceActivity.objects.filter(occurred_on__gte=since, occurred_on__lte=until)
     in_flight = ReferenceRequest.objects.filter(
-        status__in=APPROVED_STATUSES, served_by__isnull=True, status_changed_at__gte=since_moment
+        status__in=APPROVED_STATUSES,
+        served_by__isnull=True,
+        status_changed_at__gte=since_moment,
+        status_changed_at__lt=until_moment,
     )
-    given = GiveBack.objects.filter(given_on__gte=since, given_on__lte=today)
+    given = GiveBack.objects.filter(given_on__gte=since, given_on__lte=until)
     return activities, in_flight, given
 
 
-def balances(contacts: QuerySet[Contact], *, months: int = DEFAULT_WINDOW, today: date | None = None):
+def _window(months: int, today: date | None) -> tuple[QuerySet, QuerySet, QuerySet]:
+    """The rows counted in a window of `months` ending today."""
+    today = today or timezone.localdate()
+    return rows_between(window_start(months, today), today)
+
+
+def balances_between(contacts: QuerySet[Contact], since: date, until: date):
     """`contacts` annotated with `activities_done`, `in_flight`, `asks` (their sum), `given` and
-    `owed` (asks minus given) over the window of `months` ending today: one query, the counts
-    as correlated subqueries the database runs per contact."""
-    activities, in_flight, given = _window(months, today)
+    `owed` (asks minus given) from `since` to `until`: one query, the counts as correlated
+    subqueries the database runs per contact."""
+    activities, in_flight, given = rows_between(since, until)
     return contacts.annotate(
         activities_done=_count(activities, "contact"),
         in_flight=_count(in_flight, "chosen_contact"),
@@ -149,6 +158,12 @@ def balances(contacts: QuerySet[Contact], *, months: int = DEFAULT_WINDOW, today
     ).annotate(
         asks=F("activities_done") + F("in_flight"), owed=F("activities_done") + F("in_flight") - F("given")
     )
+
+
+def balances(contacts: QuerySet[Contact], *, months: int = DEFAULT_WINDOW, today: date | None = None):
+    """`balances_between` over the window of `months` ending today."""
+    today = today or timezone.localdate()
+    return balances_between(contacts, window_start(months, today), today)
 
 
 def asked_much_given_little(

@@ -80,15 +80,21 @@ def influenced_revenue(segment: Segment) -> dict:
     )
 
 
-def requests_fulfilled(segment: Segment) -> int:
+def fulfilled_requests(segment: Segment):
+    """The segment's requests that reached "completed" in the range (the rows behind the count)."""
     start, end = segment.moments()
     completed = RequestEvent.objects.filter(
         request=OuterRef("pk"), to_status=RequestStatus.COMPLETED, created_at__gte=start, created_at__lt=end
     )
-    return ReferenceRequest.objects.filter(request_filter(segment), Exists(completed)).count()
+    return ReferenceRequest.objects.filter(request_filter(segment), Exists(completed))
 
 
-def new_references(segment: Segment) -> int:
+def requests_fulfilled(segment: Segment) -> int:
+    return fulfilled_requests(segment).count()
+
+
+def recruited_contacts(segment: Segment):
+    """The contacts of the segment moved from candidate to active in the range."""
     start, end = segment.moments()
     recruited = StatusChange.objects.filter(
         contact=OuterRef("pk"),
@@ -97,7 +103,11 @@ def new_references(segment: Segment) -> int:
         changed_at__gte=start,
         changed_at__lt=end,
     )
-    return Contact.objects.filter(contact_filter(segment), Exists(recruited)).count()
+    return Contact.objects.filter(contact_filter(segment), Exists(recruited))
+
+
+def new_references(segment: Segment) -> int:
+    return recruited_contacts(segment).count()
 
 
 def activities_held(segment: Segment) -> int:

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from core.roles import Role, has_role, may_use_admin, role_label, user_roles
+from core.roles import PROGRAM_ROLES, Role, has_role, may_use_admin, role_label, user_roles
 from notifications.selectors import unread_count
 from workflows.selectors import task_counts
 
@@ -29,7 +29,7 @@ def portal(request) -> dict:
         # The bell: one COUNT, run only when the page shows it.
         "unread_notifications": SimpleLazyObject(lambda: unread_count(user)),
     }
-    if user.is_superuser or user_roles(user):
+    if user.is_superuser or user_roles(user) & set(PROGRAM_ROLES):
         # My tasks in the navigation: one aggregate query (open and late counts), run only
         # when the page shows it (admin pages don't).
         context["task_counts"] = SimpleLazyObject(lambda: task_counts(user))

@@ -12,7 +12,7 @@ forms, inlines, autocomplete and CSV export, `references.admin.visibility`).
 - A deal goes to its owner, its deal team and the managers (`OpportunityQuerySet.visible_to`).
 """
 
-from core.roles import Role, user_roles
+from core.roles import PROGRAM_ROLES, Role, user_roles
 
 # The contact fields only `sees_contact_details` users may read (list, form, search, export).
 CONTACT_DETAIL_FIELDS = ("email", "phone")
@@ -20,7 +20,7 @@ CONTACT_DETAIL_FIELDS = ("email", "phone")
 
 def is_program_staff(user) -> bool:
     """Signed in with a role of the program (or an administrator)."""
-    return user.is_authenticated and (user.is_superuser or bool(user_roles(user)))
+    return user.is_authenticated and (user.is_superuser or bool(user_roles(user) & set(PROGRAM_ROLES)))
 
 
 def runs_the_program(user) -> bool:

@@ -17,14 +17,24 @@ class Section:
 
 
 SECTIONS: dict[str, Section] = {}
+# The order of the tabs (whatever the order the modules are imported in).
+TAB_ORDER = ("revenue", "fulfilment", "utilization", "supply", "goals")
 
 
 def register(section: Section) -> None:
     SECTIONS[section.slug] = section
+    ordered = sorted(SECTIONS.values(), key=lambda each: TAB_ORDER.index(each.slug))
+    SECTIONS.clear()
+    SECTIONS.update((each.slug, each) for each in ordered)
 
 
 def first_slug() -> str:
     return next(iter(SECTIONS))
 
 
-# The tabs, in order: each module registers its section when imported.
+# Each module registers its section when imported.
+from portals.insights import (  # noqa: E402, F401
+    fulfilment,
+    goals,
+    utilization,
+)

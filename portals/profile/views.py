@@ -8,11 +8,11 @@ from django.views.decorators.cache import never_cache
 
 from core.errors import DomainError
 from core.permissions import role_required
-from core.roles import Role
+from core.roles import PROGRAM_ROLES
 from integrations.keys import api_key_create, api_key_revoke, api_keys_of
 from portals.profile.forms import ApiKeyForm
 
-EVERY_ROLE = tuple(Role)
+EVERY_ROLE = PROGRAM_ROLES  # an executive reads insights only: no API to hold a key for
 
 
 @never_cache  # the answer to a POST holds a new key: no cache may keep it (no-store)

@@ -34,11 +34,11 @@ from workflows.nominations import nomination_consent, nomination_qualify, nomina
 from workflows.transitions import USUAL_PATH
 
 # The URL namespaces of the pages; their forms and filters are fuzzed.
-PORTALS = ("sales", "manage", "tasks", "content", "notifications", "profile")
+PORTALS = ("sales", "manage", "tasks", "content", "notifications", "profile", "insights")
 START = {
     "sales": ("/sales/", "/sales/nominations/new/?q=ac", "/tasks/", "/notifications/"),
     "owner": ("/sales/approvals/", "/tasks/"),
-    "manager": ("/manage/", "/tasks/", "/notifications/"),
+    "manager": ("/manage/", "/tasks/", "/notifications/", "/insights/"),
     "marketing": ("/content/", "/content/campaigns/", "/content/events/", "/tasks/", "/notifications/"),
 }
 # Pages of one route visited at most: two, but a request's page in every status (its forms differ).

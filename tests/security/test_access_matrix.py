@@ -25,7 +25,7 @@ from marketing.sharing import share_token
 from references.models import ReferenceActivity
 from tests.security.world import ROLES, World, routes, world_scope
 
-ANON, SALES, OWNER, MANAGER, MARKETING, ADMIN = ROLES
+ANON, SALES, OWNER, MANAGER, MARKETING, ADMIN, EXECUTIVE = ROLES
 
 LOGIN = "302 to /login/"
 ADMIN_LOGIN = "302 to /admin/login/"
@@ -47,7 +47,9 @@ APPROVER_ROLES = (SALES, OWNER, MANAGER, ADMIN)
 MANAGER_ROLES = (MANAGER, ADMIN)
 CONTENT_ROLES = (MARKETING, MANAGER, ADMIN)
 STAFF_ROLES = (SALES, OWNER, MANAGER, MARKETING, ADMIN)
-SIGNED_IN = STAFF_ROLES
+# An executive signs in too, but reads only the program's insights.
+SIGNED_IN = (*STAFF_ROLES, EXECUTIVE)
+INSIGHT_ROLES = (MANAGER, ADMIN, EXECUTIVE)
 
 Expect = frozenset | dict  # one set for every role let in, or a set per role
 
@@ -335,6 +337,25 @@ ROWS: dict[str, Row] = {
     "api-docs": guarded(SIGNED_IN, get=OK, post=NO_METHOD),
     # Each staff user's own profile and API keys (the empty POST names the missing fields); the
     # world's key is Sally's: nobody else may even see its revoke page.
+    # Insights (reference managers and executives; GET only).
+    "insights:home": guarded(INSIGHT_ROLES, get=OK, post=NO_METHOD),
+    "insights:section": guarded(
+        INSIGHT_ROLES, get=OK, post=NO_METHOD, kwargs=lambda world: {"section": "fulfilment"}
+    ),
+    # The contacts behind a utilization figure (names and accounts only; executives too).
+    "insights:contacts": guarded(INSIGHT_ROLES, get=OK, post=NO_METHOD),
+    "insights:requests": guarded(INSIGHT_ROLES, get=OK, post=NO_METHOD),
+    "insights:export": guarded(
+        INSIGHT_ROLES,
+        get=OK,
+        post=NO_METHOD,
+        kwargs=lambda world: {"section": "revenue", "key": "by-activity-type", "fmt": "csv"},
+    ),
+    # Goals: everyone who reads insights sees them; reference managers (and the admin) set and
+    # remove them (the empty form is refused, the world's goal removed); executives get 403.
+    "insights:goals": guarded(INSIGHT_ROLES, get=OK, post=NO_METHOD),
+    "insights:goal-set": posted(MANAGER_ROLES, INVALID),
+    "insights:goal-delete": posted(MANAGER_ROLES, MOVED, kwargs=pk("goal")),
     "profile:home": guarded(STAFF_ROLES, get=OK, post=FORM),
     "profile:key-revoke": guarded(
         STAFF_ROLES,
@@ -473,9 +494,9 @@ ROWS: dict[str, Row] = {
 # Active superusers, and active staff holding the Reference manager role, use the admin; anyone
 # else gets the admin's sign-in page on every admin URL (sec-admin).
 ADMIN_USERS = (MANAGER, ADMIN)
-# The Reference manager group may view, add, change and delete every model of these apps, and
-# nothing else...
-MANAGER_APPS = {"references"}
+# The Reference manager group may view, add, change and delete every model of these apps (teams,
+# goals and digest recipients: insights 0002), and nothing else...
+MANAGER_APPS = {"references", "insights"}
 # ...but currency rates, which came after the roles migration gave the groups their permissions:
 # they are the administrator's alone.
 ADMIN_ONLY = {"references.currencyrate"}

@@ -18,7 +18,7 @@ from django.urls import reverse
 from tests.security.test_access_matrix import ADMIN_LOGIN, ANON, LOGIN, TABLE
 from tests.security.world import PLAYED_BY, ROLES, World, routes, world_scope
 
-_, SALES, OWNER, MANAGER, MARKETING, ADMIN = ROLES
+_, SALES, OWNER, MANAGER, MARKETING, ADMIN, EXECUTIVE = ROLES
 
 SEES_ALL = "sees every object of this kind by design"
 
@@ -66,8 +66,12 @@ PORTAL = "the customer portal: contacts only, each reading from their own reques
 # program's marketing, not to one marketer (the owner is who is told before it expires).
 LIBRARY = "the content library: marketing and reference managers keep every asset and permission"
 SHARED_EVENTS = "planned events are marketing's and the program's together: each sees every one"
+# Insights take a section's and a table's name, not an object's id: program-wide figures.
+INSIGHTS = "insights: program-wide figures for reference managers and executives (the access matrix)"
 
 CROSS: dict[str, dict[str, Other | str] | str] = {
+    "insights:section": INSIGHTS,
+    "insights:export": INSIGHTS,
     "content:asset": LIBRARY,
     "content:asset-edit": LIBRARY,
     "content:asset-act": LIBRARY,
@@ -96,6 +100,7 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
     "customer:feedback": PORTAL,
     "customer:preferences-blackout-remove": PORTAL,
     "manage:request": PROGRAM,
+    "insights:goal-delete": "the program's goals: every reference manager keeps all of them",
     **{
         name: {MANAGER: MOS_IMPORT, ADMIN: MOS_IMPORT}
         for name in ("manage:import-job", "manage:import-job-status", "manage:import-job-run")
@@ -170,6 +175,7 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
         MANAGER: notification_of("mo"),
         MARKETING: notification_of("mara"),
         ADMIN: notification_of("oscar"),
+        EXECUTIVE: notification_of("oscar"),
     },
     # The API's request is the requester's own, for everyone (the program reads it elsewhere).
     "api-request": dict.fromkeys((SALES, OWNER, MANAGER, MARKETING, ADMIN), OSCARS_REQUEST),

@@ -26,6 +26,7 @@ from core.roles import Role
 from customers.erasure.services import erasure_ask
 from customers.models import GiveBack
 from customers.statuses import GiveBackKind
+from insights.models import DigestRecipient, GoalMetric, ProgramGoal, Team
 from integrations.keys import api_key_create
 from integrations.models import ImportJob
 from limits.models import LimitOverride, LimitRule, LimitRun
@@ -52,8 +53,15 @@ from workflows.services import feedback_submit
 from workflows.tasking import task_complete, task_reassign
 
 # The roles of the matrix, and the persona who plays each one.
-ROLES = ("anonymous", "sales", "owner", "manager", "marketing", "admin")
-PLAYED_BY = {"sales": "sally", "owner": "olivia", "manager": "maria", "marketing": "mark", "admin": "root"}
+ROLES = ("anonymous", "sales", "owner", "manager", "marketing", "admin", "executive")
+PLAYED_BY = {
+    "sales": "sally",
+    "owner": "olivia",
+    "manager": "maria",
+    "marketing": "mark",
+    "admin": "root",
+    "executive": "erin",
+}
 
 
 @dataclass
@@ -96,6 +104,7 @@ def _users() -> dict[str, User]:
         "mark": make("mark", Role.MARKETING, first_name="Mark", last_name="Marketer"),
         "mara": make("mara", Role.MARKETING, first_name="Mara", last_name="Othermarketer"),
         "root": make("root", is_superuser=True),
+        "erin": make("erin", Role.EXECUTIVE, first_name="Erin", last_name="Executive"),
     }
 
 
@@ -318,6 +327,23 @@ def _library(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models
     return {"library_asset": asset}
 
 
+def _insights(u: dict[str, User]) -> dict[str, models.Model]:
+    """A sales team, a goal of this quarter for it, and the executive receiving the digest."""
+    team = Team.objects.create(name="Team North")
+    team.members.set([u["sally"], u["olivia"]])
+    today = date.today()
+    goal = ProgramGoal.objects.create(
+        year=today.year,
+        quarter=(today.month - 1) // 3 + 1,
+        team=team,
+        metric=GoalMetric.REQUESTS_FULFILLED,
+        target=Decimal(10),
+        set_by=u["maria"],
+    )
+    recipient = DigestRecipient.objects.create(user=u["erin"], added_by=u["maria"])
+    return {"team": team, "goal": goal, "digest_recipient": recipient}
+
+
 def _webhooks(u: dict[str, User]) -> dict:
     subscription = make_subscription(u["root"])
     return {"subscription": subscription, "delivery": make_delivered(subscription)}
@@ -334,6 +360,7 @@ def build_world() -> World:
     objects |= _library(users, objects)
     objects |= _webhooks(users)
     objects |= _api_keys(users)
+    objects |= _insights(users)
     index()  # the usage rows, a limits run and the search index over the catalogue
     world = World(users=users, objects=objects)
     for role, name in PLAYED_BY.items():

@@ -1,0 +1,304 @@
+"""Utilization: who is being worn out, who is never asked. Each figure is one or two aggregate
+queries over the segment (`insights.segments`); only a handful of grouped rows reach Python.
+
+- **Activities per reference**: the segment's activities in the range (`activity_filter`, by the
+  day they occurred) counted per contact, then the contacts counted per count (1, 2, 3, 4, 5+).
+  An *active reference* is a contact with at least one such activity; the mean is over them.
+- **At or near a limit**: *now*, not over the range — the limits job's stored verdict
+  (`limits.models.ContactUsage.state`) for references (`USABLE_STATUSES`) of the segment.
+- **Resting over time**: the contacts resting at the end of each month of the range (each quarter
+  past 24 months), rebuilt backwards from today's count through the contacts' `StatusChange` rows.
+- **Concentration**: the share of the range's activities done by the top 5 references and by the
+  top 10% (rounded up) of the pool — the contacts in the program (`PROGRAM_STATUSES`) plus anyone
+  who did an activity in the range; ranked by ROW_NUMBER in SQL, ties broken by contact id.
+- **Promoters never asked**: active contacts at accounts with an NPS of 9 or 10 never chosen for a
+  request and without any activity, ever.
+- **Asks against give-back**: `customers.giveback`'s asks (activities, plus requests that reached
+  the contact without one yet) and give-back in the range, for the segment's contacts.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from customers.giveback import balances_between, rows_between
+from insights.segments import Segment, activity_filter, contact_filter
+from limits.models import UsageState
+from references.models import Contact, ReferenceActivity, StatusChange
+from references.statuses import USABLE_STATUSES, ReferenceStatus
+from requests_app.models import ReferenceRequest
+
+# The histogram's last bar counts everyone with this many activities or more.
+HISTOGRAM_TOP = 5
+TOP_REFERENCES = 5
+TOP_PERCENT = 10
+PROMOTER_NPS = 9
+# "Asked a lot, given nothing": at least this many asks in the range and no give-back.
+UNTHANKED_ASKS = 3
+MOST_POINTS = 24
+# The contacts a program runs on: concentration's pool (with whoever did an activity).
+PROGRAM_STATUSES = (
+    ReferenceStatus.ACTIVE,
+    ReferenceStatus.RESTING,
+    ReferenceStatus.PAUSED,
+    ReferenceStatus.AT_RISK,
+)
+
+
+def range_activities(segment: Segment) -> QuerySet[ReferenceActivity]:
+    """The segment's activities that occurred in the range."""
+    return ReferenceActivity.objects.filter(
+        activity_filter(segment), occurred_on__range=(segment.start, segment.end)
+    ).order_by()
+
+
+def _per_contact_sql(segment: Segment) -> tuple[str, tuple]:
+    """SQL for (who, n): each contact's id and activities in the range, contacts with one or more
+    (both columns named here, so the SQL around it does not depend on Django's aliases)."""
+    per_contact = range_activities(segment).values(who=F("contact")).annotate(n=Count("pk"))
+    return per_contact.query.sql_with_params()
+
+
+def _fetch(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# --- activities per reference ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Histogram:
+    bars: tuple[tuple[int, int, int], ...]  # (activities, or HISTOGRAM_TOP for "5+"; contacts; activities)
+    contacts: int
+    activities: int
+
+    @property
+    def mean(self) -> float | None:
+        return self.activities / self.contacts if self.contacts else None
+
+
+def activity_histogram(segment: Segment) -> Histogram:
+    """Contacts by their number of activities in the range (1, 2, 3, 4, 5+): one grouped query."""
+    inner, params = _per_contact_sql(segment)
+    sql = (
+        f"SELECT CASE WHEN per.n >= %s THEN %s ELSE per.n END AS bar, COUNT(*), SUM(per.n) "
+        f"FROM ({inner}) per GROUP BY 1"
+    )
+    found = {
+        bar: (contacts, done) for bar, contacts, done in _fetch(sql, (HISTOGRAM_TOP, HISTOGRAM_TOP, *params))
+    }
+    bars = tuple(
+        (bar, *(int(value) for value in found.get(bar, (0, 0)))) for bar in range(1, HISTOGRAM_TOP + 1)
+    )
+    return Histogram(bars=bars, contacts=sum(bar[1] for bar in bars), activities=sum(bar[2] for bar in bars))
+
+
+# --- limits, now ----------------------------------------------------------------------------
+
+
+def references_now(segment: Segment) -> QuerySet[Contact]:
+    """The segment's references (contacts in USABLE_STATUSES), today."""
+    return Contact.objects.filter(contact_filter(segment), status__in=USABLE_STATUSES)
+
+
+def limit_shares(segment: Segment) -> dict:
+    """{"references", "limited", "near"}: today's references and those the limits job holds at a
+    limit or near one. One query."""
+    return references_now(segment).aggregate(
+        references=Count("pk"),
+        limited=Count("pk", filter=Q(usage__state=UsageState.LIMITED)),
+        near=Count("pk", filter=Q(usage__state=UsageState.NEAR)),
+    )
+
+
+# --- resting over time ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Point:
+    label: str
+    day: date  # the count is the one at the end of this day
+    resting: int
+
+
+def _month_end(year: int, month: int) -> date:
+    year, month = divmod(year * 12 + month, 12)  # the month after, 0-based
+    return date(year, month + 1, 1) - timedelta(days=1)
+
+
+def period_ends(segment: Segment, today: date) -> list[tuple[str, date]]:
+    """(label, last day) of each month of the range, or each quarter past MOST_POINTS months; the
+    last day clipped to the range's end and to today (a period not begun by today has none)."""
+    first, last = (
+        segment.start.year * 12 + segment.start.month - 1,
+        segment.end.year * 12 + segment.end.month - 1,
+    )
+    by_quarter = last - first + 1 > MOST_POINTS
+    ends = []
+    for index in range(first, last + 1):
+        year, month = divmod(index, 12)
+        month += 1
+        if by_quarter and month % 3 and index != last:
+            continue
+        begins = date(year, month - (month - 1) % 3 if by_quarter else month, 1)
+        if max(begins, segment.start) > today:
+            break
+        label = f"Q{(month - 1) // 3 + 1} {year}" if by_quarter else begins.strftime("%b %Y")
+        ends.append((label, min(_month_end(year, month), segment.end, today)))
+    return ends
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
+
+
+def resting_now(segment: Segment) -> QuerySet[Contact]:
+    return Contact.objects.filter(contact_filter(segment), status=ReferenceStatus.RESTING)
+
+
+def resting_series(segment: Segment, today: date | None = None) -> list[Point]:
+    """The segment's resting contacts at the end of each period: today's count, less the moves into
+    resting since, plus the moves out of it. Two queries (today's count, the moves per period)."""
+    today = today or timezone.localdate()
+    ends = period_ends(segment, today)
+    if not ends:
+        return []
+    boundaries = [_end_of(day) for _label, day in ends]
+    # Moves in [boundary i, boundary i+1) fall in period i; the last one runs on to now.
+    period = Case(
+        *(When(changed_at__lt=boundary, then=Value(index)) for index, boundary in enumerate(boundaries[1:])),
+        default=Value(len(boundaries) - 1),
+        output_field=IntegerField(),
+    )
+    into = Case(When(to_status=ReferenceStatus.RESTING, then=Value(1)), default=Value(0))
+    out_of = Case(When(from_status=ReferenceStatus.RESTING, then=Value(1)), default=Value(0))
+    moves = (
+        StatusChange.objects.filter(
+            contact_filter(segment, "contact"), contact__isnull=False, changed_at__gte=boundaries[0]
+        )
+        .filter(Q(to_status=ReferenceStatus.RESTING) | Q(from_status=ReferenceStatus.RESTING))
+        .order_by()
+        .annotate(period=period)
+        .values("period")
+        .annotate(delta=Sum(into) - Sum(out_of))
+    )
+    delta = {row["period"]: row["delta"] for row in moves}
+    count = resting_now(segment).count()
+    points = []
+    for index in range(len(ends) - 1, -1, -1):
+        count -= delta.get(index, 0)  # undo the moves after this point
+        label, day = ends[index]
+        points.append(Point(label, day, count))
+    return points[::-1]
+
+
+# --- concentration --------------------------------------------------------------------------
+
+
+def program_pool(segment: Segment) -> QuerySet[Contact]:
+    """Concentration's pool: the segment's contacts in the program, and whoever did an activity."""
+    in_program = Contact.objects.filter(contact_filter(segment), status__in=PROGRAM_STATUSES).values("pk")
+    return Contact.objects.filter(
+        Q(pk__in=in_program) | Q(pk__in=range_activities(segment).values("contact"))
+    )
+
+
+def top_share_size(pool: int) -> int:
+    """The top 10% of a pool, rounded up."""
+    return -(-pool * TOP_PERCENT // 100)  # integer ceiling: no float rounding at 30 × 0.1
+
+
+def _ranked_sql(segment: Segment) -> tuple[str, tuple]:
+    """SQL for (who, n, place): the per-contact counts ranked, most first, ties by id."""
+    inner, params = _per_contact_sql(segment)
+    sql = (
+        f"SELECT per.who, per.n, ROW_NUMBER() OVER (ORDER BY per.n DESC, per.who) AS place FROM ({inner}) per"
+    )
+    return sql, params
+
+
+@dataclass(frozen=True)
+class Concentration:
+    pool: int
+    activities: int
+    top_five: int  # activities done by the top 5
+    top_share_size: int  # how many the top 10% is
+    top_share: int  # activities done by them
+
+
+def concentration(segment: Segment) -> Concentration:
+    """Two queries: the pool's size, then the ranked counts summed in SQL."""
+    pool = program_pool(segment).count()
+    size = top_share_size(pool)
+    ranked, params = _ranked_sql(segment)
+    sql = (
+        "SELECT COALESCE(SUM(ranked.n), 0), "
+        "COALESCE(SUM(CASE WHEN ranked.place <= %s THEN ranked.n ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN ranked.place <= %s THEN ranked.n ELSE 0 END), 0) "
+        f"FROM ({ranked}) ranked"
+    )
+    total, top_five, top_share = _fetch(sql, (TOP_REFERENCES, size, *params))[0]
+    return Concentration(pool, int(total), int(top_five), size, int(top_share))
+
+
+def top_contact_ids(segment: Segment, size: int) -> RawSQL:
+    """The ids of the `size` contacts with the most activities in the range (a subquery)."""
+    ranked, params = _ranked_sql(segment)
+    return RawSQL(f"SELECT ranked.who FROM ({ranked}) ranked WHERE ranked.place <= %s", (*params, size))
+
+
+# --- promoters never asked ------------------------------------------------------------------
+
+
+def promoters_never_asked(segment: Segment) -> QuerySet[Contact]:
+    """Active contacts at accounts with an NPS of 9 or more, never chosen for a request and
+    without an activity, ever."""
+    chosen = ReferenceRequest.objects.filter(chosen_contact=OuterRef("pk"))
+    done = ReferenceActivity.objects.filter(contact=OuterRef("pk"))
+    return Contact.objects.filter(
+        contact_filter(segment),
+        ~Exists(chosen),
+        ~Exists(done),
+        status=ReferenceStatus.ACTIVE,
+        account__nps__gte=PROMOTER_NPS,
+    )
+
+
+# --- asks against give-back -----------------------------------------------------------------
+
+
+def _balances(segment: Segment) -> QuerySet[Contact]:
+    """The segment's contacts asked or given to in the range, with `customers.giveback`'s counts."""
+    activities, in_flight, given = rows_between(segment.start, segment.end)
+    touched = (
+        Q(pk__in=activities.values("contact"))
+        | Q(pk__in=in_flight.values("chosen_contact"))
+        | Q(pk__in=given.values("contact"))
+    )
+    contacts = Contact.objects.filter(
+        pk__in=Contact.objects.filter(contact_filter(segment), touched).values("pk")
+    )
+    return balances_between(contacts, segment.start, segment.end)
+
+
+def unthanked(segment: Segment) -> QuerySet[Contact]:
+    """Contacts asked UNTHANKED_ASKS times or more in the range and given nothing back there."""
+    return _balances(segment).filter(asks__gte=UNTHANKED_ASKS, given=0)
+
+
+def asks_and_give_back(segment: Segment) -> dict:
+    """{"asks", "given", "unthanked"}: the range's asks and give-back, and the contacts asked
+    UNTHANKED_ASKS+ times with nothing given. One query."""
+    totals = _balances(segment).aggregate(
+        total_asks=Coalesce(Sum("asks"), 0),
+        total_given=Coalesce(Sum("given"), 0),
+        unthanked=Count("pk", filter=Q(asks__gte=UNTHANKED_ASKS, given=0)),
+    )  # (named apart from the annotations they sum, which Django would otherwise shadow)
+    return {"asks": totals["total_asks"], "given": totals["total_given"], "unthanked": totals["unthanked"]}
