@@ -24,6 +24,7 @@ and bench/results/insights.md.
 """
 
 import argparse
+import contextlib
 import re
 import statistics
 import sys
@@ -36,7 +37,7 @@ from bench.environment import HOST, configure
 
 configure()
 
-from django.db import connection  # noqa: E402
+from django.db import OperationalError, connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -64,11 +65,40 @@ def summary(samples: list[float]) -> dict:
     }
 
 
+class PageFailed(Exception):
+    """The page did not answer 200, or one of its statements ran past the statement timeout."""
+
+
 def fetch(client, url: str):
-    response = client.get(url, secure=True, HTTP_HOST=HOST)
+    try:
+        response = client.get(url, secure=True, HTTP_HOST=HOST)
+    except OperationalError as error:  # psycopg's QueryCanceled: past `--timeout-s`
+        raise PageFailed(f"a statement was cancelled: {str(error).strip().splitlines()[0]}") from error
     if response.status_code != 200:
-        sys.exit(f"{url} answered {response.status_code}, not 200.")
+        raise PageFailed(f"answered {response.status_code}, not 200")
     return response
+
+
+def statement_timeout(seconds: float) -> None:
+    """Cancel any statement past `seconds` on every connection Django opens from here on (a page
+    whose SQL runs for minutes is reported as such, and the rest is still measured)."""
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c statement_timeout={int(seconds * 1000)}".strip()
+    connection.close()
+
+
+def failed(client, url: str, reason: str) -> dict:
+    """A row whose page failed: the statement running when it did, and its plan (EXPLAIN only)."""
+    with CaptureQueriesContext(connection) as captured, contextlib.suppress(PageFailed):
+        fetch(client, url)
+    last = DECLARED.sub("", captured.captured_queries[-1]["sql"]) if captured.captured_queries else ""
+    return {
+        "url": url,
+        "failed": reason,
+        "met": False,
+        "queries": len(captured.captured_queries),
+        "slowest": {"sql": last, "plan": explain(last, analyze=False) if last else None},
+    }
 
 
 def capture(client, url: str) -> tuple[list[str], float]:
@@ -168,6 +198,9 @@ def main() -> None:
         "--slow-ms", type=float, default=5000, help="a page slower than this the first time is measured once"
     )
     parser.add_argument(
+        "--timeout-s", type=float, default=60, help="cancel a statement past this (its row: failed)"
+    )
+    parser.add_argument(
         "--explain", action="store_true", help="EXPLAIN ANALYZE every row's slowest statement (else EXPLAIN)"
     )
     parser.add_argument("--output", default=str(RESULTS / "insights.json"))
@@ -179,6 +212,7 @@ def main() -> None:
     added = top_up_activities(args.activities)
     if added:
         print(f"Added {added:,} activities (each serving one deal) to reach {args.activities:,}.", flush=True)
+    statement_timeout(args.timeout_s)
     slugs = args.sections.split(",") if args.sections else list(SECTIONS)
     if not slugs:
         sys.exit("No insights section is registered (portals.insights.sections.SECTIONS is empty).")
@@ -195,6 +229,7 @@ def main() -> None:
         "warmup": args.warmup,
         "slow_ms": args.slow_ms,
         "explain": args.explain,
+        "timeout_s": args.timeout_s,
         "filters": [{"name": row.name, "params": row.params, "what": row.note} for row in rows],
         "rows": [],
     }
@@ -202,10 +237,15 @@ def main() -> None:
         base = reverse("insights:section", args=[slug])
         for row in rows:
             url = f"{base}?{row.query}" if row.params else base
-            result = {"section": slug, "filter": row.name} | measure(
-                client, url, args.runs, args.warmup, args.slow_ms, args.explain
-            )
+            try:
+                measured = measure(client, url, args.runs, args.warmup, args.slow_ms, args.explain)
+            except PageFailed as error:
+                measured = failed(client, url, str(error))
+            result = {"section": slug, "filter": row.name} | measured
             report["rows"].append(result)
+            if "failed" in result:
+                print(f"{slug:12} {row.name:15} FAILED: {result['failed']}", flush=True)
+                continue
             print(
                 f"{slug:12} {row.name:15} "
                 f"page {result['page']['p50_ms']:7.1f}/{result['page']['p95_ms']:7.1f}  "
@@ -234,13 +274,17 @@ def write_markdown(report: dict, path: Path) -> None:
         "",
         "Filters: " + "; ".join(f"**{f['name']}** {f['what']}" for f in report["filters"]) + ".",
         "",
-        f"A page slower than {report['slow_ms']:,.0f} ms the first time is measured once (runs = 1).",
+        f"A page slower than {report['slow_ms']:,.0f} ms the first time is measured once (runs = 1); a "
+        f"statement running past {report['timeout_s']:,.0f} s is cancelled and its row reported failed.",
         "",
         "| section | filter | page p50 / p95 ms | sql p50 / p95 ms | page ÷ sql | queries | slowest ms "
         "| runs | met |",
         "|---|---|--:|--:|--:|--:|--:|--:|:-:|",
     ]
     for row in report["rows"]:
+        if "failed" in row:
+            lines.append(f"| {row['section']} | {row['filter']} | failed: {row['failed']} | | | | | | no |")
+            continue
         lines.append(
             f"| {row['section']} | {row['filter']} | {row['page']['p50_ms']} / {row['page']['p95_ms']} | "
             f"{row['sql']['p50_ms']} / {row['sql']['p95_ms']} | {row['page_over_sql']} | {row['queries']} | "
@@ -251,6 +295,9 @@ def write_markdown(report: dict, path: Path) -> None:
         lines += ["", "## Where the time goes in the rows that miss a target", ""]
     for row in missed:
         lines.append(f"- **{row['section']} · {row['filter']}**:")
+        if "failed" in row:
+            lines.append(f"  - {row['failed']}, running `{head(row['slowest']['sql'])}`")
+            continue
         lines += [f"  - {each['p50_ms']} ms `{each['sql']}`" for each in row["heaviest"]]
     planned = [row for row in report["rows"] if report["explain"] and row["slowest"]["plan"]]
     if planned:
