@@ -25,7 +25,7 @@ class DemoContext:
     accounts: int
     today: date
     stdout: TextIO
-    # Demo users by username: admin, manager, sales, sales2, marketing.
+    # Demo users by username: admin, manager, sales, sales2, marketing, exec.
     users: dict[str, Any] = field(default_factory=dict)
     # Free-form hand-over between apps' seeders (e.g. ids of demo opportunities).
     shared: dict[str, Any] = field(default_factory=dict)

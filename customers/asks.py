@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from references.models import Contact
-from references.words import activity_name
+from references.words import activity_name, industry_name, size_band_name
 from requests_app.codes import code_from_text
 from requests_app.models import ReferenceRequest
 from requests_app.statuses import APPROVED_STATUSES, RequestStatus
@@ -93,8 +93,8 @@ def _ask(request: ReferenceRequest) -> Ask:
         needed_by=request.needed_by,
         code=request.verification_code_text,
         brief=request.customer_brief,
-        industry=deal.industry.name if deal else "",
-        size_band=deal.size_band.name if deal and deal.size_band else "",
+        industry=industry_name(deal.industry) if deal else "",
+        size_band=size_band_name(deal.size_band) if deal and deal.size_band else "",
         campaign="" if deal else request.campaign,
         scheduled_for=request.scheduled_for,
         offered=tuple(OfferedTime(s.starts_at, s.minutes) for s in request.offered_slots.all()),

@@ -14,6 +14,7 @@ from core.errors import Conflict, InvalidInput
 from core.text import NOTE_MAX_LENGTH
 from customers.models import CustomerFeedback
 from references.models import Contact, Opportunity, ReferenceActivity
+from references.words import industry_name, size_band_name
 from requests_app.models import ReferenceRequest
 from requests_app.statuses import FEEDBACK_STATUSES
 from workflows.models import RequestActivity
@@ -69,6 +70,12 @@ class Prospect:
     size: str
 
 
+def prospect_of(deal: Opportunity) -> Prospect:
+    """The deal's prospect as the customer reads it, in their language (the industry and size
+    band joined to the deal)."""
+    return Prospect(industry_name(deal.industry), size_band_name(deal.size_band) if deal.size_band_id else "")
+
+
 def activity_history(contact: Contact) -> QuerySet[ReferenceActivity]:
     """The contact's activities, newest first, with their type, the deals they served (for the
     prospect's kind) and the contact's own requests they served (for feedback): three queries
@@ -93,7 +100,4 @@ def activity_history(contact: Contact) -> QuerySet[ReferenceActivity]:
 
 def prospects_of(activity: ReferenceActivity) -> list[Prospect]:
     """The kinds of company the activity served (prefetched by `activity_history`)."""
-    return [
-        Prospect(deal.industry.name, deal.size_band.name if deal.size_band_id else "")
-        for deal in activity.opportunities.all()
-    ]
+    return [prospect_of(deal) for deal in activity.opportunities.all()]

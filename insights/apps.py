@@ -9,8 +9,9 @@ class InsightsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from insights import digest, weekly
         from insights.aggregates import register_sqlite_aggregates
-        from insights.weekly import register_kinds
 
-        register_kinds()
+        weekly.register_kinds()
+        digest.register_kinds()
         register_sqlite_aggregates()

@@ -10,7 +10,7 @@ from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subq
 from django.db.models.functions import Coalesce
 
 from core.roles import Role, has_role
-from insights import utilization
+from insights import supply, utilization
 from insights.measures import recruited_contacts
 from insights.segments import Segment
 from limits.models import UsageState
@@ -26,6 +26,7 @@ class Which(models.TextChoices):
     PROMOTERS = "promoters", "Promoters never asked"
     UNTHANKED = "unthanked", "Asked 3+ times in the range, nothing given back"
     RECRUITED = "recruited", "New references: candidate to active in the range"
+    FREE = "free", "References free now: active, offerable, with a slot left"
 
 
 def _members(segment: Segment, which: str, activities: int | None) -> QuerySet[Contact]:
@@ -50,6 +51,8 @@ def _members(segment: Segment, which: str, activities: int | None) -> QuerySet[C
         return utilization.promoters_never_asked(segment)
     if which == Which.UNTHANKED:
         return utilization.unthanked(segment)
+    if which == Which.FREE:  # the supply page's references (its window does not matter: now)
+        return supply.free_references(segment)
     return recruited_contacts(segment)
 
 

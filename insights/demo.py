@@ -1,4 +1,6 @@
-"""Demo data for insights: the weekly digest, written as beat would.
+"""Demo data for insights: the story the insights pages tell (insights/demo_story.py: deals won
+more often and sooner with references, teams, this quarter's goals, the executive digest), then
+the weekly digest, written as beat would.
 
 Runs after the other apps' seeders, so the figures describe the demo program. A demo user still
 without any notification (marketing, the administrator) chose to see the weekly digest in the app
@@ -8,6 +10,7 @@ as well as by email, and has the last two weeks' digests under the bell.
 from datetime import timedelta
 
 from core.demo_pipeline import DemoContext
+from insights import demo_story
 from insights.weekly import WEEKLY_DIGEST, week_figures, weekly_digest
 from notifications.kinds import Delivery
 from notifications.message import Message
@@ -39,6 +42,7 @@ def seed(ctx: DemoContext) -> None:
     users = list(ctx.users.values())
     if not users:
         return
+    demo_story.seed(ctx)
     now = ctx.now
     digests = weekly_digest(now=now)
     without = [user for user in users if not Notification.objects.filter(user=user).exists()]

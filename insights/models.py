@@ -75,3 +75,20 @@ class DigestRecipient(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class DigestIssue(models.Model):
+    """The figures of one month's executive digest, as written when it was first sent: every
+    recipient's email (text and HTML) reads this one snapshot, so a later send of the same month
+    (a recipient added afterwards, a re-delivered message) says the same numbers, and the next
+    month's "now" figures compare with these."""
+
+    month = models.DateField(unique=True, help_text="The first day of the month it reports.")
+    figures = models.JSONField(help_text="Figure code → [value, previous value or null], as decimal text.")
+    written_at = models.DateTimeField(help_text="When the figures were computed (the “now” figures' moment).")
+
+    class Meta:
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"Executive digest {self.month:%B %Y}"

@@ -44,6 +44,16 @@ def register_contact_link(maker: Callable[..., str]) -> None:
     _contact_link = maker
 
 
+# What a kind's own templates read besides the row (emails/<kind>.*): registered by the app that
+# raises the kind, from its AppConfig.ready() (insights: the executive digest's figures).
+_kind_context: dict[str, Callable[[Notification], dict]] = {}
+
+
+def register_email_context(kind_code: str, builder: Callable[[Notification], dict]) -> None:
+    """`builder(notification) -> dict`, merged into the context of every email of `kind_code`."""
+    _kind_context[kind_code] = builder
+
+
 def recipient_language(notification: Notification) -> str:
     """Staff read English; a contact reads their own language when the site speaks it."""
     if notification.contact_id is None:
@@ -76,7 +86,8 @@ def _context(notification: Notification) -> dict:
             {"title": item.title, "body": item.body, "url": absolute(item.link) if item.link else ""}
             for item in notification.digest_items.order_by("created_at", "pk")
         ]
-    return {
+    extra = _kind_context[notification.kind](notification) if notification.kind in _kind_context else {}
+    return extra | {
         "notification": notification,
         "greeting_name": notification.user.first_name or notification.user.get_username(),
         "url": absolute(notification.link) if notification.link else "",

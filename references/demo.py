@@ -25,6 +25,7 @@ from django.contrib.auth.models import Group, User
 
 from core.demo_pipeline import DemoContext
 from core.roles import Role
+from references import demo_story
 from references.management import demo_words as words
 from references.management.bulk_load import BulkLoader
 from references.management.demo_kit import (
@@ -390,5 +391,7 @@ class DemoCatalogue:
 
 
 def seed(ctx: DemoContext) -> None:
-    """Seed the reference catalogue (see the module docstring for what it leaves in `ctx.shared`)."""
+    """Seed the reference catalogue (see the module docstring for what it leaves in `ctx.shared`),
+    then shape it for the insights story (references/demo_story.py)."""
     DemoCatalogue(ctx).run()
+    demo_story.seed(ctx)

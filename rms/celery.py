@@ -41,6 +41,11 @@ app.conf.beat_schedule = {
         "task": "insights.weekly_digest",
         "schedule": crontab(day_of_week="mon", hour=7, minute=30),
     },
+    # Last month's key figures to the executive digest's recipients; once per month per recipient.
+    "insights-executive-digest": {
+        "task": "insights.executive_digest",
+        "schedule": crontab(day_of_month=1, hour=7, minute=15),
+    },
     # Contacts' own pauses ("pause me for N days") end after their last day; hourly, idempotent.
     "references-end-pauses": {"task": "references.end_pauses", "schedule": crontab(minute=23)},
     "core-forget-old-sign-ins": {"task": "core.forget_old_sign_ins", "schedule": crontab(hour=3, minute=45)},

@@ -152,9 +152,10 @@ def schedule_given(ctx: TransitionContext) -> None:
 SCHEDULE_ANYWAY = "schedule_anyway"
 
 
-def _warn_if_late(request: ReferenceRequest, moment: datetime) -> None:
-    """A call after the day it was needed by, or after the deal closes, may still be wanted (the
-    prospect moved the date) but is more often a typo: it asks for a confirmation."""
+def late_reasons(request: ReferenceRequest, moment: datetime) -> list[str]:
+    """Why `moment` is late for `request` (after its needed-by date, after its deal's close), in
+    the active zone; [] when it is not. The manager's page says them beside a customer's offered
+    time, whose button then confirms in the same click (the time was offered, not typed)."""
     day = timezone.localdate(moment)
     late = []
     if day > request.needed_by:
@@ -162,6 +163,13 @@ def _warn_if_late(request: ReferenceRequest, moment: datetime) -> None:
     deal = request.opportunity if request.opportunity_id else None
     if deal is not None and day > deal.close_date:
         late.append(f"after the deal's close date ({day_text(deal.close_date)})")
+    return late
+
+
+def _warn_if_late(request: ReferenceRequest, moment: datetime) -> None:
+    """A call after the day it was needed by, or after the deal closes, may still be wanted (the
+    prospect moved the date) but is more often a typo: it asks for a confirmation."""
+    late = late_reasons(request, moment)
     if late:
         raise NeedsConfirmation(
             f"{moment_text(moment, with_zone=True)} is {' and '.join(late)}. Schedule anyway?",

@@ -293,6 +293,7 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
     "workflows.WorkflowTemplate": {"name": "configuration"},
     "workflows.WorkflowStep": {"name": "configuration"},
     "workflows.StaffCalendar": {"time_zone": "staff"},
+    "insights.Team": {"name": "a group of staff users"},
     "matching.SearchDocument": {
         "name": "derived from the account: re-indexed by the erasure",
         "tags": "derived from the taxonomies",

@@ -6,7 +6,7 @@ mover, `request_transition(customer=…)`, like any other actor's move.
 """
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from core.errors import Conflict, DomainError
 from core.throttle import RateLimit, client_ip
 from customers.asks import Ask, ask_by_code, open_ask, open_asks
+from customers.feedback import requests_for_feedback
 from portals.customer.access import contact_required
 from portals.customer.ask_forms import AcceptForm, DeclineForm, VerifyForm
 from workflows.customer_notices import company_name
@@ -47,7 +48,16 @@ def _detail(request: HttpRequest, ask: Ask, status: int = 200, **forms) -> HttpR
 @contact_required
 @require_safe
 def ask_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, open_ask(request.contact, pk))
+    """One open ask. An ask that has since taken place opens its feedback page instead (an email
+    about the ask, read after the activity, still leads somewhere); anything else is a 404."""
+    try:
+        ask = open_ask(request.contact, pk)
+    except Http404:
+        if requests_for_feedback(request.contact).filter(pk=pk).exists():
+            messages.info(request, _("This request is no longer open"))
+            return redirect("customer:feedback", pk=pk)
+        raise
+    return _detail(request, ask)
 
 
 def _moved_meanwhile(request: HttpRequest, pk: int) -> HttpResponse:

@@ -86,10 +86,6 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
         if form is not None and form.errors:
             status = 400
     deal = reference_request.opportunity  # its kind only: the prospect's name never reaches the page
-    prospect = (
-        service.Prospect(deal.industry.name, deal.size_band.name if deal.size_band_id else "")
-        if deal
-        else None
-    )
+    prospect = service.prospect_of(deal) if deal else None
     context = {"req": reference_request, "given": given, "form": form, "prospect": prospect}
     return render(request, "portals/customer/feedback.html", context, status=status)

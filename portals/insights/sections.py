@@ -4,16 +4,19 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from insights.segments import Segment
 from portals.insights.tables import SectionView
 
 
 @dataclass(frozen=True)
 class Section:
+    """`options`: a form of the section's own GET parameters (beside the segment's), shown in the
+    filter form; its `options()` gives the keyword arguments `build` takes after the reader."""
+
     slug: str
     title: str
-    build: Callable[[Segment, object], SectionView]
+    build: Callable[..., SectionView]  # (segment, reader, **options) -> the page's figures
     summary: str = ""
+    options: type | None = None
 
 
 SECTIONS: dict[str, Section] = {}
@@ -36,5 +39,6 @@ def first_slug() -> str:
 from portals.insights import (  # noqa: E402, F401
     fulfilment,
     goals,
+    supply,
     utilization,
 )

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from portals.insights import contacts, goals, requests, views
+from portals.insights import contacts, digest_views, goals, requests, views
 
-# The rows-behind lists and the goals page come before the sections' route, which takes any slug.
+# The rows-behind lists, the goals and digest pages come before the sections' route, which takes
+# any slug.
 urlpatterns = [
     path("", views.section_page, name="home"),
     path("contacts/", contacts.contact_list, name="contacts"),
@@ -11,6 +12,10 @@ urlpatterns = [
     path("goals/", goals.goals_page, name="goals"),
     path("goals/set/", goals.goal_set_view, name="goal-set"),
     path("goals/<int:pk>/delete/", goals.goal_delete_view, name="goal-delete"),
+    path("digest/", digest_views.digest_page, name="digest"),
+    path("digest/recipients/", digest_views.recipient_add_view, name="digest-add"),
+    path("digest/recipients/<int:pk>/remove/", digest_views.recipient_remove_view, name="digest-remove"),
+    path("digest/send/", digest_views.digest_send_view, name="digest-send"),
     path("<slug:section>/", views.section_page, name="section"),
     path("<slug:section>/export/<slug:key>.<slug:fmt>", views.table_export, name="export"),
 ]

@@ -21,23 +21,32 @@ def _section(slug: str | None):
         raise Http404("No such insights page.") from None
 
 
+def _read_filters(request: HttpRequest, chosen) -> tuple[InsightFilterForm, object, dict, bool]:
+    """The segment's form, the section's own options form (or None), the options' values (their
+    defaults where invalid) and whether every bound form is valid."""
+    form = InsightFilterForm(request.GET or None)
+    options = chosen.options(request.GET or None) if chosen.options else None
+    valid = all(not each.is_bound or each.is_valid() for each in (form, options) if each is not None)
+    return form, options, (options.options() if options is not None else {}), valid
+
+
 @role_required(*READERS)
 @require_GET
 def section_page(request: HttpRequest, section: str | None = None) -> HttpResponse:
     chosen = _section(section)
-    form = InsightFilterForm(request.GET or None)
+    form, options, values, valid = _read_filters(request, chosen)
     segment = form.segment()
-    view = chosen.build(segment, request.user)
+    view = chosen.build(segment, request.user, **values)
     context = {
         "form": form,
+        "options": options,
         "segment": segment,
         "section": chosen,
         "sections": SECTIONS.values(),
         "view": view,
-        "query": segment.query(),
+        "query": segment.query(**values),
     }
-    status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(request, "portals/insights/page.html", context, status=status)
+    return render(request, "portals/insights/page.html", context, status=200 if valid else 400)
 
 
 @role_required(*READERS)
@@ -46,10 +55,10 @@ def table_export(request: HttpRequest, section: str, key: str, fmt: str) -> Http
     chosen = _section(section)
     if fmt not in FORMATS:
         raise Http404("No such format.")
-    form = InsightFilterForm(request.GET or None)
-    if form.is_bound and not form.is_valid():
+    form, _, values, valid = _read_filters(request, chosen)
+    if not valid:
         raise Http404("No such figure for these filters.")
-    view = chosen.build(form.segment(), request.user)
+    view = chosen.build(form.segment(), request.user, **values)
     table = next((table for table in view.tables if table.key == key), None)
     if table is None:
         raise Http404("No such table.")

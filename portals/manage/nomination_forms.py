@@ -13,8 +13,15 @@ STATUS_CHOICES = [(OPEN, "Waiting (submitted or qualifying)"), *Nomination.Statu
 
 
 class QueueFilterForm(forms.Form):
-    """The queue's GET filters (insights link here filtered to a segment). An invalid value is
-    dropped on its own; the other filters still apply."""
+    """The queue's GET filters (the insights "recruit here" links open it filtered to a segment:
+    industry, product and region ids). An invalid value is dropped on its own; the other filters
+    still apply."""
+
+    # A volunteer's company not matched to an account yet has no segment (typed text only).
+    segment_help = (
+        "Industry, product and region are the nominated account's: volunteers whose company is not "
+        "matched to an account yet are left out while one of them is chosen."
+    )
 
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
     source = forms.ChoiceField(choices=[("", "Any source"), *Nomination.Source.choices], required=False)

@@ -4,7 +4,8 @@ A contact's participation preferences say what holds now; the ledger says how it
 what was consented to, given or withdrawn, when, how (the portal, a staff edit, the admin, an
 import), which wording the contact saw, and which staff user recorded it. It is written only by
 `references.services.consent` (from the one writer of preferences, in the same transaction), and
-never changed: its queryset refuses `update()` and `delete()`, and the admin shows it read-only.
+never changed: its queryset refuses `update()` and `delete()`, an entry refuses `save()` once it
+exists and `delete()` always, and the admin shows it read-only.
 Deleting a contact (administrators only; erasure anonymizes instead) takes their entries along.
 """
 
@@ -86,3 +87,12 @@ class ConsentEntry(models.Model):
     def __str__(self) -> str:
         what = self.activity_type.name if self.activity_type_id else self.get_subject_display()
         return f"{self.contact}: {what} {'given' if self.given else 'withdrawn'}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The one refusal a row can make: an entry already written is never written again.
+        if not self._state.adding:
+            raise TypeError("Consent entries are never changed: record a new entry instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Consent entries are never deleted.")

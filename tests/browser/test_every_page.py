@@ -26,7 +26,7 @@ from tests.security.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("every-page")]
 
-PORTALS = ("sales", "manage", "tasks", "content", "notifications", "profile")
+PORTALS = ("sales", "manage", "tasks", "content", "notifications", "profile", "insights")
 # Who uses a page: the role a portal is for (the manager works the task list, a rep reads
 # notifications), else the first staff role that may open it (the owner, for approvals).
 USED_BY = {
@@ -36,6 +36,7 @@ USED_BY = {
     "content": "marketing",
     "notifications": "sales",
     "profile": "sales",
+    "insights": "manager",
 }
 STAFF = ("sales", "owner", "manager", "marketing")
 # Routes answering with a file for another program (the website's customer list), not a page.
@@ -50,6 +51,7 @@ NOT_PAGES |= {
     "manage:nominations-export",
     "manage:import-template",
     "manage:import-job-status",
+    "insights:export",
 }
 # Public pages outside the portals, opened by an anonymous visitor.
 PUBLIC_PAGES = ("volunteer",)

@@ -167,19 +167,21 @@ def _with_marker(model, name: str):
 
 
 def leftovers() -> list[tuple[str, str, int]]:
-    """Every text column of every table that still holds a marker: (table, column, rows)."""
+    """Every text or JSON column of every table that still holds a marker: (table, column, rows)."""
     found = []
     introspection = connection.introspection
     with connection.cursor() as cursor:
         for table in introspection.table_names(cursor):
             for column in introspection.get_table_description(cursor, table):
                 try:
-                    kind = introspection.data_types_reverse[column.type_code]
-                except KeyError:  # arrays, json, binary: no free text of ours
+                    kind = introspection.get_field_type(column.type_code, column)
+                except KeyError:  # arrays, binary: no free text of ours
                     continue
-                if kind not in ("CharField", "TextField"):
+                if kind not in ("CharField", "TextField", "JSONField"):
                     continue
                 name = f"{connection.ops.quote_name(table)}.{connection.ops.quote_name(column.name)}"
+                if kind == "JSONField":  # a payload's strings are text too
+                    name = f"CAST({name} AS TEXT)"
                 tests = " OR ".join(f"LOWER({name}) LIKE %s" for _ in MARKERS)
                 cursor.execute(
                     f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)} WHERE {tests}",

@@ -1,14 +1,17 @@
 """Every email to a contact carries a fresh magic link to its portal page, and nothing of staff."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from customers.links import portal_link_sign_in
+from customers.links import portal_link_sign_in, token_hash
+from customers.mail import renewed_link_send, sign_in_links_send
 from customers.models import PortalLink
 from notifications.delivery import notification_deliver
 from notifications.emails import build_email
@@ -16,6 +19,9 @@ from notifications.message import Message
 from notifications.models import Channel, Notification
 from notifications.services import notify
 from tests.builders import catalogue as factories
+from tests.builders.requests import drive_to, make_request
+from workflows.ask_reminders import asks_remind
+from workflows.notices import ASK_REMINDER
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +118,52 @@ def test_a_staff_email_stays_english_and_links_to_staff_pages(manager):
     assert "Open in RMS" in message.alternatives[0][0] and "/manage/" in message.body
     assert message.subject == "[RMS] T"
     assert not PortalLink.objects.exists()
+
+
+def test_every_email_the_workflow_writes_to_a_contact_links_only_to_its_portal_page(
+    customer_contact, ref_request, sales_rep, manager, settings, mailoutbox
+):
+    """The real messages, not a made-up one: the ask, its reminder, the scheduled activity, the
+    request for feedback, the sign-in link and its renewal. Every address in every part of every
+    email is a magic link of the portal (never a staff page, never the site's root), and the link
+    opens the page its row names (the ask's, the feedback's), which is there to read."""
+    # The open ask first: once the other is done, the contact rests (burnout limits).
+    waiting = drive_to(make_request(sales_rep, customer_contact), "customer_asked", customer_contact, manager)
+    done = drive_to(ref_request, "completed", customer_contact, manager)
+    assert asks_remind(now=timezone.now() + timedelta(days=4)) == 1
+    rows = list(Notification.objects.filter(contact=customer_contact, channel=Channel.EMAIL).order_by("pk"))
+    assert {row.kind for row in rows} >= {
+        "customer_asked", "request_scheduled", "feedback_requested", ASK_REMINDER.code
+    }  # fmt: skip
+    pages = {
+        "customer_asked": {f"/portal/asks/{done.pk}/", f"/portal/asks/{waiting.pk}/"},
+        ASK_REMINDER.code: {f"/portal/asks/{waiting.pk}/"},
+        "request_scheduled": {f"/portal/asks/{done.pk}/"},
+        "feedback_requested": {f"/portal/feedback/{done.pk}/"},
+    }
+    for row in rows:
+        assert row.link in pages[row.kind], (row.kind, row.link)
+        text = both_parts(build_email(row, customer_contact.email))
+        _only_portal_links(text, settings)
+        [token] = set(LINK.findall(text))
+        browser = Client()
+        response = browser.post(reverse("customer:link", kwargs={"token": token}))
+        assert response.status_code == 302 and response["Location"] == row.link, row.kind
+        # The page is there to read, also after the activity (an ask's page then opens its feedback).
+        assert browser.get(row.link, follow=True).status_code == 200, row.kind
+
+    sign_in_links_send(address=customer_contact.email, next_path="/portal/history/")
+    [first] = set(LINK.findall(both_parts(mailoutbox[-1])))
+    renewed_link_send(digest=token_hash(first))
+    assert len(mailoutbox) == 2
+    for message in mailoutbox:
+        _only_portal_links(both_parts(message), settings)
+
+
+def _only_portal_links(text: str, settings) -> None:
+    urls = urls_in(text)
+    assert urls, text
+    for url in urls:
+        path = url.removeprefix(settings.SITE_URL)
+        assert url.startswith(settings.SITE_URL) and path.startswith("/portal/link/"), url
+        assert not path.startswith(STAFF_PREFIXES), url

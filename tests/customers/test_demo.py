@@ -9,7 +9,9 @@ from django.db.models import F
 
 from customers.asks import open_asks
 from customers.demo import DEMO_CUSTOMERS
+from customers.feedback import activity_history
 from customers.giveback import asked_much_given_little
+from customers.mail import sign_in_links_send
 from customers.models import CustomerFeedback, GiveBack
 from references.models import Contact
 from requests_app.statuses import FEEDBACK_STATUSES
@@ -39,6 +41,15 @@ def test_the_demo_customers_have_an_open_ask_each_in_their_language(demo):
         assert contact.language == language
         assert open_asks(contact), email
         assert email in demo  # seed_demo prints who to sign in as
+
+
+def test_each_demo_customer_has_a_history_and_can_ask_for_a_link(demo, mailoutbox):
+    """What the README promises: a history of activities, and a sign-in link by email."""
+    for email, _language, _zone in DEMO_CUSTOMERS:
+        contact = Contact.objects.get(email=email)
+        assert activity_history(contact).exists(), email
+        assert sign_in_links_send(address=email, next_path="/portal/history/") == 1, email
+    assert [message.to for message in mailoutbox] == [[email] for email, _l, _z in DEMO_CUSTOMERS]
 
 
 def test_the_demo_gives_back_to_the_demo_customers_and_leaves_some_asked_a_lot_waiting(demo, manager):

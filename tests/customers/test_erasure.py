@@ -19,6 +19,7 @@ from requests_app.models import ReferenceRequest, RequestCandidate
 from tests.builders import catalogue
 from tests.builders.search import index
 from tests.customers import scenario
+from webhooks.models import Message
 
 
 def test_every_text_column_of_every_model_is_classified_by_the_erasure_plan():
@@ -169,3 +170,11 @@ def test_published_content_featuring_the_contact_is_withdrawn(customer_contact, 
     assert Asset.objects.get(pk=theirs.pk).status == AssetStatus.WITHDRAWN
     assert Asset.objects.get(pk=other.pk).status == AssetStatus.PUBLISHED
     assert not Asset.objects.visible_to(marketer).shareable().filter(pk=theirs.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_scan_reads_json_columns_too():
+    """A payload (a webhook's, an import's summary) is text as well: a marker there is found."""
+    assert scenario.leftovers() == []
+    Message.objects.create(event_type="request.status_changed", payload={"who": scenario.EMAIL})
+    assert [table for table, _column, _rows in scenario.leftovers()] == [Message._meta.db_table]

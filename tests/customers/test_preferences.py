@@ -5,6 +5,7 @@ is told about a contact's own changes."""
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from core.errors import InvalidInput
@@ -112,6 +113,38 @@ def test_the_ledger_is_never_changed(customer_contact):
         ConsentEntry.objects.filter(contact=customer_contact).update(given=True)
     with pytest.raises(TypeError):
         ConsentEntry.objects.filter(contact=customer_contact).delete()
+
+
+def test_an_entry_itself_is_never_saved_again_nor_deleted(customer_contact):
+    """Not through the row either: save() of an entry read back and delete() of one refuse, and
+    so does bulk_update (it goes through the queryset's update)."""
+    portal.opt_out(contact=customer_contact)
+    entry = _entries(customer_contact)[0]
+    entry.given = True
+    with pytest.raises(TypeError):
+        entry.save()
+    with pytest.raises(TypeError):
+        entry.save(update_fields=["given"])
+    with pytest.raises(TypeError), transaction.atomic():  # its own atomic block is broken by the refusal
+        ConsentEntry.objects.bulk_update([entry], ["given"])
+    with pytest.raises(TypeError):
+        entry.delete()
+    again = ConsentEntry.objects.get(pk=entry.pk)
+    assert again.given is False and ConsentEntry.objects.filter(contact=customer_contact).count() == 1
+
+
+def test_the_ledger_still_lets_the_recorder_and_the_contact_go(customer_contact, manager):
+    """What the database does for the rows around it still works: deleting the staff user who
+    recorded an entry keeps the entry (without them); deleting a contact (administrators only)
+    takes their entries along, as the model says."""
+    contact_update(
+        contact=customer_contact, preferences={"opted_out": True}, consent=ConsentSource.staff(manager)
+    )
+    [entry] = _entries(customer_contact)
+    manager.delete()
+    assert ConsentEntry.objects.get(pk=entry.pk).recorded_by is None
+    customer_contact.delete()
+    assert not ConsentEntry.objects.filter(pk=entry.pk).exists()
 
 
 def test_a_refused_change_writes_no_entry(customer_contact):

@@ -356,6 +356,12 @@ ROWS: dict[str, Row] = {
     "insights:goals": guarded(INSIGHT_ROLES, get=OK, post=NO_METHOD),
     "insights:goal-set": posted(MANAGER_ROLES, INVALID),
     "insights:goal-delete": posted(MANAGER_ROLES, MOVED, kwargs=pk("goal")),
+    # The executive digest: its preview for every insights reader; recipients and "Send now" are
+    # the managers' (an executive's POST is 403).
+    "insights:digest": guarded(INSIGHT_ROLES, get=OK, post=NO_METHOD),
+    "insights:digest-add": posted(MANAGER_ROLES, INVALID),
+    "insights:digest-remove": posted(MANAGER_ROLES, MOVED, kwargs=pk("digest_recipient")),
+    "insights:digest-send": posted(MANAGER_ROLES, MOVED),
     "profile:home": guarded(STAFF_ROLES, get=OK, post=FORM),
     "profile:key-revoke": guarded(
         STAFF_ROLES,

@@ -154,6 +154,8 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
     "manage:erasure": PROGRAM,
     "manage:contact-give-back": PROGRAM,
     "manage:give-back-remove": PROGRAM,
+    # The digest's recipients are the program's: any manager removes any (executives: 403).
+    "insights:digest-remove": PROGRAM,
     # Tasks are personal except to the program, whose managers work every task.
     "tasks:complete": {
         SALES: OSCARS_TASK,
@@ -204,6 +206,7 @@ CROSS: dict[str, dict[str, Other | str] | str] = {
         MANAGER: notification_of("mo"),
         MARKETING: notification_of("mara"),
         ADMIN: notification_of("oscar"),
+        EXECUTIVE: notification_of("oscar"),
     },
     "password_reset_confirm": "a signed token, not an object's id",
     # API keys are each user's own, the administrator's profile page included (the admin lists

@@ -328,7 +328,8 @@ def _library(u: dict[str, User], o: dict[str, models.Model]) -> dict[str, models
 
 
 def _insights(u: dict[str, User]) -> dict[str, models.Model]:
-    """A sales team, a goal of this quarter for it, and the executive receiving the digest."""
+    """A sales team, a goal of this quarter for it, and the executive receiving the digest (managers
+    may remove her)."""
     team = Team.objects.create(name="Team North")
     team.members.set([u["sally"], u["olivia"]])
     today = date.today()

@@ -18,6 +18,7 @@ from portals.shared.transitions import take_transition
 from references.statuses import ReferenceStatus
 from requests_app.models import ReferenceRequest
 from requests_app.services import customer_brief_set
+from workflows.guards import SCHEDULE_ANYWAY, late_reasons
 from workflows.querysets import participants_for
 from workflows.selectors import (
     alternative_candidates,
@@ -62,8 +63,14 @@ def _detail_context(
         "choices": choices,
         "collisions": collisions(ref_request, in_play),
         "actions": (actions := available_transitions(ref_request, request.user)),
-        # The customer's offered times, each scheduled in one click (the "schedule" action).
+        # The customer's offered times, each scheduled in one click (the "schedule" action); a
+        # late one says why beside its button, which confirms it (SCHEDULE_ANYWAY).
         "can_schedule": any(t.action == "schedule" for t in actions),
+        "offered": [
+            (slot, " and ".join(late_reasons(ref_request, slot.starts_at)))
+            for slot in ref_request.offered_slots.all()
+        ],
+        "schedule_anyway": SCHEDULE_ANYWAY,
         "brief_form": brief_form or CustomerBriefForm(initial={"customer_brief": ref_request.customer_brief}),
         "managers": managers(),
         "section": "inbox",

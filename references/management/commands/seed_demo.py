@@ -30,6 +30,7 @@ DEMO_USERS = {
     "sales": ("Sam", "Rivera", Role.SALES),
     "sales2": ("Jordan", "Patel", Role.SALES),
     "marketing": ("Casey", "Nguyen", Role.MARKETING),
+    "exec": ("Riley", "Stone", Role.EXECUTIVE),
 }
 
 
@@ -40,7 +41,7 @@ def create_demo_users() -> dict[str, User]:
         raise CommandError(
             f"Demo user(s) {', '.join(sorted(taken))} already exist; seed_demo only fills an empty database."
         )
-    # One hash for all five: hashing is slow on purpose, and these are public demo passwords anyway.
+    # One hash for them all: hashing is slow on purpose, and these are public demo passwords anyway.
     password = make_password(DEMO_PASSWORD)
     users = {}
     for username, (first, last, role) in DEMO_USERS.items():

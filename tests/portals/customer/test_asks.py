@@ -232,3 +232,17 @@ def test_a_german_contact_reads_the_activity_in_german(portal_client, asked, cus
     assert "Referenzgespräch" in ask and "Reference call" not in ask
     preferences = client.get(reverse("customer:preferences")).content.decode()
     assert "Besuch vor Ort" in preferences and "Site visit" not in preferences
+
+
+def test_an_ask_that_took_place_opens_its_feedback_page(portal_client, asked, customer_contact, manager):
+    """The ask's email, read after the activity: its page is the feedback page now."""
+    done = drive_to(asked, "completed", customer_contact, manager)
+    response = portal_client(customer_contact).get(reverse("customer:ask", args=[done.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("customer:feedback", args=[done.pk]), 302)]
+    assert "This request is no longer open" in response.content.decode()
+
+
+def test_another_contacts_done_ask_is_still_not_found(portal_client, asked, customer_contact, manager):
+    done = drive_to(asked, "completed", customer_contact, manager)
+    stranger = factories.make_contact(customer_contact.account)
+    assert portal_client(stranger).get(reverse("customer:ask", args=[done.pk])).status_code == 404

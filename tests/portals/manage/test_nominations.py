@@ -61,6 +61,27 @@ def test_the_queue_filters_by_status_source_and_segment(manager_client, sales_re
     assert _queue(manager_client, industry="²", product=bank.products.get().pk) == [in_bank.pk]
 
 
+def test_a_segment_filter_leaves_out_volunteers_not_matched_to_an_account(manager_client, sales_rep, bank):
+    in_bank = _nominate(sales_rep, bank)
+    volunteer = Nomination.objects.create(
+        source=Nomination.Source.PUBLIC,
+        contact_name="Vera Volunteer",
+        company_name="Globex",
+        reason="A call.",
+    )
+    segment = {
+        "industry": bank.industry_id,
+        "product": bank.products.get().pk,
+        "region": bank.country.region_id,
+    }
+
+    assert _queue(manager_client) == [in_bank.pk, volunteer.pk]
+    assert _queue(manager_client, **segment) == [in_bank.pk]  # the insights "recruit here" link
+    assert _queue(manager_client, region=bank.country.region_id) == [in_bank.pk]
+    page = manager_client.get(reverse("manage:nominations"), segment).content.decode()
+    assert "volunteers whose company is not matched to an account yet are left out" in page
+
+
 def test_the_queue_costs_the_same_with_few_and_many_rows(
     manager_client, sales_rep, bank, django_assert_max_num_queries, base_queries
 ):
