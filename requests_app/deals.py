@@ -37,6 +37,7 @@ OWNER_FIELDS = frozenset(
         "currency",
         "stage",
         "close_date",
+        "opened_on",
         "outcome",
         "external_id",
     }
@@ -57,6 +58,7 @@ def opportunity_create(
     external_id: str | None = None,
     size_band: SizeBand | None = None,
     products: Sequence[Product] = (),
+    opened_on: date | None = None,
 ) -> Opportunity:
     """Add a deal the rep is working on (when it is not mirrored from the CRM yet)."""
     values = _checked(
@@ -66,9 +68,11 @@ def opportunity_create(
             "currency": currency,
             "stage": stage,
             "close_date": close_date,
+            "opened_on": opened_on,
             "external_id": external_id,
         }
     )
+    check_opened_on(Opportunity(), values)
     if values["stage"] == Opportunity.Stage.CLOSED:
         raise InvalidInput("Choose the deal's current stage.", field="stage")
     _check_close_date(values["close_date"])
@@ -89,6 +93,7 @@ def opportunity_update(*, opportunity: Opportunity, actor: User, **changes: Any)
         products = changes.pop("products", None)
         values = _checked(changes)
         check_stage_and_outcome(deal, values)
+        check_opened_on(deal, values)
         if "close_date" in values and values["close_date"] != deal.close_date and _is_open(deal, values):
             _check_close_date(values["close_date"])
         for name, value in values.items():
@@ -155,6 +160,17 @@ def check_stage_and_outcome(deal: Opportunity, values: dict[str, Any]) -> None:
         raise InvalidInput(
             "An open deal is not closed yet: choose its stage, or mark it won or lost.", field="stage"
         )
+
+
+def check_opened_on(deal: Opportunity, values: dict[str, Any]) -> None:
+    """A deal opens on or before its close date (the sales cycle runs from one to the other).
+    The field named is the one given: the opening day, else the close date that moved."""
+    opened = values.get("opened_on", deal.opened_on)
+    closes = values.get("close_date", deal.close_date)
+    if opened is None or closes is None or opened <= closes:
+        return
+    field = "opened_on" if "opened_on" in values else "close_date"
+    raise InvalidInput("A deal opens on or before its close date.", field=field)
 
 
 def _check_close_date(close_date: date) -> None:

@@ -167,6 +167,9 @@ class OpportunityForm(DomainErrorsMixin, forms.Form):
     currency = forms.CharField(max_length=3, initial="USD")
     stage = forms.ChoiceField(choices=OPEN_STAGES, initial=Opportunity.Stage.QUALIFICATION)
     close_date = DateField(widget=DateInput, label="Expected close date")
+    opened_on = DateField(
+        widget=DateInput, required=False, label="Opened on", help_text="When the deal was opened (optional)."
+    )
     external_id = forms.CharField(max_length=64, required=False, label="CRM id (optional)")
 
 

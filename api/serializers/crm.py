@@ -114,6 +114,10 @@ class OpportunityItemSerializer(serializers.Serializer):
         choices=Opportunity.Stage.choices, help_text="Won or lost deals are closed whatever is sent."
     )
     close_date = DateField()
+    opened_on = DateField(
+        allow_null=True,
+        help_text="When the deal was opened (the start of its sales cycle); on or before close_date.",
+    )
     outcome = serializers.ChoiceField(choices=Opportunity.Outcome.choices)
     owner_email = serializers.EmailField(help_text="An active sales rep or reference manager.")
 

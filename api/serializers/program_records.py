@@ -48,6 +48,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "stage",
             "stage_label",
             "close_date",
+            "opened_on",
             "outcome",
             "outcome_label",
             "owner",

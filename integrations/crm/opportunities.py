@@ -4,7 +4,9 @@ win rates) are read from their outcome, close date and amount, so the CRM keeps 
 An item sets the fields it names; those it leaves out keep their values. The stage follows the
 sales portal's rule (`requests_app.deals`): won or lost closes the deal, whatever stage the item
 names; an open deal cannot be at the closed stage. The CRM hands a deal to another owner by
-naming them (a sales rep or reference manager, by email); the deal team is RMS's own.
+naming them (a sales rep or reference manager, by email); the deal team is RMS's own. The day
+the deal opened (`opened_on`, optional) starts its sales cycle and falls on or before its close
+date.
 """
 
 from collections.abc import Mapping, Sequence
@@ -29,11 +31,11 @@ from integrations.crm.common import (
     write_changes,
 )
 from references.models import Country, Industry, Opportunity, Product, SizeBand
-from requests_app.deals import check_stage_and_outcome
+from requests_app.deals import check_opened_on, check_stage_and_outcome
 
 NAMES = {"owner": "owner_email"}
 REQUIRED = ("prospect_name", "industry", "country", "amount", "currency", "close_date", "owner_email")
-PLAIN = ("prospect_name", "amount", "currency", "stage", "close_date", "outcome")
+PLAIN = ("prospect_name", "amount", "currency", "stage", "close_date", "opened_on", "outcome")
 
 
 class Lookups:
@@ -71,10 +73,11 @@ def _plan(
     index: int, item: Mapping[str, Any], deal: Opportunity | None, lookups: Lookups, problems: Problems
 ) -> Plan:
     values = {name: item[name] for name in PLAIN if name in item}
-    try:
-        check_stage_and_outcome(deal or Opportunity(), values)
-    except InvalidInput as refusal:
-        problems.add(index, refusal.field or "stage", refusal.message)
+    for check in (check_stage_and_outcome, check_opened_on):
+        try:
+            check(deal or Opportunity(), values)
+        except InvalidInput as refusal:
+            problems.add(index, refusal.field or "stage", refusal.message)
     for name, known, what in (
         ("industry", lookups.industries, "an industry's NAICS code"),
         ("country", lookups.countries, "a country's ISO 3166 code"),

@@ -39,6 +39,7 @@ def first_slug() -> str:
 from portals.insights import (  # noqa: E402, F401
     fulfilment,
     goals,
+    revenue,
     supply,
     utilization,
 )

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from portals.insights import contacts, digest_views, goals, requests, views
+from portals.insights import contacts, deals, digest_views, goals, requests, views
 
 # The rows-behind lists, the goals and digest pages come before the sections' route, which takes
 # any slug.
 urlpatterns = [
     path("", views.section_page, name="home"),
+    path("deals/", deals.deal_list, name="deals"),
     path("contacts/", contacts.contact_list, name="contacts"),
     path("requests/", requests.request_list, name="requests"),
     # The goals page reads a quarter, not the date range: its own view.

@@ -4,6 +4,7 @@ marks won or lost is closed, and the program's figures read its outcome."""
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from references.models import Contact, Opportunity, ParticipationPreferences
 from references.statuses import ReferenceStatus
@@ -185,3 +186,36 @@ def test_a_deal_size_band_may_be_cleared(crm):
     put(crm, DEAL.format("SF-O1"), deal_item())
     assert put(crm, DEAL.format("SF-O1"), {"size_band": None}).json()["result"] == "updated"
     assert Opportunity.objects.get(external_id="SF-O1").size_band is None
+
+
+def test_a_deal_carries_the_day_it_opened_and_the_api_shows_it(crm, manager):
+    put(crm, DEAL.format("SF-O1"), deal_item(opened_on="2026-09-01"))
+    deal = Opportunity.objects.get(external_id="SF-O1")
+    assert str(deal.opened_on) == "2026-09-01"
+    reader = Client()
+    reader.force_login(manager)
+    assert reader.get(f"/api/opportunities/{deal.pk}/").json()["opened_on"] == "2026-09-01"
+    assert put(crm, DEAL.format("SF-O1"), {"opened_on": None}).json()["result"] == "updated"
+    assert Opportunity.objects.get(external_id="SF-O1").opened_on is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"opened_on": "2027-07-01"}, "opened_on"),  # after the close date (30 Jun 2027)
+        ({"opened_on": "1066-10-14"}, "opened_on"),
+        ({"opened_on": "someday"}, "opened_on"),
+    ],
+)
+def test_a_bad_opening_day_names_the_field(crm, changes, field):
+    response = put(crm, DEAL.format("SF-O1"), deal_item(**changes))
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {field: response.json()["error"]["fields"][field]}
+    assert not Opportunity.objects.exists()
+
+
+def test_a_close_date_moved_before_the_opening_is_refused(crm):
+    put(crm, DEAL.format("SF-O1"), deal_item(opened_on="2027-01-15"))
+    response = post(crm, DEALS, {"items": [{"external_id": "SF-O1", "close_date": "2027-01-01"}]})
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]["items"]["0"]) == ["close_date"]

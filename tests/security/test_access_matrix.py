@@ -351,6 +351,8 @@ ROWS: dict[str, Row] = {
         post=NO_METHOD,
         kwargs=lambda world: {"section": "revenue", "key": "by-activity-type", "fmt": "csv"},
     ),
+    # The deals behind the revenue figures (program-wide, like the figures).
+    "insights:deals": guarded(INSIGHT_ROLES, get=OK, post=NO_METHOD),
     # Goals: everyone who reads insights sees them; reference managers (and the admin) set and
     # remove them (the empty form is refused, the world's goal removed); executives get 403.
     "insights:goals": guarded(INSIGHT_ROLES, get=OK, post=NO_METHOD),

@@ -9,7 +9,7 @@ import pytest
 from core.errors import InvalidInput, NotAllowed
 from core.roles import Role
 from references.models import Opportunity
-from requests_app.deals import opportunity_update
+from requests_app.deals import opportunity_create, opportunity_update
 from tests.builders import catalogue as factories
 from tests.builders.search import product
 
@@ -187,3 +187,46 @@ def test_a_far_close_date_is_refused_on_its_field_for_the_team_and_the_service(
     assert refused.value.field == "close_date"
     oscars_deal.refresh_from_db()
     assert oscars_deal.close_date.year < 9999
+
+
+def test_the_owner_sets_the_day_the_deal_opened(rep_client, own_deal):
+    opened = date.today() - timedelta(days=10)
+
+    response = rep_client.post(_url(own_deal), edit_form(own_deal, opened_on=opened.isoformat()))
+
+    assert response.status_code == 302
+    own_deal.refresh_from_db()
+    assert own_deal.opened_on == opened
+    assert "Opened" in rep_client.get(f"/sales/opportunities/{own_deal.pk}/").content.decode()
+
+
+def test_a_deal_cannot_open_after_its_close_date(rep_client, own_deal):
+    late = (date.today() + timedelta(days=31)).isoformat()  # the form closes it in 30 days
+
+    response = rep_client.post(_url(own_deal), edit_form(own_deal, opened_on=late))
+
+    assert response.status_code == 400
+    assert "opens on or before its close date" in response.content.decode()
+    own_deal.refresh_from_db()
+    assert own_deal.opened_on is None
+
+
+def test_a_new_deal_may_say_when_it_opened(rep_client):
+    form = rep_client.get("/sales/opportunities/new/").content.decode()
+    close = date.today() + timedelta(days=40)
+    fields = {
+        "owner": factories.make_user("nina", Role.SALES),
+        "prospect_name": "Nina's prospect",
+        "industry": factories.industry(),
+        "country": factories.country(),
+        "amount": Decimal(1000),
+        "currency": "USD",
+        "stage": Opportunity.Stage.PROPOSAL,
+        "close_date": close,
+    }
+
+    assert 'name="opened_on"' in form
+    assert opportunity_create(**fields, opened_on=close).opened_on == close
+    with pytest.raises(InvalidInput) as refusal:
+        opportunity_create(**fields, opened_on=close + timedelta(days=1))
+    assert refusal.value.field == "opened_on"
