@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 ACCOUNTS = int(os.environ.get("BENCH_ACCOUNTS", "100000"))
 # Other benchmarks run after the search one, in this order, if their files exist.
-OTHERS = ["load.py", "memory.py", "render.py", "availability.py", "limits.py", "crm.py"]
+OTHERS = ["load.py", "memory.py", "render.py", "availability.py", "limits.py", "crm.py", "insights.py"]
 
 
 def manage(*args: str) -> subprocess.CompletedProcess:

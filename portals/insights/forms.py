@@ -19,8 +19,24 @@ def default_range():
     return today - timedelta(days=364), today
 
 
+class _ReadAtOnce(forms.models.ModelChoiceIterator):
+    """The options in one query. Django's own iterator reads them through a server-side cursor
+    (DECLARE, FETCH, CLOSE: three round trips a field, five fields a page) — the insights pages'
+    largest cost outside their figures (bench/insights.py)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class _ChoiceField(forms.ModelChoiceField):
+    iterator = _ReadAtOnce
+
+
 def _choice(queryset, label: str) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
+    return _ChoiceField(
         queryset=queryset,
         required=False,
         label=label,
