@@ -14,7 +14,7 @@ from core.demo_pipeline import DemoContext
 from customers.giveback import balances
 from customers.models import CustomerFeedback, GiveBack
 from customers.statuses import GiveBackKind
-from references.models import Contact
+from references.models import ActivityType, Contact, ReferenceActivity
 from requests_app.models import ReferenceRequest
 from requests_app.statuses import FEEDBACK_STATUSES, RequestStatus
 
@@ -70,12 +70,33 @@ def _demo_customers(ctx: DemoContext) -> None:
     lines = []
     for contact, (email, language, zone) in zip(list(asked), DEMO_CUSTOMERS, strict=False):
         Contact.objects.filter(pk=contact.pk).update(email=email, language=language, time_zone=zone)
+        if not contact.done:  # a small demo's second asked customer may have done nothing yet
+            _history(ctx, contact)
         lines.append(f"  {email:<20} {contact.full_name} of {contact.account.name} ({language})")
     ctx.log(
         "Demo customers (portal /portal/, a sign-in link is emailed; console backend: the worker prints it):"
     )
     for line in lines:
         ctx.log(line)
+
+
+HISTORY_DAYS_AGO = (200, 75)  # a demo customer with no activity yet gets two, long rested
+
+
+def _history(ctx: DemoContext, contact: Contact) -> None:
+    """Two past reference calls, so My history has something to show."""
+    call = ActivityType.objects.get(code="reference_call")
+    ReferenceActivity.objects.bulk_create(
+        ReferenceActivity(
+            contact=contact,
+            account_id=contact.account_id,
+            activity_type=call,
+            occurred_on=ctx.today - timedelta(days=days),
+            duration_minutes=30,
+            recorded_by=ctx.users["manager"],
+        )
+        for days in HISTORY_DAYS_AGO
+    )
 
 
 GIVE_BACK_SHARE = 0.3  # of contacts with activities in the last year who were given something
