@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from customers.giveback import balances_between, rows_between
-from insights.segments import Segment, activity_filter, contact_filter
+from insights.segments import Segment, activity_filter, contact_filter, program_zone
 from limits.models import UsageState
 from references.models import Contact, ReferenceActivity, StatusChange
 from references.statuses import USABLE_STATUSES, ReferenceStatus
@@ -156,7 +156,7 @@ def period_ends(segment: Segment, today: date) -> list[tuple[str, date]]:
 
 
 def _end_of(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=program_zone())
 
 
 def resting_now(segment: Segment) -> QuerySet[Contact]:
