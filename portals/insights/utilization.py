@@ -87,6 +87,7 @@ def _resting_table(segment: Segment, now: int, points: list[utilization.Point]) 
 
 def _concentration_table(segment: Segment, shares: utilization.Concentration) -> Table:
     top_link = contacts_link(segment, Which.TOP)
+    top_five_link = contacts_link(segment, Which.TOP_FIVE)
     five = min(utilization.TOP_REFERENCES, shares.pool)
     rows = (
         Row(
@@ -96,7 +97,7 @@ def _concentration_table(segment: Segment, shares: utilization.Concentration) ->
                 shares.top_five,
                 _percent(shares.top_five, shares.activities),
             ),
-            top_link,
+            top_five_link,
         ),
         Row(
             (
@@ -124,7 +125,7 @@ def _concentration_table(segment: Segment, shares: utilization.Concentration) ->
         note=(
             "The pool: the segment's contacts in the program (active, resting, paused or at risk) and "
             "anyone who did an activity in the range. Ranked by activities in the range, ties by the "
-            "contact's id; the top 10% is rounded up. Both rows open the top 10%, most active first."
+            "contact's id; the top 10% is rounded up. Each row opens its references, most active first."
         ),
     )
 

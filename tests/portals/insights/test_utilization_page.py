@@ -74,7 +74,8 @@ def test_the_page_shows_the_figures_with_links_to_their_contacts(client, manager
     assert [row.cells[1] for row in tables["activities-per-reference"].rows] == [1, 0, 0, 0, 1]
     concentration = tables["concentration"].rows
     assert concentration[1].cells == ("Top 10% of the pool", 1, 6, pytest.approx(600 / 7))
-    assert f"{CONTACTS}?" in concentration[1].link and "which=top" in concentration[1].link
+    assert f"{CONTACTS}?" in concentration[1].link and "which=top&" in concentration[1].link + "&"
+    assert "which=top_five" in concentration[0].link  # the top 5's row opens those 5
     assert idle.email.encode() not in response.content and busiest.email.encode() not in response.content
 
 
