@@ -24,6 +24,9 @@ UNREACHED: dict[str, str] = {
     # A goal's Remove button has no field to fuzz, only the goal's id in its URL (the world sets no
     # goal); tests/portals/insights/test_goals_page.py tries it with bad and foreign ids.
     "insights:goal-delete": "a field-less button for a goal the fuzz world does not set",
+    # The same for a digest recipient's Remove button (the world adds no recipient);
+    # tests/portals/insights/test_digest_page.py tries it as a reader, twice, and as a sales rep.
+    "insights:digest-remove": "a field-less button for a digest recipient the fuzz world does not add",
 }
 
 pytestmark = pytest.mark.django_db
