@@ -20,6 +20,7 @@ from references.models import Contact
 class Which(models.TextChoices):
     ACTIVE = "active", "Active references: did an activity in the range"
     TOP = "top", "The top 10% of the pool by activities in the range"
+    TOP_FIVE = "top_five", "The top 5 references by activities in the range"
     AT_LIMIT = "at_limit", "References at a limit (now)"
     NEAR_LIMIT = "near_limit", "References near a limit (now)"
     RESTING = "resting", "Resting (now)"
@@ -42,6 +43,8 @@ def _members(segment: Segment, which: str, activities: int | None) -> QuerySet[C
     if which == Which.TOP:
         size = utilization.top_share_size(utilization.program_pool(segment).count())
         return Contact.objects.filter(pk__in=utilization.top_contact_ids(segment, size))
+    if which == Which.TOP_FIVE:
+        return Contact.objects.filter(pk__in=utilization.top_contact_ids(segment, utilization.TOP_REFERENCES))
     if which in (Which.AT_LIMIT, Which.NEAR_LIMIT):
         state = UsageState.LIMITED if which == Which.AT_LIMIT else UsageState.NEAR
         return utilization.references_now(segment).filter(usage__state=state)

@@ -2,8 +2,8 @@
 the program's state now against the last digest, by email to the chosen recipients.
 
 - The month's figures are `insights.measures` (the functions the pages and goals read), for the
-  calendar month and for the one before it; the "now" figures (contacts at a limit or near one in
-  the limits job's `ContactUsage`, open requests) compare with the previous month's digest.
+  calendar month and for the one before it; the "now" figures (references at a limit or near one,
+  as the utilization page counts them; open requests) compare with the previous month's digest.
 - A month's figures are computed once and kept (`DigestIssue`): every recipient's email, and a
   later send of the same month to a recipient added since, says the same numbers.
 - It goes through the notifications outbox (`notify`, a key per month: sending twice sends once
@@ -17,15 +17,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.links import url_or
 from core.roles import Role, users_with_roles
-from insights import measures
+from insights import measures, utilization
 from insights.models import DigestIssue, DigestRecipient
 from insights.segments import Segment
-from limits.models import ContactUsage, UsageState
 from notifications.emails import absolute, register_email_context
 from notifications.kinds import Delivery, Kind, register
 from notifications.message import Message
@@ -142,10 +140,9 @@ def month_values(segment: Segment) -> dict[str, Decimal]:
 
 
 def now_values() -> dict[str, Decimal]:
-    usage = ContactUsage.objects.aggregate(
-        limited=Count("pk", filter=Q(state=UsageState.LIMITED)),
-        near=Count("pk", filter=Q(state=UsageState.NEAR)),
-    )
+    # The utilization page's count (today's references, not every contact with a usage row), so
+    # the digest's number is the length of the list it links to.
+    usage = utilization.limit_shares(month_segment(month_start(timezone.localdate())))
     return {
         "contacts_at_limit": Decimal(usage["limited"]),
         "contacts_near_limit": Decimal(usage["near"]),

@@ -15,9 +15,16 @@ and the digest reports, read by the insights pages too (so all three say the sam
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 
-from insights.segments import Segment, activity_filter, contact_filter, deal_filter, request_filter
+from insights.segments import (
+    Segment,
+    activity_filter,
+    contact_filter,
+    deal_filter,
+    program_zone,
+    request_filter,
+)
 from marketing.models import AssetUse
 from references.currency import amount_in_usd
 from references.models import (
@@ -44,12 +51,19 @@ def influencing_activities(segment: Segment):
     return activities
 
 
+def influencing_uses():
+    """Content uses for the deal at OuterRef("pk") on or before its close date (the day of the use
+    in the program's zone, not the reader's)."""
+    return AssetUse.objects.annotate(used_on=TruncDate("used_at", tzinfo=program_zone())).filter(
+        opportunity=OuterRef("pk"), used_on__lte=OuterRef("close_date")
+    )
+
+
 def influenced(segment: Segment) -> Q:
     """Deals influenced by a reference activity or a content use on or before their close date."""
     q = Q(Exists(influencing_activities(segment)))
     if segment.activity_type is None:
-        uses = AssetUse.objects.filter(opportunity=OuterRef("pk"), used_at__date__lte=OuterRef("close_date"))
-        q |= Q(Exists(uses))
+        q |= Q(Exists(influencing_uses()))
     return q
 
 

@@ -42,9 +42,9 @@ from insights.measures import (
     influenced_revenue,
     influenced_won_deals,
     influencing_activities,
+    influencing_uses,
 )
-from insights.segments import Segment, deal_filter
-from marketing.models import AssetUse
+from insights.segments import Segment, deal_filter, program_zone
 from references.currency import amount_in_usd
 from references.models import CurrencyRate, DealOutcome, ReferenceActivity
 
@@ -128,14 +128,9 @@ def by_activity_type(segment: Segment) -> list[dict]:
     return list(rows)
 
 
-def _content_uses() -> QuerySet:
-    """Content uses for the deal at OuterRef("pk") on or before its close date."""
-    return AssetUse.objects.filter(opportunity=OuterRef("pk"), used_at__date__lte=OuterRef("close_date"))
-
-
 def _cycle_days() -> DaysBetween:
     """A deal's sales cycle: from its opening in the CRM (else the day RMS saw it) to its close."""
-    return DaysBetween(F("close_date"), Coalesce("opened_on", TruncDate("created_at")))
+    return DaysBetween(F("close_date"), Coalesce("opened_on", TruncDate("created_at", tzinfo=program_zone())))
 
 
 def content_row(segment: Segment) -> dict | None:
@@ -145,7 +140,7 @@ def content_row(segment: Segment) -> dict | None:
         return None
     return (
         closed_deals(segment)
-        .filter(Exists(_content_uses()), outcome=DealOutcome.WON)
+        .filter(Exists(influencing_uses()), outcome=DealOutcome.WON)
         .annotate(amount_usd=amount_in_usd())
         .aggregate(**_sums())
     )
@@ -241,5 +236,5 @@ def deals_behind(
     if contact is not None:
         deals = deals.filter(Exists(influencing_activities(segment).filter(contact_id=contact)))
     if content:
-        deals = deals.filter(Exists(_content_uses()))
+        deals = deals.filter(Exists(influencing_uses()))
     return deals.select_related("owner").order_by("-close_date", "-id")

@@ -27,6 +27,13 @@ from references.models import Account, Opportunity
 FILTERS = ("industry", "product", "region", "activity_type", "team")
 
 
+def program_zone():
+    """The zone a range's days are read in: the program's (settings.TIME_ZONE), not the reader's
+    (pages run in each reader's zone), so a figure is the same number for every reader, in the
+    digest and in goals."""
+    return timezone.get_default_timezone()
+
+
 @dataclass(frozen=True)
 class Segment:
     start: date
@@ -59,8 +66,8 @@ class Segment:
         return urlencode(values)
 
     def moments(self) -> tuple[datetime, datetime]:
-        """The range as aware datetimes in the current zone: [start 00:00, day after end 00:00)."""
-        zone = timezone.get_current_timezone()
+        """The range as aware datetimes in the program's zone: [start 00:00, day after end 00:00)."""
+        zone = program_zone()
         start = datetime.combine(self.start, time.min, tzinfo=zone)
         return start, datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone)
 

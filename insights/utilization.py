@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from customers.giveback import balances_between, rows_between
-from insights.segments import Segment, activity_filter, contact_filter
+from insights.segments import Segment, activity_filter, contact_filter, program_zone
 from limits.models import UsageState
 from references.models import Contact, ReferenceActivity, StatusChange
 from references.statuses import USABLE_STATUSES, ReferenceStatus
@@ -156,7 +156,7 @@ def period_ends(segment: Segment, today: date) -> list[tuple[str, date]]:
 
 
 def _end_of(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=program_zone())
 
 
 def resting_now(segment: Segment) -> QuerySet[Contact]:
@@ -164,12 +164,18 @@ def resting_now(segment: Segment) -> QuerySet[Contact]:
 
 
 def resting_series(segment: Segment, today: date | None = None) -> list[Point]:
-    """The segment's resting contacts at the end of each period: today's count, less the moves into
+    """The segment's resting contacts at the end of each period (see `resting_now_and_series`)."""
+    return resting_now_and_series(segment, today)[1]
+
+
+def resting_now_and_series(segment: Segment, today: date | None = None) -> tuple[int, list[Point]]:
+    """Today's resting count, and the count at the end of each period: today's, less the moves into
     resting since, plus the moves out of it. Two queries (today's count, the moves per period)."""
     today = today or timezone.localdate()
+    count = resting_now(segment).count()
     ends = period_ends(segment, today)
     if not ends:
-        return []
+        return count, []
     boundaries = [_end_of(day) for _label, day in ends]
     # Moves in [boundary i, boundary i+1) fall in period i; the last one runs on to now.
     period = Case(
@@ -190,13 +196,13 @@ def resting_series(segment: Segment, today: date | None = None) -> list[Point]:
         .annotate(delta=Sum(into) - Sum(out_of))
     )
     delta = {row["period"]: row["delta"] for row in moves}
-    count = resting_now(segment).count()
+    now = count
     points = []
     for index in range(len(ends) - 1, -1, -1):
         count -= delta.get(index, 0)  # undo the moves after this point
         label, day = ends[index]
         points.append(Point(label, day, count))
-    return points[::-1]
+    return now, points[::-1]
 
 
 # --- concentration --------------------------------------------------------------------------

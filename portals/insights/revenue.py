@@ -179,10 +179,7 @@ def build(segment: Segment, user) -> SectionView:
             total["usd"],
             MONEY,
             _won_link(segment),
-            f"{total['deals']:,} won deals"
-            + (
-                f"; {total['unconverted']:,} without a currency rate left out" if total["unconverted"] else ""
-            ),
+            _deals_detail(total),
         ),
         Headline(
             "Win rate with references",

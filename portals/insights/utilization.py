@@ -69,16 +69,14 @@ def _limits_table(segment: Segment, shares: dict) -> Table:
     )
 
 
-def _resting_table(segment: Segment, points: list[utilization.Point]) -> Table:
+def _resting_table(segment: Segment, now: int, points: list[utilization.Point]) -> Table:
     return Table(
         key="resting-over-time",
         title="Resting references over time",
         columns=(Column("At the end of"), Column("Resting", COUNT)),
         rows=tuple(Row((point.label, point.resting)) for point in points),
         chart=Chart("line", value_columns=(1,)),
-        footer=Row(
-            ("Resting now", points[-1].resting if points else None), contacts_link(segment, Which.RESTING)
-        ),
+        footer=Row(("Resting now", now), contacts_link(segment, Which.RESTING)),
         note=(
             "Contacts resting at the end of each month of the range (each quarter for ranges past two "
             "years; the last point at the range's end), rebuilt from today's count and the status "
@@ -89,6 +87,7 @@ def _resting_table(segment: Segment, points: list[utilization.Point]) -> Table:
 
 def _concentration_table(segment: Segment, shares: utilization.Concentration) -> Table:
     top_link = contacts_link(segment, Which.TOP)
+    top_five_link = contacts_link(segment, Which.TOP_FIVE)
     five = min(utilization.TOP_REFERENCES, shares.pool)
     rows = (
         Row(
@@ -98,7 +97,7 @@ def _concentration_table(segment: Segment, shares: utilization.Concentration) ->
                 shares.top_five,
                 _percent(shares.top_five, shares.activities),
             ),
-            top_link,
+            top_five_link,
         ),
         Row(
             (
@@ -126,7 +125,7 @@ def _concentration_table(segment: Segment, shares: utilization.Concentration) ->
         note=(
             "The pool: the segment's contacts in the program (active, resting, paused or at risk) and "
             "anyone who did an activity in the range. Ranked by activities in the range, ties by the "
-            "contact's id; the top 10% is rounded up. Both rows open the top 10%, most active first."
+            "contact's id; the top 10% is rounded up. Each row opens its references, most active first."
         ),
     )
 
@@ -163,7 +162,7 @@ def _limit_headline(segment: Segment, label: str, shares: dict, key: str, which:
 def build(segment: Segment, user) -> SectionView:
     histogram = utilization.activity_histogram(segment)
     shares = utilization.limit_shares(segment)
-    points = utilization.resting_series(segment)
+    resting, points = utilization.resting_now_and_series(segment)
     concentrated = utilization.concentration(segment)
     promoters = utilization.promoters_never_asked(segment).count()
     balance = utilization.asks_and_give_back(segment)
@@ -204,7 +203,7 @@ def build(segment: Segment, user) -> SectionView:
     tables = [
         _histogram_table(segment, histogram),
         _limits_table(segment, shares),
-        _resting_table(segment, points),
+        _resting_table(segment, resting, points),
         _concentration_table(segment, concentrated),
         _give_back_table(segment, balance),
     ]

@@ -8,7 +8,7 @@ import pytest
 
 from core.errors import InvalidInput
 from core.roles import Role
-from insights import measures
+from insights import measures, utilization
 from insights.digest import (
     EXECUTIVE_DIGEST,
     Figure,
@@ -21,6 +21,7 @@ from insights.digest import (
 )
 from insights.models import DigestIssue, DigestRecipient
 from insights.recipients import eligible_users, recipient_add
+from limits.models import ContactUsage, UsageState
 from notifications.emails import build_email
 from notifications.models import Notification
 from references.models import CurrencyRate, DealOutcome, ReferenceStatus, StatusChange
@@ -121,6 +122,26 @@ def test_the_programs_state_now_compares_with_the_last_digest(ref_request):
     assert figures["open_requests"] == ["1", "4"]  # the one open request now, against four then
     assert figures["contacts_at_limit"] == ["0", "2"]
     assert figures["contacts_near_limit"] == ["0", None]  # not in the last digest: no comparison
+
+
+def test_contacts_at_or_near_a_limit_are_the_utilization_pages_references(account_owner):
+    """The digest counts the references the at-limit list it links to shows: a paused contact the
+    limits job still holds at a limit is on neither."""
+    account = factories.make_account(account_owner)
+    for status, state in (
+        (ReferenceStatus.ACTIVE, UsageState.LIMITED),
+        (ReferenceStatus.RESTING, UsageState.NEAR),
+        (ReferenceStatus.PAUSED, UsageState.LIMITED),
+        (ReferenceStatus.RETIRED, UsageState.NEAR),
+    ):
+        contact = factories.make_contact(account, status=status)
+        ContactUsage.objects.create(contact=contact, account=account, state=state)
+
+    figures = compute_figures(OCTOBER)
+
+    assert figures["contacts_at_limit"][0] == "1"
+    assert figures["contacts_near_limit"][0] == "1"
+    assert utilization.limit_shares(month_segment(OCTOBER)) == {"references": 2, "limited": 1, "near": 1}
 
 
 def test_text_and_html_parts_carry_the_same_figures_and_link_to_the_month(program, manager, settings):

@@ -166,6 +166,9 @@ def test_concentration_over_a_pool_whose_top_ten_percent_rounds_up(manager, acco
     top = list(contacts_behind(manager, RANGE, Which.TOP))
     assert _ids(top) == [made[0].pk, made[1].pk]  # the tie at 3 goes to the lower id
     assert retired.pk not in _ids(top) and idle[0].pk not in _ids(top)
+    top_five = list(contacts_behind(manager, RANGE, Which.TOP_FIVE))  # the "top 5" row's rows
+    assert _ids(top_five) == [contact.pk for contact in made[:5]]
+    assert sum(contact.activities_in_range for contact in top_five) == shares.top_five
 
 
 def test_top_ten_percent_sizes():

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.roles import Role
 from insights.segments import Segment
 from limits.models import ContactUsage, UsageState
+from references.models import StatusChange
 from references.statuses import ReferenceStatus
 from tests.builders.catalogue import industry, make_account, make_activity, make_contact, make_user
 
@@ -73,8 +74,29 @@ def test_the_page_shows_the_figures_with_links_to_their_contacts(client, manager
     assert [row.cells[1] for row in tables["activities-per-reference"].rows] == [1, 0, 0, 0, 1]
     concentration = tables["concentration"].rows
     assert concentration[1].cells == ("Top 10% of the pool", 1, 6, pytest.approx(600 / 7))
-    assert f"{CONTACTS}?" in concentration[1].link and "which=top" in concentration[1].link
+    assert f"{CONTACTS}?" in concentration[1].link and "which=top&" in concentration[1].link + "&"
+    assert "which=top_five" in concentration[0].link  # the top 5's row opens those 5
     assert idle.email.encode() not in response.content and busiest.email.encode() not in response.content
+
+
+def test_resting_now_is_todays_count_when_the_range_ended_earlier(client, manager, account_owner):
+    """The footer says "Resting now" and opens today's resting list: it is today's count, not the
+    last point of a range that ended a year ago."""
+    rested = make_contact(make_account(account_owner), status=ReferenceStatus.RESTING)
+    change = StatusChange.objects.create(
+        contact=rested, from_status=ReferenceStatus.ACTIVE, to_status=ReferenceStatus.RESTING, reason="Tired."
+    )
+    StatusChange.objects.filter(pk=change.pk).update(changed_at=timezone.now() - timedelta(days=30))
+    end = timezone.localdate() - timedelta(days=365)
+
+    response = _signed_in(client, manager).get(
+        PAGE, {"start": (end - timedelta(days=60)).isoformat(), "end": end.isoformat()}
+    )
+    resting = next(table for table in response.context["view"].tables if table.key == "resting-over-time")
+
+    assert [row.cells[1] for row in resting.rows][-1] == 0  # at the range's end, before the move
+    assert resting.footer.cells == ("Resting now", 1)
+    assert "which=resting" in resting.footer.link
 
 
 def test_filters_change_the_figures(client, manager, account_owner):
