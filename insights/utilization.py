@@ -193,7 +193,7 @@ def resting_series(segment: Segment, today: date | None = None) -> list[Point]:
     count = resting_now(segment).count()
     points = []
     for index in range(len(ends) - 1, -1, -1):
-        count -= delta.get(index, 0)  # undo the moves after this point
+        count -= delta.get(index) or 0  # undo the moves after this point (one period: a NULL row)
         label, day = ends[index]
         points.append(Point(label, day, count))
     return points[::-1]
