@@ -1,6 +1,6 @@
 """The requests behind a fulfilment figure: the rows of the insights drill-down list.
 
-`RequestRows` names which requests (the list page's parameters, documented in CONTRACT.md and
+`RequestRows` names which requests (the list page's parameters, documented
 on `portals.insights.requests`); `request_rows` returns them, fully loaded for the page: the
 requester and activity type joined, when the request was first scheduled and, for an ended one,
 the reason on its history row annotated. Every figure's link asks for the same rows it counted.

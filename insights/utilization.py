@@ -199,7 +199,7 @@ def resting_now_and_series(segment: Segment, today: date | None = None) -> tuple
     now = count
     points = []
     for index in range(len(ends) - 1, -1, -1):
-        count -= delta.get(index, 0)  # undo the moves after this point
+        count -= delta.get(index) or 0  # undo the moves after this point (one period: a NULL row)
         label, day = ends[index]
         points.append(Point(label, day, count))
     return now, points[::-1]

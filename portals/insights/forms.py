@@ -57,11 +57,11 @@ class InsightFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", "The end comes before the start.")
-            elif (end - start).days > LONGEST_RANGE_DAYS:
-                self.add_error("end", "Choose a range of at most five years.")
+        if start and end and end < start:
+            self.add_error("end", "The end comes before the start.")
+        # A start alone runs to today (`segment`): the same cap, or it would read a century.
+        elif start and ((end or default_range()[1]) - start).days > LONGEST_RANGE_DAYS:
+            self.add_error("end" if end else "start", "Choose a range of at most five years.")
         return data
 
     def segment(self) -> Segment:

@@ -13,7 +13,8 @@ from core.roles import Role
 from workflows.zones import staff_time_zone_set
 
 
-@role_required(Role.MANAGER, Role.SALES, Role.MARKETING)
+# Executives too: the form is on their preferences page, and their digest's times are in their zone.
+@role_required(Role.MANAGER, Role.SALES, Role.MARKETING, Role.EXECUTIVE)
 @require_POST
 def time_zone_set(request: HttpRequest) -> HttpResponse:
     form = TimeZoneForm(request.POST)

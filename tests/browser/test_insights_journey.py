@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from insights.goals import Quarter
@@ -18,14 +17,6 @@ from tests.builders import catalogue
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def _routable(name: str) -> bool:
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
-
-
 # Where the bar at `index` of the canvas' first dataset is, in the canvas' own pixels: the middle
 # of a horizontal bar (between its base and its end).
 BAR_MIDDLE = """([canvas, index]) => {
@@ -34,9 +25,6 @@ BAR_MIDDLE = """([canvas, index]) => {
 }"""
 
 
-@pytest.mark.skipif(
-    not _routable("insights:deals"), reason="the revenue section's deals list is not merged in"
-)
 def test_a_manager_follows_a_goal_bar_to_the_deals_behind_it(page, manager, sales_rep, account_owner):
     today = timezone.localdate()
     reference = catalogue.make_contact(catalogue.make_account(account_owner, name="Globex Bank"))

@@ -133,6 +133,13 @@ def test_resting_series_is_rebuilt_backwards_from_todays_count(account_owner):
     assert [p.resting for p in utilization.resting_series(finance)] == [3, 4, 3, 3]
 
 
+def test_a_one_month_range_without_moves_counts_todays_resting(account_owner):
+    # One period: the CASE has no WHEN, Django groups by nothing, and no move gives one NULL row.
+    make_contact(make_account(account_owner), status=ReferenceStatus.RESTING)
+    points = utilization.resting_series(Segment(date(2025, 3, 1), date(2025, 3, 20)))
+    assert [(p.label, p.day, p.resting) for p in points] == [("Mar 2025", date(2025, 3, 20), 1)]
+
+
 def test_long_ranges_read_by_quarter_and_stop_at_today():
     long = Segment(date(2023, 1, 15), date(2025, 3, 10))  # 27 months
     ends = utilization.period_ends(long, today=date(2030, 1, 1))

@@ -20,6 +20,7 @@ from core.roles import Role
 from customers.erasure.services import erasure_ask
 from customers.models import GiveBack
 from customers.statuses import GiveBackKind
+from insights.models import DigestRecipient
 from integrations.keys import api_key_create
 from marketing.statuses import AssetStatus
 from matching.indexing import search_index_rebuild
@@ -114,6 +115,8 @@ def build_world() -> dict:
     )
     # An API key of the rep's, so their profile page shows its Revoke link.
     api_key_create(user=people["sales"], name="Rae's script", scopes=["read"])
+    # A digest recipient, so the digest page shows its Remove button.
+    DigestRecipient.objects.create(user=people["manager"], added_by=people["manager"])
     search_index_rebuild()
     return people
 

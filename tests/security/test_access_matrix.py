@@ -245,7 +245,7 @@ ROWS: dict[str, Row] = {
     "tasks:list": guarded(STAFF_ROLES, get=OK, post=OK),
     "tasks:complete": posted(STAFF_ROLES, MARIAS_TASK, pk("task")),
     "tasks:reassign": posted(STAFF_ROLES, MARIAS_TASK, pk("task")),
-    "tasks:time-zone": posted(STAFF_ROLES, MOVED),
+    "tasks:time-zone": posted(SIGNED_IN, MOVED),  # the form is on every preferences page
     "content:home": guarded(CONTENT_ROLES, get=OK, post=OK),
     # The content library's pages: marketing and reference managers (and the admin) keep every
     # asset and every account's permissions; sales reps never get in.

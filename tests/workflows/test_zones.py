@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.dates import moment_text
+from core.roles import Role
 from notifications.kinds import Channel
 from notifications.models import Notification
 from requests_app.models import ReferenceRequest, RequestStatus
@@ -88,3 +89,14 @@ def test_a_zone_saved_while_the_cache_is_down_takes_effect(
     cache_redis.start()  # back, empty: the zone is read again and cached
     assert zone_name_of(User.objects.get(pk=manager.pk)) == "Asia/Tokyo"
     assert zone_name_of(User.objects.get(pk=manager.pk)) == "Asia/Tokyo"
+
+
+def test_an_executive_saves_the_zone_their_preferences_page_offers(client):
+    executive = catalogue.make_user("erin", Role.EXECUTIVE)
+    client.force_login(executive)
+    assert reverse("tasks:time-zone") in client.get(reverse("notifications:preferences")).content.decode()
+
+    response = client.post(reverse("tasks:time-zone"), {"time_zone": "Asia/Tokyo"})
+
+    assert response.status_code == 302
+    assert StaffCalendar.objects.get(user=executive).time_zone == "Asia/Tokyo"
