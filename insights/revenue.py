@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.db.models import (
     Avg,
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -32,8 +33,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models.lookups import GreaterThan
 
 from insights.aggregates import Percentile
 from insights.measures import (
@@ -128,9 +132,16 @@ def by_activity_type(segment: Segment) -> list[dict]:
     return list(rows)
 
 
-def _cycle_days() -> DaysBetween:
-    """A deal's sales cycle: from its opening in the CRM (else the day RMS saw it) to its close."""
-    return DaysBetween(F("close_date"), Coalesce("opened_on", TruncDate("created_at", tzinfo=program_zone())))
+def _cycle_days() -> Case:
+    """A deal's sales cycle: from its opening in the CRM (else the day RMS saw it) to its close;
+    unknown (NULL, left out of the median and mean) for a deal RMS first saw after it had closed
+    with no opening date from the CRM (an imported history), whose cycle would read negative."""
+    start = Coalesce("opened_on", TruncDate("created_at", tzinfo=program_zone()))
+    return Case(
+        When(GreaterThan(start, F("close_date")), then=Value(None)),
+        default=DaysBetween(F("close_date"), start),
+        output_field=IntegerField(),
+    )
 
 
 def content_row(segment: Segment) -> dict | None:

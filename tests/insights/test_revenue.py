@@ -145,3 +145,18 @@ def test_segment_filters_change_the_figures(world, filters, usd):
 
 def test_the_rates_latest_update_is_read(world):
     assert revenue.rates_updated() == CurrencyRate.objects.get(currency="EUR").updated_at
+
+
+def test_a_deal_first_seen_after_it_closed_has_no_cycle(world, sales_rep):
+    """An imported history: a deal RMS first saw after its close, with no opening date from the
+    CRM, counts in the win rate but not in the cycle (it would read negative)."""
+    before = revenue.win_rates(world.segment())[False]
+    deal = make_opportunity(
+        sales_rep, prospect_name="Imported Ltd", outcome=DealOutcome.LOST, close_date=date(2026, 1, 20)
+    )
+    Opportunity.objects.filter(pk=deal.pk).update(opened_on=None)
+
+    after = revenue.win_rates(world.segment())[False]
+
+    assert (after["lost"], after["total"]) == (before["lost"] + 1, before["total"] + 1)
+    assert (after["median_days"], after["mean_days"]) == (before["median_days"], before["mean_days"])
