@@ -23,10 +23,9 @@ from datetime import date, datetime, time, timedelta
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from customers.giveback import balances_between, rows_between
+from customers.giveback import rows_between
 from insights.segments import Segment, activity_filter, contact_filter
 from limits.models import UsageState
 from references.models import Contact, ReferenceActivity, StatusChange
@@ -274,31 +273,53 @@ def promoters_never_asked(segment: Segment) -> QuerySet[Contact]:
 # --- asks against give-back -----------------------------------------------------------------
 
 
-def _balances(segment: Segment) -> QuerySet[Contact]:
-    """The segment's contacts asked or given to in the range, with `customers.giveback`'s counts."""
+def _balance_rows_sql(segment: Segment) -> tuple[str, tuple]:
+    """SQL for (who, asks, given): `customers.giveback`'s counts in the range for each of the
+    segment's contacts asked or given to there. The three kinds of rows are counted per contact
+    first (each from its own index), then added up: no correlated count per contact."""
     activities, in_flight, given = rows_between(segment.start, segment.end)
-    touched = (
-        Q(pk__in=activities.values("contact"))
-        | Q(pk__in=in_flight.values("chosen_contact"))
-        | Q(pk__in=given.values("contact"))
+    parts = (
+        (activities.values(who=F("contact")), "COUNT(*)", "0"),
+        (in_flight.values(who=F("chosen_contact")), "COUNT(*)", "0"),
+        (given.values(who=F("contact")), "0", "COUNT(*)"),
     )
-    contacts = Contact.objects.filter(
-        pk__in=Contact.objects.filter(contact_filter(segment), touched).values("pk")
+    selects, params = [], []
+    for rows, asks, given_count in parts:
+        inner, inner_params = rows.order_by().query.sql_with_params()
+        selects.append(
+            f"SELECT part.who, {asks} AS asks, {given_count} AS given FROM ({inner}) part GROUP BY part.who"
+        )
+        params.extend(inner_params)
+    # Unfiltered, every contact is the segment's (each row's contact is a foreign key).
+    where, contact_params = "moves.who IS NOT NULL", ()
+    if segment.filtered:
+        in_segment = Contact.objects.filter(contact_filter(segment)).order_by().values("pk")
+        contacts, contact_params = in_segment.query.sql_with_params()
+        where = f"moves.who IN ({contacts})"
+    sql = (
+        "SELECT moves.who, SUM(moves.asks) AS asks, SUM(moves.given) AS given "
+        f"FROM ({' UNION ALL '.join(selects)}) moves WHERE {where} GROUP BY moves.who"
     )
-    return balances_between(contacts, segment.start, segment.end)
+    return sql, (*params, *contact_params)
 
 
 def unthanked(segment: Segment) -> QuerySet[Contact]:
     """Contacts asked UNTHANKED_ASKS times or more in the range and given nothing back there."""
-    return _balances(segment).filter(asks__gte=UNTHANKED_ASKS, given=0)
+    rows, params = _balance_rows_sql(segment)
+    ids = RawSQL(
+        f"SELECT per.who FROM ({rows}) per WHERE per.asks >= %s AND per.given = 0", (*params, UNTHANKED_ASKS)
+    )
+    return Contact.objects.filter(pk__in=ids)
 
 
 def asks_and_give_back(segment: Segment) -> dict:
     """{"asks", "given", "unthanked"}: the range's asks and give-back, and the contacts asked
     UNTHANKED_ASKS+ times with nothing given. One query."""
-    totals = _balances(segment).aggregate(
-        total_asks=Coalesce(Sum("asks"), 0),
-        total_given=Coalesce(Sum("given"), 0),
-        unthanked=Count("pk", filter=Q(asks__gte=UNTHANKED_ASKS, given=0)),
-    )  # (named apart from the annotations they sum, which Django would otherwise shadow)
-    return {"asks": totals["total_asks"], "given": totals["total_given"], "unthanked": totals["unthanked"]}
+    rows, params = _balance_rows_sql(segment)
+    sql = (
+        "SELECT COALESCE(SUM(per.asks), 0), COALESCE(SUM(per.given), 0), "
+        "COALESCE(SUM(CASE WHEN per.asks >= %s AND per.given = 0 THEN 1 ELSE 0 END), 0) "
+        f"FROM ({rows}) per"
+    )
+    asks, given, unthanked_count = _fetch(sql, (UNTHANKED_ASKS, *params))[0]
+    return {"asks": int(asks), "given": int(given), "unthanked": int(unthanked_count)}
