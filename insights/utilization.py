@@ -204,9 +204,10 @@ def resting_series(segment: Segment, today: date | None = None) -> list[Point]:
 def program_pool(segment: Segment) -> QuerySet[Contact]:
     """Concentration's pool: the segment's contacts in the program, and whoever did an activity."""
     in_program = Contact.objects.filter(contact_filter(segment), status__in=PROGRAM_STATUSES).values("pk")
-    return Contact.objects.filter(
-        Q(pk__in=in_program) | Q(pk__in=range_activities(segment).values("contact"))
-    )
+    # EXISTS, not `pk__in`: the range's hundreds of thousands of contact ids outgrow the memory
+    # of a hashed subplan, and PostgreSQL would rescan them for every contact.
+    did_one = range_activities(segment).filter(contact=OuterRef("pk"))
+    return Contact.objects.filter(Q(pk__in=in_program) | Exists(did_one))
 
 
 def top_share_size(pool: int) -> int:
