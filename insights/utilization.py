@@ -59,7 +59,7 @@ def range_activities(segment: Segment) -> QuerySet[ReferenceActivity]:
 def _per_contact_sql(segment: Segment) -> tuple[str, tuple]:
     """SQL for (who, n): each contact's id and activities in the range, contacts with one or more
     (both columns named here, so the SQL around it does not depend on Django's aliases)."""
-    per_contact = range_activities(segment).values(who=F("contact")).annotate(n=Count("pk"))
+    per_contact = range_activities(segment).values(who=F("contact")).annotate(n=Count("*"))
     return per_contact.query.sql_with_params()
 
 
