@@ -277,31 +277,33 @@ def promoters_never_asked(segment: Segment) -> QuerySet[Contact]:
 def _balance_rows_sql(segment: Segment) -> tuple[str, tuple]:
     """SQL for (who, asks, given): `customers.giveback`'s counts in the range for each of the
     segment's contacts asked or given to there. The three kinds of rows are counted per contact
-    first (each from its own index), then added up: no correlated count per contact."""
-    activities, in_flight, given = rows_between(segment.start, segment.end)
-    parts = (
-        (activities.values(who=F("contact")), "COUNT(*)", "0"),
-        (in_flight.values(who=F("chosen_contact")), "COUNT(*)", "0"),
-        (given.values(who=F("contact")), "0", "COUNT(*)"),
-    )
-    selects, params = [], []
-    for rows, asks, given_count in parts:
-        inner, inner_params = rows.order_by().query.sql_with_params()
-        selects.append(
-            f"SELECT part.who, {asks} AS asks, {given_count} AS given FROM ({inner}) part GROUP BY part.who"
-        )
-        params.extend(inner_params)
+    first (each from its own index), then joined on the contact: no correlated count per contact."""
     # Unfiltered, every contact is the segment's (each row's contact is a foreign key).
-    where, contact_params = "moves.who IS NOT NULL", ()
+    where, contact_params = "part.who IS NOT NULL", ()
     if segment.filtered:
         in_segment = Contact.objects.filter(contact_filter(segment)).order_by().values("pk")
         contacts, contact_params = in_segment.query.sql_with_params()
-        where = f"moves.who IN ({contacts})"
+        where = f"part.who IN ({contacts})"
+    activities, in_flight, given = rows_between(segment.start, segment.end)
+    grouped, params = [], []
+    for rows in (
+        activities.values(who=F("contact")),
+        in_flight.values(who=F("chosen_contact")),
+        given.values(who=F("contact")),
+    ):
+        inner, inner_params = rows.order_by().query.sql_with_params()
+        grouped.append(
+            f"(SELECT part.who, COUNT(*) AS n FROM ({inner}) part WHERE {where} GROUP BY part.who)"
+        )
+        params.extend((*inner_params, *contact_params))
+    done, flight, thanks = grouped
     sql = (
-        "SELECT moves.who, SUM(moves.asks) AS asks, SUM(moves.given) AS given "
-        f"FROM ({' UNION ALL '.join(selects)}) moves WHERE {where} GROUP BY moves.who"
+        "SELECT COALESCE(done.who, flight.who, thanks.who) AS who, "
+        "COALESCE(done.n, 0) + COALESCE(flight.n, 0) AS asks, COALESCE(thanks.n, 0) AS given "
+        f"FROM {done} done FULL JOIN {flight} flight ON flight.who = done.who "
+        f"FULL JOIN {thanks} thanks ON thanks.who = COALESCE(done.who, flight.who)"
     )
-    return sql, (*params, *contact_params)
+    return sql, tuple(params)
 
 
 def unthanked(segment: Segment) -> QuerySet[Contact]:
