@@ -35,7 +35,7 @@ def _members(segment: Segment, which: str, activities: int | None) -> QuerySet[C
     if which == Which.ACTIVE:
         done = utilization.range_activities(segment).values("contact")
         if activities is not None:  # one bar of the histogram: exactly n, or n or more for the last
-            counted = done.annotate(n=Count("pk"))
+            counted = done.annotate(n=Count("*"))
             top = activities >= utilization.HISTOGRAM_TOP
             done = counted.filter(n__gte=activities) if top else counted.filter(n=activities)
             done = done.values("contact")
@@ -64,7 +64,7 @@ def _activities_in_range(segment: Segment) -> Coalesce:
         utilization.range_activities(segment)
         .filter(contact=OuterRef("pk"))
         .values("contact")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))

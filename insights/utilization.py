@@ -23,10 +23,9 @@ from datetime import date, datetime, time, timedelta
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from customers.giveback import balances_between, rows_between
+from customers.giveback import rows_between
 from insights.segments import Segment, activity_filter, contact_filter, program_zone
 from limits.models import UsageState
 from references.models import Contact, ReferenceActivity, StatusChange
@@ -60,7 +59,7 @@ def range_activities(segment: Segment) -> QuerySet[ReferenceActivity]:
 def _per_contact_sql(segment: Segment) -> tuple[str, tuple]:
     """SQL for (who, n): each contact's id and activities in the range, contacts with one or more
     (both columns named here, so the SQL around it does not depend on Django's aliases)."""
-    per_contact = range_activities(segment).values(who=F("contact")).annotate(n=Count("pk"))
+    per_contact = range_activities(segment).values(who=F("contact")).annotate(n=Count("*"))
     return per_contact.query.sql_with_params()
 
 
@@ -210,10 +209,15 @@ def resting_now_and_series(segment: Segment, today: date | None = None) -> tuple
 
 def program_pool(segment: Segment) -> QuerySet[Contact]:
     """Concentration's pool: the segment's contacts in the program, and whoever did an activity."""
-    in_program = Contact.objects.filter(contact_filter(segment), status__in=PROGRAM_STATUSES).values("pk")
-    return Contact.objects.filter(
-        Q(pk__in=in_program) | Q(pk__in=range_activities(segment).values("contact"))
-    )
+    in_program = Q(contact_filter(segment), status__in=PROGRAM_STATUSES)
+    # Filtered, the few members are found first (and a preferences join would repeat contacts);
+    # unfiltered, the status is read on the row itself instead of hashing 200,000 ids.
+    if segment.filtered:
+        in_program = Q(pk__in=Contact.objects.filter(in_program).values("pk"))
+    # EXISTS, not `pk__in`: the range's hundreds of thousands of contact ids outgrow the memory
+    # of a hashed subplan, and PostgreSQL would rescan them for every contact.
+    did_one = range_activities(segment).filter(contact=OuterRef("pk"))
+    return Contact.objects.filter(in_program | Exists(did_one))
 
 
 def top_share_size(pool: int) -> int:
@@ -280,31 +284,55 @@ def promoters_never_asked(segment: Segment) -> QuerySet[Contact]:
 # --- asks against give-back -----------------------------------------------------------------
 
 
-def _balances(segment: Segment) -> QuerySet[Contact]:
-    """The segment's contacts asked or given to in the range, with `customers.giveback`'s counts."""
+def _balance_rows_sql(segment: Segment) -> tuple[str, tuple]:
+    """SQL for (who, asks, given): `customers.giveback`'s counts in the range for each of the
+    segment's contacts asked or given to there. The three kinds of rows are counted per contact
+    first (each from its own index), then joined on the contact: no correlated count per contact."""
+    # Unfiltered, every contact is the segment's (each row's contact is a foreign key).
+    where, contact_params = "part.who IS NOT NULL", ()
+    if segment.filtered:
+        in_segment = Contact.objects.filter(contact_filter(segment)).order_by().values("pk")
+        contacts, contact_params = in_segment.query.sql_with_params()
+        where = f"part.who IN ({contacts})"
     activities, in_flight, given = rows_between(segment.start, segment.end)
-    touched = (
-        Q(pk__in=activities.values("contact"))
-        | Q(pk__in=in_flight.values("chosen_contact"))
-        | Q(pk__in=given.values("contact"))
+    grouped, params = [], []
+    for rows in (
+        activities.values(who=F("contact")),
+        in_flight.values(who=F("chosen_contact")),
+        given.values(who=F("contact")),
+    ):
+        inner, inner_params = rows.order_by().query.sql_with_params()
+        grouped.append(
+            f"(SELECT part.who, COUNT(*) AS n FROM ({inner}) part WHERE {where} GROUP BY part.who)"
+        )
+        params.extend((*inner_params, *contact_params))
+    done, flight, thanks = grouped
+    sql = (
+        "SELECT COALESCE(done.who, flight.who, thanks.who) AS who, "
+        "COALESCE(done.n, 0) + COALESCE(flight.n, 0) AS asks, COALESCE(thanks.n, 0) AS given "
+        f"FROM {done} done FULL JOIN {flight} flight ON flight.who = done.who "
+        f"FULL JOIN {thanks} thanks ON thanks.who = COALESCE(done.who, flight.who)"
     )
-    contacts = Contact.objects.filter(
-        pk__in=Contact.objects.filter(contact_filter(segment), touched).values("pk")
-    )
-    return balances_between(contacts, segment.start, segment.end)
+    return sql, tuple(params)
 
 
 def unthanked(segment: Segment) -> QuerySet[Contact]:
     """Contacts asked UNTHANKED_ASKS times or more in the range and given nothing back there."""
-    return _balances(segment).filter(asks__gte=UNTHANKED_ASKS, given=0)
+    rows, params = _balance_rows_sql(segment)
+    ids = RawSQL(
+        f"SELECT per.who FROM ({rows}) per WHERE per.asks >= %s AND per.given = 0", (*params, UNTHANKED_ASKS)
+    )
+    return Contact.objects.filter(pk__in=ids)
 
 
 def asks_and_give_back(segment: Segment) -> dict:
     """{"asks", "given", "unthanked"}: the range's asks and give-back, and the contacts asked
     UNTHANKED_ASKS+ times with nothing given. One query."""
-    totals = _balances(segment).aggregate(
-        total_asks=Coalesce(Sum("asks"), 0),
-        total_given=Coalesce(Sum("given"), 0),
-        unthanked=Count("pk", filter=Q(asks__gte=UNTHANKED_ASKS, given=0)),
-    )  # (named apart from the annotations they sum, which Django would otherwise shadow)
-    return {"asks": totals["total_asks"], "given": totals["total_given"], "unthanked": totals["unthanked"]}
+    rows, params = _balance_rows_sql(segment)
+    sql = (
+        "SELECT COALESCE(SUM(per.asks), 0), COALESCE(SUM(per.given), 0), "
+        "COALESCE(SUM(CASE WHEN per.asks >= %s AND per.given = 0 THEN 1 ELSE 0 END), 0) "
+        f"FROM ({rows}) per"
+    )
+    asks, given, unthanked_count = _fetch(sql, (UNTHANKED_ASKS, *params))[0]
+    return {"asks": int(asks), "given": int(given), "unthanked": int(unthanked_count)}
