@@ -167,11 +167,12 @@ def test_a_manager_without_the_staff_flag_is_refused(client, rows):
 
 
 def test_a_manager_reaches_only_the_catalogue(client, manager):
+    """The catalogue, and the program's teams, goals and digest recipients (insights)."""
     client.force_login(manager)
 
     apps = client.get(reverse("admin:index")).context["app_list"]
 
-    assert [app["app_label"] for app in apps] == ["references"]
+    assert [app["app_label"] for app in apps] == ["insights", "references"]
     url = reverse("admin:auth_user_changelist")
     assert client.get(url).status_code == 403
     assert client.get(reverse("admin:requests_app_referencerequest_changelist")).status_code == 403
