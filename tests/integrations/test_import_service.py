@@ -173,22 +173,28 @@ def _damaged_xlsx(part: str) -> bytes:
     return out.getvalue()
 
 
+# A damaged XLSX holds the moment it was written: named cases keep the ids the same for every
+# pytest-xdist worker, whose collections must match.
+REFUSED_FILES = [
+    ("program.xlsx", _damaged_xlsx("xl/worksheets/sheet1.xml"), "cannot be read"),
+    ("program.xlsx", _damaged_xlsx("xl/workbook.xml"), "cannot be read"),
+    ("program.txt", b"account_name\nX\n", "Upload a .csv or .xlsx"),
+    ("program.csv", b"", "empty"),
+    ("program.csv", b"account_name,industry\n", "no rows"),
+    ("program.csv", b"industry\n52\n", "Missing required column"),
+    ("program.csv", b"account_name,colour\nX,red\n", "Unknown column"),
+    ("program.csv", b"account_name,Account_Name\nX,Y\n", "twice"),
+    ("program.csv", b"PK\x03\x04binary", "not a CSV"),
+    ("program.csv", "account_name\nCafé\n".encode("latin-1"), "UTF-8"),
+    ("program.xlsx", b"account_name\nX\n", "not an XLSX"),
+    ("program.xlsx", b"PK\x03\x04garbage", "cannot be read"),
+]
+
+
 @pytest.mark.parametrize(
     ("filename", "data", "says"),
-    [
-        ("program.xlsx", _damaged_xlsx("xl/worksheets/sheet1.xml"), "cannot be read"),
-        ("program.xlsx", _damaged_xlsx("xl/workbook.xml"), "cannot be read"),
-        ("program.txt", b"account_name\nX\n", "Upload a .csv or .xlsx"),
-        ("program.csv", b"", "empty"),
-        ("program.csv", b"account_name,industry\n", "no rows"),
-        ("program.csv", b"industry\n52\n", "Missing required column"),
-        ("program.csv", b"account_name,colour\nX,red\n", "Unknown column"),
-        ("program.csv", b"account_name,Account_Name\nX,Y\n", "twice"),
-        ("program.csv", b"PK\x03\x04binary", "not a CSV"),
-        ("program.csv", "account_name\nCafé\n".encode("latin-1"), "UTF-8"),
-        ("program.xlsx", b"account_name\nX\n", "not an XLSX"),
-        ("program.xlsx", b"PK\x03\x04garbage", "cannot be read"),
-    ],
+    REFUSED_FILES,
+    ids=[f"{index}-{name}-{says}" for index, (name, _data, says) in enumerate(REFUSED_FILES)],
 )
 def test_a_file_that_is_not_a_program_spreadsheet_is_refused(manager, filename, data, says):
     with pytest.raises(InvalidInput, match=says) as refused:
