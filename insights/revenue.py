@@ -32,7 +32,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Sum,
 )
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
@@ -46,7 +45,7 @@ from insights.measures import (
 )
 from insights.segments import Segment, deal_filter
 from marketing.models import AssetUse
-from references.currency import BASE_CURRENCY, amount_in_usd
+from references.currency import BASE_CURRENCY, amount_in_usd, total_in_usd, totals_in_usd
 from references.models import Account, ActivityType, Contact, CurrencyRate, DealOutcome, ReferenceActivity
 
 ZERO = Decimal(0)
@@ -77,15 +76,6 @@ class DaysBetween(Func):
 def summary(segment: Segment) -> dict:
     """{"usd", "deals", "unconverted"} of the influenced won deals (insights.measures)."""
     return influenced_revenue(segment)
-
-
-def _sums(amount: str = "amount_usd", deal: str = "pk") -> dict:
-    """The three figures of a group of deals: USD sum, deals converted, deals without a rate."""
-    return {
-        "usd": Coalesce(Sum(amount), ZERO),
-        "deals": Count(deal, filter=Q(**{f"{amount}__isnull": False})),
-        "unconverted": Count(deal, filter=Q(**{f"{amount}__isnull": True})),
-    }
 
 
 def _influencing_links(segment: Segment) -> QuerySet:
@@ -178,12 +168,8 @@ def content_row(segment: Segment) -> dict | None:
     activity type is chosen (content uses have no type)."""
     if segment.activity_type is not None:
         return None
-    return (
-        closed_deals(segment)
-        .filter(Exists(_content_uses()), outcome=DealOutcome.WON)
-        .annotate(amount_usd=amount_in_usd())
-        .aggregate(**_sums())
-    )
+    deals = closed_deals(segment).filter(Exists(_content_uses()), outcome=DealOutcome.WON)
+    return total_in_usd(deals)
 
 
 def top_references(segment: Segment, limit: int = TOP_REFERENCES) -> list[dict]:
@@ -238,14 +224,9 @@ def win_rates(segment: Segment) -> dict[bool, dict]:
 
 def by_month(segment: Segment) -> list[dict]:
     """Influenced revenue per close month: {"month" (first day), "usd", "deals", "unconverted"}."""
-    rows = (
-        influenced_won_deals(segment)
-        .annotate(amount_usd=amount_in_usd(), month=TruncMonth("close_date"))
-        .values("month")
-        .annotate(**_sums())
-        .order_by("month")
-    )
-    return list(rows)
+    deals = influenced_won_deals(segment).annotate(month=TruncMonth("close_date"))
+    totals = totals_in_usd(deals, "month")
+    return [{"month": month} | totals[(month,)] for (month,) in sorted(totals)]
 
 
 def rates_updated():
