@@ -92,7 +92,14 @@ def _influencing_links(segment: Segment) -> QuerySet:
     return links
 
 
-def _pairs_totals(segment: Segment, key: str, join: str, names: str, limit: int | None = None) -> list[dict]:
+def _pairs_totals(
+    segment: Segment,
+    key: str,
+    join: str,
+    names: str,
+    limit: int | None = None,
+    per_currency_first: bool = True,
+) -> list[dict]:
     """Per `key` (a column of the activity: activity_type_id, contact_id), the won deals its
     influencing links reach, each deal once per key: {"key", "usd", "deals", "unconverted"} and
     the `names` columns of `join` (SQL joining `ranked.key`), largest USD sum first.
@@ -112,6 +119,13 @@ def _pairs_totals(segment: Segment, key: str, join: str, names: str, limit: int 
         .distinct()
     )
     pairs_sql, params = pairs.query.sql_with_params()
+    if per_currency_first:
+        totals_sql = (
+            "SELECT pairs.key, pairs.currency, SUM(pairs.amount) AS amount, COUNT(*) AS deals "
+            f"FROM ({pairs_sql}) pairs GROUP BY pairs.key, pairs.currency"
+        )
+    else:  # nearly every pair is its own (key, currency): a grouping there only spills to disk
+        totals_sql = f"SELECT pairs.key, pairs.currency, pairs.amount, 1 AS deals FROM ({pairs_sql}) pairs"
     rate = "COALESCE(rate.per_usd, CASE WHEN totals.currency = %s THEN 1 END)"
     sql = f"""
         SELECT ranked.key, ranked.usd, ranked.deals, ranked.unconverted{names} FROM (
@@ -119,10 +133,7 @@ def _pairs_totals(segment: Segment, key: str, join: str, names: str, limit: int 
                    COALESCE(SUM(totals.amount / {rate}), 0) AS usd,
                    SUM(CASE WHEN {rate} IS NULL THEN 0 ELSE totals.deals END) AS deals,
                    SUM(CASE WHEN {rate} IS NULL THEN totals.deals ELSE 0 END) AS unconverted
-            FROM (
-                SELECT pairs.key, pairs.currency, SUM(pairs.amount) AS amount, COUNT(*) AS deals
-                FROM ({pairs_sql}) pairs GROUP BY pairs.key, pairs.currency
-            ) totals
+            FROM ({totals_sql}) totals
             LEFT JOIN {CurrencyRate._meta.db_table} rate ON rate.currency = totals.currency
             GROUP BY totals.key
             ORDER BY usd DESC, deals DESC, key{" LIMIT %s" if limit is not None else ""}
@@ -184,6 +195,7 @@ def top_references(segment: Segment, limit: int = TOP_REFERENCES) -> list[dict]:
         ),
         names=", person.first_name, person.last_name, company.name AS account",
         limit=limit,
+        per_currency_first=False,
     )
     return [
         row | {"contact": row.pop("key"), "name": f"{row.pop('first_name')} {row.pop('last_name')}"}
