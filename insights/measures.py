@@ -14,8 +14,8 @@ and the digest reports, read by the insights pages too (so all three say the sam
 
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
 
 from insights.segments import (
     Segment,
@@ -26,7 +26,7 @@ from insights.segments import (
     request_filter,
 )
 from marketing.models import AssetUse
-from references.currency import amount_in_usd
+from references.currency import total_in_usd
 from references.models import (
     Contact,
     DealOutcome,
@@ -83,15 +83,7 @@ def influenced_won_deals(segment: Segment):
 def influenced_revenue(segment: Segment) -> dict:
     """{"usd": Decimal, "deals": int, "unconverted": int}: the sum, the deals in it, and the deals
     left out for want of a currency rate."""
-    return (
-        influenced_won_deals(segment)
-        .annotate(amount_usd=amount_in_usd())
-        .aggregate(
-            usd=Coalesce(Sum("amount_usd"), ZERO),
-            deals=Count("pk", filter=Q(amount_usd__isnull=False)),
-            unconverted=Count("pk", filter=Q(amount_usd__isnull=True)),
-        )
-    )
+    return total_in_usd(influenced_won_deals(segment))
 
 
 def fulfilled_requests(segment: Segment):

@@ -11,13 +11,14 @@
 - Influenced revenue per close month.
 
 Several activities (or activities and content uses) on one deal count the deal once in every
-row: each row sums deals, never activities. A link (activity, deal) is counted only when it is
-the first of its kind for that deal (no earlier link of the same type, or by the same contact),
-so the sums stay in the database without DISTINCT on amounts.
+row: each row sums deals, never activities. Per type and per reference, the links are first
+reduced to distinct (deal, type) or (deal, contact) pairs, summed per currency, and only those
+sums are converted to US dollars (one statement each, no per-link subquery).
 """
 
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Avg,
     BooleanField,
@@ -29,10 +30,8 @@ from django.db.models import (
     Func,
     IntegerField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
-    Sum,
     Value,
     When,
 )
@@ -49,8 +48,8 @@ from insights.measures import (
     influencing_uses,
 )
 from insights.segments import Segment, deal_filter, program_zone
-from references.currency import amount_in_usd
-from references.models import CurrencyRate, DealOutcome, ReferenceActivity
+from references.currency import BASE_CURRENCY, amount_in_usd, total_in_usd, totals_in_usd
+from references.models import Account, ActivityType, Contact, CurrencyRate, DealOutcome, ReferenceActivity
 
 ZERO = Decimal(0)
 TOP_REFERENCES = 10
@@ -82,15 +81,6 @@ def summary(segment: Segment) -> dict:
     return influenced_revenue(segment)
 
 
-def _sums(amount: str = "amount_usd", deal: str = "pk") -> dict:
-    """The three figures of a group of deals: USD sum, deals converted, deals without a rate."""
-    return {
-        "usd": Coalesce(Sum(amount), ZERO),
-        "deals": Count(deal, filter=Q(**{f"{amount}__isnull": False})),
-        "unconverted": Count(deal, filter=Q(**{f"{amount}__isnull": True})),
-    }
-
-
 def _influencing_links(segment: Segment) -> QuerySet:
     """Links (activity, deal) where the activity happened on or before the deal's close date and
     the deal is won, closed in the range and in the segment (and of the chosen activity type)."""
@@ -105,31 +95,76 @@ def _influencing_links(segment: Segment) -> QuerySet:
     return links
 
 
-def _first_link_by(segment: Segment, field: str) -> Q:
-    """The link is the first (lowest activity id) influencing link of its deal sharing `field`,
-    so each (deal, `field`) pair is counted once."""
-    earlier = DealLink.objects.filter(
-        opportunity_id=OuterRef("opportunity_id"),
-        referenceactivity_id__lt=OuterRef("referenceactivity_id"),
-        referenceactivity__occurred_on__lte=OuterRef("opportunity__close_date"),
-        **{f"referenceactivity__{field}": OuterRef(f"referenceactivity__{field}")},
+def _pairs_totals(
+    segment: Segment,
+    key: str,
+    join: str,
+    names: str,
+    limit: int | None = None,
+    per_currency_first: bool = True,
+) -> list[dict]:
+    """Per `key` (a column of the activity: activity_type_id, contact_id), the won deals its
+    influencing links reach, each deal once per key: {"key", "usd", "deals", "unconverted"} and
+    the `names` columns of `join` (SQL joining `ranked.key`), largest USD sum first.
+
+    The links are reduced to distinct (deal, key) pairs first, summed per key and currency, and
+    only those few sums are divided by the currency's rate (references.currency's rule: a row in
+    CurrencyRate, else 1 for US dollars, else no rate) — one statement, no per-link subquery."""
+    pairs = (
+        _influencing_links(segment)
+        .values(
+            "opportunity_id",
+            key=F(f"referenceactivity__{key}"),
+            currency=F("opportunity__currency"),
+            amount=F("opportunity__amount"),
+        )
+        .order_by()
+        .distinct()
     )
-    if segment.activity_type is not None:
-        earlier = earlier.filter(referenceactivity__activity_type_id=segment.activity_type)
-    return ~Q(Exists(earlier))
+    pairs_sql, params = pairs.query.sql_with_params()
+    if per_currency_first:
+        totals_sql = (
+            "SELECT pairs.key, pairs.currency, SUM(pairs.amount) AS amount, COUNT(*) AS deals "
+            f"FROM ({pairs_sql}) pairs GROUP BY pairs.key, pairs.currency"
+        )
+    else:  # nearly every pair is its own (key, currency): a grouping there only spills to disk
+        totals_sql = f"SELECT pairs.key, pairs.currency, pairs.amount, 1 AS deals FROM ({pairs_sql}) pairs"
+    rate = "COALESCE(rate.per_usd, CASE WHEN totals.currency = %s THEN 1 END)"
+    sql = f"""
+        SELECT ranked.key, ranked.usd, ranked.deals, ranked.unconverted{names} FROM (
+            SELECT totals.key AS key,
+                   COALESCE(SUM(totals.amount / {rate}), 0) AS usd,
+                   SUM(CASE WHEN {rate} IS NULL THEN 0 ELSE totals.deals END) AS deals,
+                   SUM(CASE WHEN {rate} IS NULL THEN totals.deals ELSE 0 END) AS unconverted
+            FROM ({totals_sql}) totals
+            LEFT JOIN {CurrencyRate._meta.db_table} rate ON rate.currency = totals.currency
+            GROUP BY totals.key
+            ORDER BY usd DESC, deals DESC, key{" LIMIT %s" if limit is not None else ""}
+        ) ranked {join}
+        ORDER BY ranked.usd DESC, ranked.deals DESC, ranked.key"""
+    # The rate's placeholders come first in the statement, the pairs' next, the limit last.
+    full_params = [BASE_CURRENCY] * 3 + list(params) + ([limit] if limit is not None else [])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, full_params)
+        columns = [column[0] for column in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        row["usd"] = row["usd"] if isinstance(row["usd"], Decimal) else Decimal(str(row["usd"]))
+        row["deals"], row["unconverted"] = int(row["deals"]), int(row["unconverted"])
+    return rows
 
 
 def by_activity_type(segment: Segment) -> list[dict]:
     """Per activity type: {"activity_type", "name", "usd", "deals", "unconverted"}, largest first."""
-    rows = (
-        _influencing_links(segment)
-        .filter(_first_link_by(segment, "activity_type_id"))
-        .annotate(amount_usd=amount_in_usd("opportunity"))
-        .values(activity_type=F("referenceactivity__activity_type_id"))
-        .annotate(name=Max("referenceactivity__activity_type__name"), **_sums(deal="opportunity_id"))
-        .order_by("-usd", "name")
+    rows = _pairs_totals(
+        segment,
+        "activity_type_id",
+        join=f"JOIN {ActivityType._meta.db_table} kind ON kind.id = ranked.key",
+        names=", kind.name AS name",
     )
-    return list(rows)
+    rows = [row | {"activity_type": row.pop("key")} for row in rows]
+    # The ORM ordered ties by name; keep that.
+    return sorted(rows, key=lambda row: (-row["usd"], row["name"]))
 
 
 def _cycle_days() -> Case:
@@ -149,31 +184,28 @@ def content_row(segment: Segment) -> dict | None:
     activity type is chosen (content uses have no type)."""
     if segment.activity_type is not None:
         return None
-    return (
-        closed_deals(segment)
-        .filter(Exists(influencing_uses()), outcome=DealOutcome.WON)
-        .annotate(amount_usd=amount_in_usd())
-        .aggregate(**_sums())
-    )
+    deals = closed_deals(segment).filter(Exists(influencing_uses()), outcome=DealOutcome.WON)
+    return total_in_usd(deals)
 
 
 def top_references(segment: Segment, limit: int = TOP_REFERENCES) -> list[dict]:
     """The contacts whose activities influenced the most won revenue: {"contact", "name",
     "account", "usd", "deals", "unconverted"}. A deal served by two references counts for each."""
-    rows = (
-        _influencing_links(segment)
-        .filter(_first_link_by(segment, "contact_id"))
-        .annotate(amount_usd=amount_in_usd("opportunity"))
-        .values(contact=F("referenceactivity__contact_id"))
-        .annotate(
-            first_name=Max("referenceactivity__contact__first_name"),
-            last_name=Max("referenceactivity__contact__last_name"),
-            account=Max("referenceactivity__contact__account__name"),
-            **_sums(deal="opportunity_id"),
-        )
-        .order_by("-usd", "-deals", "contact")[:limit]
+    rows = _pairs_totals(
+        segment,
+        "contact_id",
+        join=(
+            f"JOIN {Contact._meta.db_table} person ON person.id = ranked.key "
+            f"JOIN {Account._meta.db_table} company ON company.id = person.account_id"
+        ),
+        names=", person.first_name, person.last_name, company.name AS account",
+        limit=limit,
+        per_currency_first=False,
     )
-    return [row | {"name": f"{row.pop('first_name')} {row.pop('last_name')}"} for row in rows]
+    return [
+        row | {"contact": row.pop("key"), "name": f"{row.pop('first_name')} {row.pop('last_name')}"}
+        for row in rows
+    ]
 
 
 def win_rates(segment: Segment) -> dict[bool, dict]:
@@ -209,14 +241,9 @@ def win_rates(segment: Segment) -> dict[bool, dict]:
 
 def by_month(segment: Segment) -> list[dict]:
     """Influenced revenue per close month: {"month" (first day), "usd", "deals", "unconverted"}."""
-    rows = (
-        influenced_won_deals(segment)
-        .annotate(amount_usd=amount_in_usd(), month=TruncMonth("close_date"))
-        .values("month")
-        .annotate(**_sums())
-        .order_by("month")
-    )
-    return list(rows)
+    deals = influenced_won_deals(segment).annotate(month=TruncMonth("close_date"))
+    totals = totals_in_usd(deals, "month")
+    return [{"month": month} | totals[(month,)] for (month,) in sorted(totals)]
 
 
 def rates_updated():
