@@ -84,22 +84,27 @@ def _prefix(path: str) -> str:
     return f"{path}__" if path else ""
 
 
-def deal_filter(segment: Segment, path: str = "") -> Q:
-    """Deals (at relation `path`) in the segment by prospect industry, products, region, team."""
-    p = _prefix(path)
+def _placed(segment: Segment, p: str, model, owner_key: str) -> Q:
+    """Deals or accounts (prefix `p`) by industry, region, a product (through `model`'s
+    products, an EXISTS) and the team of their owner."""
     q = Q()
     if segment.industry is not None:
         q &= Q(**{f"{p}industry_id": segment.industry})
     if segment.region is not None:
         q &= Q(**{f"{p}country__region_id": segment.region})
     if segment.product is not None:
-        through = Opportunity.products.through.objects.filter(
-            opportunity_id=OuterRef(f"{p}pk"), product_id=segment.product
+        through = model.products.through.objects.filter(
+            **{owner_key: OuterRef(f"{p}pk")}, product_id=segment.product
         )
         q &= Q(Exists(through))
     if segment.team is not None:
         q &= Q(**{f"{p}owner_id__in": _team_members(segment.team)})
     return q
+
+
+def deal_filter(segment: Segment, path: str = "") -> Q:
+    """Deals (at relation `path`) in the segment by prospect industry, products, region, team."""
+    return _placed(segment, _prefix(path), Opportunity, "opportunity_id")
 
 
 def request_filter(segment: Segment, path: str = "") -> Q:
@@ -119,20 +124,7 @@ def request_filter(segment: Segment, path: str = "") -> Q:
 
 def account_filter(segment: Segment, path: str = "") -> Q:
     """Reference accounts (at `path`) in the segment by industry, products, region and owner team."""
-    p = _prefix(path)
-    q = Q()
-    if segment.industry is not None:
-        q &= Q(**{f"{p}industry_id": segment.industry})
-    if segment.region is not None:
-        q &= Q(**{f"{p}country__region_id": segment.region})
-    if segment.product is not None:
-        through = Account.products.through.objects.filter(
-            account_id=OuterRef(f"{p}pk"), product_id=segment.product
-        )
-        q &= Q(Exists(through))
-    if segment.team is not None:
-        q &= Q(**{f"{p}owner_id__in": _team_members(segment.team)})
-    return q
+    return _placed(segment, _prefix(path), Account, "account_id")
 
 
 def activity_filter(segment: Segment, path: str = "") -> Q:
