@@ -48,14 +48,6 @@ class Quarter:
     def current(cls) -> "Quarter":
         return cls.of(timezone.localdate())
 
-    @classmethod
-    def parse(cls, text: str) -> "Quarter":
-        """`2026-Q4` → Quarter(2026, 4); ValueError for anything else."""
-        year, separator, number = text.strip().upper().partition("-Q")
-        if not (separator and year.isascii() and year.isdigit() and number in ("1", "2", "3", "4")):
-            raise ValueError(f"Not a quarter: {text!r}")
-        return cls(int(year), int(number))
-
     @property
     def start(self) -> date:
         return date(self.year, 3 * self.number - 2, 1)

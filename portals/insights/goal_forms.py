@@ -1,10 +1,15 @@
 """The goals page's forms: which quarter to show (GET), and a goal to set (POST)."""
 
+import re
+
 from django import forms
 
 from core.forms import DateField, DomainErrorsMixin
 from insights.goals import Quarter, years_allowed
 from insights.models import GoalMetric, Team
+
+# `2026-Q4` (ASCII digits only: `\d` would take other scripts' digits).
+QUARTER_CODE = re.compile(r"^([0-9]{4})-[Qq]([1-4])\Z")
 
 
 class QuarterForm(forms.Form):
@@ -12,17 +17,21 @@ class QuarterForm(forms.Form):
     one, the quarter holding `end`, the last day of the range the other tabs link here with (so
     Goals → Revenue → Goals comes back to the same quarter)."""
 
-    quarter = forms.CharField(required=False, max_length=7, label="Quarter")
+    quarter = forms.RegexField(
+        regex=QUARTER_CODE,
+        required=False,
+        max_length=7,
+        label="Quarter",
+        error_messages={"invalid": "Write a quarter as 2026-Q4."},
+    )
     end = DateField(required=False)
 
     def clean_quarter(self) -> Quarter | None:
         text = self.cleaned_data["quarter"]
         if not text:
             return None
-        try:
-            quarter = Quarter.parse(text)
-        except ValueError:
-            raise forms.ValidationError("Write a quarter as 2026-Q4.") from None
+        year, number = QUARTER_CODE.fullmatch(text).groups()
+        quarter = Quarter(int(year), int(number))
         allowed = years_allowed()
         if quarter.year not in allowed:
             raise forms.ValidationError(f"Choose a quarter from {allowed[0]} to {allowed[-1]}.")

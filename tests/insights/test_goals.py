@@ -34,16 +34,12 @@ def moment(n: int):
 
 
 def test_quarters_parse_and_step():
-    assert Quarter.parse("2026-q4") == Quarter(2026, 4)
     assert (Quarter(2026, 4).start, Quarter(2026, 4).end) == (date(2026, 10, 1), date(2026, 12, 31))
     assert (Quarter(2026, 1).start, Quarter(2026, 1).end) == (date(2026, 1, 1), date(2026, 3, 31))
     assert Quarter(2026, 4).next() == Quarter(2027, 1)
     assert Quarter(2026, 1).previous() == Quarter(2025, 4)
     assert Quarter.of(date(2026, 8, 15)) == Quarter(2026, 3)
     assert (str(Quarter(2026, 4)), Quarter(2026, 4).code) == ("Q4 2026", "2026-Q4")
-    for bad in ("2026-Q5", "2026-Q0", "２０２６-Q1", "2026Q1", "", "-Q1", "2026-Q²"):
-        with pytest.raises(ValueError):
-            Quarter.parse(bad)
 
 
 def _completed(requester, owner, manager, *, at: int):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.roles import Role
 from insights.goals import Quarter
 from insights.models import GoalMetric, ProgramGoal, Team
+from portals.insights.goal_forms import QuarterForm
 from references.models import DealOutcome, ReferenceStatus
 from references.services.status import contact_change_status
 from tests.builders import catalogue
@@ -273,3 +274,13 @@ def test_fuzzed_goals_and_quarters_never_fail_the_server(manager_client, team, f
 
     post()
     get()
+
+
+def test_the_quarter_form_reads_a_quarter_code_and_refuses_anything_else():
+    today = timezone.localdate()
+    form = QuarterForm({"quarter": f"{today.year}-q4"})
+    assert form.is_valid() and form.chosen() == Quarter(today.year, 4)
+    for bad in ("2026-Q5", "2026-Q0", "２０２６-Q1", "2026Q1", "-Q1", "2026-Q²", "2026-Q1x", " 2026-Q1 x"):
+        form = QuarterForm({"quarter": bad})
+        assert not form.is_valid(), bad
+        assert "quarter" in form.errors and form.chosen() == Quarter.current()
