@@ -1,89 +1,27 @@
 """The program's headline measures, each one aggregate query: the figures goals are set against
 and the digest reports, read by the insights pages too (so all three say the same number).
 
-- A deal is **influenced** when a reference activity for it happened on or before its close date,
-  or a content asset was used for it on or before that day (marketing's recorded uses). Several
-  activities on one deal count the deal once. With an activity-type filter, only activities of
-  that type influence (content uses have no type).
-- **Influenced revenue**: the amounts of influenced deals won with a close date in the range, in
+- **Influenced revenue**: the amounts of influenced deals (insights.facts: a reference activity or
+  a content use for the deal on or before its close date) won with a close date in the range, in
   US dollars at the rates RMS keeps (references.currency); a deal in a currency without a rate is
-  left out of the sum and counted apart.
+  left out of the sum and counted apart. Read from the facts, as of their last refresh.
 - **Requests fulfilled**: requests that reached "completed" in the range.
 - **New references**: contacts moved from candidate to active in the range.
 """
 
-from decimal import Decimal
+from django.db.models import Exists, OuterRef
 
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import TruncDate
-
-from insights.segments import (
-    Segment,
-    activity_filter,
-    contact_filter,
-    deal_filter,
-    program_zone,
-    request_filter,
-)
-from marketing.models import AssetUse
-from references.currency import total_in_usd
-from references.models import (
-    Contact,
-    DealOutcome,
-    Opportunity,
-    ReferenceActivity,
-    ReferenceStatus,
-    StatusChange,
-)
+from insights.facts import closed_facts, influenced, usd_sums
+from insights.segments import Segment, activity_filter, contact_filter, request_filter
+from references.models import Contact, ReferenceActivity, ReferenceStatus, StatusChange
 from requests_app.models import ReferenceRequest, RequestEvent
 from requests_app.statuses import RequestStatus
-
-ZERO = Decimal(0)
-
-
-def influencing_activities(segment: Segment):
-    """Activities for the deal at OuterRef("pk") on or before its close date (OuterRef)."""
-    activities = ReferenceActivity.objects.filter(
-        opportunities=OuterRef("pk"), occurred_on__lte=OuterRef("close_date")
-    )
-    if segment.activity_type is not None:
-        activities = activities.filter(activity_type_id=segment.activity_type)
-    return activities
-
-
-def influencing_uses():
-    """Content uses for the deal at OuterRef("pk") on or before its close date (the day of the use
-    in the program's zone, not the reader's)."""
-    return AssetUse.objects.annotate(used_on=TruncDate("used_at", tzinfo=program_zone())).filter(
-        opportunity=OuterRef("pk"), used_on__lte=OuterRef("close_date")
-    )
-
-
-def influenced(segment: Segment) -> Q:
-    """Deals influenced by a reference activity or a content use on or before their close date."""
-    q = Q(Exists(influencing_activities(segment)))
-    if segment.activity_type is None:
-        q |= Q(Exists(influencing_uses()))
-    return q
-
-
-def closed_deals(segment: Segment):
-    """Deals of the segment won or lost with a close date in the range."""
-    return Opportunity.objects.filter(
-        deal_filter(segment),
-        outcome__in=(DealOutcome.WON, DealOutcome.LOST),
-        close_date__range=(segment.start, segment.end),
-    )
-
-
-def influenced_won_deals(segment: Segment):
-    return closed_deals(segment).filter(influenced(segment), outcome=DealOutcome.WON)
 
 
 def influenced_revenue(segment: Segment) -> dict:
     """{"usd": Decimal, "deals": int, "unconverted": int}: the sum, the deals in it, and the deals
-    left out for want of a currency rate."""
-    return total_in_usd(influenced_won_deals(segment))
+    left out for want of a currency rate (as of the facts' last refresh, insights.facts)."""
+    return closed_facts(segment).filter(influenced(segment), is_won=True).aggregate(**usd_sums())
 
 
 def fulfilled_requests(segment: Segment):

@@ -92,3 +92,91 @@ class DigestIssue(models.Model):
 
     def __str__(self) -> str:
         return f"Executive digest {self.month:%B %Y}"
+
+
+class DealFact(models.Model):
+    """A closed deal (won or lost) as the revenue figures read it, written by the last refresh of
+    `insights.facts`: whether a reference activity or a content use influenced it, its amount in US
+    dollars at that refresh's rates, its sales cycle. Derived rows, rebuilt whole by beat: the pages
+    sum these instead of re-deriving "influenced" from a million activity links for each view, and
+    say as of when."""
+
+    deal = models.OneToOneField(
+        "references.Opportunity", on_delete=models.CASCADE, primary_key=True, related_name="insight_fact"
+    )
+    close_date = models.DateField()
+    is_won = models.BooleanField()
+    usd = models.DecimalField(max_digits=24, decimal_places=6, null=True, help_text="NULL: no currency rate.")
+    by_activity = models.BooleanField(help_text="A reference activity for it on or before its close date.")
+    by_content = models.BooleanField(help_text="A content use for it on or before its close date.")
+    cycle_days = models.IntegerField(null=True, help_text="Opening to close; NULL when unknown.")
+
+    class Meta:
+        indexes = [models.Index(fields=["close_date", "is_won"], name="dealfact_close_won")]
+
+    def __str__(self) -> str:
+        return f"Facts of deal {self.deal_id}"
+
+
+class InfluenceFact(models.Model):
+    """One (closed deal, activity type, contact) with a reference activity for the deal on or before
+    its close date, written by the same refresh, with the deal's close date, outcome and US dollars
+    copied in so the per-type and per-reference sums read this table alone. Of each (deal, type) one
+    row is marked `first_of_type`, of each (deal, contact) one `first_of_contact`: summing only the
+    marked rows counts every deal once per type or per reference without a DISTINCT per view."""
+
+    deal = models.ForeignKey(
+        "references.Opportunity", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    activity_type = models.ForeignKey(
+        "references.ActivityType", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    contact = models.ForeignKey("references.Contact", on_delete=models.CASCADE, related_name="+")
+    close_date = models.DateField()
+    is_won = models.BooleanField()
+    usd = models.DecimalField(max_digits=24, decimal_places=6, null=True)
+    first_of_type = models.BooleanField(default=False, db_default=False)
+    first_of_contact = models.BooleanField(default=False, db_default=False)
+
+    class Meta:
+        # Each sum reads one of these alone (an index-only scan, grouped in index order): per
+        # reference, per type, per reference of one type; and "influenced by this type?" per deal.
+        indexes = [
+            models.Index(fields=["deal", "activity_type"], name="influencefact_deal_type"),
+            models.Index(
+                fields=["contact"],
+                include=["close_date", "usd"],
+                condition=Q(is_won=True, first_of_contact=True),
+                name="influencefact_per_contact",
+            ),
+            models.Index(
+                fields=["activity_type"],
+                include=["close_date", "usd"],
+                condition=Q(is_won=True, first_of_type=True),
+                name="influencefact_per_type",
+            ),
+            models.Index(
+                fields=["activity_type", "contact"],
+                include=["close_date", "usd"],
+                condition=Q(is_won=True),
+                name="influencefact_type_contact",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Deal {self.deal_id}: type {self.activity_type_id} by contact {self.contact_id}"
+
+
+class FactsRefresh(models.Model):
+    """Each rebuild of the facts above: when it was taken (the figures' "as of") and its size."""
+
+    refreshed_at = models.DateTimeField()
+    deals = models.PositiveIntegerField()
+    influences = models.PositiveIntegerField()
+    took_ms = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-refreshed_at"]
+
+    def __str__(self) -> str:
+        return f"Insight facts as of {self.refreshed_at:%Y-%m-%d %H:%M}"

@@ -1,8 +1,8 @@
-"""Celery tasks of insights: thin interfaces over insights.weekly and insights.digest."""
+"""Celery tasks of insights: thin interfaces over insights.weekly, insights.digest and insights.facts."""
 
 from celery import shared_task
 
-from insights import digest, weekly
+from insights import digest, facts, weekly
 
 
 @shared_task(name="insights.weekly_digest", acks_late=True, ignore_result=True)
@@ -13,5 +13,13 @@ def weekly_digest() -> int:
 
 @shared_task(name="insights.executive_digest", acks_late=True, ignore_result=True)
 def executive_digest() -> int:
-    """The 1st of the month: last month's figures to the digest's recipients (once per month each)."""
+    """The 1st of the month: last month's figures to the digest's recipients (once per month each),
+    from facts rebuilt for it unless a rebuild is minutes old."""
+    facts.refresh_if_stale()
     return digest.digest_send()
+
+
+@shared_task(name="insights.refresh_facts", acks_late=True, ignore_result=True)
+def refresh_facts() -> int:
+    """Every few minutes (beat): rebuild the revenue figures' facts; returns the deals in them."""
+    return facts.refresh_if_stale().deals

@@ -41,6 +41,11 @@ app.conf.beat_schedule = {
         "task": "insights.weekly_digest",
         "schedule": crontab(day_of_week="mon", hour=7, minute=30),
     },
+    # The revenue figures' facts (insights/facts.py), rebuilt whole; the pages show their "as of".
+    "insights-refresh-facts": {
+        "task": "insights.refresh_facts",
+        "schedule": float(settings.INSIGHT_FACTS_SECONDS),
+    },
     # Last month's key figures to the executive digest's recipients; once per month per recipient.
     "insights-executive-digest": {
         "task": "insights.executive_digest",

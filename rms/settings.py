@@ -201,6 +201,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 BROKER_PUBLISH_TIMEOUT = env_float("BROKER_PUBLISH_TIMEOUT", 0.3, minimum=0.01)
 BROKER_PUBLISH_PAUSE = env_float("BROKER_PUBLISH_PAUSE", 10.0)
 
+# The insights' revenue facts (insights/facts.py) are rebuilt by beat this often; pages say as of when.
+INSIGHT_FACTS_SECONDS = env_int("INSIGHT_FACTS_SECONDS", 600, minimum=30)
+
 # --- Notifications --------------------------------------------------------------------------
 # /readyz names a web process still serving an older search index this long after a newer one.
 SEARCH_INDEX_SWAP = "background"

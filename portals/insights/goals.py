@@ -21,6 +21,7 @@ from insights.goals import GoalProgress, Quarter, goal_delete, goal_progress, go
 from insights.models import GoalMetric, ProgramGoal
 from insights.segments import Segment
 from portals.insights.goal_forms import GoalForm, QuarterForm
+from portals.insights.revenue import facts_note
 from portals.insights.sections import SECTIONS, Section, register
 from portals.insights.tables import COUNT, MONEY, PERCENT, Chart, Column, Headline, Row, SectionView, Table
 from references.models import DealOutcome
@@ -105,7 +106,9 @@ def _headlines(progress: list[GoalProgress]) -> list[Headline]:
 
 
 def build_quarter(quarter: Quarter, progress: list[GoalProgress]) -> SectionView:
-    return SectionView(headlines=_headlines(progress), tables=[_progress_table(quarter, progress)])
+    return SectionView(
+        headlines=_headlines(progress), tables=[_progress_table(quarter, progress)], note=facts_note()
+    )
 
 
 def build(segment: Segment, user) -> SectionView:

@@ -5,10 +5,11 @@ references against those without. Every row opens the deals behind it (`insights
 from calendar import monthrange
 from datetime import date
 
+from django.conf import settings
 from django.urls import reverse
 
 from core.dates import moment_text
-from insights import revenue
+from insights import facts, revenue
 from insights.segments import Segment
 from portals.insights.sections import Section, register
 from portals.insights.tables import (
@@ -49,6 +50,15 @@ def rates_note() -> str:
         f"Amounts are in US dollars, converted at the rates kept in RMS, {when}; a deal in a "
         "currency without a rate is left out of the sums and counted apart."
     )
+
+
+def facts_note() -> str:
+    """As of when the revenue figures are (insights.facts: rebuilt by beat, not live)."""
+    latest = facts.as_of()
+    every = settings.INSIGHT_FACTS_SECONDS // 60
+    if latest is None:
+        return f"Revenue figures are not computed yet: they appear at the first refresh (every {every} min)."
+    return f"Revenue figures as of {moment_text(latest.refreshed_at)}, refreshed every {every} minutes."
 
 
 def _sums(row: dict) -> tuple:
@@ -203,7 +213,7 @@ def build(segment: Segment, user) -> SectionView:
         with_without,
         by_month_table(segment, money_note),
     ]
-    return SectionView(headlines=headlines, tables=tables)
+    return SectionView(headlines=headlines, tables=tables, note=facts_note())
 
 
 register(

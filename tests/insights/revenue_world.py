@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
+from insights import facts
 from insights.models import Team
 from insights.segments import Segment
 from marketing.models import AssetUse
@@ -117,4 +118,5 @@ def build(sales_rep, other_rep, account_owner, marketer) -> World:
     _used(asset, sales_rep, d["D9"], date(2026, 6, 5))
     team = Team.objects.create(name="North")
     team.members.add(other_rep)
+    facts.refresh()  # as beat does: the figures read the facts of the last refresh
     return World(d, alice, bob, team)

@@ -8,7 +8,7 @@ import pytest
 
 from core.errors import InvalidInput
 from core.roles import Role
-from insights import measures, utilization
+from insights import facts, measures, utilization
 from insights.digest import (
     EXECUTIVE_DIGEST,
     Figure,
@@ -67,6 +67,7 @@ def program(sales_rep, customer_contact):
         reason="Qualified.",
     )
     StatusChange.objects.filter(pk=change.pk).update(changed_at=datetime(2026, 10, 3, 12, tzinfo=UTC))
+    facts.refresh()  # as beat does before the digest
 
 
 def _figures(view) -> dict[str, Figure]:

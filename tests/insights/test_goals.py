@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.errors import InvalidInput, NotAllowed
 from core.roles import Role
+from insights import facts
 from insights.goals import Quarter, goal_delete, goal_progress, goal_set
 from insights.models import GoalMetric, ProgramGoal, Team
 from references.models import CurrencyRate, DealOutcome, ReferenceStatus, StatusChange
@@ -112,6 +113,7 @@ def program(sales_rep, other_rep, account_owner, manager):
     rested = catalogue.make_contact(olivias)
     contact_change_status(contact=rested, to_status=ReferenceStatus.RESTING, reason="Busy.", actor=manager)
     StatusChange.objects.filter(contact=rested).update(changed_at=moment(15))
+    facts.refresh()  # as beat does
     return {"north": north, "south": south}
 
 

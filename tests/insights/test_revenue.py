@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from insights import revenue
+from insights import facts, revenue
 from insights.models import Team
 from references.models import CurrencyRate, DealOutcome, Industry, Opportunity, Product
 from tests.builders.catalogue import make_activity, make_opportunity
@@ -114,6 +114,7 @@ def test_an_activity_type_filter_does_not_hide_a_later_link_of_that_type(world, 
     )
     make_activity(world.alice, date(2026, 6, 1), "site_visit").opportunities.add(deal)
     make_activity(world.alice, date(2026, 6, 2)).opportunities.add(deal)
+    facts.refresh()
     segment = world.segment(activity_type=world.type_id("reference_call"))
 
     assert [(row["name"], _money(row["usd"]), row["deals"]) for row in revenue.top_references(segment)] == [
@@ -155,6 +156,7 @@ def test_a_deal_first_seen_after_it_closed_has_no_cycle(world, sales_rep):
         sales_rep, prospect_name="Imported Ltd", outcome=DealOutcome.LOST, close_date=date(2026, 1, 20)
     )
     Opportunity.objects.filter(pk=deal.pk).update(opened_on=None)
+    facts.refresh()
 
     after = revenue.win_rates(world.segment())[False]
 

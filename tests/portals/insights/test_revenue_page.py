@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from core.roles import Role
+from insights import facts
 from references.models import DealOutcome, Opportunity
 from tests.builders.catalogue import make_activity, make_opportunity, make_user
 from tests.insights.revenue_world import build
@@ -170,6 +171,7 @@ def _more_deals(world, owner, count: int) -> None:
         )
         make_activity(world.alice, close, "reference_call").opportunities.add(deal)
         make_activity(world.bob, close - timedelta(days=1), "site_visit").opportunities.add(deal)
+    facts.refresh()
 
 
 @pytest.mark.parametrize("extra", [0, 30], ids=["few", "many"])
@@ -178,9 +180,9 @@ def test_query_counts_do_not_grow_with_the_deals(
 ):
     _more_deals(world, sales_rep, extra)
 
-    # The page: the filter form's five lists; the total, per type, content, top references, win
-    # rates, per month; the rates' latest update.
-    with django_assert_max_num_queries(base_queries + 12):
+    # The page: the filter form's five lists; the total, per type and its names, content, top
+    # references and their names, win rates, per month; the rates' latest update; the facts' as-of.
+    with django_assert_max_num_queries(base_queries + 15):
         assert manager_client.get(PAGE, RANGE).status_code == 200
     # The list: the form's five lists, the contact, the count and the page of deals.
     with django_assert_max_num_queries(base_queries + 8):
