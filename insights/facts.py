@@ -24,7 +24,6 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -112,22 +111,29 @@ def cycle_days() -> Case:
     )
 
 
-def _insert_select(model, columns: dict[str, object], rows: QuerySet) -> int:
+def _insert_select(
+    model, columns: dict[str, object], rows: QuerySet, firsts: dict[str, tuple[str, str]] | None = None
+) -> int:
     """INSERT INTO model's table (the `columns`' fields) the SELECT of `rows` annotated with them,
-    in that order: one statement, compiled by Django for the database at hand."""
+    in that order: one statement, compiled by Django for the database at hand. Each of `firsts`
+    (field: (column, column)) is true on one row of each group of equal values of the two columns
+    (a window's first row), so the rows are written once, never updated after."""
+    firsts = firsts or {}
     aliases = {f"fact_{name}": expression for name, expression in columns.items()}
     select = rows.annotate(**aliases).values_list(*aliases).order_by()
     sql, params = select.query.sql_with_params()
-    names = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in columns)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(model._meta.get_field(name).column) for name in [*columns, *firsts])
+    picked = [f"picked.{quote(alias)}" for alias in aliases]
+    for first, second in firsts.values():
+        group = ", ".join(f"picked.{quote('fact_' + name)}" for name in (first, second))
+        picked.append(f"(ROW_NUMBER() OVER (PARTITION BY {group}) = 1)")
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {model._meta.db_table} ({names}) {sql}", params)
+        cursor.execute(
+            f"INSERT INTO {model._meta.db_table} ({names}) SELECT {', '.join(picked)} FROM ({sql}) picked",
+            params,
+        )
         return cursor.rowcount
-
-
-def _mark_first(field: str, group: tuple[str, ...]) -> None:
-    """Set `field` on the lowest id of each `group` of InfluenceFact rows."""
-    firsts = InfluenceFact.objects.values(*group).annotate(first=Min("pk")).values("first").order_by()
-    InfluenceFact.objects.filter(pk__in=firsts).update(**{field: True})
 
 
 def _lock() -> None:
@@ -173,9 +179,8 @@ def refresh() -> FactsRefresh:
                 "usd": F("opportunity__insight_fact__usd"),
             },
             links,
+            firsts={"first_of_type": ("deal", "activity_type"), "first_of_contact": ("deal", "contact")},
         )
-        _mark_first("first_of_type", ("deal", "activity_type"))
-        _mark_first("first_of_contact", ("deal", "contact"))
         took_ms = int((time.monotonic() - started) * 1000)
         record = FactsRefresh.objects.create(
             refreshed_at=refreshed_at, deals=deals, influences=influences, took_ms=took_ms
