@@ -14,6 +14,11 @@ an industry, a region + product, an activity type, a team, five years, one month
 - **sql**: exactly the statements that one page runs (captured with `CaptureQueriesContext`, as
   sent), replayed alone on a cursor, results fetched.
 
+First, for each filter row, the **floor**: the same page with no figures at all (a section whose
+builder returns nothing, registered for the run only): the session, the layout, the tabs and the
+filter form with its option lists. Each row then also gives its own cost over that floor:
+(page − floor page) ÷ (sql − floor sql), the Python a section adds against the SQL it adds.
+
 p50 and p95 of each over `--runs` runs after `--warmup`, the ratio page ÷ sql (of the p50s),
 the page's statements and its heaviest ones (p50 of each statement while replaying). A page
 slower than `--slow-ms` the first time is measured once (far past the target, more runs add
@@ -45,7 +50,8 @@ from django.utils import timezone  # noqa: E402
 from bench import pages  # noqa: E402
 from bench.insights_data import filter_rows, manager_user, top_up_activities  # noqa: E402
 from bench.report import header, save  # noqa: E402
-from portals.insights.sections import SECTIONS  # noqa: E402
+from portals.insights.sections import SECTIONS, Section  # noqa: E402
+from portals.insights.tables import SectionView  # noqa: E402
 from references.models import Account, Opportunity, ReferenceActivity  # noqa: E402
 
 PAGE_P95_LIMIT_MS = 1000.0
@@ -178,6 +184,43 @@ def measure(client, url: str, runs: int, warmup: int, slow_ms: float, analyze: b
     }
 
 
+FLOOR = "bench-floor"
+
+
+def measure_floors(client, rows, args) -> dict[str, dict]:
+    """Per filter row: p50 page and sql of the insights page with no figures (see the docstring)."""
+    SECTIONS[FLOOR] = Section(slug=FLOOR, title="Floor", build=lambda segment, reader: SectionView())
+    floors = {}
+    try:
+        base = reverse("insights:section", args=[FLOOR])
+        for row in rows:
+            url = f"{base}?{row.query}" if row.params else base
+            measured = measure(client, url, args.runs, args.warmup, args.slow_ms, analyze=False)
+            floors[row.name] = {
+                "page_p50_ms": measured["page"]["p50_ms"],
+                "sql_p50_ms": measured["sql"]["p50_ms"],
+            }
+            print(
+                f"{'floor':12} {row.name:15} page {floors[row.name]['page_p50_ms']:7.1f}  "
+                f"sql {floors[row.name]['sql_p50_ms']:7.1f} ms",
+                flush=True,
+            )
+    finally:
+        del SECTIONS[FLOOR]
+    return floors
+
+
+def over_floor(measured: dict, floor: dict) -> dict:
+    """The section's own cost: its page time and its SQL time above the floor's, and their ratio
+    (None when its SQL adds nothing measurable)."""
+    if "failed" in measured:
+        return {"own_over_sql": None}
+    own_page = measured["page"]["p50_ms"] - floor["page_p50_ms"]
+    own_sql = measured["sql"]["p50_ms"] - floor["sql_p50_ms"]
+    ratio = round(own_page / own_sql, 2) if own_sql >= 1 else None
+    return {"own_page_ms": round(own_page, 1), "own_sql_ms": round(own_sql, 1), "own_over_sql": ratio}
+
+
 def dataset() -> dict:
     return {
         "accounts": Account.objects.count(),
@@ -233,6 +276,8 @@ def main() -> None:
         "filters": [{"name": row.name, "params": row.params, "what": row.note} for row in rows],
         "rows": [],
     }
+    floors = measure_floors(client, rows, args)
+    report["floors"] = floors
     for slug in slugs:
         base = reverse("insights:section", args=[slug])
         for row in rows:
@@ -241,7 +286,7 @@ def main() -> None:
                 measured = measure(client, url, args.runs, args.warmup, args.slow_ms, args.explain)
             except PageFailed as error:
                 measured = failed(client, url, str(error))
-            result = {"section": slug, "filter": row.name} | measured
+            result = {"section": slug, "filter": row.name} | measured | over_floor(measured, floors[row.name])
             report["rows"].append(result)
             if "failed" in result:
                 print(f"{slug:12} {row.name:15} FAILED: {result['failed']}", flush=True)
@@ -250,7 +295,8 @@ def main() -> None:
                 f"{slug:12} {row.name:15} "
                 f"page {result['page']['p50_ms']:7.1f}/{result['page']['p95_ms']:7.1f}  "
                 f"sql {result['sql']['p50_ms']:7.1f}/{result['sql']['p95_ms']:7.1f} ms  "
-                f"÷ {result['page_over_sql']:5.2f}  queries {result['queries']:3}  "
+                f"÷ {result['page_over_sql']:5.2f} (own {result['own_over_sql'] or 0:5.2f})  "
+                f"queries {result['queries']:3}  "
                 f"slowest {result['slowest']['p50_ms']:6.1f} ms  {'ok' if result['met'] else 'MISSED'}",
                 flush=True,
             )
@@ -277,17 +323,22 @@ def write_markdown(report: dict, path: Path) -> None:
         f"A page slower than {report['slow_ms']:,.0f} ms the first time is measured once (runs = 1); a "
         f"statement running past {report['timeout_s']:,.0f} s is cancelled and its row reported failed.",
         "",
-        "| section | filter | page p50 / p95 ms | sql p50 / p95 ms | page ÷ sql | queries | slowest ms "
-        "| runs | met |",
-        "|---|---|--:|--:|--:|--:|--:|--:|:-:|",
+        "Floor (the page with no figures: session, layout, tabs, filter form), p50 page / sql ms: "
+        + "; ".join(f"{name} {f['page_p50_ms']} / {f['sql_p50_ms']}" for name, f in report["floors"].items())
+        + ". **own ÷ sql** = (page − floor page) ÷ (sql − floor sql): the section's Python against its SQL.",
+        "",
+        "| section | filter | page p50 / p95 ms | sql p50 / p95 ms | page ÷ sql | own ÷ sql | queries "
+        "| slowest ms | runs | met |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|:-:|",
     ]
     for row in report["rows"]:
         if "failed" in row:
-            lines.append(f"| {row['section']} | {row['filter']} | failed: {row['failed']} | | | | | | no |")
+            lines.append(f"| {row['section']} | {row['filter']} | failed: {row['failed']} | | | | | | | no |")
             continue
         lines.append(
             f"| {row['section']} | {row['filter']} | {row['page']['p50_ms']} / {row['page']['p95_ms']} | "
-            f"{row['sql']['p50_ms']} / {row['sql']['p95_ms']} | {row['page_over_sql']} | {row['queries']} | "
+            f"{row['sql']['p50_ms']} / {row['sql']['p95_ms']} | {row['page_over_sql']} | "
+            f"{row['own_over_sql'] if row['own_over_sql'] is not None else '–'} | {row['queries']} | "
             f"{row['slowest']['p50_ms']} | {row['runs']} | {'yes' if row['met'] else 'no'} |"
         )
     missed = [row for row in report["rows"] if not row["met"]]
