@@ -3,6 +3,7 @@ against its own SQL replayed alone.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rms_bench .venv/bin/python bench/insights.py
 
+The revenue facts (insights/facts.py) are rebuilt first, as beat would, and the rebuild timed.
 Needs PostgreSQL with the demo at scale (`manage.py seed_demo --accounts 100000`: about 1,000,000
 activities; fewer are topped up to `--activities` by bench/insights_data.py). Runs the app as
 production does (bench/environment.py: DEBUG off). For every registered insights section
@@ -50,6 +51,7 @@ from django.utils import timezone  # noqa: E402
 from bench import pages  # noqa: E402
 from bench.insights_data import filter_rows, manager_user, top_up_activities  # noqa: E402
 from bench.report import header, save  # noqa: E402
+from insights import facts  # noqa: E402
 from portals.insights.sections import SECTIONS, Section  # noqa: E402
 from portals.insights.tables import SectionView  # noqa: E402
 from references.models import Account, Opportunity, ReferenceActivity  # noqa: E402
@@ -255,6 +257,13 @@ def main() -> None:
     added = top_up_activities(args.activities)
     if added:
         print(f"Added {added:,} activities (each serving one deal) to reach {args.activities:,}.", flush=True)
+    # As beat would: the revenue figures read the facts of the last rebuild (insights/facts.py).
+    rebuilt = facts.refresh()
+    print(
+        f"Revenue facts rebuilt in {rebuilt.took_ms:,} ms: {rebuilt.deals:,} deals, "
+        f"{rebuilt.influences:,} influences.",
+        flush=True,
+    )
     statement_timeout(args.timeout_s)
     slugs = args.sections.split(",") if args.sections else list(SECTIONS)
     if not slugs:
@@ -267,7 +276,12 @@ def main() -> None:
     report = {
         "machine": pages.machine(),
         "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "dataset": dataset() | {"activities_added": added},
+        "dataset": dataset()
+        | {
+            "activities_added": added,
+            "facts_refresh_ms": rebuilt.took_ms,
+            "fact_influences": rebuilt.influences,
+        },
         "runs": args.runs,
         "warmup": args.warmup,
         "slow_ms": args.slow_ms,
@@ -312,7 +326,9 @@ def write_markdown(report: dict, path: Path) -> None:
         header(report),
         "",
         f"Dataset: {data['accounts']:,} accounts, {data['deals']:,} deals, {data['activities']:,} "
-        f"activities ({data['activity_deal_links']:,} activity–deal links). {report['runs']} interleaved "
+        f"activities ({data['activity_deal_links']:,} activity–deal links); the revenue facts rebuilt "
+        f"first in {data['facts_refresh_ms']:,} ms ({data['fact_influences']:,} influences). "
+        f"{report['runs']} interleaved "
         f"runs per row after {report['warmup']} warm-up runs, signed in as the demo manager, DEBUG off. "
         "**page** = the whole page through Django (session, middleware, view, templates), **sql** = the "
         "page's statements replayed alone on a cursor; ratio of the p50s. Targets: page p95 < "
