@@ -41,7 +41,7 @@ def _members(segment: Segment, which: str, activities: int | None) -> QuerySet[C
             done = done.values("contact")
         return Contact.objects.filter(pk__in=done)
     if which == Which.TOP:
-        size = utilization.top_share_size(utilization.program_pool(segment).count())
+        size = utilization.top_share_size(utilization.activity_spread(segment).pool)
         return Contact.objects.filter(pk__in=utilization.top_contact_ids(segment, size))
     if which == Which.TOP_FIVE:
         return Contact.objects.filter(pk__in=utilization.top_contact_ids(segment, utilization.TOP_REFERENCES))

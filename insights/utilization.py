@@ -83,20 +83,56 @@ class Histogram:
         return self.activities / self.contacts if self.contacts else None
 
 
-def activity_histogram(segment: Segment) -> Histogram:
-    """Contacts by their number of activities in the range (1, 2, 3, 4, 5+): one grouped query."""
-    inner, params = _per_contact_sql(segment)
+@dataclass(frozen=True)
+class Spread:
+    """How the range's activities spread over the contacts: {activities: contacts who did that
+    many} for the active references, and the size of concentration's pool."""
+
+    contacts_by_count: dict[int, int]
+    pool: int
+
+    def histogram(self) -> Histogram:
+        def bar(number: int) -> tuple[int, int, int]:  # the last bar: HISTOGRAM_TOP or more
+            found = [
+                (n, c)
+                for n, c in self.contacts_by_count.items()
+                if n == number or HISTOGRAM_TOP == number <= n
+            ]
+            return number, sum(c for _n, c in found), sum(n * c for n, c in found)
+
+        bars = tuple(bar(number) for number in range(1, HISTOGRAM_TOP + 1))
+        return Histogram(bars, contacts=sum(b[1] for b in bars), activities=sum(b[2] for b in bars))
+
+    def top_sum(self, size: int) -> int:
+        """The activities done by the `size` most active contacts (a sum: how ties are broken
+        changes who is in the top, never how much they did)."""
+        total = 0
+        for n in sorted(self.contacts_by_count, reverse=True):
+            taken = min(size, self.contacts_by_count[n])
+            total, size = total + taken * n, size - taken
+        return total
+
+
+def activity_spread(segment: Segment) -> Spread:
+    """The histogram's and concentration's counts in one query: each contact's activities in the
+    range counted once (a CTE), then the contacts counted per number of activities (a few dozen
+    rows), and the program's contacts with none, who complete the pool (the row numbered 0)."""
+    per, params = _per_contact_sql(segment)
+    in_program = Contact.objects.filter(contact_filter(segment), status__in=PROGRAM_STATUSES)
+    members, member_params = in_program.order_by().values(who=F("pk")).query.sql_with_params()
     sql = (
-        f"SELECT CASE WHEN per.n >= %s THEN %s ELSE per.n END AS bar, COUNT(*), SUM(per.n) "
-        f"FROM ({inner}) per GROUP BY 1"
+        f"WITH per AS ({per}) SELECT per.n, COUNT(*) FROM per GROUP BY per.n UNION ALL "
+        f"SELECT 0, COUNT(*) FROM ({members}) member "
+        "WHERE NOT EXISTS (SELECT 1 FROM per WHERE per.who = member.who)"
     )
-    found = {
-        bar: (contacts, done) for bar, contacts, done in _fetch(sql, (HISTOGRAM_TOP, HISTOGRAM_TOP, *params))
-    }
-    bars = tuple(
-        (bar, *(int(value) for value in found.get(bar, (0, 0)))) for bar in range(1, HISTOGRAM_TOP + 1)
-    )
-    return Histogram(bars=bars, contacts=sum(bar[1] for bar in bars), activities=sum(bar[2] for bar in bars))
+    counts = {int(n): int(contacts) for n, contacts in _fetch(sql, (*params, *member_params))}
+    idle = counts.pop(0, 0)
+    return Spread(counts, pool=idle + sum(counts.values()))
+
+
+def activity_histogram(segment: Segment) -> Histogram:
+    """Contacts by their number of activities in the range (1, 2, 3, 4, 5+): one query."""
+    return activity_spread(segment).histogram()
 
 
 # --- limits, now ----------------------------------------------------------------------------
@@ -208,7 +244,8 @@ def resting_now_and_series(segment: Segment, today: date | None = None) -> tuple
 
 
 def program_pool(segment: Segment) -> QuerySet[Contact]:
-    """Concentration's pool: the segment's contacts in the program, and whoever did an activity."""
+    """Concentration's pool: the segment's contacts in the program, and whoever did an activity
+    (`activity_spread` counts the same contacts)."""
     in_program = Q(contact_filter(segment), status__in=PROGRAM_STATUSES)
     # Filtered, the few members are found first (and a preferences join would repeat contacts);
     # unfiltered, the status is read on the row itself instead of hashing 200,000 ids.
@@ -243,19 +280,13 @@ class Concentration:
     top_share: int  # activities done by them
 
 
-def concentration(segment: Segment) -> Concentration:
-    """Two queries: the pool's size, then the ranked counts summed in SQL."""
-    pool = program_pool(segment).count()
-    size = top_share_size(pool)
-    ranked, params = _ranked_sql(segment)
-    sql = (
-        "SELECT COALESCE(SUM(ranked.n), 0), "
-        "COALESCE(SUM(CASE WHEN ranked.place <= %s THEN ranked.n ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN ranked.place <= %s THEN ranked.n ELSE 0 END), 0) "
-        f"FROM ({ranked}) ranked"
-    )
-    total, top_five, top_share = _fetch(sql, (TOP_REFERENCES, size, *params))[0]
-    return Concentration(pool, int(total), int(top_five), size, int(top_share))
+def concentration(segment: Segment, spread: Spread | None = None) -> Concentration:
+    """The pool, its activities and the top's share, from `activity_spread` (one query, none
+    when the page has the spread already)."""
+    spread = spread or activity_spread(segment)
+    size = top_share_size(spread.pool)
+    total = spread.top_sum(spread.pool)
+    return Concentration(spread.pool, total, spread.top_sum(TOP_REFERENCES), size, spread.top_sum(size))
 
 
 def top_contact_ids(segment: Segment, size: int) -> RawSQL:

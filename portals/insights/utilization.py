@@ -160,10 +160,11 @@ def _limit_headline(segment: Segment, label: str, shares: dict, key: str, which:
 
 
 def build(segment: Segment, user) -> SectionView:
-    histogram = utilization.activity_histogram(segment)
+    spread = utilization.activity_spread(segment)
+    histogram = spread.histogram()
     shares = utilization.limit_shares(segment)
     resting, points = utilization.resting_now_and_series(segment)
-    concentrated = utilization.concentration(segment)
+    concentrated = utilization.concentration(segment, spread)
     promoters = utilization.promoters_never_asked(segment).count()
     balance = utilization.asks_and_give_back(segment)
     mean = f"{histogram.mean:.1f}" if histogram.mean is not None else None

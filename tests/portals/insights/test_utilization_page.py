@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 # Every page: the session, the user, their roles, the header's open tasks and unread notices, and
 # the filter form's five lists (industries, products, regions, activity types, teams).
 BASE_QUERIES = 10
-# The figures: the histogram, the limits, the resting count and its moves, the pool and the ranked
-# sums, the promoters, the asks and give-back.
-PAGE_QUERIES = BASE_QUERIES + 8
+# The figures: the activities' spread (the histogram, the pool and the top's sums), the limits, the
+# resting count and its moves, the promoters, the asks and give-back.
+PAGE_QUERIES = BASE_QUERIES + 6
 # The count and the page.
 LIST_QUERIES = BASE_QUERIES + 2
 PAGE = reverse("insights:section", args=["utilization"])
