@@ -25,28 +25,23 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from customers.giveback import rows_between
 from insights.segments import Segment, activity_filter, contact_filter, program_zone
+from insights.usage_counts import (
+    PROGRAM_STATUSES,
+    UNTHANKED_ASKS,
+    Histogram,
+    Spread,
+    balance_rows_sql,
+    never_asked_promoter,
+    usage_counts,
+)
 from limits.models import UsageState
 from references.models import Contact, ReferenceActivity, StatusChange
 from references.statuses import USABLE_STATUSES, ReferenceStatus
-from requests_app.models import ReferenceRequest
 
-# The histogram's last bar counts everyone with this many activities or more.
-HISTOGRAM_TOP = 5
 TOP_REFERENCES = 5
 TOP_PERCENT = 10
-PROMOTER_NPS = 9
-# "Asked a lot, given nothing": at least this many asks in the range and no give-back.
-UNTHANKED_ASKS = 3
 MOST_POINTS = 24
-# The contacts a program runs on: concentration's pool (with whoever did an activity).
-PROGRAM_STATUSES = (
-    ReferenceStatus.ACTIVE,
-    ReferenceStatus.RESTING,
-    ReferenceStatus.PAUSED,
-    ReferenceStatus.AT_RISK,
-)
 
 
 def range_activities(segment: Segment) -> QuerySet[ReferenceActivity]:
@@ -72,62 +67,9 @@ def _fetch(sql: str, params) -> list[tuple]:
 # --- activities per reference ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Histogram:
-    bars: tuple[tuple[int, int, int], ...]  # (activities, or HISTOGRAM_TOP for "5+"; contacts; activities)
-    contacts: int
-    activities: int
-
-    @property
-    def mean(self) -> float | None:
-        return self.activities / self.contacts if self.contacts else None
-
-
-@dataclass(frozen=True)
-class Spread:
-    """How the range's activities spread over the contacts: {activities: contacts who did that
-    many} for the active references, and the size of concentration's pool."""
-
-    contacts_by_count: dict[int, int]
-    pool: int
-
-    def histogram(self) -> Histogram:
-        def bar(number: int) -> tuple[int, int, int]:  # the last bar: HISTOGRAM_TOP or more
-            found = [
-                (n, c)
-                for n, c in self.contacts_by_count.items()
-                if n == number or HISTOGRAM_TOP == number <= n
-            ]
-            return number, sum(c for _n, c in found), sum(n * c for n, c in found)
-
-        bars = tuple(bar(number) for number in range(1, HISTOGRAM_TOP + 1))
-        return Histogram(bars, contacts=sum(b[1] for b in bars), activities=sum(b[2] for b in bars))
-
-    def top_sum(self, size: int) -> int:
-        """The activities done by the `size` most active contacts (a sum: how ties are broken
-        changes who is in the top, never how much they did)."""
-        total = 0
-        for n in sorted(self.contacts_by_count, reverse=True):
-            taken = min(size, self.contacts_by_count[n])
-            total, size = total + taken * n, size - taken
-        return total
-
-
 def activity_spread(segment: Segment) -> Spread:
-    """The histogram's and concentration's counts in one query: each contact's activities in the
-    range counted once (a CTE), then the contacts counted per number of activities (a few dozen
-    rows), and the program's contacts with none, who complete the pool (the row numbered 0)."""
-    per, params = _per_contact_sql(segment)
-    in_program = Contact.objects.filter(contact_filter(segment), status__in=PROGRAM_STATUSES)
-    members, member_params = in_program.order_by().values(who=F("pk")).query.sql_with_params()
-    sql = (
-        f"WITH per AS ({per}) SELECT per.n, COUNT(*) FROM per GROUP BY per.n UNION ALL "
-        f"SELECT 0, COUNT(*) FROM ({members}) member "
-        "WHERE NOT EXISTS (SELECT 1 FROM per WHERE per.who = member.who)"
-    )
-    counts = {int(n): int(contacts) for n, contacts in _fetch(sql, (*params, *member_params))}
-    idle = counts.pop(0, 0)
-    return Spread(counts, pool=idle + sum(counts.values()))
+    """The histogram's and concentration's counts (`usage_counts`: one query)."""
+    return usage_counts(segment).spread
 
 
 def activity_histogram(segment: Segment) -> Histogram:
@@ -203,11 +145,14 @@ def resting_series(segment: Segment, today: date | None = None) -> list[Point]:
     return resting_now_and_series(segment, today)[1]
 
 
-def resting_now_and_series(segment: Segment, today: date | None = None) -> tuple[int, list[Point]]:
+def resting_now_and_series(
+    segment: Segment, today: date | None = None, now: int | None = None
+) -> tuple[int, list[Point]]:
     """Today's resting count, and the count at the end of each period: today's, less the moves into
-    resting since, plus the moves out of it. Two queries (today's count, the moves per period)."""
+    resting since, plus the moves out of it. Two queries (today's count, unless given as `now`;
+    the moves per period)."""
     today = today or timezone.localdate()
-    count = resting_now(segment).count()
+    count = resting_now(segment).count() if now is None else now
     ends = period_ends(segment, today)
     if not ends:
         return count, []
@@ -301,69 +246,23 @@ def top_contact_ids(segment: Segment, size: int) -> RawSQL:
 def promoters_never_asked(segment: Segment) -> QuerySet[Contact]:
     """Active contacts at accounts with an NPS of 9 or more, never chosen for a request and
     without an activity, ever."""
-    chosen = ReferenceRequest.objects.filter(chosen_contact=OuterRef("pk"))
-    done = ReferenceActivity.objects.filter(contact=OuterRef("pk"))
-    return Contact.objects.filter(
-        contact_filter(segment),
-        ~Exists(chosen),
-        ~Exists(done),
-        status=ReferenceStatus.ACTIVE,
-        account__nps__gte=PROMOTER_NPS,
-    )
+    return Contact.objects.filter(contact_filter(segment), never_asked_promoter())
 
 
 # --- asks against give-back -----------------------------------------------------------------
 
 
-def _balance_rows_sql(segment: Segment) -> tuple[str, tuple]:
-    """SQL for (who, asks, given): `customers.giveback`'s counts in the range for each of the
-    segment's contacts asked or given to there. The three kinds of rows are counted per contact
-    first (each from its own index), then joined on the contact: no correlated count per contact."""
-    # Unfiltered, every contact is the segment's (each row's contact is a foreign key).
-    where, contact_params = "part.who IS NOT NULL", ()
-    if segment.filtered:
-        in_segment = Contact.objects.filter(contact_filter(segment)).order_by().values("pk")
-        contacts, contact_params = in_segment.query.sql_with_params()
-        where = f"part.who IN ({contacts})"
-    activities, in_flight, given = rows_between(segment.start, segment.end)
-    grouped, params = [], []
-    for rows in (
-        activities.values(who=F("contact")),
-        in_flight.values(who=F("chosen_contact")),
-        given.values(who=F("contact")),
-    ):
-        inner, inner_params = rows.order_by().query.sql_with_params()
-        grouped.append(
-            f"(SELECT part.who, COUNT(*) AS n FROM ({inner}) part WHERE {where} GROUP BY part.who)"
-        )
-        params.extend((*inner_params, *contact_params))
-    done, flight, thanks = grouped
-    sql = (
-        "SELECT COALESCE(done.who, flight.who, thanks.who) AS who, "
-        "COALESCE(done.n, 0) + COALESCE(flight.n, 0) AS asks, COALESCE(thanks.n, 0) AS given "
-        f"FROM {done} done FULL JOIN {flight} flight ON flight.who = done.who "
-        f"FULL JOIN {thanks} thanks ON thanks.who = COALESCE(done.who, flight.who)"
-    )
-    return sql, tuple(params)
-
-
 def unthanked(segment: Segment) -> QuerySet[Contact]:
-    """Contacts asked UNTHANKED_ASKS times or more in the range and given nothing back there."""
-    rows, params = _balance_rows_sql(segment)
+    """The segment's contacts asked UNTHANKED_ASKS times or more in the range and given nothing
+    back there."""
+    rows, params = balance_rows_sql(segment)
     ids = RawSQL(
         f"SELECT per.who FROM ({rows}) per WHERE per.asks >= %s AND per.given = 0", (*params, UNTHANKED_ASKS)
     )
-    return Contact.objects.filter(pk__in=ids)
+    return Contact.objects.filter(contact_filter(segment), pk__in=ids)
 
 
 def asks_and_give_back(segment: Segment) -> dict:
     """{"asks", "given", "unthanked"}: the range's asks and give-back, and the contacts asked
-    UNTHANKED_ASKS+ times with nothing given. One query."""
-    rows, params = _balance_rows_sql(segment)
-    sql = (
-        "SELECT COALESCE(SUM(per.asks), 0), COALESCE(SUM(per.given), 0), "
-        "COALESCE(SUM(CASE WHEN per.asks >= %s AND per.given = 0 THEN 1 ELSE 0 END), 0) "
-        f"FROM ({rows}) per"
-    )
-    asks, given, unthanked_count = _fetch(sql, (UNTHANKED_ASKS, *params))[0]
-    return {"asks": int(asks), "given": int(given), "unthanked": int(unthanked_count)}
+    UNTHANKED_ASKS+ times with nothing given (`usage_counts`: one query)."""
+    return usage_counts(segment).balance
