@@ -165,7 +165,8 @@ def _statement(segment: Segment) -> tuple[str, tuple]:
     balance, balance_params = balance_rows_sql(segment, done="done")
     program, usable = (", ".join(["%s"] * len(statuses)) for statuses in (PROGRAM_STATUSES, USABLE_STATUSES))
     # Unfiltered, every contact is the segment's (each row's contact is a foreign key).
-    mine = "WHERE per.who IN (SELECT member.who FROM member)" if segment.filtered else ""
+    # Filtered, a join: `member` holds each contact once (no IN list to make unique first).
+    mine = "JOIN member ON member.who = per.who" if segment.filtered else ""
     sql = (
         f"WITH done AS ({done}), member AS ({members}) "
         f"SELECT {_SPREAD}, done.seg, COUNT(*), 0 FROM done WHERE done.seg > 0 GROUP BY done.seg "
