@@ -144,8 +144,12 @@ def never_asked_promoter() -> Q:
 
 
 def _members_sql(segment: Segment) -> tuple[str, tuple]:
-    """The segment's contacts, each with what the counts read of them (found once per page)."""
-    members = Contact.objects.filter(contact_filter(segment)).values(
+    """The segment's contacts, each with what the counts read of them (found once per page):
+    the limits, the resting and the promoters are among the program's (`PROGRAM_STATUSES`)."""
+    members = Contact.objects.filter(contact_filter(segment))
+    if not segment.filtered:  # only the program's are counted; asks need no member list (all are)
+        members = members.filter(status__in=PROGRAM_STATUSES)
+    members = members.values(
         "status",
         who=F("pk"),
         usage_state=F("usage__state"),
