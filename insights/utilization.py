@@ -1,5 +1,7 @@
 """Utilization: who is being worn out, who is never asked. Each figure is one or two aggregate
-queries over the segment (`insights.segments`); only a handful of grouped rows reach Python.
+queries over the segment (`insights.segments`); only a handful of grouped rows reach Python. The
+page reads all but the resting series from one statement (`insights.usage_counts`); the
+functions here say what each figure counts, and the drill-down lists use them.
 
 - **Activities per reference**: the segment's activities in the range (`activity_filter`, by the
   day they occurred) counted per contact, then the contacts counted per count (1, 2, 3, 4, 5+).
@@ -10,7 +12,8 @@ queries over the segment (`insights.segments`); only a handful of grouped rows r
   past 24 months), rebuilt backwards from today's count through the contacts' `StatusChange` rows.
 - **Concentration**: the share of the range's activities done by the top 5 references and by the
   top 10% (rounded up) of the pool — the contacts in the program (`PROGRAM_STATUSES`) plus anyone
-  who did an activity in the range; ranked by ROW_NUMBER in SQL, ties broken by contact id.
+  who did an activity in the range; ranked by activities, ties broken by contact id (the lists
+  rank by ROW_NUMBER in SQL; the sums come from the spread of counts, which ties do not change).
 - **Promoters never asked**: active contacts at accounts with an NPS of 9 or 10 never chosen for a
   request and without any activity, ever.
 - **Asks against give-back**: `customers.giveback`'s asks (activities, plus requests that reached
