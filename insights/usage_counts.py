@@ -21,7 +21,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 
 from customers.giveback import rows_between
 from insights.segments import Segment, account_filter, contact_filter
-from limits.models import UsageState
+from limits.models import ContactUsage, UsageState
 from references.models import Account, Contact, ReferenceActivity
 from references.statuses import USABLE_STATUSES, ReferenceStatus
 from requests_app.models import ReferenceRequest
@@ -152,7 +152,6 @@ def _members_sql(segment: Segment) -> tuple[str, tuple]:
     members = members.values(
         "status",
         who=F("pk"),
-        usage_state=F("usage__state"),
         promoter=Case(When(never_asked_promoter(), then=Value(1)), default=Value(0)),
     )
     return _sql(members)
@@ -166,6 +165,9 @@ def _statement(segment: Segment) -> tuple[str, tuple]:
     )
     done, done_params = _sql(counted)
     members, member_params = _members_sql(segment)
+    # The limits job's verdicts that count (a few rows), joined to the references only.
+    held = ContactUsage.objects.filter(state__in=(UsageState.LIMITED, UsageState.NEAR))
+    verdicts, verdict_params = _sql(held.values("state", who=F("contact")))
     balance, balance_params = balance_rows_sql(segment, done="done")
     program, usable = (", ".join(["%s"] * len(statuses)) for statuses in (PROGRAM_STATUSES, USABLE_STATUSES))
     # Unfiltered, every contact is the segment's (each row's contact is a foreign key).
@@ -180,9 +182,9 @@ def _statement(segment: Segment) -> tuple[str, tuple]:
         "COALESCE(SUM(CASE WHEN per.asks >= %s AND per.given = 0 THEN 1 ELSE 0 END), 0) "
         f"FROM ({balance}) per {mine} "
         f"UNION ALL SELECT {_REFERENCES}, COUNT(*), "
-        "COALESCE(SUM(CASE WHEN member.usage_state = %s THEN 1 ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN member.usage_state = %s THEN 1 ELSE 0 END), 0) "
-        f"FROM member WHERE member.status IN ({usable}) "
+        "COALESCE(SUM(CASE WHEN held.state = %s THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN held.state = %s THEN 1 ELSE 0 END), 0) "
+        f"FROM member LEFT JOIN ({verdicts}) held ON held.who = member.who WHERE member.status IN ({usable}) "
         f"UNION ALL SELECT {_OTHERS}, COALESCE(SUM(CASE WHEN member.status = %s THEN 1 ELSE 0 END), 0), "
         "COALESCE(SUM(member.promoter), 0), 0 FROM member"
     )
@@ -194,6 +196,7 @@ def _statement(segment: Segment) -> tuple[str, tuple]:
         *balance_params,
         UsageState.LIMITED,
         UsageState.NEAR,
+        *verdict_params,
         *USABLE_STATUSES,
         ReferenceStatus.RESTING,
     )
