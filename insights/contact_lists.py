@@ -13,6 +13,7 @@ from core.roles import Role, has_role
 from insights import supply, utilization
 from insights.measures import recruited_contacts
 from insights.segments import Segment
+from insights.usage_counts import HISTOGRAM_TOP
 from limits.models import UsageState
 from references.models import Contact
 
@@ -36,12 +37,12 @@ def _members(segment: Segment, which: str, activities: int | None) -> QuerySet[C
         done = utilization.range_activities(segment).values("contact")
         if activities is not None:  # one bar of the histogram: exactly n, or n or more for the last
             counted = done.annotate(n=Count("*"))
-            top = activities >= utilization.HISTOGRAM_TOP
+            top = activities >= HISTOGRAM_TOP
             done = counted.filter(n__gte=activities) if top else counted.filter(n=activities)
             done = done.values("contact")
         return Contact.objects.filter(pk__in=done)
     if which == Which.TOP:
-        size = utilization.top_share_size(utilization.program_pool(segment).count())
+        size = utilization.top_share_size(utilization.activity_spread(segment).pool)
         return Contact.objects.filter(pk__in=utilization.top_contact_ids(segment, size))
     if which == Which.TOP_FIVE:
         return Contact.objects.filter(pk__in=utilization.top_contact_ids(segment, utilization.TOP_REFERENCES))

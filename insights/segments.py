@@ -22,7 +22,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from insights.models import Team
-from references.models import Account, Opportunity
+from references.models import Account, Opportunity, ParticipationPreferences
 
 FILTERS = ("industry", "product", "region", "activity_type", "team")
 
@@ -138,9 +138,13 @@ def activity_filter(segment: Segment, path: str = "") -> Q:
 
 
 def contact_filter(segment: Segment, path: str = "") -> Q:
-    """Contacts (at `path`) by their account's segment and the activity types they will do."""
+    """Contacts (at `path`) by their account's segment and the activity types they will do (an
+    EXISTS on their preferences: no join for every contact of the segment to carry)."""
     p = _prefix(path)
     q = account_filter(segment, f"{p}account")
     if segment.activity_type is not None:
-        q &= Q(**{f"{p}preferences__activity_types": segment.activity_type})
+        willing = ParticipationPreferences.objects.filter(
+            contact=OuterRef(f"{p}pk"), activity_types=segment.activity_type
+        )
+        q &= Q(Exists(willing))
     return q

@@ -1,5 +1,7 @@
 """Utilization: who is being worn out, who is never asked. Each figure is one or two aggregate
-queries over the segment (`insights.segments`); only a handful of grouped rows reach Python.
+queries over the segment (`insights.segments`); only a handful of grouped rows reach Python. The
+page reads all but the resting series from one statement (`insights.usage_counts`); the
+functions here say what each figure counts, and the drill-down lists use them.
 
 - **Activities per reference**: the segment's activities in the range (`activity_filter`, by the
   day they occurred) counted per contact, then the contacts counted per count (1, 2, 3, 4, 5+).
@@ -10,7 +12,8 @@ queries over the segment (`insights.segments`); only a handful of grouped rows r
   past 24 months), rebuilt backwards from today's count through the contacts' `StatusChange` rows.
 - **Concentration**: the share of the range's activities done by the top 5 references and by the
   top 10% (rounded up) of the pool — the contacts in the program (`PROGRAM_STATUSES`) plus anyone
-  who did an activity in the range; ranked by ROW_NUMBER in SQL, ties broken by contact id.
+  who did an activity in the range; ranked by activities, ties broken by contact id (the lists
+  rank by ROW_NUMBER in SQL; the sums come from the spread of counts, which ties do not change).
 - **Promoters never asked**: active contacts at accounts with an NPS of 9 or 10 never chosen for a
   request and without any activity, ever.
 - **Asks against give-back**: `customers.giveback`'s asks (activities, plus requests that reached
@@ -25,28 +28,23 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from customers.giveback import rows_between
 from insights.segments import Segment, activity_filter, contact_filter, program_zone
+from insights.usage_counts import (
+    PROGRAM_STATUSES,
+    UNTHANKED_ASKS,
+    Histogram,
+    Spread,
+    balance_rows_sql,
+    never_asked_promoter,
+    usage_counts,
+)
 from limits.models import UsageState
 from references.models import Contact, ReferenceActivity, StatusChange
 from references.statuses import USABLE_STATUSES, ReferenceStatus
-from requests_app.models import ReferenceRequest
 
-# The histogram's last bar counts everyone with this many activities or more.
-HISTOGRAM_TOP = 5
 TOP_REFERENCES = 5
 TOP_PERCENT = 10
-PROMOTER_NPS = 9
-# "Asked a lot, given nothing": at least this many asks in the range and no give-back.
-UNTHANKED_ASKS = 3
 MOST_POINTS = 24
-# The contacts a program runs on: concentration's pool (with whoever did an activity).
-PROGRAM_STATUSES = (
-    ReferenceStatus.ACTIVE,
-    ReferenceStatus.RESTING,
-    ReferenceStatus.PAUSED,
-    ReferenceStatus.AT_RISK,
-)
 
 
 def range_activities(segment: Segment) -> QuerySet[ReferenceActivity]:
@@ -72,31 +70,14 @@ def _fetch(sql: str, params) -> list[tuple]:
 # --- activities per reference ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Histogram:
-    bars: tuple[tuple[int, int, int], ...]  # (activities, or HISTOGRAM_TOP for "5+"; contacts; activities)
-    contacts: int
-    activities: int
-
-    @property
-    def mean(self) -> float | None:
-        return self.activities / self.contacts if self.contacts else None
+def activity_spread(segment: Segment) -> Spread:
+    """The histogram's and concentration's counts (`usage_counts`: one query)."""
+    return usage_counts(segment).spread
 
 
 def activity_histogram(segment: Segment) -> Histogram:
-    """Contacts by their number of activities in the range (1, 2, 3, 4, 5+): one grouped query."""
-    inner, params = _per_contact_sql(segment)
-    sql = (
-        f"SELECT CASE WHEN per.n >= %s THEN %s ELSE per.n END AS bar, COUNT(*), SUM(per.n) "
-        f"FROM ({inner}) per GROUP BY 1"
-    )
-    found = {
-        bar: (contacts, done) for bar, contacts, done in _fetch(sql, (HISTOGRAM_TOP, HISTOGRAM_TOP, *params))
-    }
-    bars = tuple(
-        (bar, *(int(value) for value in found.get(bar, (0, 0)))) for bar in range(1, HISTOGRAM_TOP + 1)
-    )
-    return Histogram(bars=bars, contacts=sum(bar[1] for bar in bars), activities=sum(bar[2] for bar in bars))
+    """Contacts by their number of activities in the range (1, 2, 3, 4, 5+): one query."""
+    return activity_spread(segment).histogram()
 
 
 # --- limits, now ----------------------------------------------------------------------------
@@ -167,11 +148,14 @@ def resting_series(segment: Segment, today: date | None = None) -> list[Point]:
     return resting_now_and_series(segment, today)[1]
 
 
-def resting_now_and_series(segment: Segment, today: date | None = None) -> tuple[int, list[Point]]:
+def resting_now_and_series(
+    segment: Segment, today: date | None = None, now: int | None = None
+) -> tuple[int, list[Point]]:
     """Today's resting count, and the count at the end of each period: today's, less the moves into
-    resting since, plus the moves out of it. Two queries (today's count, the moves per period)."""
+    resting since, plus the moves out of it. Two queries (today's count, unless given as `now`;
+    the moves per period)."""
     today = today or timezone.localdate()
-    count = resting_now(segment).count()
+    count = resting_now(segment).count() if now is None else now
     ends = period_ends(segment, today)
     if not ends:
         return count, []
@@ -208,7 +192,8 @@ def resting_now_and_series(segment: Segment, today: date | None = None) -> tuple
 
 
 def program_pool(segment: Segment) -> QuerySet[Contact]:
-    """Concentration's pool: the segment's contacts in the program, and whoever did an activity."""
+    """Concentration's pool: the segment's contacts in the program, and whoever did an activity
+    (`activity_spread` counts the same contacts)."""
     in_program = Q(contact_filter(segment), status__in=PROGRAM_STATUSES)
     # Filtered, the few members are found first (and a preferences join would repeat contacts);
     # unfiltered, the status is read on the row itself instead of hashing 200,000 ids.
@@ -243,19 +228,13 @@ class Concentration:
     top_share: int  # activities done by them
 
 
-def concentration(segment: Segment) -> Concentration:
-    """Two queries: the pool's size, then the ranked counts summed in SQL."""
-    pool = program_pool(segment).count()
-    size = top_share_size(pool)
-    ranked, params = _ranked_sql(segment)
-    sql = (
-        "SELECT COALESCE(SUM(ranked.n), 0), "
-        "COALESCE(SUM(CASE WHEN ranked.place <= %s THEN ranked.n ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN ranked.place <= %s THEN ranked.n ELSE 0 END), 0) "
-        f"FROM ({ranked}) ranked"
-    )
-    total, top_five, top_share = _fetch(sql, (TOP_REFERENCES, size, *params))[0]
-    return Concentration(pool, int(total), int(top_five), size, int(top_share))
+def concentration(segment: Segment, spread: Spread | None = None) -> Concentration:
+    """The pool, its activities and the top's share, from `activity_spread` (one query, none
+    when the page has the spread already)."""
+    spread = spread or activity_spread(segment)
+    size = top_share_size(spread.pool)
+    total = spread.top_sum(spread.pool)
+    return Concentration(spread.pool, total, spread.top_sum(TOP_REFERENCES), size, spread.top_sum(size))
 
 
 def top_contact_ids(segment: Segment, size: int) -> RawSQL:
@@ -270,69 +249,23 @@ def top_contact_ids(segment: Segment, size: int) -> RawSQL:
 def promoters_never_asked(segment: Segment) -> QuerySet[Contact]:
     """Active contacts at accounts with an NPS of 9 or more, never chosen for a request and
     without an activity, ever."""
-    chosen = ReferenceRequest.objects.filter(chosen_contact=OuterRef("pk"))
-    done = ReferenceActivity.objects.filter(contact=OuterRef("pk"))
-    return Contact.objects.filter(
-        contact_filter(segment),
-        ~Exists(chosen),
-        ~Exists(done),
-        status=ReferenceStatus.ACTIVE,
-        account__nps__gte=PROMOTER_NPS,
-    )
+    return Contact.objects.filter(contact_filter(segment), never_asked_promoter())
 
 
 # --- asks against give-back -----------------------------------------------------------------
 
 
-def _balance_rows_sql(segment: Segment) -> tuple[str, tuple]:
-    """SQL for (who, asks, given): `customers.giveback`'s counts in the range for each of the
-    segment's contacts asked or given to there. The three kinds of rows are counted per contact
-    first (each from its own index), then joined on the contact: no correlated count per contact."""
-    # Unfiltered, every contact is the segment's (each row's contact is a foreign key).
-    where, contact_params = "part.who IS NOT NULL", ()
-    if segment.filtered:
-        in_segment = Contact.objects.filter(contact_filter(segment)).order_by().values("pk")
-        contacts, contact_params = in_segment.query.sql_with_params()
-        where = f"part.who IN ({contacts})"
-    activities, in_flight, given = rows_between(segment.start, segment.end)
-    grouped, params = [], []
-    for rows in (
-        activities.values(who=F("contact")),
-        in_flight.values(who=F("chosen_contact")),
-        given.values(who=F("contact")),
-    ):
-        inner, inner_params = rows.order_by().query.sql_with_params()
-        grouped.append(
-            f"(SELECT part.who, COUNT(*) AS n FROM ({inner}) part WHERE {where} GROUP BY part.who)"
-        )
-        params.extend((*inner_params, *contact_params))
-    done, flight, thanks = grouped
-    sql = (
-        "SELECT COALESCE(done.who, flight.who, thanks.who) AS who, "
-        "COALESCE(done.n, 0) + COALESCE(flight.n, 0) AS asks, COALESCE(thanks.n, 0) AS given "
-        f"FROM {done} done FULL JOIN {flight} flight ON flight.who = done.who "
-        f"FULL JOIN {thanks} thanks ON thanks.who = COALESCE(done.who, flight.who)"
-    )
-    return sql, tuple(params)
-
-
 def unthanked(segment: Segment) -> QuerySet[Contact]:
-    """Contacts asked UNTHANKED_ASKS times or more in the range and given nothing back there."""
-    rows, params = _balance_rows_sql(segment)
+    """The segment's contacts asked UNTHANKED_ASKS times or more in the range and given nothing
+    back there."""
+    rows, params = balance_rows_sql(segment)
     ids = RawSQL(
         f"SELECT per.who FROM ({rows}) per WHERE per.asks >= %s AND per.given = 0", (*params, UNTHANKED_ASKS)
     )
-    return Contact.objects.filter(pk__in=ids)
+    return Contact.objects.filter(contact_filter(segment), pk__in=ids)
 
 
 def asks_and_give_back(segment: Segment) -> dict:
     """{"asks", "given", "unthanked"}: the range's asks and give-back, and the contacts asked
-    UNTHANKED_ASKS+ times with nothing given. One query."""
-    rows, params = _balance_rows_sql(segment)
-    sql = (
-        "SELECT COALESCE(SUM(per.asks), 0), COALESCE(SUM(per.given), 0), "
-        "COALESCE(SUM(CASE WHEN per.asks >= %s AND per.given = 0 THEN 1 ELSE 0 END), 0) "
-        f"FROM ({rows}) per"
-    )
-    asks, given, unthanked_count = _fetch(sql, (UNTHANKED_ASKS, *params))[0]
-    return {"asks": int(asks), "given": int(given), "unthanked": int(unthanked_count)}
+    UNTHANKED_ASKS+ times with nothing given (`usage_counts`: one query)."""
+    return usage_counts(segment).balance

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from core.permissions import role_required
 from insights.contact_lists import Which, contacts_behind
-from insights.utilization import HISTOGRAM_TOP
+from insights.usage_counts import HISTOGRAM_TOP
 from portals.insights.forms import InsightFilterForm
 from portals.insights.views import READERS
 from portals.shared.paging import paginate, query_without

@@ -6,6 +6,7 @@ from django.urls import reverse
 from insights import utilization
 from insights.contact_lists import Which
 from insights.segments import Segment
+from insights.usage_counts import HISTOGRAM_TOP, PROMOTER_NPS
 from portals.insights.sections import Section, register
 from portals.insights.tables import COUNT, PERCENT, Chart, Column, Headline, Row, SectionView, Table
 
@@ -19,7 +20,7 @@ def _percent(part: int, whole: int) -> float | None:
 
 
 def _histogram_table(segment: Segment, histogram: utilization.Histogram) -> Table:
-    top = utilization.HISTOGRAM_TOP
+    top = HISTOGRAM_TOP
     rows = tuple(
         Row(
             (f"{bar}+" if bar == top else str(bar), contacts, done),
@@ -160,12 +161,11 @@ def _limit_headline(segment: Segment, label: str, shares: dict, key: str, which:
 
 
 def build(segment: Segment, user) -> SectionView:
-    histogram = utilization.activity_histogram(segment)
-    shares = utilization.limit_shares(segment)
-    resting, points = utilization.resting_now_and_series(segment)
-    concentrated = utilization.concentration(segment)
-    promoters = utilization.promoters_never_asked(segment).count()
-    balance = utilization.asks_and_give_back(segment)
+    counts = utilization.usage_counts(segment)
+    histogram, shares, balance = counts.spread.histogram(), counts.limits, counts.balance
+    resting, points = utilization.resting_now_and_series(segment, now=counts.resting)
+    concentrated = utilization.concentration(segment, counts.spread)
+    promoters = counts.promoters
     mean = f"{histogram.mean:.1f}" if histogram.mean is not None else None
     headlines = [
         Headline(
@@ -190,7 +190,7 @@ def build(segment: Segment, user) -> SectionView:
             promoters,
             COUNT,
             contacts_link(segment, Which.PROMOTERS),
-            f"Active contacts at accounts with NPS {utilization.PROMOTER_NPS}+, never chosen, no activity",
+            f"Active contacts at accounts with NPS {PROMOTER_NPS}+, never chosen, no activity",
         ),
         Headline(
             "Asked much, given nothing",

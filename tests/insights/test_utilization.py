@@ -14,7 +14,7 @@ from limits.models import ContactUsage, UsageState
 from references.models import StatusChange
 from references.statuses import ReferenceStatus
 from requests_app.statuses import RequestStatus
-from tests.builders.catalogue import industry, make_account, make_activity, make_contact
+from tests.builders.catalogue import activity_type, industry, make_account, make_activity, make_contact
 from tests.builders.requests import drive_to, make_request
 
 pytestmark = pytest.mark.django_db
@@ -226,3 +226,63 @@ def test_asks_against_give_back_over_the_range(manager, sales_rep, account_owner
     assert set(_ids(contacts_behind(manager, recent, Which.UNTHANKED))) == {unthanked.pk, thanked_long_ago.pk}
     finance_only = Segment(recent.start, recent.end, industry=industry("31").pk)
     assert utilization.asks_and_give_back(finance_only) == {"asks": 0, "given": 0, "unthanked": 0}
+
+
+# --- the page's one statement agrees with each figure's own query ---------------------------
+
+
+def _mixed_program(manager, sales_rep, account_owner) -> None:
+    """Contacts of every kind the counts tell apart: statuses, usage, promoters, activities of
+    two types (one done at an account that is no longer the contact's), asks and give-back."""
+    finance, manufacturing = (
+        make_account(account_owner, nps=9),
+        make_account(account_owner, industry=industry("31")),
+    )
+    for index, status in enumerate(ReferenceStatus.values * 2):
+        contact = make_contact(
+            finance if index % 2 else manufacturing,
+            status=status,
+            activity_types=("reference_call",) if index % 3 else ("case_study",),
+        )
+        for day in range(index % 7):
+            make_activity(
+                contact, IN_RANGE + timedelta(days=day), "case_study" if day % 2 else "reference_call"
+            )
+        if index % 4 == 0:
+            _usage(contact, (UsageState.LIMITED, UsageState.NEAR, UsageState.AVAILABLE)[index % 3])
+        if index % 5 == 0:
+            GiveBack.objects.create(contact=contact, kind=GiveBackKind.BETA_SEAT, given_on=IN_RANGE)
+    moved = make_contact(finance)
+    done_elsewhere = make_activity(moved, IN_RANGE)
+    type(done_elsewhere).objects.filter(pk=done_elsewhere.pk).update(
+        account=manufacturing
+    )  # another account's
+    drive_to(make_request(sales_rep, moved), RequestStatus.CUSTOMER_ASKED, moved, manager)
+
+
+@pytest.mark.parametrize("filters", [{}, {"industry": "52"}, {"activity_type": "case_study"}])
+def test_the_pages_counts_agree_with_each_figures_own_query(manager, sales_rep, account_owner, filters):
+    _mixed_program(manager, sales_rep, account_owner)
+    values = {
+        "industry": lambda code: industry(code).pk,
+        "activity_type": lambda code: activity_type(code).pk,
+    }
+    segment = Segment(RANGE.start, RANGE.end, **{name: values[name](code) for name, code in filters.items()})
+
+    counts = utilization.usage_counts(segment)
+    assert counts.limits == utilization.limit_shares(segment)
+    assert counts.resting == utilization.resting_now(segment).count()
+    assert counts.promoters == utilization.promoters_never_asked(segment).count()
+    assert counts.spread.pool == utilization.program_pool(segment).count()
+    active = list(contacts_behind(manager, segment, Which.ACTIVE))
+    histogram = counts.spread.histogram()
+    assert (histogram.contacts, histogram.activities) == (
+        len(active),
+        sum(c.activities_in_range for c in active),
+    )
+    top = list(contacts_behind(manager, segment, Which.TOP))
+    assert (
+        sum(c.activities_in_range for c in top) == utilization.concentration(segment, counts.spread).top_share
+    )
+    unthanked = utilization.unthanked(segment).count()
+    assert counts.balance["unthanked"] == unthanked and counts.balance["asks"] > 0

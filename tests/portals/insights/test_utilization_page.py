@@ -20,9 +20,10 @@ pytestmark = pytest.mark.django_db
 # Every page: the session, the user, their roles, the header's open tasks and unread notices, and
 # the filter form's five lists (industries, products, regions, activity types, teams).
 BASE_QUERIES = 10
-# The figures: the histogram, the limits, the resting count and its moves, the pool and the ranked
-# sums, the promoters, the asks and give-back.
-PAGE_QUERIES = BASE_QUERIES + 8
+# The figures: one statement over the segment's activities and contacts (the histogram, the pool,
+# the top's sums, the asks and give-back, the limits, the resting count, the promoters), and the
+# resting contacts' moves.
+PAGE_QUERIES = BASE_QUERIES + 2
 # The count and the page.
 LIST_QUERIES = BASE_QUERIES + 2
 PAGE = reverse("insights:section", args=["utilization"])
