@@ -17,19 +17,22 @@ The segment filters apply as `insights.segments` says (team: requests its member
 they own, reference accounts they own). An activity type narrows requests to that type and
 contacts to those willing to do it; open deals name no activity type, so they drop out of demand.
 
-Six grouped queries whatever the data: per cell and per (industry, region), one for each side.
-The totals are counted without the product join, so a request, deal or contact counts once there.
+Five grouped queries whatever the data: per cell and per (industry, region) for requests and for
+deals, and one statement for the references free, which finds them once, per account (with its
+industry and region), and counts both groupings from that. The totals are counted without the
+product join, so a request, deal or contact counts once there.
 """
 
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from customers.giveback import window_start
 from insights.segments import Segment, contact_filter, deal_filter, request_filter
-from references.models import Contact, DealOutcome, Opportunity, ReferenceStatus
+from references.models import Account, Contact, DealOutcome, Industry, Opportunity, ReferenceStatus, Region
 from requests_app.models import ReferenceRequest
 
 DEFAULT_MONTHS = 6
@@ -153,7 +156,7 @@ def _key(row: dict) -> Key:
     return (row["in_industry"], row["in_product"], row["in_region"])
 
 
-def _cells(segment: Segment, since: date) -> tuple[list[Cell], int]:
+def _cells(segment: Segment, since: date, supply: dict[Key, int]) -> tuple[list[Cell], int]:
     """The cells with demand, and how many requests and deals named no product (no cell)."""
     sides = {
         "requests": _grouped(
@@ -175,8 +178,6 @@ def _cells(segment: Segment, since: date) -> tuple[list[Cell], int]:
             key = _key(row)
             counts.setdefault(key, {})[side] = row["n"]
             labels[key] = f"{row['industry_name']} · {row['product_name']} · {row['region_name']}"
-    free = _grouped(free_references(segment), "account", product=True, narrow_to=segment.product)
-    supply = {_key(row): row["n"] for row in free if _key(row) in counts}
     cells = [
         Cell(*key, labels[key], side.get("requests", 0), side.get("deals", 0), supply.get(key, 0))
         for key, side in counts.items()
@@ -184,14 +185,14 @@ def _cells(segment: Segment, since: date) -> tuple[list[Cell], int]:
     return cells, without_product
 
 
-def _totals(segment: Segment, since: date, result: SupplyDemand) -> None:
+def _totals(segment: Segment, since: date, result: SupplyDemand, supply: list[dict]) -> None:
     """Per industry and per region, each row once; the campaign requests (no deal) counted apart."""
     industries: dict[int, dict] = {}
     regions: dict[int, dict] = {}
     sides = {
         "requests": _grouped(demand_requests(segment, since), "opportunity", product=False),
         "deals": _grouped(demand_deals(segment, since), "", product=False),
-        "supply": _grouped(free_references(segment), "account", product=False),
+        "supply": supply,
     }
     for side, rows in sides.items():
         for row in rows:
@@ -206,6 +207,53 @@ def _totals(segment: Segment, since: date, result: SupplyDemand) -> None:
             setattr(result, side, getattr(result, side) + row["n"])
     result.by_industry = _ranked([Total(**entry) for entry in industries.values()])
     result.by_region = _ranked([Total(**entry) for entry in regions.values()])
+
+
+def _free_counts(segment: Segment) -> tuple[dict[Key, int], list[dict]]:
+    """The references free, in one statement: per cell (a contact once in each of its account's
+    products; narrowed to the segment's product) and per (industry, region) (each contact once,
+    rows shaped as `_grouped`'s). The free contacts are found once, counted per account with its
+    industry and region (a CTE), and both groupings are sums over those accounts."""
+    per_account = (
+        free_references(segment)
+        .order_by()
+        .values(
+            in_account=F("account_id"),
+            in_industry=F("account__industry_id"),
+            in_region=F("account__country__region_id"),
+        )
+        .annotate(n=Count("pk"))
+    )
+    inner, params = per_account.query.sql_with_params()
+    products = Account.products.through._meta.db_table
+    industry, region = Industry._meta.db_table, Region._meta.db_table
+    narrow = ""
+    if segment.product is not None:
+        narrow, params = "WHERE ap.product_id = %s", (*params, segment.product)
+    # One row per (industry, region) with product NULL, then one per cell; portable SQL (no
+    # GROUPING SETS on SQLite). SUM of counts is a decimal on PostgreSQL: read back as int.
+    sql = f"""
+        WITH per_account AS ({inner})
+        SELECT pa.in_industry, i.name, pa.in_region, r.name, NULL, SUM(pa.n) FROM per_account pa
+        INNER JOIN {industry} i ON i.id = pa.in_industry INNER JOIN {region} r ON r.id = pa.in_region
+        GROUP BY pa.in_industry, i.name, pa.in_region, r.name
+        UNION ALL
+        SELECT pa.in_industry, NULL, pa.in_region, NULL, ap.product_id, SUM(pa.n) FROM per_account pa
+        INNER JOIN {products} ap ON ap.account_id = pa.in_account {narrow}
+        GROUP BY pa.in_industry, pa.in_region, ap.product_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    per_cell: dict[Key, int] = {}
+    per_place: list[dict] = []
+    names = ("in_industry", "industry_name", "in_region", "region_name")
+    for *place, product, n in rows:
+        if product is None:
+            per_place.append(dict(zip(names, place, strict=True)) | {"n": int(n)})
+        else:
+            per_cell[(place[0], product, place[2])] = int(n)
+    return per_cell, per_place
 
 
 def _ranked(rows: list[Total]) -> list[Total]:
@@ -223,10 +271,11 @@ def supply_and_demand(
     today = today or timezone.localdate()
     since = window_start(months, today)
     result = SupplyDemand(months=months, since=since, today=today)
-    cells, result.without_product = _cells(segment, since)
+    per_cell, per_place = _free_counts(segment)
+    cells, result.without_product = _cells(segment, since, per_cell)
     with_demand = [cell for cell in cells if cell.demand > 0]
     result.cells_with_demand = len(with_demand)
     result.cells_short = sum(1 for cell in with_demand if cell.shortfall > 0)
     result.gaps = sorted(with_demand, key=lambda cell: (-cell.shortfall, -cell.demand, cell.label))[:GAP_ROWS]
-    _totals(segment, since, result)
+    _totals(segment, since, result, per_place)
     return result
