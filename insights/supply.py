@@ -17,19 +17,33 @@ The segment filters apply as `insights.segments` says (team: requests its member
 they own, reference accounts they own). An activity type narrows requests to that type and
 contacts to those willing to do it; open deals name no activity type, so they drop out of demand.
 
-Six grouped queries whatever the data: per cell and per (industry, region), one for each side.
-The totals are counted without the product join, so a request, deal or contact counts once there.
+Three statements whatever the data, one for each side: the side's rows are counted once per deal
+or account with its industry and country (a CTE), and both groupings (per cell, through the deal's
+or account's products, and per (industry, region)) are sums over those. The totals are counted
+without the product join, so a request, deal or contact counts once there.
 """
 
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from customers.giveback import window_start
 from insights.segments import Segment, contact_filter, deal_filter, request_filter
-from references.models import Contact, DealOutcome, Opportunity, ReferenceStatus
+from references.models import (
+    Account,
+    Contact,
+    Country,
+    DealOutcome,
+    Industry,
+    Opportunity,
+    ParticipationPreferences,
+    Product,
+    ReferenceStatus,
+    Region,
+)
 from requests_app.models import ReferenceRequest
 
 DEFAULT_MONTHS = 6
@@ -125,58 +139,115 @@ def demand_deals(segment: Segment, since: date) -> QuerySet[Opportunity]:
 
 
 def free_references(segment: Segment) -> QuerySet[Contact]:
-    """Contacts that may be offered, active (not resting) and with a free slot now."""
+    """Contacts that may be offered, active (not resting) and with a free slot now. Willing to do
+    the segment's activity type as `contact_filter` says, read through the preferences row that
+    `offerable()` already joins (one index probe per contact, not two)."""
     free = Q(usage__isnull=True) | Q(usage__slots_left__gt=0)
-    return Contact.objects.offerable().filter(free, contact_filter(segment), status=ReferenceStatus.ACTIVE)
+    placed = contact_filter(replace(segment, activity_type=None))
+    contacts = Contact.objects.offerable().filter(free, placed, status=ReferenceStatus.ACTIVE)
+    if segment.activity_type is None:
+        return contacts
+    willing = ParticipationPreferences.activity_types.through.objects.filter(
+        participationpreferences_id=OuterRef("preferences__pk"), activitytype_id=segment.activity_type
+    )
+    return contacts.filter(Exists(willing))
 
 
 # --- the grouped counts ----------------------------------------------------------------------
 
 
-def _grouped(rows: QuerySet, deal: str, *, product: bool, narrow_to: int | None = None) -> QuerySet:
-    """`rows` counted per (industry, [product,] region) of the prospect or account at `deal`."""
-    p = f"{deal}__" if deal else ""
-    # Named apart from the models' own fields (a deal has `industry` and `products`).
-    keys = {
-        "in_industry": F(f"{p}industry_id"),
-        "industry_name": F(f"{p}industry__name"),
-        "in_region": F(f"{p}country__region_id"),
-        "region_name": F(f"{p}country__region__name"),
+@dataclass
+class _Side:
+    """One side's counts: per cell (with the rows whose deal or account names no product, apart)
+    and per (industry, region) (each row once; industry None: a request without a deal)."""
+
+    cells: list[dict] = field(default_factory=list)
+    places: list[dict] = field(default_factory=list)
+
+
+_CELL = ("in_industry", "industry_name", "in_region", "region_name", "in_product", "product_name", "n")
+
+
+def _counted(rows: QuerySet, path: str, model: type, narrow_to: int | None = None) -> _Side:
+    """`rows` counted per cell and per (industry, region) of the deal or account (`model`) at
+    `path`, in one statement: the rows are counted once per deal or account with its industry and
+    country (a CTE), and both groupings are sums over those (the cells through `model`'s products,
+    narrowed to `narrow_to`); names are joined to the few grouped rows last. Portable SQL (no
+    GROUPING SETS on SQLite)."""
+    if rows.query.is_empty():
+        return _Side()
+    p = f"{path}__" if path else ""
+    per_owner = rows.order_by().values(
+        in_owner=F(f"{p}pk"), in_industry=F(f"{p}industry_id"), in_country=F(f"{p}country_id")
+    )
+    # Rows that are the deals themselves are one each: no grouping to do.
+    per_owner = per_owner.annotate(n=Count("pk")) if path else per_owner.annotate(n=Value(1))
+    inner, params = per_owner.query.sql_with_params()
+    through = model.products.through._meta
+    owner = through.get_field(model._meta.model_name).column
+    tables = {
+        name: table._meta.db_table
+        for name, table in (("i", Industry), ("c", Country), ("r", Region), ("p", Product))
     }
-    if product:
-        keys |= {"in_product": F(f"{p}products"), "product_name": F(f"{p}products__name")}
-    grouped = rows.order_by().values(**keys).annotate(n=Count("pk"))
-    return grouped.filter(in_product=narrow_to) if product and narrow_to is not None else grouped
+    narrow = ""
+    if narrow_to is not None:
+        narrow, params = "AND t.product_id = %s", (*params, narrow_to)
+    names = f"""LEFT JOIN {tables["i"]} i ON i.id = g.in_industry
+        LEFT JOIN {tables["c"]} c ON c.id = g.in_country LEFT JOIN {tables["r"]} r ON r.id = c.region_id"""
+    # PostgreSQL sums counts as decimals: read back as int.
+    sql = f"""
+        WITH per_owner AS ({inner})
+        SELECT g.in_industry, i.name, c.region_id, r.name, NULL, NULL, NULL, SUM(g.n) FROM (
+            SELECT in_industry, in_country, SUM(n) AS n FROM per_owner GROUP BY in_industry, in_country
+        ) g {names}
+        GROUP BY g.in_industry, i.name, c.region_id, r.name
+        UNION ALL
+        SELECT g.in_industry, i.name, c.region_id, r.name, 1, g.product_id, p.name, SUM(g.n) FROM (
+            SELECT o.in_industry, o.in_country, t.product_id, SUM(o.n) AS n FROM per_owner o
+            LEFT JOIN {through.db_table} t ON t.{owner} = o.in_owner
+            WHERE o.in_owner IS NOT NULL {narrow}
+            GROUP BY o.in_industry, o.in_country, t.product_id
+        ) g {names} LEFT JOIN {tables["p"]} p ON p.id = g.product_id
+        GROUP BY g.in_industry, i.name, c.region_id, r.name, g.product_id, p.name
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    side = _Side()
+    for *place, cell, product, product_name, n in found:
+        row = dict(zip(_CELL, (*place, product, product_name, int(n)), strict=True))
+        (side.places if cell is None else side.cells).append(row)
+    return side
 
 
 def _key(row: dict) -> Key:
     return (row["in_industry"], row["in_product"], row["in_region"])
 
 
-def _cells(segment: Segment, since: date) -> tuple[list[Cell], int]:
-    """The cells with demand, and how many requests and deals named no product (no cell)."""
-    sides = {
-        "requests": _grouped(
-            demand_requests(segment, since).filter(opportunity__isnull=False),
-            "opportunity",
-            product=True,
-            narrow_to=segment.product,
-        ),
-        "deals": _grouped(demand_deals(segment, since), "", product=True, narrow_to=segment.product),
+def _sides(segment: Segment, since: date) -> dict[str, _Side]:
+    """Requests, open deals and references free, each side counted in one statement."""
+    narrow = segment.product
+    return {
+        "requests": _counted(demand_requests(segment, since), "opportunity", Opportunity, narrow),
+        "deals": _counted(demand_deals(segment, since), "", Opportunity, narrow),
+        "supply": _counted(free_references(segment), "account", Account, narrow),
     }
+
+
+def _cells(sides: dict[str, _Side]) -> tuple[list[Cell], int]:
+    """The cells with demand, and how many requests and deals named no product (no cell)."""
     counts: dict[Key, dict[str, int]] = {}
     labels: dict[Key, str] = {}
     without_product = 0
-    for side, rows in sides.items():
-        for row in rows:
+    for side in ("requests", "deals"):
+        for row in sides[side].cells:
             if row["in_product"] is None:
                 without_product += row["n"]
                 continue
             key = _key(row)
             counts.setdefault(key, {})[side] = row["n"]
             labels[key] = f"{row['industry_name']} · {row['product_name']} · {row['region_name']}"
-    free = _grouped(free_references(segment), "account", product=True, narrow_to=segment.product)
-    supply = {_key(row): row["n"] for row in free if _key(row) in counts}
+    supply = {_key(row): row["n"] for row in sides["supply"].cells if _key(row) in counts}
     cells = [
         Cell(*key, labels[key], side.get("requests", 0), side.get("deals", 0), supply.get(key, 0))
         for key, side in counts.items()
@@ -184,17 +255,12 @@ def _cells(segment: Segment, since: date) -> tuple[list[Cell], int]:
     return cells, without_product
 
 
-def _totals(segment: Segment, since: date, result: SupplyDemand) -> None:
+def _totals(sides: dict[str, _Side], result: SupplyDemand) -> None:
     """Per industry and per region, each row once; the campaign requests (no deal) counted apart."""
     industries: dict[int, dict] = {}
     regions: dict[int, dict] = {}
-    sides = {
-        "requests": _grouped(demand_requests(segment, since), "opportunity", product=False),
-        "deals": _grouped(demand_deals(segment, since), "", product=False),
-        "supply": _grouped(free_references(segment), "account", product=False),
-    }
-    for side, rows in sides.items():
-        for row in rows:
+    for side, counted in sides.items():
+        for row in counted.places:
             if row["in_industry"] is None:  # a campaign request
                 result.campaign_requests += row["n"]
                 continue
@@ -223,10 +289,11 @@ def supply_and_demand(
     today = today or timezone.localdate()
     since = window_start(months, today)
     result = SupplyDemand(months=months, since=since, today=today)
-    cells, result.without_product = _cells(segment, since)
+    sides = _sides(segment, since)
+    cells, result.without_product = _cells(sides)
     with_demand = [cell for cell in cells if cell.demand > 0]
     result.cells_with_demand = len(with_demand)
     result.cells_short = sum(1 for cell in with_demand if cell.shortfall > 0)
     result.gaps = sorted(with_demand, key=lambda cell: (-cell.shortfall, -cell.demand, cell.label))[:GAP_ROWS]
-    _totals(segment, since, result)
+    _totals(sides, result)
     return result
