@@ -21,9 +21,9 @@ pytestmark = pytest.mark.django_db
 # the filter form's five lists (industries, products, regions, activity types, teams).
 BASE_QUERIES = 10
 # The figures: one statement over the segment's activities and contacts (the histogram, the pool,
-# the top's sums, the asks and give-back, the limits, the resting count and its moves per period,
-# the promoters).
-PAGE_QUERIES = BASE_QUERIES + 1
+# the top's sums, the asks and give-back, the limits, the resting count, the promoters), and,
+# unfiltered, the resting contacts' moves (a filtered segment's join the statement).
+PAGE_QUERIES = BASE_QUERIES + 2
 # The count and the page.
 LIST_QUERIES = BASE_QUERIES + 2
 PAGE = reverse("insights:section", args=["utilization"])
