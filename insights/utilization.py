@@ -1,6 +1,6 @@
 """Utilization: who is being worn out, who is never asked. Each figure is one or two aggregate
 queries over the segment (`insights.segments`); only a handful of grouped rows reach Python. The
-page reads all but the resting series from one statement (`insights.usage_counts`); the
+page reads all, the resting series' moves too, from one statement (`insights.usage_counts`); the
 functions here say what each figure counts, and the drill-down lists use them.
 
 - **Activities per reference**: the segment's activities in the range (`activity_filter`, by the
@@ -148,19 +148,36 @@ def resting_series(segment: Segment, today: date | None = None) -> list[Point]:
     return resting_now_and_series(segment, today)[1]
 
 
+def resting_since(segment: Segment, today: date | None = None) -> list[datetime]:
+    """The first moment of each period's moves: the end of each period's last day
+    (`period_ends`); moves from one to the next change the count between the two points."""
+    return [_end_of(day) for _label, day in period_ends(segment, today or timezone.localdate())]
+
+
 def resting_now_and_series(
-    segment: Segment, today: date | None = None, now: int | None = None
+    segment: Segment, today: date | None = None, now: int | None = None, moves: dict | None = None
 ) -> tuple[int, list[Point]]:
     """Today's resting count, and the count at the end of each period: today's, less the moves into
     resting since, plus the moves out of it. Two queries (today's count, unless given as `now`;
-    the moves per period)."""
+    the moves per period, unless given as `moves`: `usage_counts`'s over `resting_since`)."""
     today = today or timezone.localdate()
     count = resting_now(segment).count() if now is None else now
     ends = period_ends(segment, today)
     if not ends:
         return count, []
-    boundaries = [_end_of(day) for _label, day in ends]
-    # Moves in [boundary i, boundary i+1) fall in period i; the last one runs on to now.
+    delta = _resting_moves(segment, resting_since(segment, today)) if moves is None else moves
+    now = count
+    points = []
+    for index in range(len(ends) - 1, -1, -1):
+        count -= delta.get(index) or 0  # undo the moves after this point (one period: a NULL row)
+        label, day = ends[index]
+        points.append(Point(label, day, count))
+    return now, points[::-1]
+
+
+def _resting_moves(segment: Segment, boundaries: list[datetime]) -> dict[int, int]:
+    """{period: moves into resting less those out of it} of the segment's contacts: moves in
+    [boundary i, boundary i+1) fall in period i; the last one runs on to now."""
     period = Case(
         *(When(changed_at__lt=boundary, then=Value(index)) for index, boundary in enumerate(boundaries[1:])),
         default=Value(len(boundaries) - 1),
@@ -178,14 +195,7 @@ def resting_now_and_series(
         .values("period")
         .annotate(delta=Sum(into) - Sum(out_of))
     )
-    delta = {row["period"]: row["delta"] for row in moves}
-    now = count
-    points = []
-    for index in range(len(ends) - 1, -1, -1):
-        count -= delta.get(index) or 0  # undo the moves after this point (one period: a NULL row)
-        label, day = ends[index]
-        points.append(Point(label, day, count))
-    return now, points[::-1]
+    return {row["period"]: row["delta"] for row in moves}
 
 
 # --- concentration --------------------------------------------------------------------------

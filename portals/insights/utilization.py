@@ -2,6 +2,7 @@
 `insights.utilization`'s; every row links to the contacts behind it (`insights:contacts`)."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from insights import utilization
 from insights.contact_lists import Which
@@ -161,9 +162,12 @@ def _limit_headline(segment: Segment, label: str, shares: dict, key: str, which:
 
 
 def build(segment: Segment, user) -> SectionView:
-    counts = utilization.usage_counts(segment)
+    today = timezone.localdate()
+    counts = utilization.usage_counts(segment, utilization.resting_since(segment, today))
     histogram, shares, balance = counts.spread.histogram(), counts.limits, counts.balance
-    resting, points = utilization.resting_now_and_series(segment, now=counts.resting)
+    resting, points = utilization.resting_now_and_series(
+        segment, today, now=counts.resting, moves=counts.moves
+    )
     concentrated = utilization.concentration(segment, counts.spread)
     promoters = counts.promoters
     mean = f"{histogram.mean:.1f}" if histogram.mean is not None else None

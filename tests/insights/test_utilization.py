@@ -133,6 +133,28 @@ def test_resting_series_is_rebuilt_backwards_from_todays_count(account_owner):
     assert [p.resting for p in utilization.resting_series(finance)] == [3, 4, 3, 3]
 
 
+def test_the_statements_moves_rebuild_the_same_series(account_owner):
+    # The page reads the moves per period from `usage_counts` (joined to the segment's contacts).
+    account = make_account(account_owner)
+    resting, active = ReferenceStatus.RESTING, ReferenceStatus.ACTIVE
+    rested = make_contact(account, status=resting)
+    _moved(rested, active, resting, _at(date(2025, 2, 10)))
+    back = make_contact(account)
+    _moved(back, active, resting, _at(date(2025, 1, 20)))
+    _moved(back, resting, active, _at(date(2025, 5, 1)))
+    elsewhere = make_contact(make_account(account_owner, industry=industry("31")), status=resting)
+    _moved(elsewhere, active, resting, _at(date(2025, 3, 1)))
+    today = date(2025, 6, 10)
+    for segment in (
+        Segment(date(2025, 1, 1), date(2025, 4, 15)),
+        Segment(date(2025, 1, 1), date(2025, 4, 15), industry=industry("52").pk),
+    ):
+        counts = utilization.usage_counts(segment, utilization.resting_since(segment, today))
+        given = utilization.resting_now_and_series(segment, today, now=counts.resting, moves=counts.moves)
+        assert given == utilization.resting_now_and_series(segment, today)
+        assert [p.resting for p in given[1]][-1] != given[0]  # a move after the range's end, undone
+
+
 def test_a_one_month_range_without_moves_counts_todays_resting(account_owner):
     # One period: the CASE has no WHEN, Django groups by nothing, and no move gives one NULL row.
     make_contact(make_account(account_owner), status=ReferenceStatus.RESTING)

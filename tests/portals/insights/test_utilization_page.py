@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 # the filter form's five lists (industries, products, regions, activity types, teams).
 BASE_QUERIES = 10
 # The figures: one statement over the segment's activities and contacts (the histogram, the pool,
-# the top's sums, the asks and give-back, the limits, the resting count, the promoters), and the
-# resting contacts' moves.
+# the top's sums, the asks and give-back, the limits, the resting count, the promoters), and,
+# unfiltered, the resting contacts' moves (a filtered segment's join the statement).
 PAGE_QUERIES = BASE_QUERIES + 2
 # The count and the page.
 LIST_QUERIES = BASE_QUERIES + 2
