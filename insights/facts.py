@@ -1,6 +1,6 @@
 """The revenue figures' facts: `DealFact` and `InfluenceFact` (insights.models), rebuilt whole from
-the live definition of "influenced" (insights.measures) by `refresh()`, which beat runs every few
-minutes (`insights.refresh_facts`).
+the live definition of "influenced" (`live_influenced` below) by `refresh()`, which beat runs every
+few minutes (`insights.refresh_facts`).
 
 Why a snapshot: at 100,000 accounts a year of won deals has 385,000 activity links, and each view
 re-deriving which of them came on or before their deal's close date took seconds
