@@ -2,8 +2,10 @@
 
 from datetime import date, timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
@@ -109,3 +111,14 @@ def test_the_pages_say_as_of_when(client, manager, world):
 
     FactsRefresh.objects.all().delete()
     assert "Revenue figures are not computed yet" in client.get("/insights/").content.decode()
+
+
+def test_the_command_rebuilds_them_now(world, sales_rep):
+    before = revenue.summary(world.segment())["deals"]
+    _late_win(world, sales_rep)
+    out = StringIO()
+
+    call_command("rebuild_insight_facts", stdout=out)
+
+    assert revenue.summary(world.segment())["deals"] == before + 1
+    assert f"{DealFact.objects.count():,} closed deals" in out.getvalue()
