@@ -158,4 +158,5 @@ def deals_behind(
         deals = deals.filter(Exists(influences_of(segment, OuterRef("pk")).filter(contact_id=contact)))
     if content:
         deals = deals.filter(insight_fact__by_content=True)
-    return deals.select_related("owner").order_by("-close_date", "-id")
+    # In the facts' order, the one the range was read in (the live date may have moved since).
+    return deals.select_related("owner").order_by("-insight_fact__close_date", "-id")
