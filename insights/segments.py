@@ -22,7 +22,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from insights.models import Team
-from references.models import Account, Opportunity, ParticipationPreferences
+from references.models import Account, Opportunity, Willingness
 
 FILTERS = ("industry", "product", "region", "activity_type", "team")
 
@@ -139,12 +139,11 @@ def activity_filter(segment: Segment, path: str = "") -> Q:
 
 def contact_filter(segment: Segment, path: str = "") -> Q:
     """Contacts (at `path`) by their account's segment and the activity types they will do (an
-    EXISTS on their preferences: no join for every contact of the segment to carry)."""
+    EXISTS on `Willingness`, the preferences' types with the contact on them: an index in contact
+    order, no join through the preferences for every contact of the segment)."""
     p = _prefix(path)
     q = account_filter(segment, f"{p}account")
     if segment.activity_type is not None:
-        willing = ParticipationPreferences.objects.filter(
-            contact=OuterRef(f"{p}pk"), activity_types=segment.activity_type
-        )
+        willing = Willingness.objects.filter(contact=OuterRef(f"{p}pk"), activity_type=segment.activity_type)
         q &= Q(Exists(willing))
     return q

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.utils import timezone
 
 from customers.giveback import window_start
@@ -39,7 +39,6 @@ from references.models import (
     DealOutcome,
     Industry,
     Opportunity,
-    ParticipationPreferences,
     Product,
     ReferenceStatus,
     Region,
@@ -139,18 +138,10 @@ def demand_deals(segment: Segment, since: date) -> QuerySet[Opportunity]:
 
 
 def free_references(segment: Segment) -> QuerySet[Contact]:
-    """Contacts that may be offered, active (not resting) and with a free slot now. Willing to do
-    the segment's activity type as `contact_filter` says, read through the preferences row that
-    `offerable()` already joins (one index probe per contact, not two)."""
+    """Contacts that may be offered, active (not resting) and with a free slot now, willing to do
+    the segment's activity type (`contact_filter`)."""
     free = Q(usage__isnull=True) | Q(usage__slots_left__gt=0)
-    placed = contact_filter(replace(segment, activity_type=None))
-    contacts = Contact.objects.offerable().filter(free, placed, status=ReferenceStatus.ACTIVE)
-    if segment.activity_type is None:
-        return contacts
-    willing = ParticipationPreferences.activity_types.through.objects.filter(
-        participationpreferences_id=OuterRef("preferences__pk"), activitytype_id=segment.activity_type
-    )
-    return contacts.filter(Exists(willing))
+    return Contact.objects.offerable().filter(free, contact_filter(segment), status=ReferenceStatus.ACTIVE)
 
 
 # --- the grouped counts ----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from references.models.contacts import (
     ParticipationPreferences,
     PreferredChannel,
     StatusChange,
+    Willingness,
 )
 from references.models.deals import CurrencyRate, DealOutcome, DealStage, Opportunity, ReferenceActivity
 from references.models.taxonomies import (
@@ -57,4 +58,5 @@ __all__ = [
     "StatusChange",
     "Taxonomy",
     "UseCase",
+    "Willingness",
 ]
