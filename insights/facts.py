@@ -9,8 +9,9 @@ sums at most one row per deal (or per deal and type, deal and reference) and say
 refresh. Readers never see a half-built snapshot: the rebuild is one transaction.
 """
 
+import logging
 import time
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -44,6 +45,8 @@ from references.models import DealOutcome, Opportunity, ReferenceActivity
 ZERO = Decimal(0)
 DealLink = ReferenceActivity.opportunities.through
 EVERYTHING = Segment(date.min, date.max)
+logger = logging.getLogger(__name__)
+
 # Only one rebuild at a time (PostgreSQL advisory lock key; SQLite serializes writers anyway).
 REFRESH_LOCK = 180_418
 
@@ -142,11 +145,16 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
 
 
-def refresh() -> FactsRefresh:
-    """Rebuild both fact tables from the links, uses and deals as they are now (one transaction)."""
+def refresh(after: datetime | None = None) -> FactsRefresh:
+    """Rebuild both fact tables from the links, uses and deals as they are now (one transaction).
+    With `after` (a manager asked for it then): nothing, when a rebuild began at or after that
+    moment — two managers asking at once get one rebuild (read under the lock, so exact)."""
     started = time.monotonic()
     with transaction.atomic():
         _lock()
+        latest = as_of() if after is not None else None
+        if latest is not None and latest.refreshed_at >= after:
+            return latest
         refreshed_at = timezone.now()
         InfluenceFact.objects.all().delete()
         DealFact.objects.all().delete()
@@ -214,6 +222,19 @@ def refresh_if_stale() -> FactsRefresh:
     if age is not None and 0 <= age < settings.INSIGHT_FACTS_SECONDS / 2:
         return latest
     return refresh()
+
+
+def refresh_soon() -> bool:
+    """A manager's "recompute now": the worker rebuilds, unless a rebuild begins before it gets
+    to it (`refresh(after=…)`). False when the broker cannot take the message."""
+    from insights import tasks  # the tasks call this module
+
+    try:
+        tasks.refresh_facts_now.delay(timezone.now().isoformat())
+    except Exception:  # the broker is down: the caller says so rather than pretend
+        logger.exception("The revenue facts' rebuild could not be queued")
+        return False
+    return True
 
 
 # --- reading them -------------------------------------------------------------------------------

@@ -107,7 +107,10 @@ def _headlines(progress: list[GoalProgress]) -> list[Headline]:
 
 def build_quarter(quarter: Quarter, progress: list[GoalProgress]) -> SectionView:
     return SectionView(
-        headlines=_headlines(progress), tables=[_progress_table(quarter, progress)], note=facts_note()
+        headlines=_headlines(progress),
+        tables=[_progress_table(quarter, progress)],
+        note=facts_note(),
+        recompute=True,
     )
 
 
@@ -150,6 +153,7 @@ def _render(request: HttpRequest, quarter: Quarter, *, quarter_form=None, goal_f
         "next_quarter": _neighbour(quarter.next()),
         "goal_form": goal_form if may_set else None,
         "goals": progress if may_set else [],
+        "may_recompute": may_set,
     }
     return render(request, TEMPLATE, context, status=status)
 

@@ -213,7 +213,7 @@ def build(segment: Segment, user) -> SectionView:
         with_without,
         by_month_table(segment, money_note),
     ]
-    return SectionView(headlines=headlines, tables=tables, note=facts_note())
+    return SectionView(headlines=headlines, tables=tables, note=facts_note(), recompute=True)
 
 
 register(

@@ -123,3 +123,5 @@ class SectionView:
     headlines: list[Headline] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     note: str = ""
+    # Its figures come from the revenue facts (insights.facts): a manager may recompute them now.
+    recompute: bool = False

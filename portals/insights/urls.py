@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portals.insights import contacts, deals, digest_views, goals, requests, views
+from portals.insights import contacts, deals, digest_views, goals, recompute, requests, views
 
 # The rows-behind lists, the goals and digest pages come before the sections' route, which takes
 # any slug.
@@ -17,6 +17,7 @@ urlpatterns = [
     path("digest/recipients/", digest_views.recipient_add_view, name="digest-add"),
     path("digest/recipients/<int:pk>/remove/", digest_views.recipient_remove_view, name="digest-remove"),
     path("digest/send/", digest_views.digest_send_view, name="digest-send"),
+    path("recompute/", recompute.recompute_view, name="recompute"),
     path("<slug:section>/", views.section_page, name="section"),
     path("<slug:section>/export/<slug:key>.<slug:fmt>", views.table_export, name="export"),
 ]

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core.permissions import role_required
-from core.roles import Role
+from core.roles import Role, has_role
 from integrations.exports.writer import FORMATS, export_response
 from portals.insights.forms import InsightFilterForm
 from portals.insights.sections import SECTIONS, first_slug
@@ -45,6 +45,7 @@ def section_page(request: HttpRequest, section: str | None = None) -> HttpRespon
         "sections": SECTIONS.values(),
         "view": view,
         "query": segment.query(**values),
+        "may_recompute": has_role(request.user, Role.MANAGER),
     }
     return render(request, "portals/insights/page.html", context, status=200 if valid else 400)
 
