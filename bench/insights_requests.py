@@ -374,3 +374,4 @@ def write(
             "skipping": SKIPPING,
         },
     )
+    cursor.execute("DROP TABLE bench_request_plan, bench_story_step, bench_story")  # a second call may follow
