@@ -17,7 +17,9 @@ section reads (insights/fulfilment.py), in the shape the services write them
   scheduling to the activity (2–14 days). A step happens at `span × frac + hold × hold_w +
   tail_h hours` after the submission; a finished request's last move falls within the last two
   years, an open one's a few days ago (so its open task may be past due);
-- the history rows (the "submit" row, one per step; a decline or expiry carries a reason);
+- the history rows (the "submit" row, one per step; a decline carries a drawn reason, the
+  customer's in two of three, an expiry the sweep's wording; a request approved again after a no
+  is approved with the same contact, the plan drawing one);
 - the workflow's tasks: for each stay in a status, the steps bound to it, one after another over
   the stay, each due by its service level (business time approximated: 8 business hours a day,
   5 business days a week; a scheduled request's steps count from the activity), the last closed
