@@ -5,7 +5,8 @@ against its own SQL replayed alone.
 
 The revenue facts (insights/facts.py) are rebuilt first, as beat would, and the rebuild timed.
 Needs PostgreSQL with the demo at scale (`manage.py seed_demo --accounts 100000`: about 1,000,000
-activities; fewer are topped up to `--activities` by bench/insights_data.py). Runs the app as
+activities; fewer are topped up to `--activities` by bench/insights_data.py, and the requests to
+`--requests`, 60,000, with their history and tasks, for the fulfilment figures). Runs the app as
 production does (bench/environment.py: DEBUG off). For every registered insights section
 (`portals.insights.sections.SECTIONS`) and every filter row of `insights_data.filter_rows` (none,
 an industry, a region + product, an activity type, a team, five years, one month), interleaved:
@@ -49,16 +50,23 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench import pages  # noqa: E402
-from bench.insights_data import filter_rows, manager_user, top_up_activities  # noqa: E402
+from bench.insights_data import (  # noqa: E402
+    dataset,
+    filter_rows,
+    manager_user,
+    top_up_activities,
+    top_up_requests,
+)
 from bench.report import header, save  # noqa: E402
 from insights import facts  # noqa: E402
 from portals.insights.sections import SECTIONS, Section  # noqa: E402
 from portals.insights.tables import SectionView  # noqa: E402
-from references.models import Account, Opportunity, ReferenceActivity  # noqa: E402
+from references.models import Account  # noqa: E402
 
 PAGE_P95_LIMIT_MS = 1000.0
 RATIO_LIMIT = 1.5
 ACTIVITIES = 1_000_000
+REQUESTS = 60_000
 RESULTS = Path(__file__).resolve().parent / "results"
 READS = ("SELECT", "WITH")
 # A choice field's options are read through a server-side cursor (QuerySet.iterator()): Django
@@ -223,20 +231,12 @@ def over_floor(measured: dict, floor: dict) -> dict:
     return {"own_page_ms": round(own_page, 1), "own_sql_ms": round(own_sql, 1), "own_over_sql": ratio}
 
 
-def dataset() -> dict:
-    return {
-        "accounts": Account.objects.count(),
-        "activities": ReferenceActivity.objects.count(),
-        "activity_deal_links": ReferenceActivity.opportunities.through.objects.count(),
-        "deals": Opportunity.objects.count(),
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--activities", type=int, default=ACTIVITIES, help="top the activities up to this")
+    parser.add_argument("--requests", type=int, default=REQUESTS, help="top the requests up to this")
     parser.add_argument("--sections", help="comma-separated slugs (default: every registered section)")
     parser.add_argument("--filters", help="comma-separated filter rows (default: all)")
     parser.add_argument(
@@ -257,6 +257,12 @@ def main() -> None:
     added = top_up_activities(args.activities)
     if added:
         print(f"Added {added:,} activities (each serving one deal) to reach {args.activities:,}.", flush=True)
+    started = time.perf_counter()
+    if requests_added := top_up_requests(args.requests):
+        took = time.perf_counter() - started
+        print(
+            f"Added {requests_added:,} requests (history, tasks) to reach {args.requests:,} in {took:.1f} s."
+        )
     # As beat would: the revenue figures read the facts of the last rebuild (insights/facts.py).
     rebuilt = facts.refresh()
     print(
@@ -279,6 +285,7 @@ def main() -> None:
         "dataset": dataset()
         | {
             "activities_added": added,
+            "requests_added": requests_added,
             "facts_refresh_ms": rebuilt.took_ms,
             "fact_influences": rebuilt.influences,
         },
@@ -326,7 +333,9 @@ def write_markdown(report: dict, path: Path) -> None:
         header(report),
         "",
         f"Dataset: {data['accounts']:,} accounts, {data['deals']:,} deals, {data['activities']:,} "
-        f"activities ({data['activity_deal_links']:,} activity–deal links); the revenue facts rebuilt "
+        f"activities ({data['activity_deal_links']:,} activity–deal links), {data.get('requests', 0):,} "
+        f"requests ({data.get('request_events', 0):,} history rows, {data.get('request_tasks', 0):,} "
+        "tasks); the revenue facts rebuilt "
         f"first in {data['facts_refresh_ms']:,} ms ({data['fact_influences']:,} influences). "
         f"{report['runs']} interleaved "
         f"runs per row after {report['warmup']} warm-up runs, signed in as the demo manager, DEBUG off. "

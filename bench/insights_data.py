@@ -6,9 +6,14 @@
   one's contact, account and type onto a day spread over the last two years and serves one
   random deal (most demo activities serve a deal, so the deal-side figures grow with them). Then
   ANALYZE, so the planner knows the new sizes.
+- `top_up_requests(target)`: the demo drives only a few dozen requests through the services; this
+  adds historical requests set-based until the table holds `target` rows (nothing when it already
+  does): over the last two years, mostly closed, some declined, expired, cancelled and a few open
+  at every step, each with the history rows and workflow tasks the fulfilment figures read
+  (bench/insights_requests.py says how). Then ANALYZE.
 - `bench_team()`: the team the "team" rows filter by — the team with most members, or, on a
   demo without teams, "Bench sellers" (every other sales rep) made once.
-- `filter_rows()`: the filter combinations every section is measured with.
+- `filter_rows()`: the filter combinations every section is measured with; `dataset()`: the sizes.
 """
 
 from dataclasses import dataclass
@@ -20,10 +25,13 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from core.roles import Role, users_with_role
+from bench import insights_requests
+from core.roles import Role, users_with_role, users_with_roles
 from core.statistics import analyze
 from insights.models import Team
-from references.models import Opportunity, ReferenceActivity, Region
+from references.models import Account, ActivityType, Contact, Opportunity, ReferenceActivity, Region
+from requests_app.models import ReferenceRequest, RequestCandidate, RequestEvent
+from workflows.models import Task
 
 BENCH_TEAM = "Bench sellers"
 HISTORY_DAYS = 730
@@ -75,6 +83,46 @@ def top_up_activities(target: int) -> int:
         cursor.execute(_LINK_DEALS, {"low": deal_low, "high": deal_high, "before": high})
     analyze(ReferenceActivity, ReferenceActivity.opportunities.through)
     return missing
+
+
+def _ids(users) -> list[int]:
+    return list(users.order_by("pk").values_list("pk", flat=True).distinct())
+
+
+def top_up_requests(target: int) -> int:
+    """Add historical requests (with their history, tasks and first candidate) until there are
+    `target`; returns how many were added."""
+    missing = target - ReferenceRequest.objects.count()
+    if missing <= 0:
+        return 0
+    sales = _ids(users_with_role(Role.SALES))
+    types = []
+    for activity_type in ActivityType.objects.filter(is_active=True, workflow__is_active=True).order_by("id"):
+        types += [activity_type.pk] * insights_requests.TYPE_WEIGHTS.get(activity_type.code, 1)
+    if not (sales and types and Opportunity.objects.exists() and Contact.objects.exists()):
+        raise ValueError("Requests need sales reps, deals, contacts and activity types with a workflow.")
+    table = ReferenceRequest._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        (sequence,) = cursor.fetchone()
+        insights_requests.write(
+            cursor,
+            missing,
+            sales=sales,
+            campaigners=_ids(users_with_roles(Role.MARKETING, Role.MANAGER)),
+            managers=_ids(users_with_role(Role.MANAGER)),
+            types=types,
+            deals=_bounds(cursor, Opportunity),
+            contacts=_bounds(cursor, Contact),
+            sequence=sequence,
+        )
+    analyze(ReferenceRequest, RequestEvent, RequestCandidate, Task)
+    return missing
+
+
+def _bounds(cursor, model) -> tuple[int, int]:
+    cursor.execute(f"SELECT min(id), max(id) FROM {model._meta.db_table}")
+    return cursor.fetchone()
 
 
 def bench_team() -> Team:
@@ -137,6 +185,19 @@ def filter_rows(today: date) -> list[FilterRow]:
             "last calendar month",
         ),
     ]
+
+
+def dataset() -> dict:
+    """The sizes the report's dataset section gives."""
+    return {
+        "accounts": Account.objects.count(),
+        "activities": ReferenceActivity.objects.count(),
+        "activity_deal_links": ReferenceActivity.opportunities.through.objects.count(),
+        "deals": Opportunity.objects.count(),
+        "requests": ReferenceRequest.objects.count(),
+        "request_events": RequestEvent.objects.count(),
+        "request_tasks": Task.objects.filter(request__isnull=False).count(),
+    }
 
 
 def manager_user():
