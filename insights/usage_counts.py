@@ -264,9 +264,16 @@ def _statement(segment: Segment, since: list[datetime] | None = None) -> tuple[s
     moved = "".join(f", COALESCE(SUM(moves.d{index}), 0)" for index in range(periods))
     moves_join = f"LEFT JOIN ({moves}) moves ON moves.who = member.who " if since else ""
 
+    # Narrowed to some accounts, the segment's members are few and `done` is shared (a CTE).
+    # Otherwise (every account: an activity type's willing, most contacts) it is written out
+    # twice: inline, the planner reads it in contact order from its index and merge-joins it to
+    # the members read in the same order from theirs, where a CTE's rows come unordered and were
+    # hashed with the 260,000 members, spilling to disk (bench/insights.py: 0.87 s → 0.65 s).
+    inline = not account_filter(segment)
+    source = f"({done}) done" if inline else "done"
     sql = (
-        f"WITH done AS ({done}) "
-        f"SELECT {_SPREAD}, done.seg, COUNT(*){', 0' * (7 + periods)} FROM done WHERE done.seg > 0 "
+        ("" if inline else f"WITH done AS ({done}) ")
+        + f"SELECT {_SPREAD}, done.seg, COUNT(*){', 0' * (7 + periods)} FROM {source} WHERE done.seg > 0 "
         f"GROUP BY done.seg UNION ALL SELECT {_TOTALS}, "
         f"{total(f'member.status IN ({program}) AND COALESCE(done.seg, 0) = 0')}, "
         f"COALESCE(SUM({asks}), 0), COALESCE(SUM({given_back}), 0), "
@@ -275,7 +282,7 @@ def _statement(segment: Segment, since: list[datetime] | None = None) -> tuple[s
         f"{total(f'member.status IN ({usable}) AND held.state = %s')}, "
         f"{total(f'member.status IN ({usable}) AND held.state = %s')}, "
         f"{total('member.status = %s')}, {total('done.who IS NULL', 'member.promoter')}{moved} "
-        f"FROM ({members}) member LEFT JOIN done ON done.who = member.who "
+        f"FROM ({members}) member LEFT JOIN {source} ON done.who = member.who "
         f"LEFT JOIN {flight} flight ON flight.who = member.who "
         f"LEFT JOIN {thanks} thanks ON thanks.who = member.who "
         f"{moves_join}LEFT JOIN ({verdicts}) held ON held.who = member.who"
@@ -291,6 +298,7 @@ def _statement(segment: Segment, since: list[datetime] | None = None) -> tuple[s
         UsageState.NEAR,
         ReferenceStatus.RESTING,
         *member_params,
+        *(done_params if inline else ()),
         *flight_params,
         *thanks_params,
         *move_params,

@@ -148,6 +148,7 @@ def test_the_statements_moves_rebuild_the_same_series(account_owner):
     for segment in (
         Segment(date(2025, 1, 1), date(2025, 4, 15)),
         Segment(date(2025, 1, 1), date(2025, 4, 15), industry=industry("52").pk),
+        Segment(date(2025, 1, 1), date(2025, 4, 15), activity_type=activity_type("reference_call").pk),
     ):
         counts = utilization.usage_counts(segment, utilization.resting_since(segment, today))
         given = utilization.resting_now_and_series(segment, today, now=counts.resting, moves=counts.moves)
