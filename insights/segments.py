@@ -16,6 +16,7 @@ Filters are subqueries (EXISTS / IN), never joins, so a deal with three products
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Q
@@ -60,10 +61,19 @@ class Segment:
                 values[name] = str(getattr(self, name))
         return values
 
+    @cached_property
+    def _encoded(self) -> str:
+        return urlencode(self.params())
+
     def query(self, **extra: object) -> str:
-        """`start=…&end=…&industry=…` plus `extra` (None values left out), for links."""
-        values = self.params() | {key: str(value) for key, value in extra.items() if value is not None}
-        return urlencode(values)
+        """`start=…&end=…&industry=…` plus `extra` (None values left out; one naming a filter
+        replaces it), for links. The segment's part is encoded once: a page links every row."""
+        added = {key: str(value) for key, value in extra.items() if value is not None}
+        if not added:
+            return self._encoded
+        if added.keys() & self.params().keys():
+            return urlencode(self.params() | added)
+        return f"{self._encoded}&{urlencode(added)}"
 
     def moments(self) -> tuple[datetime, datetime]:
         """The range as aware datetimes in the program's zone: [start 00:00, day after end 00:00)."""

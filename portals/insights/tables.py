@@ -49,15 +49,6 @@ class Table:
     def chart_id(self) -> str:
         return f"chart-data-{self.key}"
 
-    @property
-    def display_rows(self) -> list[tuple[Row, list[tuple[object, Column]]]]:
-        """Each row with its cells paired with their columns (for the template)."""
-        return [(row, list(zip(row.cells, self.columns, strict=True))) for row in self.rows]
-
-    @property
-    def display_footer(self) -> list[tuple[object, Column]]:
-        return list(zip(self.footer.cells, self.columns, strict=True)) if self.footer else []
-
     def chart_data(self) -> dict | None:
         """Labels, datasets and each label's link, for static/js/insights.js."""
         if self.chart is None or not self.rows:
