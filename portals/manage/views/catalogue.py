@@ -14,6 +14,7 @@ from core.errors import DomainError
 from core.permissions import role_required
 from core.roles import Role
 from portals.manage.forms import (
+    ACCOUNTS_FOUND_MAX,
     AccountChoiceForm,
     AccountForm,
     AccountOwnerForm,
@@ -60,8 +61,10 @@ def account_new(request: HttpRequest) -> HttpResponse:
 def contact_new(request: HttpRequest) -> HttpResponse:
     """A new contact with their participation preferences; `?account=` picks the account."""
     chosen = AccountChoiceForm(request.GET)
-    initial = {"account": chosen.cleaned_data["account"]} if chosen.is_valid() else {}
-    form = NewContactForm(request.POST or None, user=request.user, initial=initial)
+    picked = chosen.cleaned_data if chosen.is_valid() else {}
+    initial = {"account": picked["account"]} if picked.get("account") else {}
+    find = picked.get("find", "")
+    form = NewContactForm(request.POST or None, user=request.user, initial=initial, find=find)
     preferences_form = PreferencesForm(request.POST or None, prefix="prefs")
     if request.method == "POST" and form.is_valid() and preferences_form.is_valid():
         fields = dict(form.cleaned_data)
@@ -83,6 +86,9 @@ def contact_new(request: HttpRequest) -> HttpResponse:
         "preferences_form": preferences_form,
         "heading": "New contact",
         "section": "contacts",
+        "account_search": chosen if form.searched else None,
+        "accounts_found": getattr(form, "found", None) if find else None,
+        "accounts_found_max": ACCOUNTS_FOUND_MAX,
     }
     return _answer(request, "portals/manage/reference_edit.html", context)
 

@@ -2,9 +2,12 @@
 services (as the admin does): new rows start as candidates, retiring is a status change with its
 reason in the history, nothing is deleted. Sales and marketing cannot."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from portals.manage import forms as manage_forms
 from references.models import Account, Contact, StatusChange
 from tests.builders import catalogue
 
@@ -82,6 +85,40 @@ def test_a_manager_adds_a_contact_from_the_account_page(manager_client, customer
     assert contact.account == customer_account and contact.status == "candidate"
     # With their preferences, as every contact the catalogue service creates.
     assert list(contact.preferences.activity_types.all()) == [reference_call]
+
+
+def test_with_many_accounts_a_new_contacts_account_is_found_by_name(
+    manager_client, account_owner, monkeypatch
+):
+    # Past ACCOUNT_LIST_MAX the page lists only what a name search finds (100,000 accounts made
+    # a 6 MB page); any account the manager may see is still accepted.
+    monkeypatch.setattr(manage_forms, "ACCOUNT_LIST_MAX", 2)
+    globex = catalogue.make_account(account_owner, name="Globex Corporation")
+    others = [catalogue.make_account(account_owner, name=f"Initech {index}") for index in range(3)]
+    url = reverse("manage:contact-new")
+
+    def account_list(query: str = "") -> str:
+        page = manager_client.get(f"{url}{query}").content.decode()
+        return re.search(r'<select name="account".*?</select>', page, re.DOTALL).group(0)
+
+    assert "Find the account by its name" in manager_client.get(url).content.decode()
+    assert not any(f'value="{account.pk}"' in account_list() for account in [globex, *others])
+
+    found = account_list("?find=globex")
+    assert f'<option value="{globex.pk}">Globex Corporation</option>' in found
+    assert "1 account found" in manager_client.get(f"{url}?find=globex").content.decode()
+    assert not any(f'value="{account.pk}"' in found for account in others)
+    assert "No account's name has" in manager_client.get(f"{url}?find=umbrella").content.decode()
+
+    assert f'<option value="{others[1].pk}" selected>' in account_list(f"?account={others[1].pk}")
+
+    response = manager_client.post(url, _contact_post(others[0]))  # not listed, but visible
+    assert response.status_code == 302
+    assert Contact.objects.get(email="hana@globex.test").account == others[0]
+
+    unknown = _contact_post(others[0], email="x@globex.test") | {"account": 999_999}
+    refused = manager_client.post(url, unknown)
+    assert refused.status_code == 400 and "Select a valid choice" in refused.content.decode()
 
 
 def test_a_contact_cannot_repeat_an_email_of_their_account(manager_client, customer_contact):
