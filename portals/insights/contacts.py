@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core.permissions import role_required
-from insights.contact_lists import Which, contacts_behind
+from insights.contact_lists import Which, active_ranked, contacts_behind, contacts_on
 from insights.usage_counts import HISTOGRAM_TOP
 from portals.insights.forms import InsightFilterForm
 from portals.insights.views import READERS
@@ -36,18 +36,23 @@ class ContactListForm(InsightFilterForm):
 @role_required(*READERS)
 @require_GET
 def contact_list(request: HttpRequest) -> HttpResponse:
-    """Two queries for the page whatever the data (the count and the rows); `top` one more."""
+    """Two queries for the page whatever the data (the count and the rows; active references one
+    more, their contacts); `top` one more."""
     form = ContactListForm(request.GET or None)
     segment = form.segment()
     which, activities = form.chosen()
-    rows = contacts_behind(request.user, segment, which, activities)
+    if which == Which.ACTIVE:  # the largest list: ranked from the activities' counts
+        page = paginate(request, active_ranked(request.user, segment, activities))
+        page.object_list = contacts_on(page.object_list)
+    else:
+        page = paginate(request, contacts_behind(request.user, segment, which, activities))
     context = {
         "form": form,
         "segment": segment,
         "which": Which(which),
         "activities": activities,
         "histogram_top": HISTOGRAM_TOP,
-        "page": paginate(request, rows),
+        "page": page,
         "page_query": query_without(request.GET),
         "links_contacts": runs_the_program(request.user),
         "back": segment.query(),

@@ -8,8 +8,9 @@ from django.utils import timezone
 from customers.models import GiveBack
 from customers.statuses import GiveBackKind
 from insights import utilization
-from insights.contact_lists import Which, contacts_behind
+from insights.contact_lists import Which, active_ranked, contacts_behind, contacts_on
 from insights.segments import Segment
+from insights.usage_counts import HISTOGRAM_TOP
 from limits.models import ContactUsage, UsageState
 from references.models import StatusChange
 from references.statuses import ReferenceStatus
@@ -309,3 +310,19 @@ def test_the_pages_counts_agree_with_each_figures_own_query(manager, sales_rep, 
     )
     unthanked = utilization.unthanked(segment).count()
     assert counts.balance["unthanked"] == unthanked and counts.balance["asks"] > 0
+
+
+@pytest.mark.parametrize("activities", [None, 1, 2, HISTOGRAM_TOP])
+def test_the_active_list_ranked_from_the_counts_is_the_figures_list(
+    manager, sales_rep, account_owner, activities
+):
+    # The page lists active references from `active_ranked` (counted once per contact), the
+    # other lists from `contacts_behind`: both must give the same contacts, counts and order.
+    _mixed_program(manager, sales_rep, account_owner)
+    expected = list(contacts_behind(manager, RANGE, Which.ACTIVE, activities))
+    ranked = contacts_on(active_ranked(manager, RANGE, activities))
+    assert [(c.pk, c.activities_in_range, c.usage_label, c.account.name) for c in ranked] == [
+        (c.pk, c.activities_in_range, c.usage_label, c.account.name) for c in expected
+    ]
+    assert expected or activities == HISTOGRAM_TOP
+    assert not active_ranked(sales_rep, RANGE, activities).exists()  # a rep reads no insights
