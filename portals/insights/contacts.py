@@ -11,7 +11,7 @@ from insights.contact_lists import Which, active_ranked, contacts_behind, contac
 from insights.usage_counts import HISTOGRAM_TOP
 from portals.insights.forms import InsightFilterForm
 from portals.insights.views import READERS
-from portals.shared.paging import paginate, query_without
+from portals.shared.paging import paginate_counted, query_without
 from references.visibility import runs_the_program
 
 
@@ -36,16 +36,16 @@ class ContactListForm(InsightFilterForm):
 @role_required(*READERS)
 @require_GET
 def contact_list(request: HttpRequest) -> HttpResponse:
-    """Two queries for the page whatever the data (the count and the rows; active references one
-    more, their contacts); `top` one more."""
+    """One query for the page whatever the data (the rows, each with the total; active
+    references one more, their contacts); `top` one more (the pool's size)."""
     form = ContactListForm(request.GET or None)
     segment = form.segment()
     which, activities = form.chosen()
     if which == Which.ACTIVE:  # the largest list: ranked from the activities' counts
-        page = paginate(request, active_ranked(request.user, segment, activities))
+        page = paginate_counted(request, active_ranked(request.user, segment, activities))
         page.object_list = contacts_on(page.object_list)
     else:
-        page = paginate(request, contacts_behind(request.user, segment, which, activities))
+        page = paginate_counted(request, contacts_behind(request.user, segment, which, activities))
     context = {
         "form": form,
         "segment": segment,

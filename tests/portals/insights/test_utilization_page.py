@@ -24,8 +24,8 @@ BASE_QUERIES = 10
 # the top's sums, the asks and give-back, the limits, the resting count, the promoters), and,
 # unfiltered, the resting contacts' moves (a filtered segment's join the statement).
 PAGE_QUERIES = BASE_QUERIES + 2
-# The count and the page.
-LIST_QUERIES = BASE_QUERIES + 2
+# The page's rows, each carrying the total (no count query).
+LIST_QUERIES = BASE_QUERIES + 1
 PAGE = reverse("insights:section", args=["utilization"])
 CONTACTS = reverse("insights:contacts")
 
@@ -214,3 +214,22 @@ def test_the_segment_query_carries_which_to_the_list():
     today = timezone.localdate()
     segment = Segment(today - timedelta(days=9), today, region=4)
     assert "region=4&which=top" in segment.query(which="top")
+
+
+@pytest.mark.parametrize("which", ["active", "at_limit"])
+def test_the_contacts_list_pages_carry_the_total_and_a_page_past_the_end_shows_the_last(
+    client, manager, account_owner, which
+):
+    _program(account_owner, 78)  # 78 active, 26 at a limit: more than a page of each
+    signed_in = _signed_in(client, manager)
+    first = signed_in.get(CONTACTS, {"which": which}).context["page"]
+    total, last = first.paginator.count, first.paginator.num_pages
+    assert total == (78 if which == "active" else 26) and last > 1
+    pages = [signed_in.get(CONTACTS, {"which": which, "page": n}).context["page"] for n in range(1, last + 1)]
+    listed = [contact.pk for page in pages for contact in page]
+    assert len(listed) == len(set(listed)) == total  # every contact once, none twice
+    assert all(page.paginator.count == total for page in pages)
+    past = signed_in.get(CONTACTS, {"which": which, "page": 99}).context["page"]
+    assert past.number == last and [c.pk for c in past] == [c.pk for c in pages[-1]]
+    nonsense = signed_in.get(CONTACTS, {"which": which, "page": "x"})
+    assert nonsense.status_code == 200 and nonsense.context["page"].number == 1
