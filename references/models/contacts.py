@@ -106,7 +106,8 @@ class ParticipationPreferences(models.Model):
     # Set with a pause the contact asked for N days ("pause me"); a daily job ends the pause the day
     # after (references.services.preferences.pauses_end). A pause without one lasts until undone.
     # No check constraint ties it to paused_by_contact: on SQLite adding one rebuilds the table
-    # and drops the limits triggers (core/text.py); the preferences service keeps the rule.
+    # and drops its triggers (the limits', core/text.py, and Willingness'); the preferences
+    # service keeps the rule.
     paused_until = models.DateField(
         validators=[validate_sane_date],
         null=True,
@@ -216,7 +217,9 @@ class Willingness(models.Model):
     index-only scan in contact order rather than contacts → preferences → their types (the
     insights filter by activity type reads it at 300,000 contacts). Written only by database
     triggers on those two tables (references/willingness.py): every write path — forms, admin,
-    the portal, bulk loads, raw SQL — keeps it exact in the same transaction."""
+    the portal, bulk loads, raw SQL — keeps it exact in the same transaction. On SQLite a
+    migration that rebuilds either table (a check constraint, a changed column) drops the
+    triggers with it: such a migration must create them again (`willingness.triggers_operation`)."""
 
     id = models.BigIntegerField(primary_key=True)  # the preferences–activity type row's
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
