@@ -69,11 +69,13 @@ SQLITE = [
     f"WHEN OLD.contact_id IS NOT NEW.contact_id BEGIN {_MOVE}; END",
 ]
 
-# The rows there before the triggers: copied once by the migration.
+# The rows there before the triggers without a copy yet: all of them in the first migration;
+# none but those written meanwhile when a later one creates the triggers again.
 BACKFILL = (
     f"INSERT INTO {COPIES} (id, contact_id, activity_type_id) "
     f"SELECT t.id, p.contact_id, t.activitytype_id FROM {TYPES} t "
-    f"JOIN {PREFERENCES} p ON p.id = t.participationpreferences_id"
+    f"JOIN {PREFERENCES} p ON p.id = t.participationpreferences_id "
+    f"WHERE NOT EXISTS (SELECT 1 FROM {COPIES} c WHERE c.id = t.id)"
 )
 
 

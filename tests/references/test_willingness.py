@@ -7,6 +7,7 @@ from django.db import connection
 
 from references.models import ActivityType, Contact, ParticipationPreferences, Willingness
 from references.services.catalogue import preferences_update
+from references.willingness import triggers_operation
 from tests.builders import catalogue as factories
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +94,30 @@ def test_deleting_the_preferences_or_the_contact_deletes_the_copies(customer_acc
     Contact.objects.filter(pk=contact.pk).delete()
     assert not Willingness.objects.exists()
     assert copied() == from_preferences() == set()
+
+
+class _SchemaEditor:
+    """What the migration's functions use of Django's schema editor: its connection and execute."""
+
+    connection = connection
+
+    def execute(self, sql: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+def test_the_triggers_created_again_after_a_rebuild_copy_what_was_written_meanwhile(
+    customer_account, contact
+):
+    # A SQLite migration that rebuilds a table drops its triggers; the migration creates them
+    # again with the same operation, which copies only the rows written without them.
+    operation = triggers_operation()
+    operation.reverse_code(None, _SchemaEditor())
+    meanwhile = factories.make_contact(customer_account, activity_types=("press_interview",))
+    assert willing(meanwhile) == set()  # no trigger: not copied
+
+    operation.code(None, _SchemaEditor())
+
+    assert willing(meanwhile) == {"press_interview"} and copied() == from_preferences()
+    preferences_update(contact=meanwhile, activity_types=[factories.activity_type("case_study")])
+    assert willing(meanwhile) == {"case_study"}  # the triggers work again
