@@ -39,10 +39,13 @@ browser-deps:
 		  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 		  sudo sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'; }
 
+# lint-imports checks the layer contracts (pyproject.toml): one line when all hold, its whole
+# report (and a failure) when one breaks.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/lint-imports
+	@report=$$($(VENV)/bin/lint-imports --no-logo 2>&1) && echo "lint-imports: every import contract kept" || \
+		{ echo "$$report"; exit 1; }
 	$(PY) manage.py makemigrations --check --dry-run --settings=rms.settings_test
 
 ## make test: lint, migrations check, the whole suite (uses DATABASE_URL / REDIS_URL when set).
